@@ -1,0 +1,59 @@
+package org.samesong.app;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.db.DataSourceFactory;
+import jakarta.validation.constraints.Min;
+import java.nio.file.Path;
+
+/**
+ * Where the data lives: an H2 file in the data folder unless {@code url} (SAMESONG_DB_URL) names
+ * another database. The JDBC driver follows from the URL, so nobody has to name it.
+ */
+public class DatabaseConfig {
+  @JsonProperty private String url = "";
+  @JsonProperty private String user = "";
+  @JsonProperty private String password = "";
+
+  @Min(1)
+  @JsonProperty
+  private int maxConnections = 16;
+
+  public String url() {
+    return url;
+  }
+
+  /** The JDBC URL in effect: the configured one, or the H2 file under {@code dataDir}. */
+  public String effectiveUrl(Path dataDir) {
+    if (url != null && !url.isBlank()) {
+      return url.strip();
+    }
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("samesong") + ";DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  /** The same URL without credentials, to show in the admin screen and logs. */
+  public String displayUrl(Path dataDir) {
+    return effectiveUrl(dataDir).replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  public DataSourceFactory build(Path dataDir) {
+    String jdbcUrl = effectiveUrl(dataDir);
+    DataSourceFactory factory = new DataSourceFactory();
+    factory.setUrl(jdbcUrl);
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      factory.setDriverClass("org.postgresql.Driver");
+      factory.setValidationQuery("/* samesong health */ SELECT 1");
+    } else if (jdbcUrl.startsWith("jdbc:h2:")) {
+      factory.setDriverClass("org.h2.Driver");
+      factory.setValidationQuery("/* samesong health */ SELECT 1");
+    } else {
+      throw new IllegalArgumentException("unsupported database URL (use jdbc:h2: or jdbc:postgresql:): " + jdbcUrl);
+    }
+    factory.setUser(user == null || user.isBlank() ? (jdbcUrl.startsWith("jdbc:h2:") ? "sa" : null) : user);
+    factory.setPassword(password == null ? "" : password);
+    factory.setMaxSize(maxConnections);
+    factory.setMinSize(Math.min(2, maxConnections));
+    factory.setInitialSize(Math.min(2, maxConnections));
+    factory.setCheckConnectionOnBorrow(true);
+    return factory;
+  }
+}

@@ -1,0 +1,218 @@
+package org.samesong.app;
+
+import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.migrations.MigrationsBundle;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
+import org.jdbi.v3.core.Jdbi;
+import org.samesong.auth.AuthResource;
+import org.samesong.auth.AuthService;
+import org.samesong.auth.RoleAuthorizer;
+import org.samesong.auth.TokenAuthFilter;
+import org.samesong.auth.TokenService;
+import org.samesong.common.ApiExceptionMapper;
+import org.samesong.common.BodySizeLimitFilter;
+import org.samesong.common.ConstraintViolationMapper;
+import org.samesong.common.JsonExceptionMapper;
+import org.samesong.common.SamesongPrincipal;
+import org.samesong.common.UnexpectedExceptionMapper;
+import org.samesong.common.WebApplicationExceptionMapper;
+import org.samesong.ratelimit.RateLimiter;
+import org.samesong.settings.Setting;
+import org.samesong.settings.Settings;
+import org.samesong.settings.SettingsResource;
+import org.samesong.settings.SettingsService;
+import org.samesong.sync.TimeResource;
+import org.samesong.user.AdminUserResource;
+import org.samesong.user.PasswordHasher;
+import org.samesong.user.UserService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Samesong: builds the object graph by hand (config → database → services → resources → web UI)
+ * in one readable page.
+ */
+public class SamesongApplication extends Application<SamesongConfiguration> {
+  private static final Logger LOG = LoggerFactory.getLogger(SamesongApplication.class);
+
+  private final Clock clock;
+  private final List<WebUi> webUis;
+  private volatile Services services;
+
+  public SamesongApplication(Clock clock, List<WebUi> webUis) {
+    this.clock = clock;
+    this.webUis = List.copyOf(webUis);
+  }
+
+  /** The REST API alone (tests and API-only deployments). */
+  public SamesongApplication() {
+    this(Clock.systemUTC(), List.of());
+  }
+
+  public static void main(String[] args) throws Exception {
+    new SamesongApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "samesong";
+  }
+
+  @Override
+  public void initialize(Bootstrap<SamesongConfiguration> bootstrap) {
+    bootstrap.setConfigurationSourceProvider(
+        new SubstitutingSourceProvider(
+            bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    bootstrap.addBundle(
+        new MigrationsBundle<>() {
+          @Override
+          public DataSourceFactory getDataSourceFactory(SamesongConfiguration config) {
+            return config.database().build(prepareDataDir(config));
+          }
+
+          @Override
+          public String getMigrationsFileName() {
+            return Migrator.CHANGELOG;
+          }
+        });
+    bootstrap.addCommand(new UserCommand());
+  }
+
+  @Override
+  public void run(SamesongConfiguration config, Environment environment) {
+    Path dataDir = prepareDataDir(config);
+
+    // storage: migrate before anything reads
+    DataSourceFactory dataSourceFactory = config.database().build(dataDir);
+    ManagedDataSource dataSource = dataSourceFactory.build(environment.metrics(), "database");
+    Migrator.migrate(dataSource);
+    Jdbi jdbi = new JdbiFactory().build(environment, dataSourceFactory, dataSource, "database");
+
+    // features
+    SettingsService settings =
+        new SettingsService(
+            jdbi, environment.getObjectMapper(), clock, seededSettings(config), infrastructure(config, dataDir));
+    RateLimiter limiter = new RateLimiter(settings, clock);
+    UserService users = new UserService(jdbi, new PasswordHasher(), clock);
+    TokenService tokens = config.jwt().build(dataDir, clock);
+    AuthService auth = new AuthService(jdbi, tokens, users, settings, limiter, clock);
+    createBootstrapAdmin(config, users);
+
+    // REST API
+    var jersey = environment.jersey();
+    jersey.register(new ApiExceptionMapper());
+    jersey.register(new JsonExceptionMapper());
+    jersey.register(new ConstraintViolationMapper());
+    jersey.register(new WebApplicationExceptionMapper());
+    jersey.register(new UnexpectedExceptionMapper());
+    jersey.register(new BodySizeLimitFilter(config.maxRequestBytes()));
+    jersey.register(new AuthDynamicFeature(new TokenAuthFilter(auth, new RoleAuthorizer())));
+    jersey.register(RolesAllowedDynamicFeature.class);
+    jersey.register(new AuthValueFactoryProvider.Binder<>(SamesongPrincipal.class));
+    jersey.register(new TimeResource(clock));
+    jersey.register(new AuthResource(auth));
+    jersey.register(new SettingsResource(settings));
+    jersey.register(new AdminUserResource(users));
+
+    // front ends
+    services = new Services(clock, settings, users, auth, limiter);
+    for (WebUi ui : webUis) {
+      ui.install(environment, services);
+    }
+
+    environment
+        .lifecycle()
+        .addServerLifecycleListener(
+            server -> {
+              int port = applicationPort(server.getConnectors());
+              LOG.info(
+                  "Samesong is ready at http://localhost:{}/{}",
+                  port,
+                  users.needsSetup() ? " (first run: the setup screen waits there to create the admin account)" : "");
+            });
+  }
+
+  /** The wired services, once {@link #run} has built them. */
+  public Services services() {
+    return services;
+  }
+
+  private static int applicationPort(Connector[] connectors) {
+    for (Connector connector : connectors) {
+      if (connector instanceof NetworkConnector network && "application".equals(connector.getName())) {
+        return network.getLocalPort();
+      }
+    }
+    for (Connector connector : connectors) {
+      if (connector instanceof NetworkConnector network) {
+        return network.getLocalPort();
+      }
+    }
+    return -1;
+  }
+
+  static Path prepareDataDir(SamesongConfiguration config) {
+    Path dataDir = config.dataDir().toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data folder " + dataDir, e);
+    }
+    return dataDir;
+  }
+
+  private static Map<Setting<?>, Object> seededSettings(SamesongConfiguration config) {
+    Map<Setting<?>, Object> seeds = new LinkedHashMap<>();
+    if (!config.publicUrl().isEmpty()) {
+      seeds.put(Settings.PUBLIC_URL, config.publicUrl());
+    }
+    if (!config.libraryFolders().isEmpty()) {
+      seeds.put(Settings.LIBRARY_FOLDERS, config.libraryFolders());
+    }
+    return seeds;
+  }
+
+  private static Map<String, String> infrastructure(SamesongConfiguration config, Path dataDir) {
+    Map<String, String> infra = new LinkedHashMap<>();
+    infra.put("data_dir", dataDir.toString());
+    infra.put("database_url", config.database().displayUrl(dataDir));
+    infra.put("event_bus", config.redisUrl().isEmpty() ? "in-process" : "redis");
+    infra.put(
+        "jwt_secret",
+        config.jwt().isConfigured() ? "from SAMESONG_JWT_SECRET" : "generated, kept in the data folder");
+    infra.put("tls", "terminate TLS in a reverse proxy (see deploy/)");
+    return infra;
+  }
+
+  private static void createBootstrapAdmin(SamesongConfiguration config, UserService users) {
+    BootstrapAdmin admin = config.bootstrapAdmin();
+    if (!admin.isSet() || !users.needsSetup()) {
+      return;
+    }
+    try {
+      users.createFirstAdmin(admin.username(), admin.password());
+      LOG.info("first admin {} created from SAMESONG_ADMIN_USER", admin.username());
+    } catch (org.samesong.common.ApiException e) {
+      throw new IllegalStateException("SAMESONG_ADMIN_USER / SAMESONG_ADMIN_PASSWORD: " + e.getMessage(), e);
+    }
+  }
+}

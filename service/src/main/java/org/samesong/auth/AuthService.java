@@ -1,0 +1,215 @@
+package org.samesong.auth;
+
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.samesong.auth.api.TokenResponse;
+import org.samesong.common.ApiException;
+import org.samesong.common.Ids;
+import org.samesong.common.SamesongPrincipal;
+import org.samesong.ratelimit.RateLimiter;
+import org.samesong.settings.Settings;
+import org.samesong.settings.SettingsService;
+import org.samesong.user.User;
+import org.samesong.user.UserService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logins, token families and their rotation. A login (or a session join) starts a family; every
+ * refresh spends its refresh token and issues a new pair in the same family; presenting a spent
+ * refresh token again means it was stolen or replayed, so the whole family is revoked, and with it
+ * every access token issued in it (access tokens carry the family id, checked per request).
+ */
+public class AuthService {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
+
+  private final Jdbi jdbi;
+  private final TokenService tokens;
+  private final UserService users;
+  private final SettingsService settings;
+  private final RateLimiter limiter;
+  private final Clock clock;
+
+  public AuthService(
+      Jdbi jdbi,
+      TokenService tokens,
+      UserService users,
+      SettingsService settings,
+      RateLimiter limiter,
+      Clock clock) {
+    this.jdbi = jdbi;
+    this.tokens = tokens;
+    this.users = users;
+    this.settings = settings;
+    this.limiter = limiter;
+    this.clock = clock;
+    users.onCredentialsRevoked(this::revokeAllOf);
+  }
+
+  /**
+   * Checks a username and password, limited per account and per IP address.
+   *
+   * @return the account
+   */
+  public User checkLogin(String username, String password, String ip) {
+    if (username == null || username.isBlank()) {
+      throw ApiException.badRequest("username", "is required");
+    }
+    if (password == null || password.isEmpty()) {
+      throw ApiException.badRequest("password", "is required");
+    }
+    String account = username.strip().toLowerCase(Locale.ROOT);
+    limiter.acquireOrThrow(RateLimiter.Limit.LOGIN_IP, ip, "too many login attempts from this address; wait a minute");
+    limiter.acquireOrThrow(RateLimiter.Limit.LOGIN_ACCOUNT, account, "too many login attempts for this account; wait a minute");
+    User user =
+        users
+            .verifyCredentials(account, password)
+            .orElseThrow(
+                () -> new ApiException(401, "invalid_credentials", "wrong username or password"));
+    if (user.disabled()) {
+      throw new ApiException(403, "account_disabled", "this account is disabled; ask an admin");
+    }
+    return user;
+  }
+
+  /** Login: checks the credentials and starts a token family. */
+  public TokenResponse login(String username, String password, String ip) {
+    User user = checkLogin(username, password, ip);
+    LOG.info("user {} logged in", user.username());
+    return startFamily(new SamesongPrincipal(user.id(), user.role(), null, null, null), user);
+  }
+
+  /**
+   * Starts a family for a principal (a login, or a host or guest of a session) and issues its
+   * first pair of tokens.
+   */
+  public TokenResponse startFamily(SamesongPrincipal who, User user) {
+    String familyId = Ids.newId();
+    long now = clock.millis();
+    long refreshTtl = settings.get(Settings.REFRESH_TOKEN_TTL_S) * 1000L;
+    SamesongPrincipal scoped =
+        new SamesongPrincipal(who.subject(), who.role(), who.sessionId(), who.memberId(), familyId);
+    return jdbi.inTransaction(
+        handle -> {
+          TokenDao dao = handle.attach(TokenDao.class);
+          dao.insertFamily(
+              new TokenDao.Family(
+                  familyId,
+                  who.subject(),
+                  who.role(),
+                  who.sessionId(),
+                  who.memberId(),
+                  now,
+                  now + refreshTtl,
+                  null,
+                  null));
+          return issuePair(dao, scoped, user);
+        });
+  }
+
+  /** Rotation: spends the refresh token and issues a new pair in the same family. */
+  public TokenResponse refresh(String refreshToken) {
+    if (refreshToken == null || refreshToken.isBlank()) {
+      throw ApiException.badRequest("refresh_token", "is required");
+    }
+    TokenService.Claims claims;
+    try {
+      claims = tokens.verify(refreshToken, TokenService.REFRESH);
+    } catch (JWTVerificationException e) {
+      throw ApiException.unauthorized("the refresh token is invalid or expired; log in again");
+    }
+    long now = clock.millis();
+    // The revocation on reuse must be committed although the caller gets an error, so the
+    // transaction returns an outcome instead of throwing.
+    Object outcome =
+        jdbi.inTransaction(
+            handle -> {
+              TokenDao dao = handle.attach(TokenDao.class);
+              Optional<TokenDao.Refresh> row = dao.findRefresh(claims.tokenId());
+              Optional<TokenDao.Family> family = dao.findFamily(claims.familyId());
+              if (row.isEmpty() || family.isEmpty() || !row.get().familyId().equals(family.get().id())) {
+                return ApiException.unauthorized("the refresh token is unknown; log in again");
+              }
+              if (family.get().revokedAt() != null) {
+                return ApiException.unauthorized("this login has ended; log in again");
+              }
+              if (dao.spendRefresh(claims.tokenId(), now) == 0) {
+                dao.revokeFamily(family.get().id(), "reuse", now);
+                LOG.warn("refresh token reused: family {} of subject {} revoked", family.get().id(), family.get().subject());
+                return ApiException.unauthorized("this refresh token was used already; every token of this login is revoked, log in again");
+              }
+              User user = null;
+              if (family.get().sessionId() == null || SamesongPrincipal.HOST.equals(family.get().role())) {
+                user = users.find(family.get().subject()).orElse(null);
+                if (user == null || user.disabled()) {
+                  return ApiException.unauthorized("this account is disabled or gone");
+                }
+              }
+              dao.extendFamily(family.get().id(), now + settings.get(Settings.REFRESH_TOKEN_TTL_S) * 1000L);
+              return issuePair(dao, claims.principal(), family.get().sessionId() == null ? user : null);
+            });
+    if (outcome instanceof ApiException e) {
+      throw e;
+    }
+    return (TokenResponse) outcome;
+  }
+
+  /** Logout: revokes the family of the given refresh token, which must be the caller's. */
+  public void logout(SamesongPrincipal caller, String refreshToken) {
+    if (refreshToken == null || refreshToken.isBlank()) {
+      throw ApiException.badRequest("refresh_token", "is required");
+    }
+    TokenService.Claims claims;
+    try {
+      claims = tokens.verify(refreshToken, TokenService.REFRESH);
+    } catch (JWTVerificationException e) {
+      throw ApiException.badRequest("refresh_token", "is invalid or expired");
+    }
+    if (!claims.subject().equals(caller.subject())) {
+      throw ApiException.forbidden("this refresh token belongs to someone else");
+    }
+    jdbi.useExtension(TokenDao.class, dao -> dao.revokeFamily(claims.familyId(), "logout", clock.millis()));
+  }
+
+  /**
+   * Authenticates an access token: signature, type, expiry, then the family and the account in one
+   * database read, so revocations and disabled accounts take effect at once.
+   */
+  public Optional<SamesongPrincipal> authenticate(String accessToken) {
+    if (accessToken == null || accessToken.isBlank()) {
+      return Optional.empty();
+    }
+    TokenService.Claims claims;
+    try {
+      claims = tokens.verify(accessToken, TokenService.ACCESS);
+    } catch (JWTVerificationException e) {
+      return Optional.empty();
+    }
+    Optional<TokenDao.AuthState> state = jdbi.withExtension(TokenDao.class, dao -> dao.authState(claims.familyId()));
+    if (state.isEmpty() || state.get().revokedAt() != null || Boolean.TRUE.equals(state.get().userDisabled())) {
+      return Optional.empty();
+    }
+    return Optional.of(claims.principal());
+  }
+
+  /** Ends every login of an account (disabled, or its password reset). */
+  public void revokeAllOf(String subject) {
+    int n = jdbi.withExtension(TokenDao.class, dao -> dao.revokeSubject(subject, "credentials", clock.millis()));
+    LOG.info("revoked {} logins of {}", n, subject);
+  }
+
+  private TokenResponse issuePair(TokenDao dao, SamesongPrincipal who, User user) {
+    Duration accessTtl = Duration.ofSeconds(settings.get(Settings.ACCESS_TOKEN_TTL_S));
+    Duration refreshTtl = Duration.ofSeconds(settings.get(Settings.REFRESH_TOKEN_TTL_S));
+    TokenService.Issued access = tokens.issue(TokenService.ACCESS, who, accessTtl);
+    TokenService.Issued refresh = tokens.issue(TokenService.REFRESH, who, refreshTtl);
+    dao.insertRefresh(
+        new TokenDao.Refresh(
+            refresh.tokenId(), who.familyId(), clock.millis(), refresh.expiresAt().toEpochMilli(), null));
+    return new TokenResponse(access.token(), refresh.token(), accessTtl.toSeconds(), "Bearer", user);
+  }
+}

@@ -1,0 +1,40 @@
+package org.samesong.auth;
+
+import io.dropwizard.auth.Authorizer;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import org.samesong.common.SamesongPrincipal;
+
+/**
+ * Decides {@code @RolesAllowed}. Roles: {@code admin}; {@code user} (any account, admins included);
+ * {@code host}, {@code guest} and {@code member} (host or guest) for session tokens, which work
+ * only on their own session: on a path under {@code /sessions/{id}} the token's {@code sid} must
+ * be that id.
+ */
+public class RoleAuthorizer implements Authorizer<SamesongPrincipal> {
+  public static final String MEMBER = "member";
+
+  @Override
+  public boolean authorize(SamesongPrincipal who, String role, ContainerRequestContext request) {
+    boolean roleOk =
+        switch (role) {
+          case SamesongPrincipal.ADMIN -> SamesongPrincipal.ADMIN.equals(who.role());
+          case SamesongPrincipal.USER ->
+              SamesongPrincipal.ADMIN.equals(who.role()) || SamesongPrincipal.USER.equals(who.role());
+          case SamesongPrincipal.HOST, SamesongPrincipal.GUEST -> role.equals(who.role());
+          case MEMBER ->
+              SamesongPrincipal.HOST.equals(who.role()) || SamesongPrincipal.GUEST.equals(who.role());
+          default -> false;
+        };
+    if (!roleOk) {
+      return false;
+    }
+    if (who.isSessionScoped() && request != null) {
+      String path = request.getUriInfo().getPath();
+      String sessionId = request.getUriInfo().getPathParameters().getFirst("id");
+      if (path.startsWith("sessions/") && sessionId != null) {
+        return sessionId.equals(who.sessionId());
+      }
+    }
+    return true;
+  }
+}

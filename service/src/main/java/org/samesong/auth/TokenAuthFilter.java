@@ -1,0 +1,91 @@
+package org.samesong.auth;
+
+import io.dropwizard.auth.AuthFilter;
+import io.dropwizard.auth.Authorizer;
+import io.dropwizard.auth.UnauthorizedHandler;
+import jakarta.ws.rs.core.Response;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.samesong.common.ApiException;
+import org.samesong.common.Errors;
+import org.samesong.common.SamesongPrincipal;
+
+/**
+ * Reads the access token from {@code Authorization: Bearer …} or, for browser clients, from the
+ * {@code samesong_access} cookie. Cookie-authenticated requests that change state must carry the
+ * double-submit token: an {@code X-CSRF-Token} header equal to the {@code csrf} cookie. Bearer
+ * clients are exempt (a cross-site page cannot set that header).
+ */
+@Priority(Priorities.AUTHENTICATION)
+public class TokenAuthFilter extends AuthFilter<String, SamesongPrincipal> {
+  public static final String ACCESS_COOKIE = "samesong_access";
+  public static final String CSRF_COOKIE = "csrf";
+  public static final String CSRF_HEADER = "X-CSRF-Token";
+  private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+  public TokenAuthFilter(AuthService auth, Authorizer<SamesongPrincipal> authorizer) {
+    this.authenticator = auth::authenticate;
+    this.authorizer = authorizer;
+    this.prefix = "Bearer";
+    this.realm = "samesong";
+    this.unauthorizedHandler =
+        new UnauthorizedHandler() {
+          @Override
+          public Response buildResponse(String prefix, String realm) {
+            return Response.fromResponse(
+                    Errors.response(
+                        401,
+                        "unauthorized",
+                        "a valid access token is required (missing, expired or revoked)",
+                        null))
+                .header(HttpHeaders.WWW_AUTHENTICATE, prefix + " realm=\"" + realm + "\"")
+                .build();
+          }
+        };
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    String token = bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+    if (token == null) {
+      Cookie cookie = request.getCookies().get(ACCESS_COOKIE);
+      if (cookie != null && !cookie.getValue().isEmpty()) {
+        token = cookie.getValue();
+        if (!SAFE_METHODS.contains(request.getMethod())) {
+          checkCsrf(request);
+        }
+      }
+    }
+    if (!authenticate(request, token, "Bearer")) {
+      throw new jakarta.ws.rs.WebApplicationException(unauthorizedHandler.buildResponse(prefix, realm));
+    }
+  }
+
+  private static void checkCsrf(ContainerRequestContext request) {
+    Cookie cookie = request.getCookies().get(CSRF_COOKIE);
+    String header = request.getHeaderString(CSRF_HEADER);
+    if (cookie == null || header == null || cookie.getValue().isEmpty()
+        || !MessageDigest.isEqual(
+            cookie.getValue().getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8))) {
+      throw new ApiException(403, "csrf", "cookie-authenticated requests that change state need an X-CSRF-Token header equal to the csrf cookie");
+    }
+  }
+
+  private static String bearer(String header) {
+    if (header == null) {
+      return null;
+    }
+    int space = header.indexOf(' ');
+    if (space <= 0 || !"Bearer".equalsIgnoreCase(header.substring(0, space))) {
+      return null;
+    }
+    String token = header.substring(space + 1).strip();
+    return token.isEmpty() ? null : token;
+  }
+}

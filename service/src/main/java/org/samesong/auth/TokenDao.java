@@ -1,0 +1,79 @@
+package org.samesong.auth;
+
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Token families (one per login or join) and the refresh tokens rotated within them. */
+@RegisterConstructorMapper(TokenDao.Family.class)
+@RegisterConstructorMapper(TokenDao.Refresh.class)
+@RegisterConstructorMapper(TokenDao.AuthState.class)
+public interface TokenDao {
+  record Family(
+      String id,
+      String subject,
+      String role,
+      String sessionId,
+      String memberId,
+      long createdAt,
+      long expiresAt,
+      Long revokedAt,
+      String revokeReason) {}
+
+  record Refresh(String jti, String familyId, long issuedAt, long expiresAt, Long usedAt) {}
+
+  /** What decides whether an access token still works, read in one query per request. */
+  record AuthState(Long revokedAt, Boolean userDisabled) {}
+
+  @SqlUpdate(
+      """
+      INSERT INTO token_families (id, subject, role, session_id, member_id, created_at, expires_at)
+      VALUES (:id, :subject, :role, :sessionId, :memberId, :createdAt, :expiresAt)
+      """)
+  void insertFamily(@BindMethods Family family);
+
+  @SqlQuery("SELECT * FROM token_families WHERE id = :id")
+  Optional<Family> findFamily(@Bind("id") String id);
+
+  @SqlUpdate(
+      """
+      UPDATE token_families SET revoked_at = :now, revoke_reason = :reason
+      WHERE id = :id AND revoked_at IS NULL
+      """)
+  int revokeFamily(@Bind("id") String id, @Bind("reason") String reason, @Bind("now") long now);
+
+  @SqlUpdate(
+      """
+      UPDATE token_families SET revoked_at = :now, revoke_reason = :reason
+      WHERE subject = :subject AND revoked_at IS NULL
+      """)
+  int revokeSubject(@Bind("subject") String subject, @Bind("reason") String reason, @Bind("now") long now);
+
+  @SqlUpdate("UPDATE token_families SET expires_at = :expiresAt WHERE id = :id")
+  void extendFamily(@Bind("id") String id, @Bind("expiresAt") long expiresAt);
+
+  @SqlUpdate(
+      """
+      INSERT INTO refresh_tokens (jti, family_id, issued_at, expires_at)
+      VALUES (:jti, :familyId, :issuedAt, :expiresAt)
+      """)
+  void insertRefresh(@BindMethods Refresh refresh);
+
+  @SqlQuery("SELECT * FROM refresh_tokens WHERE jti = :jti")
+  Optional<Refresh> findRefresh(@Bind("jti") String jti);
+
+  /** Spends a refresh token; 0 rows means it was spent already (reuse). */
+  @SqlUpdate("UPDATE refresh_tokens SET used_at = :now WHERE jti = :jti AND used_at IS NULL")
+  int spendRefresh(@Bind("jti") String jti, @Bind("now") long now);
+
+  @SqlQuery(
+      """
+      SELECT f.revoked_at, u.disabled AS user_disabled
+      FROM token_families f LEFT JOIN users u ON u.id = f.subject
+      WHERE f.id = :familyId
+      """)
+  Optional<AuthState> authState(@Bind("familyId") String familyId);
+}

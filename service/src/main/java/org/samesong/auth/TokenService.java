@@ -1,0 +1,102 @@
+package org.samesong.auth;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTCreator;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import org.samesong.common.Ids;
+import org.samesong.common.SamesongPrincipal;
+
+/**
+ * Signs and checks the JWTs (HS256): claims {@code sub role sid mid exp jti}, plus {@code fam}
+ * (the token family, for revocation) and {@code typ} ({@code access} or {@code refresh}, so one
+ * can never pass for the other).
+ */
+public class TokenService {
+  public static final String ACCESS = "access";
+  public static final String REFRESH = "refresh";
+  private static final String ISSUER = "samesong";
+
+  private final Algorithm algorithm;
+  private final Clock clock;
+  private final JWTVerifier accessVerifier;
+  private final JWTVerifier refreshVerifier;
+
+  /** The claims of a verified token. */
+  public record Claims(
+      String subject, String role, String sessionId, String memberId, String familyId, String tokenId, Instant expiresAt) {
+    public SamesongPrincipal principal() {
+      return new SamesongPrincipal(subject, role, sessionId, memberId, familyId);
+    }
+  }
+
+  /** A signed token and its id and expiry. */
+  public record Issued(String token, String tokenId, Instant expiresAt) {}
+
+  public TokenService(byte[] secret, Clock clock) {
+    if (secret.length < 32) {
+      throw new IllegalArgumentException("the JWT secret needs at least 32 bytes");
+    }
+    this.algorithm = Algorithm.HMAC256(secret);
+    this.clock = clock;
+    this.accessVerifier = verifier(ACCESS);
+    this.refreshVerifier = verifier(REFRESH);
+  }
+
+  private JWTVerifier verifier(String type) {
+    return ((JWTVerifier.BaseVerification)
+            JWT.require(algorithm).withIssuer(ISSUER).withClaim("typ", type).acceptLeeway(0))
+        .build(clock);
+  }
+
+  public Issued issue(String type, SamesongPrincipal who, Duration ttl) {
+    String jti = Ids.newId();
+    Instant now = clock.instant();
+    Instant exp = now.plus(ttl);
+    JWTCreator.Builder builder =
+        JWT.create()
+            .withIssuer(ISSUER)
+            .withSubject(who.subject())
+            .withClaim("role", who.role())
+            .withClaim("fam", who.familyId())
+            .withClaim("typ", type)
+            .withJWTId(jti)
+            .withIssuedAt(Date.from(now))
+            .withExpiresAt(Date.from(exp));
+    if (who.sessionId() != null) {
+      builder.withClaim("sid", who.sessionId());
+    }
+    if (who.memberId() != null) {
+      builder.withClaim("mid", who.memberId());
+    }
+    return new Issued(builder.sign(algorithm), jti, exp);
+  }
+
+  /**
+   * Verifies signature, issuer, type and expiry.
+   *
+   * @throws JWTVerificationException when any of them is wrong
+   */
+  public Claims verify(String token, String type) {
+    DecodedJWT jwt = (ACCESS.equals(type) ? accessVerifier : refreshVerifier).verify(token);
+    String role = jwt.getClaim("role").asString();
+    String family = jwt.getClaim("fam").asString();
+    if (jwt.getSubject() == null || role == null || family == null || jwt.getId() == null) {
+      throw new JWTVerificationException("a required claim is missing");
+    }
+    return new Claims(
+        jwt.getSubject(),
+        role,
+        jwt.getClaim("sid").asString(),
+        jwt.getClaim("mid").asString(),
+        family,
+        jwt.getId(),
+        jwt.getExpiresAtAsInstant());
+  }
+}

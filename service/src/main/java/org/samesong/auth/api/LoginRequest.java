@@ -1,0 +1,4 @@
+package org.samesong.auth.api;
+
+/** {@code POST /api/auth/login}. */
+public record LoginRequest(String username, String password) {}

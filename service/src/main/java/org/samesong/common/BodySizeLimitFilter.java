@@ -1,0 +1,63 @@
+package org.samesong.common;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Refuses request bodies over a limit with 413, whether or not they declare their length. */
+@PreMatching
+public class BodySizeLimitFilter implements ContainerRequestFilter {
+  private final long maxBytes;
+
+  public BodySizeLimitFilter(long maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    if (request.getLength() > maxBytes) {
+      throw tooLarge();
+    }
+    request.setEntityStream(new LimitedStream(request.getEntityStream()));
+  }
+
+  private ApiException tooLarge() {
+    return new ApiException(413, "payload_too_large", "the request body is larger than " + maxBytes + " bytes");
+  }
+
+  private final class LimitedStream extends FilterInputStream {
+    private long read;
+
+    LimitedStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int off, int len) throws IOException {
+      int n = super.read(buffer, off, len);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    private void count(long n) {
+      read += n;
+      if (read > maxBytes) {
+        throw tooLarge();
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package org.samesong.common;
+
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last line: a failure that is ours. Logs it once with an id and answers 500 with that id and
+ * no stack trace.
+ */
+public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
+  private static final Logger LOG = LoggerFactory.getLogger(UnexpectedExceptionMapper.class);
+
+  @Override
+  public Response toResponse(Throwable e) {
+    if (isDatabaseDown(e)) {
+      return Errors.response(503, "unavailable", "the database is unavailable; try again shortly", null);
+    }
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    LOG.error("unexpected failure {}", id, e);
+    return Errors.response(500, "internal_error", "the server failed (error " + id + "); it has been logged", null);
+  }
+
+  private static boolean isDatabaseDown(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,107 @@
+package org.samesong.ratelimit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.samesong.common.ApiException;
+import org.samesong.settings.Settings;
+import org.samesong.settings.SettingsService;
+
+/**
+ * Token-bucket limits (bucket4j) for logins, joins and guest requests, sized from the current
+ * settings and timed by the injected clock, so tests move time instead of sleeping. A settings
+ * change takes effect for the next attempt: the limit's size is part of the bucket's key.
+ */
+public class RateLimiter {
+
+  /** What is limited, and which settings size it. */
+  public enum Limit {
+    LOGIN_ACCOUNT,
+    LOGIN_IP,
+    JOIN_IP,
+    GUEST_MEMBER,
+    GUEST_SESSION
+  }
+
+  /** The outcome of one attempt. */
+  public record Decision(boolean allowed, long retryAfterSeconds) {}
+
+  private final SettingsService settings;
+  private final TimeMeter time;
+  private final Cache<String, Bucket> buckets =
+      Caffeine.newBuilder().expireAfterAccess(10, TimeUnit.MINUTES).maximumSize(1_000_000).build();
+
+  public RateLimiter(SettingsService settings, Clock clock) {
+    this.settings = settings;
+    this.time =
+        new TimeMeter() {
+          @Override
+          public long currentTimeNanos() {
+            return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+          }
+
+          @Override
+          public boolean isWallClockBased() {
+            return true;
+          }
+        };
+  }
+
+  /** Takes one token for {@code key} under {@code limit}. */
+  public Decision tryAcquire(Limit limit, String key) {
+    int perMinute;
+    int burst;
+    switch (limit) {
+      case LOGIN_ACCOUNT, LOGIN_IP -> {
+        perMinute = settings.get(Settings.LOGINS_PER_MINUTE);
+        burst = perMinute;
+      }
+      case JOIN_IP -> {
+        perMinute = settings.get(Settings.JOINS_PER_IP_PER_MINUTE);
+        burst = perMinute;
+      }
+      case GUEST_MEMBER -> {
+        perMinute = settings.get(Settings.GUEST_REQUESTS_PER_MINUTE);
+        burst = settings.get(Settings.GUEST_REQUEST_BURST);
+      }
+      case GUEST_SESSION -> {
+        perMinute = settings.get(Settings.SESSION_REQUESTS_PER_MINUTE);
+        burst = perMinute;
+      }
+      default -> throw new IllegalArgumentException(limit.name());
+    }
+    String bucketKey = limit + "/" + perMinute + "/" + burst + "/" + key;
+    Bucket bucket = buckets.get(bucketKey, k -> newBucket(perMinute, burst));
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    if (probe.isConsumed()) {
+      return new Decision(true, 0);
+    }
+    long seconds = (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L;
+    return new Decision(false, Math.max(1, seconds));
+  }
+
+  /** Like {@link #tryAcquire} but refuses with 429 and {@code Retry-After}. */
+  public void acquireOrThrow(Limit limit, String key, String message) {
+    Decision decision = tryAcquire(limit, key);
+    if (!decision.allowed()) {
+      throw ApiException.tooManyRequests(decision.retryAfterSeconds(), message);
+    }
+  }
+
+  private Bucket newBucket(int perMinute, int burst) {
+    return Bucket.builder()
+        .addLimit(
+            Bandwidth.builder()
+                .capacity(burst)
+                .refillGreedy(perMinute, Duration.ofMinutes(1))
+                .build())
+        .withCustomTimePrecision(time)
+        .build();
+  }
+}

@@ -1,0 +1,21 @@
+package org.samesong.user;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** A registered account as the API shows it (never with its password hash). */
+public record User(
+    String id,
+    String username,
+    String role,
+    boolean disabled,
+    @JsonProperty("created_at") long createdAt) {
+
+  public static final String ADMIN = "admin";
+  public static final String USER = "user";
+
+  @JsonIgnore
+  public boolean isAdmin() {
+    return ADMIN.equals(role);
+  }
+}

@@ -1,0 +1,2 @@
+/** Accounts: the first admin, admin-managed users, password hashing. */
+package org.samesong.user;
