@@ -1,0 +1,2 @@
+/** The host console. */
+package org.samesong.ui.host;

@@ -1,0 +1,78 @@
+package org.samesong.ui.login;
+
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.login.AbstractLogin;
+import com.vaadin.flow.component.login.LoginForm;
+import com.vaadin.flow.component.login.LoginI18n;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.VaadinSession;
+import org.samesong.common.ApiException;
+import org.samesong.ui.host.HostView;
+import org.samesong.ui.shell.CurrentUser;
+import org.samesong.ui.shell.UiServices;
+import org.samesong.user.User;
+
+/** {@code /}: log in. While no account exists, the setup screen takes its place. */
+@Route("")
+@PageTitle("Samesong · Log in")
+public class LoginView extends VerticalLayout implements BeforeEnterObserver {
+  private final LoginForm form = new LoginForm();
+  private final LoginI18n i18n = LoginI18n.createDefault();
+
+  public LoginView() {
+    setSizeFull();
+    setAlignItems(FlexComponent.Alignment.CENTER);
+    setJustifyContentMode(FlexComponent.JustifyContentMode.CENTER);
+    addClassName("login-view");
+
+    i18n.getForm().setTitle("Log in");
+    i18n.getForm().setForgotPassword("Forgot password?");
+    form.setI18n(i18n);
+    form.setForgotPasswordButtonVisible(false);
+    form.addLoginListener(this::login);
+
+    add(new H1("Samesong"), new Paragraph("Listen together, in sync."), form);
+  }
+
+  @Override
+  public void beforeEnter(BeforeEnterEvent event) {
+    if (UiServices.get().users().needsSetup()) {
+      event.forwardTo(SetupView.class);
+    } else if (CurrentUser.get().isPresent()) {
+      event.forwardTo(HostView.class);
+    }
+  }
+
+  private void login(AbstractLogin.LoginEvent event) {
+    String address = VaadinSession.getCurrent().getBrowser().getAddress();
+    try {
+      User user = UiServices.get().auth().checkLogin(event.getUsername(), event.getPassword(), address == null ? "unknown" : address);
+      CurrentUser.set(user);
+      getUI().ifPresent(ui -> ui.navigate(HostView.class));
+    } catch (ApiException e) {
+      LoginI18n.ErrorMessage error = new LoginI18n.ErrorMessage();
+      error.setTitle(
+          switch (e.status()) {
+            case 429 -> "Too many attempts";
+            case 403 -> "Account disabled";
+            default -> "Wrong username or password";
+          });
+      error.setMessage(e.getMessage());
+      i18n.setErrorMessage(error);
+      form.setI18n(i18n);
+      form.setError(true);
+      form.setEnabled(true);
+    }
+  }
+
+  /** The form's error text, for tests. */
+  String errorTitle() {
+    return i18n.getErrorMessage().getTitle();
+  }
+}

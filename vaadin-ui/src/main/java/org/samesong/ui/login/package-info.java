@@ -1,0 +1,2 @@
+/** First-run setup and login screens. */
+package org.samesong.ui.login;

@@ -1,0 +1,46 @@
+package org.samesong.ui.shell;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.server.ErrorEvent;
+import com.vaadin.flow.server.ErrorHandler;
+import org.samesong.common.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One error handler per Vaadin session: a refusal from a service shows its message; anything else
+ * is logged and shown as a generic failure, never as a stack trace.
+ */
+public class UiErrorHandler implements ErrorHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(UiErrorHandler.class);
+
+  @Override
+  public void error(ErrorEvent event) {
+    ApiException refusal = find(event.getThrowable());
+    String message;
+    if (refusal != null) {
+      message = refusal.getMessage();
+    } else {
+      LOG.error("unexpected failure in the UI", event.getThrowable());
+      message = "Something went wrong on the server; it has been logged.";
+    }
+    UI ui = UI.getCurrent();
+    if (ui != null) {
+      ui.access(
+          () ->
+              Notification.show(message, 5000, Notification.Position.TOP_CENTER)
+                  .addThemeVariants(NotificationVariant.LUMO_ERROR));
+    }
+  }
+
+  static ApiException find(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ApiException api) {
+        return api;
+      }
+    }
+    return null;
+  }
+}

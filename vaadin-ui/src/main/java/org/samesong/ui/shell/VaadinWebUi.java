@@ -1,0 +1,122 @@
+package org.samesong.ui.shell;
+
+import com.vaadin.flow.server.InitParameters;
+import com.vaadin.flow.server.VaadinServlet;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jetty.MutableServletContextHandler;
+import io.github.classgraph.ClassGraph;
+import io.github.classgraph.ClassInfoList;
+import io.github.classgraph.ScanResult;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.annotation.HandlesTypes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.ServletContainerInitializerHolder;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.util.resource.Resource;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.samesong.app.Services;
+import org.samesong.app.WebUi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs the Vaadin Flow application into Dropwizard's application context, next to Jersey
+ * ({@code /api/*}) on the same Jetty. A plain servlet context lacks what a servlet container with
+ * annotation scanning would give Vaadin, so this supplies it by hand:
+ *
+ * <ul>
+ *   <li>Vaadin's {@link ServletContainerInitializer}s, each with the classes its {@link
+ *       HandlesTypes} asks for, found by a ClassGraph scan that must include {@code com.vaadin}
+ *       (Vaadin's internal lookup is built from it);
+ *   <li>the {@code META-INF/resources} folders of every jar as the context's base resource;
+ *   <li>an HTTP session handler, and the Jakarta WebSocket container for {@code @Push};
+ *   <li>the {@link VaadinServlet} at {@code /*} in production mode (prebuilt bundle, no Node).
+ * </ul>
+ */
+public class VaadinWebUi implements WebUi {
+  private static final Logger LOG = LoggerFactory.getLogger(VaadinWebUi.class);
+  private static final String[] SCANNED = {"com.vaadin", "org.samesong.ui"};
+
+  @Override
+  public void install(Environment environment, Services services) {
+    long start = System.nanoTime();
+    MutableServletContextHandler context = environment.getApplicationContext();
+    context.setAttribute(UiServices.ATTRIBUTE, services);
+    context.setSessionHandler(new SessionHandler());
+    context.setBaseResource(metaInfResources(context));
+    addInitializers(context);
+    JakartaWebSocketServletContainerInitializer.configure(context, null);
+
+    ServletHolder vaadin = new ServletHolder("vaadin", VaadinServlet.class);
+    vaadin.setAsyncSupported(true);
+    vaadin.setInitOrder(1);
+    vaadin.setInitParameter(InitParameters.SERVLET_PARAMETER_PRODUCTION_MODE, "true");
+    vaadin.setInitParameter(InitParameters.SERVLET_PARAMETER_CLOSE_IDLE_SESSIONS, "true");
+    context.addServlet(vaadin, "/*");
+    LOG.info("Vaadin UI installed in {} ms", (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private static void addInitializers(MutableServletContextHandler context) {
+    try (ScanResult scan =
+        new ClassGraph().enableClassInfo().enableAnnotationInfo().acceptPackages(SCANNED).scan()) {
+      for (ServletContainerInitializer sci : ServiceLoader.load(ServletContainerInitializer.class)) {
+        if (!sci.getClass().getName().startsWith("com.vaadin.")) {
+          continue;
+        }
+        Set<Class<?>> classes = handledTypes(sci, scan);
+        context.addServletContainerInitializer(
+            new ServletContainerInitializerHolder(sci, classes.toArray(Class<?>[]::new)));
+      }
+    }
+  }
+
+  private static Set<Class<?>> handledTypes(ServletContainerInitializer sci, ScanResult scan) {
+    HandlesTypes handles = sci.getClass().getAnnotation(HandlesTypes.class);
+    if (handles == null) {
+      return Collections.emptySet();
+    }
+    Set<Class<?>> classes = new LinkedHashSet<>();
+    for (Class<?> type : handles.value()) {
+      ClassInfoList found;
+      if (type.isAnnotation()) {
+        found = scan.getClassesWithAnnotation(type.getName());
+      } else if (type.isInterface()) {
+        found = scan.getClassesImplementing(type.getName());
+      } else {
+        found = scan.getSubclasses(type.getName());
+      }
+      classes.addAll(found.loadClasses(true));
+    }
+    return classes;
+  }
+
+  /** Every jar's {@code META-INF/resources} folder, combined, as servlet containers serve them. */
+  private static Resource metaInfResources(MutableServletContextHandler context) {
+    ResourceFactory factory = ResourceFactory.of(context);
+    List<Resource> resources = new ArrayList<>();
+    try {
+      for (URL url :
+          Collections.list(VaadinWebUi.class.getClassLoader().getResources("META-INF/resources"))) {
+        String uri = url.toURI().toString();
+        resources.add(factory.newResource(URI.create(uri.endsWith("/") ? uri : uri + "/")));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    return ResourceFactory.combine(resources);
+  }
+}

@@ -1,0 +1,2 @@
+/** The Vaadin shell: installation into Jetty, services access, the logged-in user, errors. */
+package org.samesong.ui.shell;
