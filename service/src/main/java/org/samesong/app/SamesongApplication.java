@@ -35,14 +35,12 @@ import org.samesong.common.JsonExceptionMapper;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
-import org.samesong.ratelimit.RateLimiter;
 import org.samesong.settings.Setting;
 import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsResource;
 import org.samesong.settings.SettingsService;
 import org.samesong.sync.TimeResource;
 import org.samesong.user.AdminUserResource;
-import org.samesong.user.PasswordHasher;
 import org.samesong.user.UserService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,13 +106,18 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     Jdbi jdbi = new JdbiFactory().build(environment, dataSourceFactory, dataSource, "database");
 
     // features
-    SettingsService settings =
-        new SettingsService(
-            jdbi, environment.getObjectMapper(), clock, seededSettings(config), infrastructure(config, dataDir));
-    RateLimiter limiter = new RateLimiter(settings, clock);
-    UserService users = new UserService(jdbi, new PasswordHasher(), clock);
     TokenService tokens = config.jwt().build(dataDir, clock);
-    AuthService auth = new AuthService(jdbi, tokens, users, settings, limiter, clock);
+    Services wired =
+        Services.wire(
+            jdbi,
+            environment.getObjectMapper(),
+            clock,
+            tokens,
+            seededSettings(config),
+            infrastructure(config, dataDir));
+    SettingsService settings = wired.settings();
+    UserService users = wired.users();
+    AuthService auth = wired.auth();
     createBootstrapAdmin(config, users);
 
     // REST API
@@ -134,7 +137,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new AdminUserResource(users));
 
     // front ends
-    services = new Services(clock, settings, users, auth, limiter);
+    services = wired;
     for (WebUi ui : webUis) {
       ui.install(environment, services);
     }

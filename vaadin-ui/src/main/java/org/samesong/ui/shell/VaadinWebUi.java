@@ -11,7 +11,6 @@ import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.annotation.HandlesTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayList;
@@ -109,8 +108,10 @@ public class VaadinWebUi implements WebUi {
     try {
       for (URL url :
           Collections.list(VaadinWebUi.class.getClassLoader().getResources("META-INF/resources"))) {
-        String uri = url.toURI().toString();
-        resources.add(factory.newResource(URI.create(uri.endsWith("/") ? uri : uri + "/")));
+        Resource resource = factory.newResource(url.toURI());
+        // jar URIs come back as jar:file:/x.jar!/…; Jetty warns about aliases unless it gets its
+        // own normalised form
+        resources.add(resource.isAlias() ? factory.newResource(resource.getRealURI()) : resource);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,85 @@
+package org.samesong.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The arrows of STYLE.md: resources → services → DAOs, features without cycles, UI without SQL. */
+@AnalyzeClasses(
+    packages = "org.samesong",
+    importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.NoTestJars.class})
+class ArchitectureTest {
+
+  /** The service's test helpers arrive as a test jar, which DoNotIncludeTests does not spot. */
+  static final class NoTestJars implements ImportOption {
+    @Override
+    public boolean includes(Location location) {
+      return !location.contains("-tests.jar") && !location.contains("/test-classes/");
+    }
+  }
+
+  @ArchTest
+  static final ArchRule feature_packages_are_free_of_cycles =
+      slices().matching("org.samesong.(*)..").should().beFreeOfCycles();
+
+  @ArchTest
+  static final ArchRule only_services_touch_daos =
+      noClasses()
+          .that()
+          .haveSimpleNameNotEndingWith("Service")
+          .and()
+          .haveSimpleNameNotEndingWith("Dao")
+          .should()
+          .dependOnClassesThat()
+          .haveSimpleNameEndingWith("Dao")
+          .because("resources and views call services; only services reach the database");
+
+  @ArchTest
+  static final ArchRule the_ui_never_uses_jdbi =
+      noClasses()
+          .that()
+          .resideInAPackage("org.samesong.ui..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.jdbi..", "java.sql..")
+          .because("views call the features' services, never the database");
+
+  @ArchTest
+  static final ArchRule resources_never_use_jdbi =
+      noClasses()
+          .that()
+          .haveSimpleNameEndingWith("Resource")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.jdbi..");
+
+  @ArchTest
+  static final ArchRule features_do_not_reach_into_the_application =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              "org.samesong.auth..",
+              "org.samesong.user..",
+              "org.samesong.settings..",
+              "org.samesong.ratelimit..",
+              "org.samesong.sync..",
+              "org.samesong.common..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.samesong.app..")
+          .because("features get what they need handed to them by the application");
+
+  @ArchTest
+  static final ArchRule the_service_never_depends_on_the_ui =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("org.samesong.ui..", "org.samesong.server..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.samesong.ui..", "com.vaadin..");
+}

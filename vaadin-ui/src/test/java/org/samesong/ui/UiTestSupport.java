@@ -1,0 +1,58 @@
+package org.samesong.ui;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.github.mvysny.kaributesting.v10.Routes;
+import com.github.mvysny.kaributesting.v10.mock.MockVaadinServlet;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.function.DeploymentConfiguration;
+import io.dropwizard.jackson.Jackson;
+import jakarta.servlet.ServletException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.samesong.app.Services;
+import org.samesong.auth.TokenService;
+import org.samesong.testing.MutableClock;
+import org.samesong.testing.TestApp;
+import org.samesong.testing.TestDatabase;
+import org.samesong.ui.shell.UiServices;
+
+/**
+ * Runs the real views in Karibu's mock Vaadin, on the real services over a fresh, migrated H2
+ * database: no browser, no mocks of our own code.
+ */
+public final class UiTestSupport implements AutoCloseable {
+  private static final Routes ROUTES = new Routes().autoDiscoverViews("org.samesong.ui");
+
+  public final MutableClock clock = new MutableClock();
+  public final TestDatabase db = TestDatabase.h2();
+  public final Services services =
+      Services.wire(
+          db.jdbi(),
+          Jackson.newObjectMapper(),
+          clock,
+          new TokenService(TestApp.JWT_SECRET.getBytes(StandardCharsets.UTF_8), clock),
+          Map.of(),
+          Map.of());
+
+  public UiTestSupport() {
+    MockVaadin.setup(
+        UI::new,
+        new MockVaadinServlet(ROUTES) {
+          @Override
+          protected DeploymentConfiguration createDeploymentConfiguration() throws ServletException {
+            getServletContext().setAttribute(UiServices.ATTRIBUTE, services);
+            return super.createDeploymentConfiguration();
+          }
+        });
+  }
+
+  public void navigate(String location) {
+    UI.getCurrent().navigate(location);
+  }
+
+  @Override
+  public void close() {
+    MockVaadin.tearDown();
+    db.close();
+  }
+}

@@ -1,0 +1,97 @@
+package org.samesong.ui.login;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._assertOne;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.kaributesting.v10.LoginFormKt;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.login.LoginForm;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.samesong.ui.UiTestSupport;
+import org.samesong.ui.host.HostView;
+import org.samesong.user.User;
+import org.samesong.user.api.UserPatch;
+
+class LoginViewTest {
+  private UiTestSupport ui;
+  private User admin;
+
+  @BeforeEach
+  void start() {
+    ui = new UiTestSupport();
+    admin = ui.services.users().createFirstAdmin("alice", "correct horse battery");
+  }
+
+  @AfterEach
+  void stop() {
+    ui.close();
+  }
+
+  private LoginView loginAs(String username, String password) {
+    ui.navigate("");
+    LoginView view = _get(LoginView.class);
+    LoginFormKt._login(_get(LoginForm.class), username, password);
+    return view;
+  }
+
+  @Test
+  void root_shows_the_login_once_an_account_exists() {
+    ui.navigate("");
+    _assertOne(LoginView.class);
+  }
+
+  @Test
+  void right_credentials_open_the_host_console() {
+    loginAs("ALICE", "correct horse battery");
+    _assertOne(HostView.class);
+    assertThat(_get(Span.class, s -> s.withId("host-user")).getText()).isEqualTo("Signed in as alice (admin)");
+  }
+
+  @Test
+  void wrong_password_shows_the_error_and_stays() {
+    LoginView view = loginAs("alice", "wrong password!");
+    _assertOne(LoginView.class);
+    assertThat(_get(LoginForm.class).isError()).isTrue();
+    assertThat(view.errorTitle()).isEqualTo("Wrong username or password");
+  }
+
+  @Test
+  void disabled_account_is_told_so() {
+    User bob = ui.services.users().create("bob", "bob's long password", User.USER);
+    ui.services.users().update(bob.id(), new UserPatch(true, null, null), admin.id());
+    LoginView view = loginAs("bob", "bob's long password");
+    assertThat(view.errorTitle()).isEqualTo("Account disabled");
+  }
+
+  @Test
+  void too_many_attempts_are_refused_until_time_passes() {
+    for (int i = 0; i < 10; i++) {
+      loginAs("alice", "wrong password!");
+    }
+    LoginView view = loginAs("alice", "correct horse battery");
+    assertThat(view.errorTitle()).isEqualTo("Too many attempts");
+    _assertOne(LoginView.class);
+
+    ui.clock.advance(Duration.ofMinutes(1));
+    loginAs("alice", "correct horse battery");
+    _assertOne(HostView.class);
+  }
+
+  @Test
+  void host_console_needs_a_login_and_logout_ends_it() {
+    ui.navigate("host");
+    _assertOne(LoginView.class);
+
+    loginAs("alice", "correct horse battery");
+    _click(_get(Button.class, s -> s.withId("logout")));
+    _assertOne(LoginView.class);
+    ui.navigate("host");
+    _assertOne(LoginView.class);
+  }
+}
