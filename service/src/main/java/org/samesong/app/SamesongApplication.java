@@ -28,6 +28,14 @@ import org.samesong.auth.AuthService;
 import org.samesong.auth.RoleAuthorizer;
 import org.samesong.auth.TokenAuthFilter;
 import org.samesong.auth.TokenService;
+import org.samesong.catalog.CatalogResource;
+import org.samesong.media.DemoCatalog;
+import org.samesong.media.StreamSigner;
+import org.samesong.playback.PlaybackResource;
+import org.samesong.playlist.PlaylistResource;
+import org.samesong.request.RequestResource;
+import org.samesong.request.SessionRequestResource;
+import org.samesong.session.SessionResource;
 import org.samesong.common.ApiExceptionMapper;
 import org.samesong.common.BodySizeLimitFilter;
 import org.samesong.common.ConstraintViolationMapper;
@@ -106,19 +114,22 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     Jdbi jdbi = new JdbiFactory().build(environment, dataSourceFactory, dataSource, "database");
 
     // features
-    TokenService tokens = config.jwt().build(dataDir, clock);
+    byte[] secret = config.jwt().secretBytes(dataDir);
+    TokenService tokens = new TokenService(secret, clock);
     Services wired =
         Services.wire(
             jdbi,
             environment.getObjectMapper(),
             clock,
             tokens,
+            StreamSigner.derivedFrom(secret, clock),
             seededSettings(config),
             infrastructure(config, dataDir));
     SettingsService settings = wired.settings();
     UserService users = wired.users();
     AuthService auth = wired.auth();
     createBootstrapAdmin(config, users);
+    new DemoCatalog(wired.catalog()).ensure(dataDir);
 
     // REST API
     var jersey = environment.jersey();
@@ -135,6 +146,12 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new AuthResource(auth));
     jersey.register(new SettingsResource(settings));
     jersey.register(new AdminUserResource(users));
+    jersey.register(new CatalogResource(wired.catalog()));
+    jersey.register(new SessionResource(wired.sessions()));
+    jersey.register(new PlaylistResource(wired.playlist(), wired.requests()));
+    jersey.register(new SessionRequestResource(wired.requests()));
+    jersey.register(new RequestResource(wired.requests()));
+    jersey.register(new PlaybackResource(wired.playback()));
 
     // front ends
     services = wired;

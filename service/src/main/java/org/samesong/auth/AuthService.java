@@ -190,7 +190,10 @@ public class AuthService {
       return Optional.empty();
     }
     Optional<TokenDao.AuthState> state = jdbi.withExtension(TokenDao.class, dao -> dao.authState(claims.familyId()));
-    if (state.isEmpty() || state.get().revokedAt() != null || Boolean.TRUE.equals(state.get().userDisabled())) {
+    if (state.isEmpty()
+        || state.get().revokedAt() != null
+        || Boolean.TRUE.equals(state.get().userDisabled())
+        || state.get().memberKickedAt() != null) {
       return Optional.empty();
     }
     return Optional.of(claims.principal());

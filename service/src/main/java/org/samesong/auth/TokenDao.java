@@ -25,8 +25,11 @@ public interface TokenDao {
 
   record Refresh(String jti, String familyId, long issuedAt, long expiresAt, Long usedAt) {}
 
-  /** What decides whether an access token still works, read in one query per request. */
-  record AuthState(Long revokedAt, Boolean userDisabled) {}
+  /**
+   * What decides whether an access token still works, read in one query per request: the
+   * family's revocation, the account's state, and for session tokens the member's.
+   */
+  record AuthState(Long revokedAt, Boolean userDisabled, Long memberKickedAt) {}
 
   @SqlUpdate(
       """
@@ -71,8 +74,10 @@ public interface TokenDao {
 
   @SqlQuery(
       """
-      SELECT f.revoked_at, u.disabled AS user_disabled
-      FROM token_families f LEFT JOIN users u ON u.id = f.subject
+      SELECT f.revoked_at, u.disabled AS user_disabled, m.kicked_at AS member_kicked_at
+      FROM token_families f
+        LEFT JOIN users u ON u.id = f.subject
+        LEFT JOIN members m ON m.id = f.member_id
       WHERE f.id = :familyId
       """)
   Optional<AuthState> authState(@Bind("familyId") String familyId);

@@ -6,6 +6,7 @@ import jakarta.ws.rs.container.PreMatching;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 
 /** Refuses request bodies over a limit with 413, whether or not they declare their length. */
 @PreMatching
@@ -25,7 +26,14 @@ public class BodySizeLimitFilter implements ContainerRequestFilter {
   }
 
   private ApiException tooLarge() {
-    return new ApiException(413, "payload_too_large", "the request body is larger than " + maxBytes + " bytes");
+    // The rest of the body stays unread, so the server drops the connection after answering; saying
+    // so keeps clients from sending their next request on a connection that is going away.
+    return new ApiException(
+        413,
+        "payload_too_large",
+        "the request body is larger than " + maxBytes + " bytes",
+        null,
+        Map.of("Connection", "close"));
   }
 
   private final class LimitedStream extends FilterInputStream {

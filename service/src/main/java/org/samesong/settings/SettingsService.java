@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public class SettingsService {
   private static final Logger LOG = LoggerFactory.getLogger(SettingsService.class);
+  /** The size of the {@code settings.setting_value} column. */
+  static final int MAX_STORED_LENGTH = 4000;
 
   private final Jdbi jdbi;
   private final ObjectMapper mapper;
@@ -88,8 +90,16 @@ public class SettingsService {
                       ApiException.badRequest(
                           "unknown_setting", change.getKey(), "unknown setting " + change.getKey()));
       Object value = parse(setting, change.getValue());
+      String stored = write(setting, value);
+      if (stored.length() > MAX_STORED_LENGTH) {
+        // the column holds 4000 characters: refuse here instead of failing in the database
+        throw ApiException.badRequest(
+            "invalid_" + setting.key(),
+            setting.key(),
+            setting.key() + " is too long (at most " + MAX_STORED_LENGTH + " characters of JSON)");
+      }
       next.put(setting.key(), value);
-      toStore.put(setting.key(), write(setting, value));
+      toStore.put(setting.key(), stored);
     }
     if ((Integer) next.get(Settings.REFRESH_TOKEN_TTL_S.key())
         <= (Integer) next.get(Settings.ACCESS_TOKEN_TTL_S.key())) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
@@ -120,6 +121,7 @@ public class UserService {
     }
     String role = patch.role() == null ? null : checkRole(patch.role());
     String hash = newHash;
+    AtomicBoolean roleChanged = new AtomicBoolean();
     User updated =
         jdbi.inTransaction(
             handle -> {
@@ -143,12 +145,14 @@ public class UserService {
                 dao.updateDisabled(id, patch.disabled(), now);
               }
               if (role != null) {
+                roleChanged.set(!role.equals(row.role()));
                 dao.updateRole(id, role, now);
               }
               return dao.findById(id).orElseThrow().toUser();
             });
-    if (updated.disabled() || newHash != null) {
-      // a disabled account or a reset password ends every login of that account
+    if (updated.disabled() || newHash != null || roleChanged.get()) {
+      // a disabled account, a reset password or a changed role ends every login of that account:
+      // tokens carry the role they were issued with
       disabledListeners.forEach(l -> l.accept(id));
     }
     LOG.info("user {} updated", updated.username());

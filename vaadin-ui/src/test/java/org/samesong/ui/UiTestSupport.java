@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.samesong.app.Services;
 import org.samesong.auth.TokenService;
+import org.samesong.media.StreamSigner;
 import org.samesong.testing.MutableClock;
 import org.samesong.testing.TestApp;
 import org.samesong.testing.TestDatabase;
@@ -31,6 +32,7 @@ public final class UiTestSupport implements AutoCloseable {
           Jackson.newObjectMapper(),
           clock,
           new TokenService(TestApp.JWT_SECRET.getBytes(StandardCharsets.UTF_8), clock),
+          StreamSigner.derivedFrom(TestApp.JWT_SECRET.getBytes(StandardCharsets.UTF_8), clock),
           Map.of(),
           Map.of());
 

@@ -1,0 +1,46 @@
+package org.samesong.catalog;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.samesong.catalog.api.TrackPageJson;
+import org.samesong.common.ApiException;
+
+/**
+ * {@code GET /api/catalog/tracks?q=&limit=&offset=}: searches the catalog for any account and any
+ * session member. Numbers arrive as text and are parsed here, so that {@code limit=abc} gets the
+ * API's 400 naming the field rather than Jersey's own refusal.
+ */
+@Path("/catalog/tracks")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({"user", "host", "guest"})
+public class CatalogResource {
+  private final CatalogService catalog;
+
+  public CatalogResource(CatalogService catalog) {
+    this.catalog = catalog;
+  }
+
+  @GET
+  public TrackPageJson search(
+      @QueryParam("q") String q, @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+    int pageSize = number("limit", limit, CatalogService.DEFAULT_LIMIT, 1, CatalogService.MAX_LIMIT);
+    int skip = number("offset", offset, 0, 0, CatalogService.MAX_OFFSET);
+    return catalog.toJson(catalog.search(q, pageSize, skip));
+  }
+
+  /** A whole number, or the default when the parameter is absent or empty. */
+  private static int number(String field, String raw, int absent, int min, int max) {
+    if (raw == null || raw.isBlank()) {
+      return absent;
+    }
+    try {
+      return Integer.parseInt(raw.strip());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(field, "must be a whole number between " + min + " and " + max);
+    }
+  }
+}

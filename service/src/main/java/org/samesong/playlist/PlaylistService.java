@@ -1,0 +1,189 @@
+package org.samesong.playlist;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.samesong.catalog.CatalogService;
+import org.samesong.catalog.Track;
+import org.samesong.common.ApiException;
+import org.samesong.common.Ids;
+import org.samesong.playlist.api.PlaylistItemJson;
+import org.samesong.playlist.api.PlaylistJson;
+import org.samesong.session.SessionService;
+
+/**
+ * A session's playlist: add, move, remove, each under the session's row lock, each adding one to
+ * the playlist's {@code version}, positions always contiguous from 0. The {@code …In(Handle, …)}
+ * variants run inside a caller's transaction (a request's approval applies its change and its
+ * status in one transaction).
+ */
+public class PlaylistService {
+  private final Jdbi jdbi;
+  private final SessionService sessions;
+  private final CatalogService catalog;
+  private final Clock clock;
+  private final List<PlaylistListener> listeners = new CopyOnWriteArrayList<>();
+
+  /** The outcome of one change: the item concerned and the playlist after it. */
+  public record Change(String op, PlaylistItem item, Integer from, Playlist playlist) {}
+
+  public PlaylistService(Jdbi jdbi, SessionService sessions, CatalogService catalog, Clock clock) {
+    this.jdbi = jdbi;
+    this.sessions = sessions;
+    this.catalog = catalog;
+    this.clock = clock;
+  }
+
+  public void addListener(PlaylistListener listener) {
+    listeners.add(listener);
+  }
+
+  public Playlist get(String sessionId) {
+    return jdbi.inTransaction(h -> read(h, sessionId));
+  }
+
+  /** The playlist as seen inside a transaction. */
+  public Playlist read(Handle h, String sessionId) {
+    long version = sessions.playlistVersion(h, sessionId);
+    Map<String, Track> tracks = new HashMap<>();
+    List<PlaylistItem> items =
+        h.attach(PlaylistDao.class).list(sessionId).stream()
+            .map(r -> toItem(r, tracks.computeIfAbsent(r.trackId(), this::track)))
+            .toList();
+    return new Playlist(version, items);
+  }
+
+  public Change add(String sessionId, String trackId, Integer position, String memberId) {
+    return jdbi.inTransaction(
+        h -> {
+          sessions.lockLive(h, sessionId);
+          return addIn(h, sessionId, trackId, position, memberId);
+        });
+  }
+
+  public Change move(String sessionId, String itemId, Integer position) {
+    return jdbi.inTransaction(
+        h -> {
+          sessions.lockLive(h, sessionId);
+          return moveIn(h, sessionId, itemId, position);
+        });
+  }
+
+  public Change remove(String sessionId, String itemId) {
+    return jdbi.inTransaction(
+        h -> {
+          sessions.lockLive(h, sessionId);
+          return removeIn(h, sessionId, itemId);
+        });
+  }
+
+  /**
+   * Checks a proposed change against the playlist as it is (track exists, item in this session,
+   * position in range) without changing anything.
+   */
+  public void check(Handle h, String sessionId, ProposedChange change) {
+    int size = h.attach(PlaylistDao.class).count(sessionId);
+    switch (change.action()) {
+      case ProposedChange.ADD -> {
+        catalog.require(change.trackId());
+        checkPosition(change.position(), size);
+      }
+      case ProposedChange.MOVE -> {
+        requireItem(h, sessionId, change.itemId());
+        checkPosition(change.position(), size - 1);
+      }
+      case ProposedChange.REMOVE -> requireItem(h, sessionId, change.itemId());
+      default -> throw ApiException.badRequest("action", "must be add, move or remove");
+    }
+  }
+
+  /** Adds inside the caller's transaction (the session lock held); position null appends. */
+  public Change addIn(Handle h, String sessionId, String trackId, Integer position, String memberId) {
+    Track track = catalog.require(trackId);
+    PlaylistDao dao = h.attach(PlaylistDao.class);
+    int size = dao.count(sessionId);
+    int at = position == null ? size : checkPosition(position, size);
+    dao.shiftDown(sessionId, at);
+    PlaylistDao.Row row = new PlaylistDao.Row(Ids.newId(), sessionId, track.id(), at, memberId, null, clock.millis());
+    dao.insert(row);
+    sessions.bumpPlaylistVersion(h, sessionId);
+    Playlist after = read(h, sessionId);
+    return new Change("add", after.item(row.id()).orElseThrow(), null, after);
+  }
+
+  /** Moves inside the caller's transaction; a position past the end means the last place. */
+  public Change moveIn(Handle h, String sessionId, String itemId, Integer position) {
+    if (position == null) {
+      throw ApiException.badRequest("position", "is required");
+    }
+    PlaylistDao dao = h.attach(PlaylistDao.class);
+    PlaylistDao.Row row = requireItem(h, sessionId, itemId);
+    int size = dao.count(sessionId);
+    int to = checkPosition(position, size - 1);
+    int from = row.position();
+    if (to != from) {
+      if (to > from) {
+        dao.shiftRange(sessionId, from + 1, to, -1);
+      } else {
+        dao.shiftRange(sessionId, to, from - 1, +1);
+      }
+      dao.setPosition(itemId, to);
+      sessions.bumpPlaylistVersion(h, sessionId);
+    }
+    Playlist after = read(h, sessionId);
+    return new Change("move", after.item(itemId).orElseThrow(), from, after);
+  }
+
+  /** Removes inside the caller's transaction and tells the listeners. */
+  public Change removeIn(Handle h, String sessionId, String itemId) {
+    PlaylistDao dao = h.attach(PlaylistDao.class);
+    PlaylistDao.Row row = requireItem(h, sessionId, itemId);
+    PlaylistItem removed = toItem(row, track(row.trackId()));
+    dao.delete(itemId);
+    dao.shiftUp(sessionId, row.position());
+    sessions.bumpPlaylistVersion(h, sessionId);
+    for (PlaylistListener listener : listeners) {
+      listener.itemRemoved(h, sessionId, removed);
+    }
+    return new Change("remove", removed, row.position(), read(h, sessionId));
+  }
+
+  public PlaylistJson toJson(Playlist playlist) {
+    return new PlaylistJson(playlist.version(), playlist.items().stream().map(this::toJson).toList());
+  }
+
+  public PlaylistItemJson toJson(PlaylistItem item) {
+    return new PlaylistItemJson(
+        item.itemId(), item.position(), catalog.toJson(item.track()), item.addedBy(), item.addedByName(), item.addedAt());
+  }
+
+  /** A playlist keeps its items when their file leaves the library; they show as they were. */
+  private Track track(String trackId) {
+    return catalog.findIncludingRemoved(trackId).orElseThrow(() -> new IllegalStateException("track " + trackId + " vanished"));
+  }
+
+  private PlaylistDao.Row requireItem(Handle h, String sessionId, String itemId) {
+    return h.attach(PlaylistDao.class)
+        .find(itemId)
+        .filter(r -> r.sessionId().equals(sessionId))
+        .orElseThrow(() -> ApiException.notFound("playlist item"));
+  }
+
+  private static int checkPosition(Integer position, int max) {
+    if (position == null) {
+      return max;
+    }
+    if (position < 0 || position > Math.max(0, max)) {
+      throw ApiException.badRequest("position", "must be between 0 and " + Math.max(0, max));
+    }
+    return position;
+  }
+
+  private static PlaylistItem toItem(PlaylistDao.Row r, Track track) {
+    return new PlaylistItem(r.id(), r.position(), track, r.addedBy(), r.addedByName(), r.addedAt());
+  }
+}

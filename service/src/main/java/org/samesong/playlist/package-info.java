@@ -1,0 +1,2 @@
+/** A session's playlist: items, positions, version; host edits and guest proposals. */
+package org.samesong.playlist;

@@ -1,0 +1,82 @@
+package org.samesong.request;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.customizer.Define;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** The request log: every guest proposal and its outcome, never deleted. */
+@RegisterConstructorMapper(RequestDao.Row.class)
+public interface RequestDao {
+  /** One request with its author's display name. */
+  record Row(
+      String id,
+      String sessionId,
+      String requestedBy,
+      String requestedByName,
+      String action,
+      String payload,
+      String targetItemId,
+      String note,
+      String status,
+      String reason,
+      long createdAt,
+      Long decidedAt,
+      String decidedBy) {}
+
+  String SELECT =
+      """
+      SELECT r.id, r.session_id, r.requested_by, m.display_name AS requested_by_name, r.action, r.payload,
+             r.target_item_id, r.note, r.status, r.reason, r.created_at, r.decided_at, r.decided_by
+      FROM requests r LEFT JOIN members m ON m.id = r.requested_by
+      """;
+
+  @SqlUpdate(
+      """
+      INSERT INTO requests (id, session_id, requested_by, action, payload, target_item_id, note, status, created_at)
+      VALUES (:id, :sessionId, :requestedBy, :action, :payload, :targetItemId, :note, :status, :createdAt)
+      """)
+  void insert(@BindMethods Row row);
+
+  @SqlQuery(SELECT + " WHERE r.id = :id")
+  Optional<Row> find(@Bind("id") String id);
+
+  /** All of a session's requests, optionally of one status ({@code <status>} is a fixed clause). */
+  @SqlQuery(SELECT + " WHERE r.session_id = :sessionId <status> ORDER BY r.created_at, r.id")
+  List<Row> listAll(@Bind("sessionId") String sessionId, @Define("status") String statusClause, @Bind("s") String status);
+
+  /** What a guest may see: their own requests and everybody's decided ones. */
+  @SqlQuery(
+      SELECT
+          + """
+           WHERE r.session_id = :sessionId
+             AND (r.requested_by = :memberId OR r.status IN ('approved', 'denied', 'expired')) <status>
+           ORDER BY r.created_at, r.id
+          """)
+  List<Row> listVisible(
+      @Bind("sessionId") String sessionId,
+      @Bind("memberId") String memberId,
+      @Define("status") String statusClause,
+      @Bind("s") String status);
+
+  /** Decides a pending request; 0 rows means it was decided already. */
+  @SqlUpdate(
+      """
+      UPDATE requests SET status = :status, reason = :reason, decided_at = :now, decided_by = :by
+      WHERE id = :id AND status = 'pending'
+      """)
+  int decide(
+      @Bind("id") String id,
+      @Bind("status") String status,
+      @Bind("reason") String reason,
+      @Bind("now") long now,
+      @Bind("by") String decidedBy);
+
+  @SqlQuery(
+      "SELECT id FROM requests WHERE session_id = :sessionId AND target_item_id = :itemId AND status = 'pending'")
+  List<String> pendingTargeting(@Bind("sessionId") String sessionId, @Bind("itemId") String itemId);
+}

@@ -1,0 +1,318 @@
+package org.samesong.request;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.samesong.common.ApiException;
+import org.samesong.common.Ids;
+import org.samesong.common.SamesongPrincipal;
+import org.samesong.playlist.GuestProposals;
+import org.samesong.playlist.PlaylistItem;
+import org.samesong.playlist.PlaylistListener;
+import org.samesong.playlist.PlaylistService;
+import org.samesong.playlist.ProposedChange;
+import org.samesong.ratelimit.RateLimiter;
+import org.samesong.request.api.RequestJson;
+import org.samesong.session.SessionService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guest requests: {@code pending → approved | denied}, or {@code cancelled} by the author, or
+ * {@code expired} when the item they target leaves the playlist. Approval applies the playlist
+ * change and the status change in one transaction under the session lock, so a request is decided
+ * exactly once (a second decision, even a racing one, gets 409). Creation is rate limited per
+ * guest and per session; bad input is refused before the limiter and costs no budget.
+ */
+public class RequestService implements GuestProposals, PlaylistListener {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestService.class);
+  public static final String PENDING = "pending";
+  public static final String APPROVED = "approved";
+  public static final String DENIED = "denied";
+  public static final String CANCELLED = "cancelled";
+  public static final String EXPIRED = "expired";
+  private static final Set<String> STATUSES = Set.of(PENDING, APPROVED, DENIED, CANCELLED, EXPIRED);
+  private static final int MAX_TEXT = 500;
+
+  private final Jdbi jdbi;
+  private final SessionService sessions;
+  private final PlaylistService playlist;
+  private final RateLimiter limiter;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+
+  /** A decision and the playlist change it made (null for denials). */
+  public record Decision(RequestJson request, PlaylistService.Change change) {}
+
+  public RequestService(
+      Jdbi jdbi, SessionService sessions, PlaylistService playlist, RateLimiter limiter, ObjectMapper mapper, Clock clock) {
+    this.jdbi = jdbi;
+    this.sessions = sessions;
+    this.playlist = playlist;
+    this.limiter = limiter;
+    this.mapper = mapper;
+    this.clock = clock;
+  }
+
+  @Override
+  public RequestJson propose(SamesongPrincipal guest, String sessionId, ProposedChange change) {
+    return create(guest, sessionId, change);
+  }
+
+  /** Files a guest's request. */
+  public RequestJson create(SamesongPrincipal guest, String sessionId, ProposedChange change) {
+    ProposedChange checked = checkShape(change);
+    // referential checks (unknown track or item, position out of range) before the limiter too
+    jdbi.useTransaction(h -> playlist.check(h, sessionId, checked));
+    limiter.acquireOrThrow(
+        RateLimiter.Limit.GUEST_MEMBER, guest.memberId(), "you are sending requests too fast; wait a little");
+    limiter.acquireOrThrow(
+        RateLimiter.Limit.GUEST_SESSION, sessionId, "this session receives too many requests; wait a little");
+    RequestDao.Row row =
+        jdbi.inTransaction(
+            h -> {
+              sessions.lockLive(h, sessionId);
+              playlist.check(h, sessionId, checked);
+              RequestDao.Row r =
+                  new RequestDao.Row(
+                      Ids.newId(),
+                      sessionId,
+                      guest.memberId(),
+                      null,
+                      checked.action(),
+                      payload(checked),
+                      checked.itemId(),
+                      checked.note(),
+                      PENDING,
+                      null,
+                      clock.millis(),
+                      null,
+                      null);
+              RequestDao dao = h.attach(RequestDao.class);
+              dao.insert(r);
+              return dao.find(r.id()).orElseThrow();
+            });
+    LOG.info("session {}: request {} ({}) by {}", sessionId, row.id(), row.action(), guest.memberId());
+    return toJson(row);
+  }
+
+  /** A session's requests as the caller may see them, optionally of one status. */
+  public List<RequestJson> list(SamesongPrincipal who, String sessionId, String status) {
+    if (status != null && !status.isBlank() && !STATUSES.contains(status)) {
+      throw ApiException.badRequest("status", "must be one of pending, approved, denied, cancelled, expired");
+    }
+    boolean filter = status != null && !status.isBlank();
+    String clause = filter ? "AND r.status = :s" : "";
+    sessions.find(sessionId);
+    List<RequestDao.Row> rows =
+        jdbi.withExtension(
+            RequestDao.class,
+            dao ->
+                SamesongPrincipal.HOST.equals(who.role())
+                    ? dao.listAll(sessionId, clause, status)
+                    : dao.listVisible(sessionId, who.memberId(), clause, status));
+    return rows.stream().map(this::toJson).toList();
+  }
+
+  /** Approves: applies the change and records the decision in one transaction. */
+  public Decision approve(SamesongPrincipal host, String requestId) {
+    return jdbi.inTransaction(
+        h -> {
+          RequestDao dao = h.attach(RequestDao.class);
+          RequestDao.Row row = lockPending(h, host, requestId);
+          // decided first, so that a removal's own expiry sweep does not catch this request
+          dao.decide(row.id(), APPROVED, null, clock.millis(), host.memberId());
+          ProposedChange change = changeOf(row);
+          PlaylistService.Change applied =
+              switch (row.action()) {
+                case ProposedChange.ADD ->
+                    playlist.addIn(h, row.sessionId(), change.trackId(), clampAdd(h, row.sessionId(), change.position()), row.requestedBy());
+                case ProposedChange.MOVE ->
+                    playlist.moveIn(h, row.sessionId(), change.itemId(), clampMove(h, row.sessionId(), change.position()));
+                default -> playlist.removeIn(h, row.sessionId(), change.itemId());
+              };
+          LOG.info("session {}: request {} approved", row.sessionId(), row.id());
+          return new Decision(toJson(dao.find(row.id()).orElseThrow()), applied);
+        });
+  }
+
+  /** Denies with an optional reason for the guest. */
+  public Decision deny(SamesongPrincipal host, String requestId, String reason) {
+    String why = reason == null || reason.isBlank() ? null : reason.strip();
+    if (why != null && why.length() > MAX_TEXT) {
+      throw ApiException.badRequest("reason", "must be at most " + MAX_TEXT + " characters");
+    }
+    return jdbi.inTransaction(
+        h -> {
+          RequestDao dao = h.attach(RequestDao.class);
+          RequestDao.Row row = lockPending(h, host, requestId);
+          dao.decide(row.id(), DENIED, why, clock.millis(), host.memberId());
+          LOG.info("session {}: request {} denied", row.sessionId(), row.id());
+          return new Decision(toJson(dao.find(row.id()).orElseThrow()), null);
+        });
+  }
+
+  /** Cancels a pending request; only its author may. */
+  public RequestJson cancel(SamesongPrincipal guest, String requestId) {
+    return jdbi.inTransaction(
+        h -> {
+          RequestDao dao = h.attach(RequestDao.class);
+          RequestDao.Row row = dao.find(requestId).orElseThrow(() -> ApiException.notFound("request"));
+          if (!row.requestedBy().equals(guest.memberId())) {
+            throw ApiException.forbidden("only its author can cancel a request");
+          }
+          sessions.lockLive(h, row.sessionId());
+          if (dao.decide(row.id(), CANCELLED, null, clock.millis(), guest.memberId()) == 0) {
+            throw alreadyDecided(dao.find(requestId).orElseThrow());
+          }
+          return toJson(dao.find(row.id()).orElseThrow());
+        });
+  }
+
+  /** Pending requests that target a removed item can never apply: they expire with it. */
+  @Override
+  public void itemRemoved(Handle h, String sessionId, PlaylistItem removed) {
+    RequestDao dao = h.attach(RequestDao.class);
+    for (String id : dao.pendingTargeting(sessionId, removed.itemId())) {
+      dao.decide(id, EXPIRED, "the item it refers to left the playlist", clock.millis(), null);
+    }
+  }
+
+  /** Requests of a session decided as expired in the current state, for broadcasting. */
+  public List<RequestJson> pending(String sessionId) {
+    return jdbi.withExtension(RequestDao.class, dao -> dao.listAll(sessionId, "AND r.status = :s", PENDING)).stream()
+        .map(this::toJson)
+        .toList();
+  }
+
+  private RequestDao.Row lockPending(Handle h, SamesongPrincipal host, String requestId) {
+    RequestDao dao = h.attach(RequestDao.class);
+    RequestDao.Row row = dao.find(requestId).orElseThrow(() -> ApiException.notFound("request"));
+    if (!row.sessionId().equals(host.sessionId())) {
+      throw ApiException.forbidden("this request belongs to another session");
+    }
+    sessions.lockLive(h, row.sessionId());
+    // read again under the lock: a racing decision may have committed meanwhile
+    RequestDao.Row current = dao.find(requestId).orElseThrow();
+    if (!PENDING.equals(current.status())) {
+      throw alreadyDecided(current);
+    }
+    return current;
+  }
+
+  private static ApiException alreadyDecided(RequestDao.Row row) {
+    return ApiException.conflict("already_decided", "this request is " + row.status() + " already");
+  }
+
+  private int clampAdd(Handle h, String sessionId, Integer position) {
+    int size = playlist.read(h, sessionId).items().size();
+    return position == null ? size : Math.min(position, size);
+  }
+
+  private int clampMove(Handle h, String sessionId, Integer position) {
+    int size = playlist.read(h, sessionId).items().size();
+    return Math.min(position, Math.max(0, size - 1));
+  }
+
+  private static ProposedChange checkShape(ProposedChange c) {
+    if (c.action() == null || c.action().isBlank()) {
+      throw ApiException.badRequest("action", "is required (add, move or remove)");
+    }
+    if (c.note() != null && c.note().length() > MAX_TEXT) {
+      throw ApiException.badRequest("note", "must be at most " + MAX_TEXT + " characters");
+    }
+    if (c.position() != null && c.position() < 0) {
+      throw ApiException.badRequest("position", "must not be negative");
+    }
+    String note = c.note() == null || c.note().isBlank() ? null : c.note().strip();
+    switch (c.action()) {
+      case ProposedChange.ADD -> {
+        if (c.trackId() == null || c.trackId().isBlank()) {
+          if (c.url() != null && !c.url().isBlank()) {
+            throw ApiException.badRequest(
+                "url_unsupported", "url", "adding by URL is not available yet; suggest a catalog track by track_id");
+          }
+          throw ApiException.badRequest("track_id", "is required to add");
+        }
+        return new ProposedChange(c.action(), c.trackId(), null, null, c.position(), note);
+      }
+      case ProposedChange.MOVE -> {
+        requireItemId(c);
+        if (c.position() == null) {
+          throw ApiException.badRequest("position", "is required to move");
+        }
+        return new ProposedChange(c.action(), null, null, c.itemId(), c.position(), note);
+      }
+      case ProposedChange.REMOVE -> {
+        requireItemId(c);
+        return new ProposedChange(c.action(), null, null, c.itemId(), null, note);
+      }
+      default -> throw ApiException.badRequest("action", "must be add, move or remove");
+    }
+  }
+
+  private static void requireItemId(ProposedChange c) {
+    if (c.itemId() == null || c.itemId().isBlank()) {
+      throw ApiException.badRequest("item_id", "is required to " + c.action());
+    }
+  }
+
+  private String payload(ProposedChange c) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    if (c.trackId() != null) {
+      payload.put("track_id", c.trackId());
+    }
+    if (c.itemId() != null) {
+      payload.put("item_id", c.itemId());
+    }
+    if (c.position() != null) {
+      payload.put("position", c.position());
+    }
+    try {
+      return mapper.writeValueAsString(payload);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Map<String, Object> payloadMap(String json) {
+    try {
+      return mapper.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable request payload", e);
+    }
+  }
+
+  private ProposedChange changeOf(RequestDao.Row row) {
+    Map<String, Object> p = payloadMap(row.payload());
+    return new ProposedChange(
+        row.action(),
+        (String) p.get("track_id"),
+        null,
+        (String) p.get("item_id"),
+        p.get("position") == null ? null : ((Number) p.get("position")).intValue(),
+        row.note());
+  }
+
+  public RequestJson toJson(RequestDao.Row r) {
+    return new RequestJson(
+        r.id(),
+        r.sessionId(),
+        r.action(),
+        payloadMap(r.payload()),
+        r.note(),
+        r.status(),
+        r.reason(),
+        r.requestedBy(),
+        r.requestedByName(),
+        r.createdAt(),
+        r.decidedAt());
+  }
+}

@@ -1,0 +1,45 @@
+package org.samesong.session;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** The host and guests of sessions. Kicked members stay (the request log names them). */
+@RegisterConstructorMapper(Member.class)
+public interface MemberDao {
+  String COLUMNS = "id, session_id, user_id, display_name, role, joined_at, kicked_at, last_drift_ms";
+
+  @SqlUpdate(
+      """
+      INSERT INTO members (id, session_id, user_id, display_name, role, joined_at)
+      VALUES (:id, :sessionId, :userId, :displayName, :role, :joinedAt)
+      """)
+  void insert(@BindMethods Member member);
+
+  @SqlQuery("SELECT " + COLUMNS + " FROM members WHERE id = :id")
+  Optional<Member> find(@Bind("id") String id);
+
+  @SqlQuery(
+      "SELECT " + COLUMNS + " FROM members WHERE session_id = :sessionId AND kicked_at IS NULL ORDER BY joined_at, id")
+  List<Member> listActive(@Bind("sessionId") String sessionId);
+
+  @SqlQuery("SELECT COUNT(*) FROM members WHERE session_id = :sessionId AND role = 'guest' AND kicked_at IS NULL")
+  int countGuests(@Bind("sessionId") String sessionId);
+
+  @SqlQuery(
+      """
+      SELECT COUNT(*) FROM members
+      WHERE session_id = :sessionId AND kicked_at IS NULL AND LOWER(display_name) = LOWER(:name)
+      """)
+  int countNamed(@Bind("sessionId") String sessionId, @Bind("name") String name);
+
+  @SqlUpdate("UPDATE members SET kicked_at = :now WHERE id = :id AND kicked_at IS NULL")
+  int kick(@Bind("id") String id, @Bind("now") long now);
+
+  @SqlUpdate("UPDATE members SET last_drift_ms = :drift WHERE id = :id")
+  int recordDrift(@Bind("id") String id, @Bind("drift") double drift);
+}

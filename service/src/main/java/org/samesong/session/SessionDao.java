@@ -1,0 +1,45 @@
+package org.samesong.session;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Listening sessions. {@code live_code} is the invite code while live, NULL once ended. */
+@RegisterConstructorMapper(Session.class)
+public interface SessionDao {
+  String COLUMNS = "id, code, name, owner_id, playlist_version, created_at, ended_at";
+
+  @SqlUpdate(
+      """
+      INSERT INTO sessions (id, code, live_code, name, owner_id, settings, playlist_version, event_seq, created_at)
+      VALUES (:id, :code, :code, :name, :ownerId, '{}', 0, 0, :createdAt)
+      """)
+  void insert(@BindMethods Session session);
+
+  @SqlQuery("SELECT " + COLUMNS + " FROM sessions WHERE id = :id")
+  Optional<Session> find(@Bind("id") String id);
+
+  /** Locks the session row: every change to one session's playlist or playback goes through it. */
+  @SqlQuery("SELECT " + COLUMNS + " FROM sessions WHERE id = :id FOR UPDATE")
+  Optional<Session> lock(@Bind("id") String id);
+
+  @SqlQuery("SELECT " + COLUMNS + " FROM sessions WHERE live_code = :code")
+  Optional<Session> findLiveByCode(@Bind("code") String code);
+
+  @SqlQuery("SELECT " + COLUMNS + " FROM sessions WHERE ended_at IS NULL ORDER BY created_at DESC")
+  List<Session> listLive();
+
+  @SqlUpdate("UPDATE sessions SET ended_at = :now, live_code = NULL WHERE id = :id AND ended_at IS NULL")
+  int end(@Bind("id") String id, @Bind("now") long now);
+
+  /** Counts one playlist change; returns the rows touched (1). */
+  @SqlUpdate("UPDATE sessions SET playlist_version = playlist_version + 1 WHERE id = :id")
+  int bumpPlaylistVersion(@Bind("id") String id);
+
+  @SqlQuery("SELECT playlist_version FROM sessions WHERE id = :id")
+  long playlistVersion(@Bind("id") String id);
+}

@@ -1,0 +1,280 @@
+package org.samesong.session;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.samesong.auth.AuthService;
+import org.samesong.auth.api.TokenResponse;
+import org.samesong.common.ApiException;
+import org.samesong.common.Ids;
+import org.samesong.common.SamesongPrincipal;
+import org.samesong.ratelimit.RateLimiter;
+import org.samesong.session.api.CreatedSessionJson;
+import org.samesong.session.api.JoinedJson;
+import org.samesong.session.api.MemberJson;
+import org.samesong.session.api.SessionJson;
+import org.samesong.settings.Settings;
+import org.samesong.settings.SettingsService;
+import org.samesong.user.User;
+import org.samesong.user.UserService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sessions and their members: creation with an invite code, joining by code (limited per IP and
+ * by {@code max_guests_per_session}), ending, kicking. Every change to one session runs under a
+ * lock on its row ({@link #lockLive}), which the playlist, request and playback features take
+ * too, so concurrent edits of one session are serialised and none is lost.
+ */
+public class SessionService {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
+  /** What a guest may do. */
+  public static final List<String> GUEST_PERMISSIONS = List.of("request_add", "request_move", "request_remove");
+
+  private final Jdbi jdbi;
+  private final AuthService auth;
+  private final UserService users;
+  private final SettingsService settings;
+  private final RateLimiter limiter;
+  private final Clock clock;
+  private volatile SessionStateProvider state = new SessionStateProvider() {
+    @Override
+    public Object playback(String sessionId) {
+      return null;
+    }
+
+    @Override
+    public Object playlist(String sessionId) {
+      return null;
+    }
+  };
+
+  public SessionService(
+      Jdbi jdbi, AuthService auth, UserService users, SettingsService settings, RateLimiter limiter, Clock clock) {
+    this.jdbi = jdbi;
+    this.auth = auth;
+    this.users = users;
+    this.settings = settings;
+    this.limiter = limiter;
+    this.clock = clock;
+  }
+
+  /** Connects the live state (playback, playlist, presence) that session views show. */
+  public void setStateProvider(SessionStateProvider provider) {
+    this.state = provider;
+  }
+
+  /** Creates a session owned by the calling account; its host token is scoped to it. */
+  public CreatedSessionJson create(SamesongPrincipal caller, String name, String baseUrl) {
+    User owner = users.find(caller.subject()).orElseThrow(() -> ApiException.unauthorized("this account is gone"));
+    String sessionName = checkName(name, owner.username() + "'s session");
+    long now = clock.millis();
+    Session session = null;
+    Member host = null;
+    for (int attempt = 0; session == null; attempt++) {
+      Session candidate = new Session(Ids.newId(), InviteCodes.next(), sessionName, owner.id(), 0, now, null);
+      Member member = new Member(Ids.newId(), candidate.id(), owner.id(), owner.username(), Member.HOST, now, null, null);
+      try {
+        jdbi.useTransaction(
+            h -> {
+              h.attach(SessionDao.class).insert(candidate);
+              h.attach(MemberDao.class).insert(member);
+            });
+        session = candidate;
+        host = member;
+      } catch (UnableToExecuteStatementException e) {
+        if (attempt >= 8) {
+          throw e;
+        }
+        // the invite code is taken by a live session: draw another
+      }
+    }
+    TokenResponse tokens =
+        auth.startFamily(new SamesongPrincipal(owner.id(), SamesongPrincipal.HOST, session.id(), host.id(), null), null);
+    LOG.info("session {} ({}) created by {}", session.id(), session.code(), owner.username());
+    return new CreatedSessionJson(
+        session.id(),
+        session.code(),
+        joinUrl(session.code(), baseUrl),
+        tokens.accessToken(),
+        tokens.refreshToken(),
+        tokens.expiresIn(),
+        host.id(),
+        view(session.id(), baseUrl));
+  }
+
+  /**
+   * Joins a live session as a guest. Bad names are refused before the per-IP limit is charged;
+   * unknown codes are charged (they are how codes would be guessed).
+   */
+  public JoinedJson join(String typedCode, String displayName, String ip, String baseUrl) {
+    String name = checkDisplayName(displayName);
+    String code = InviteCodes.normalise(typedCode);
+    limiter.acquireOrThrow(RateLimiter.Limit.JOIN_IP, ip, "too many joins from this address; wait a minute");
+    if (code == null) {
+      throw ApiException.notFound("session with this code");
+    }
+    long now = clock.millis();
+    int maxGuests = settings.get(Settings.MAX_GUESTS_PER_SESSION);
+    Member guest =
+        jdbi.inTransaction(
+            h -> {
+              SessionDao sessions = h.attach(SessionDao.class);
+              Session session =
+                  sessions.findLiveByCode(code).orElseThrow(() -> ApiException.notFound("session with this code"));
+              lockLive(h, session.id());
+              MemberDao members = h.attach(MemberDao.class);
+              if (members.countGuests(session.id()) >= maxGuests) {
+                throw ApiException.conflict("session_full", "this session is full (" + maxGuests + " guests)");
+              }
+              if (members.countNamed(session.id(), name) > 0) {
+                throw ApiException.conflict("display_name_taken", "someone in this session is called " + name + " already");
+              }
+              Member member = new Member(Ids.newId(), session.id(), null, name, Member.GUEST, now, null, null);
+              members.insert(member);
+              return member;
+            });
+    TokenResponse tokens =
+        auth.startFamily(
+            new SamesongPrincipal(guest.id(), SamesongPrincipal.GUEST, guest.sessionId(), guest.id(), null), null);
+    LOG.info("session {}: guest {} joined", guest.sessionId(), guest.id());
+    Map<String, Object> snapshot = new LinkedHashMap<>();
+    snapshot.put("playback", state.playback(guest.sessionId()));
+    snapshot.put("playlist", state.playlist(guest.sessionId()));
+    return new JoinedJson(
+        guest.sessionId(),
+        guest.id(),
+        Member.GUEST,
+        tokens.accessToken(),
+        tokens.refreshToken(),
+        tokens.expiresIn(),
+        GUEST_PERMISSIONS,
+        snapshot);
+  }
+
+  /** The session as its members see it. */
+  public SessionJson view(String sessionId, String baseUrl) {
+    Session session = find(sessionId);
+    List<MemberJson> members =
+        jdbi.withExtension(MemberDao.class, dao -> dao.listActive(sessionId)).stream()
+            .map(m -> new MemberJson(m.id(), m.displayName(), m.role(), state.connected(sessionId, m.id()), m.lastDriftMs()))
+            .toList();
+    return new SessionJson(
+        session.id(),
+        session.code(),
+        session.name(),
+        session.ended() ? null : joinUrl(session.code(), baseUrl),
+        session.ownerId(),
+        session.ended() ? "ended" : "live",
+        session.createdAt(),
+        session.endedAt(),
+        members,
+        session.playlistVersion(),
+        state.playback(sessionId));
+  }
+
+  public Session find(String sessionId) {
+    return jdbi.withExtension(SessionDao.class, dao -> dao.find(sessionId))
+        .orElseThrow(() -> ApiException.notFound("session"));
+  }
+
+  public List<Session> listLive() {
+    return jdbi.withExtension(SessionDao.class, SessionDao::listLive);
+  }
+
+  public List<Member> members(String sessionId) {
+    return jdbi.withExtension(MemberDao.class, dao -> dao.listActive(sessionId));
+  }
+
+  /** Ends a live session: no more joins, commands or requests. */
+  public void end(String sessionId) {
+    jdbi.useTransaction(
+        h -> {
+          lockLive(h, sessionId);
+          h.attach(SessionDao.class).end(sessionId, clock.millis());
+        });
+    LOG.info("session {} ended", sessionId);
+  }
+
+  /** Removes a guest; their tokens stop working at once. */
+  public void kick(String sessionId, String memberId) {
+    jdbi.useTransaction(
+        h -> {
+          lockLive(h, sessionId);
+          MemberDao members = h.attach(MemberDao.class);
+          Member member =
+              members.find(memberId).filter(m -> m.sessionId().equals(sessionId)).orElseThrow(() -> ApiException.notFound("member"));
+          if (member.isHost()) {
+            throw ApiException.badRequest("cannot_kick_host", "member_id", "the host cannot be kicked; end the session instead");
+          }
+          members.kick(memberId, clock.millis());
+        });
+    auth.revokeAllOf(memberId);
+    LOG.info("session {}: guest {} kicked", sessionId, memberId);
+  }
+
+  /** Stores the drift a member's player reported last. */
+  public void recordDrift(String memberId, double driftMs) {
+    jdbi.useExtension(MemberDao.class, dao -> dao.recordDrift(memberId, driftMs));
+  }
+
+  /**
+   * Locks a live session's row inside the caller's transaction.
+   *
+   * @throws ApiException 404 when it does not exist, 409 {@code session_ended} when it ended
+   */
+  public Session lockLive(Handle handle, String sessionId) {
+    Session session =
+        handle.attach(SessionDao.class).lock(sessionId).orElseThrow(() -> ApiException.notFound("session"));
+    if (session.ended()) {
+      throw ApiException.conflict("session_ended", "this session has ended");
+    }
+    return session;
+  }
+
+  /** Counts one playlist change inside the caller's transaction; returns the new version. */
+  public long bumpPlaylistVersion(Handle handle, String sessionId) {
+    SessionDao dao = handle.attach(SessionDao.class);
+    dao.bumpPlaylistVersion(sessionId);
+    return dao.playlistVersion(sessionId);
+  }
+
+  public long playlistVersion(Handle handle, String sessionId) {
+    return handle.attach(SessionDao.class).playlistVersion(sessionId);
+  }
+
+  /** The invite link: the public URL setting, or the address the caller used. */
+  public String joinUrl(String code, String baseUrl) {
+    String base = settings.get(Settings.PUBLIC_URL);
+    if (base.isEmpty()) {
+      base = baseUrl == null ? "" : baseUrl;
+    }
+    return base + "/join/" + code;
+  }
+
+  static String checkName(String name, String fallback) {
+    if (name == null || name.isBlank()) {
+      return fallback.length() > 120 ? fallback.substring(0, 120) : fallback;
+    }
+    String n = name.strip();
+    if (n.length() > 120 || n.chars().anyMatch(Character::isISOControl)) {
+      throw ApiException.badRequest("name", "must be at most 120 printable characters");
+    }
+    return n;
+  }
+
+  static String checkDisplayName(String displayName) {
+    if (displayName == null || displayName.isBlank()) {
+      throw ApiException.badRequest("display_name", "is required");
+    }
+    String n = displayName.strip();
+    if (n.codePointCount(0, n.length()) > 40 || n.chars().anyMatch(Character::isISOControl)) {
+      throw ApiException.badRequest("display_name", "must be 1-40 printable characters");
+    }
+    return n;
+  }
+}

@@ -1,0 +1,19 @@
+package org.samesong.session;
+
+/**
+ * What a session's members see of its live state (playback and playlist), supplied by the
+ * features above this one, so that the join answer and the session view carry it without this
+ * package depending on them.
+ */
+public interface SessionStateProvider {
+  /** The playback state, ready for JSON. */
+  Object playback(String sessionId);
+
+  /** The playlist with its version, ready for JSON. */
+  Object playlist(String sessionId);
+
+  /** Whether a member has a live connection now. */
+  default boolean connected(String sessionId, String memberId) {
+    return false;
+  }
+}
