@@ -47,7 +47,10 @@ import org.samesong.settings.Setting;
 import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsResource;
 import org.samesong.settings.SettingsService;
+import org.samesong.sync.SyncEndpoint;
 import org.samesong.sync.TimeResource;
+import jakarta.websocket.server.ServerEndpointConfig;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.samesong.user.AdminUserResource;
 import org.samesong.user.UserService;
 import org.slf4j.Logger;
@@ -123,6 +126,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
             clock,
             tokens,
             StreamSigner.derivedFrom(secret, clock),
+            Services::inProcessBus,
             seededSettings(config),
             infrastructure(config, dataDir));
     SettingsService settings = wired.settings();
@@ -152,6 +156,34 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new SessionRequestResource(wired.requests()));
     jersey.register(new RequestResource(wired.requests()));
     jersey.register(new PlaybackResource(wired.playback()));
+
+    // real time: the sync WebSocket in the same Jetty (Vaadin's push shares the container)
+    environment.lifecycle().manage(wired.playbackClock());
+    SyncEndpoint.Deps syncDeps =
+        new SyncEndpoint.Deps(
+            auth,
+            wired.sessions(),
+            wired.playlist(),
+            wired.playback(),
+            wired.requests(),
+            settings,
+            wired.hub(),
+            wired.broadcaster(),
+            environment.getObjectMapper(),
+            clock);
+    JakartaWebSocketServletContainerInitializer.configure(
+        environment.getApplicationContext(),
+        (servletContext, container) ->
+            container.addEndpoint(
+                ServerEndpointConfig.Builder.create(SyncEndpoint.class, SyncEndpoint.PATH)
+                    .configurator(
+                        new ServerEndpointConfig.Configurator() {
+                          @Override
+                          public <T> T getEndpointInstance(Class<T> type) {
+                            return type.cast(new SyncEndpoint(syncDeps));
+                          }
+                        })
+                    .build()));
 
     // front ends
     services = wired;

@@ -15,7 +15,12 @@ import org.samesong.request.RequestService;
 import org.samesong.session.SessionService;
 import org.samesong.settings.Setting;
 import org.samesong.settings.SettingsService;
+import org.samesong.sync.Broadcaster;
+import org.samesong.sync.EventBus;
+import org.samesong.sync.InProcessEventBus;
+import org.samesong.sync.PlaybackClock;
 import org.samesong.sync.SessionSnapshots;
+import org.samesong.sync.SyncHub;
 import org.samesong.user.PasswordHasher;
 import org.samesong.user.UserService;
 
@@ -30,7 +35,11 @@ public record Services(
     SessionService sessions,
     PlaylistService playlist,
     PlaybackService playback,
-    RequestService requests) {
+    RequestService requests,
+    EventBus bus,
+    SyncHub hub,
+    Broadcaster broadcaster,
+    PlaybackClock playbackClock) {
 
   /** Builds the services over a migrated database; the one place the graph is wired. */
   public static Services wire(
@@ -39,6 +48,7 @@ public record Services(
       Clock clock,
       TokenService tokens,
       StreamUrls streamUrls,
+      java.util.function.Function<SessionService, EventBus> busFactory,
       Map<Setting<?>, Object> seededSettings,
       Map<String, String> infrastructure) {
     SettingsService settings = new SettingsService(jdbi, mapper, clock, seededSettings, infrastructure);
@@ -52,7 +62,20 @@ public record Services(
     RequestService requests = new RequestService(jdbi, sessions, playlist, limiter, mapper, clock);
     playlist.addListener(playback);
     playlist.addListener(requests);
-    sessions.setStateProvider(new SessionSnapshots(playback, playlist));
-    return new Services(clock, settings, users, auth, limiter, catalog, sessions, playlist, playback, requests);
+    EventBus bus = busFactory.apply(sessions);
+    SyncHub hub = new SyncHub();
+    bus.subscribe(hub::deliver);
+    Broadcaster broadcaster = new Broadcaster(bus, hub, sessions, playlist, playback, mapper, clock);
+    PlaybackClock playbackClock = new PlaybackClock(playback, broadcaster, hub, settings, clock);
+    sessions.setStateProvider(new SessionSnapshots(playback, playlist, hub));
+    sessions.setEvents(broadcaster);
+    return new Services(
+        clock, settings, users, auth, limiter, catalog, sessions, playlist, playback, requests, bus, hub, broadcaster,
+        playbackClock);
+  }
+
+  /** The single-instance bus, numbering broadcasts in blocks reserved in the database. */
+  public static EventBus inProcessBus(SessionService sessions) {
+    return new InProcessEventBus(sessions::reserveSequence);
   }
 }

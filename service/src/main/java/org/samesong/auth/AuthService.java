@@ -199,6 +199,30 @@ public class AuthService {
     return Optional.of(claims.principal());
   }
 
+  /** What a token says and whether it still holds, for the WebSocket's distinct close codes. */
+  public record TokenCheck(SamesongPrincipal principal, boolean revoked, boolean kicked) {}
+
+  /**
+   * Checks a token's signature, type and expiry (empty when any is wrong), then reports whether
+   * its login was revoked (or its account disabled) and whether its member was kicked.
+   */
+  public Optional<TokenCheck> inspect(String accessToken) {
+    if (accessToken == null || accessToken.isBlank()) {
+      return Optional.empty();
+    }
+    TokenService.Claims claims;
+    try {
+      claims = tokens.verify(accessToken, TokenService.ACCESS);
+    } catch (JWTVerificationException e) {
+      return Optional.empty();
+    }
+    Optional<TokenDao.AuthState> state = jdbi.withExtension(TokenDao.class, dao -> dao.authState(claims.familyId()));
+    boolean revoked =
+        state.isEmpty() || state.get().revokedAt() != null || Boolean.TRUE.equals(state.get().userDisabled());
+    boolean kicked = state.isPresent() && state.get().memberKickedAt() != null;
+    return Optional.of(new TokenCheck(claims.principal(), revoked, kicked));
+  }
+
   /** Ends every login of an account (disabled, or its password reset). */
   public void revokeAllOf(String subject) {
     int n = jdbi.withExtension(TokenDao.class, dao -> dao.revokeSubject(subject, "credentials", clock.millis()));

@@ -26,8 +26,11 @@ public class CatalogResource {
 
   @GET
   public TrackPageJson search(
-      @QueryParam("q") String q, @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
-    int pageSize = number("limit", limit, CatalogService.DEFAULT_LIMIT, 1, CatalogService.MAX_LIMIT);
+      @QueryParam("q") String q,
+      @QueryParam("limit") String limit,
+      @QueryParam("offset") String offset) {
+    int pageSize =
+        number("limit", limit, CatalogService.DEFAULT_LIMIT, 1, CatalogService.MAX_LIMIT);
     int skip = number("offset", offset, 0, 0, CatalogService.MAX_OFFSET);
     return catalog.toJson(catalog.search(q, pageSize, skip));
   }

@@ -70,7 +70,8 @@ public class CatalogService {
     if (id == null || id.isEmpty() || id.length() > 36) {
       return Optional.empty();
     }
-    return jdbi.withExtension(TrackDao.class, dao -> dao.findAvailable(id).map(TrackDao.Row::toTrack));
+    return jdbi.withExtension(
+        TrackDao.class, dao -> dao.findAvailable(id).map(TrackDao.Row::toTrack));
   }
 
   /**
@@ -115,16 +116,17 @@ public class CatalogService {
     return jdbi.inTransaction(
         handle -> {
           TrackDao dao = handle.attach(TrackDao.class);
-          List<Track> items = dao.search(pattern, limit, offset).stream().map(TrackDao.Row::toTrack).toList();
+          List<Track> items =
+              dao.search(pattern, limit, offset).stream().map(TrackDao.Row::toTrack).toList();
           long total = dao.count(pattern);
           return new Page(items, total, limit, offset);
         });
   }
 
   /**
-   * Registers a library file, or brings its entry up to date: the same absolute path always maps
-   * to the same track (and id). Registering an unchanged file again writes nothing; a file that
-   * had been removed comes back under its old id.
+   * Registers a library file, or brings its entry up to date: the same absolute path always maps to
+   * the same track (and id). Registering an unchanged file again writes nothing; a file that had
+   * been removed comes back under its old id.
    *
    * @param file the audio file; its absolute, normalised path is the track's location
    * @param title the title from the tags; blank means the file name without its extension
@@ -148,13 +150,15 @@ public class CatalogService {
     Objects.requireNonNull(file, "file");
     String location = location(file);
     if (location.length() > MAX_LOCATION) {
-      throw new IllegalArgumentException("the path is longer than " + MAX_LOCATION + " characters: " + file);
+      throw new IllegalArgumentException(
+          "the path is longer than " + MAX_LOCATION + " characters: " + file);
     }
     if (durationMs < 0) {
       throw new IllegalArgumentException("durationMs must not be negative");
     }
     if (mediaType == null || mediaType.isBlank() || mediaType.strip().length() > MAX_MEDIA_TYPE) {
-      throw new IllegalArgumentException("mediaType must be a media type such as audio/mpeg, not " + mediaType);
+      throw new IllegalArgumentException(
+          "mediaType must be a media type such as audio/mpeg, not " + mediaType);
     }
     String name = text(title);
     if (name == null) {
@@ -220,14 +224,18 @@ public class CatalogService {
   /** A page of search results as the API shows it. */
   public TrackPageJson toJson(Page page) {
     return new TrackPageJson(
-        page.items().stream().map(this::toJson).toList(), page.total(), page.limit(), page.offset());
+        page.items().stream().map(this::toJson).toList(),
+        page.total(),
+        page.limit(),
+        page.offset());
   }
 
   /** SHA-256 (lower-case hex) of the file's absolute, normalised path: its key in the catalog. */
   public static String locationHash(Path file) {
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(location(file).getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256")
+              .digest(location(file).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
@@ -288,7 +296,10 @@ public class CatalogService {
   /** What search matches against: the lower-cased "title artist album". */
   static String searchText(String title, String artist, String album) {
     String text =
-        Stream.of(title, artist, album).filter(Objects::nonNull).map(CatalogService::lower).collect(Collectors.joining(" "));
+        Stream.of(title, artist, album)
+            .filter(Objects::nonNull)
+            .map(CatalogService::lower)
+            .collect(Collectors.joining(" "));
     return truncate(text, MAX_SEARCH_TEXT);
   }
 

@@ -53,6 +53,16 @@ public record Track(
   /** Never print where the file is when a track is logged. */
   @Override
   public String toString() {
-    return "Track[" + id + ", " + title + " / " + artist + " / " + album + ", " + durationMs + " ms]";
+    return "Track["
+        + id
+        + ", "
+        + title
+        + " / "
+        + artist
+        + " / "
+        + album
+        + ", "
+        + durationMs
+        + " ms]";
   }
 }

@@ -9,9 +9,9 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * Catalog rows. A track is identified for upserts by {@code location_hash} (unique); removed
- * tracks keep their row (playlists refer to it) with {@code removed_at} set. Search patterns use
- * {@code !} as the LIKE escape character: it needs no quoting on either database.
+ * Catalog rows. A track is identified for upserts by {@code location_hash} (unique); removed tracks
+ * keep their row (playlists refer to it) with {@code removed_at} set. Search patterns use {@code !}
+ * as the LIKE escape character: it needs no quoting on either database.
  */
 @RegisterConstructorMapper(TrackDao.Row.class)
 public interface TrackDao {
@@ -74,7 +74,8 @@ public interface TrackDao {
        ORDER BY LOWER(title), COALESCE(LOWER(artist), ''), id
        OFFSET :offset ROWS FETCH NEXT :limit ROWS ONLY
       """)
-  List<Row> search(@Bind("pattern") String pattern, @Bind("limit") int limit, @Bind("offset") int offset);
+  List<Row> search(
+      @Bind("pattern") String pattern, @Bind("limit") int limit, @Bind("offset") int offset);
 
   @SqlQuery(
       """

@@ -45,7 +45,14 @@ public class DemoCatalog {
               112,
               4,
               new int[] {0, 4, 5, 3}, // I V vi IV
-              new Voice(new float[] {1f, 0.5f, 0.33f, 0.25f, 0.2f, 0.16f}, 0.005f, 0.35f, 0f, 0.05f, 0f, 0.34f),
+              new Voice(
+                  new float[] {1f, 0.5f, 0.33f, 0.25f, 0.2f, 0.16f},
+                  0.005f,
+                  0.35f,
+                  0f,
+                  0.05f,
+                  0f,
+                  0.34f),
               new Voice(new float[] {1f, 0.45f, 0.15f}, 0.01f, 0.5f, 0.55f, 0.05f, 0f, 0.34f),
               new Voice(new float[] {1f, 0.2f}, 0.08f, 0.4f, 0.7f, 0.15f, 0f, 0.05f),
               BassLine.ROOT_FIFTH,
@@ -63,7 +70,8 @@ public class DemoCatalog {
               84,
               4,
               new int[] {0, 5, 2, 6}, // i VI III VII
-              new Voice(new float[] {1f, 0f, 0.12f, 0f, 0.05f}, 0.06f, 0.3f, 0.8f, 0.12f, 0.006f, 0.36f),
+              new Voice(
+                  new float[] {1f, 0f, 0.12f, 0f, 0.05f}, 0.06f, 0.3f, 0.8f, 0.12f, 0.006f, 0.36f),
               new Voice(new float[] {1f, 0.3f, 0.1f, 0.05f}, 0.01f, 0.3f, 0.45f, 0.06f, 0f, 0.34f),
               new Voice(new float[] {1f, 0.1f, 0.05f}, 0.3f, 1f, 0.8f, 0.4f, 0f, 0.06f),
               BassLine.WALKING,
@@ -81,7 +89,14 @@ public class DemoCatalog {
               138,
               3,
               new int[] {0, 5, 1, 4}, // I vi ii V
-              new Voice(new float[] {1f, 0f, 0.33f, 0f, 0.2f, 0f, 0.14f}, 0.02f, 0.5f, 0.75f, 0.08f, 0.003f, 0.34f),
+              new Voice(
+                  new float[] {1f, 0f, 0.33f, 0f, 0.2f, 0f, 0.14f},
+                  0.02f,
+                  0.5f,
+                  0.75f,
+                  0.08f,
+                  0.003f,
+                  0.34f),
               new Voice(new float[] {1f, 0.5f, 0.25f}, 0.008f, 0.25f, 0.2f, 0.05f, 0f, 0.4f),
               new Voice(new float[] {1f, 0.4f, 0.2f, 0.1f}, 0.01f, 0.12f, 0.3f, 0.06f, 0f, 0.07f),
               BassLine.WALTZ,
@@ -99,7 +114,8 @@ public class DemoCatalog {
               128,
               4,
               new int[] {0, 3, 0, 6}, // i IV i VII
-              new Voice(new float[] {1f, 0f, 0f, 0.5f, 0f, 0f, 0.2f}, 0.002f, 0.6f, 0f, 0.08f, 0f, 0.36f),
+              new Voice(
+                  new float[] {1f, 0f, 0f, 0.5f, 0f, 0f, 0.2f}, 0.002f, 0.6f, 0f, 0.08f, 0f, 0.36f),
               new Voice(new float[] {1f, 0.6f, 0.3f, 0.15f}, 0.004f, 0.12f, 0.3f, 0.03f, 0f, 0.3f),
               new Voice(new float[] {1f, 0.15f}, 0.25f, 1f, 0.8f, 0.3f, 0f, 0.05f),
               BassLine.PULSE,
@@ -124,40 +140,65 @@ public class DemoCatalog {
   public List<Track> ensure(Path dataDir) {
     Path folder = dataDir.resolve(FOLDER);
     long started = System.nanoTime();
-    int generated = 0;
-    int generatedSeconds = 0;
-    List<Track> tracks = new ArrayList<>();
     try {
       Files.createDirectories(folder);
+      List<DemoSong> missing = new ArrayList<>();
       for (DemoSong song : SONGS) {
         Path file = folder.resolve(song.fileName());
-        long size = WavFile.size(song.samples(), song.info(ALBUM));
-        if (!Files.isRegularFile(file) || Files.size(file) != size) {
-          WavFile.write(file, Synth.render(song), Synth.RATE, song.info(ALBUM));
-          generated++;
-          generatedSeconds += song.seconds();
+        if (!Files.isRegularFile(file) || Files.size(file) != size(song)) {
+          missing.add(song);
         }
+      }
+      // the songs are independent: render them on all cores
+      missing.parallelStream().forEach(song -> generate(song, folder.resolve(song.fileName())));
+      long generatedMillis = (System.nanoTime() - started) / 1_000_000;
+      List<Track> tracks = new ArrayList<>();
+      for (DemoSong song : SONGS) {
+        Path file = folder.resolve(song.fileName());
         long mtime = Files.getLastModifiedTime(file).toMillis();
         long durationMs = Math.round(song.samples() * 1000.0 / Synth.RATE);
         tracks.add(
             catalog.upsertLibraryTrack(
-                file, song.title(), song.artist(), ALBUM, durationMs, MEDIA_TYPE, size, mtime));
+                file,
+                song.title(),
+                song.artist(),
+                ALBUM,
+                durationMs,
+                MEDIA_TYPE,
+                size(song),
+                mtime));
       }
+      long totalMillis = (System.nanoTime() - started) / 1_000_000;
+      if (missing.isEmpty()) {
+        LOG.info(
+            "demo catalog: {} tracks present in {} ({} ms)", SONGS.size(), folder, totalMillis);
+      } else {
+        LOG.info(
+            "demo catalog: generated {} of {} tracks ({} s of audio) in {} ms, registered in {} ms total, in {}",
+            missing.size(),
+            SONGS.size(),
+            missing.stream().mapToInt(DemoSong::seconds).sum(),
+            generatedMillis,
+            totalMillis,
+            folder);
+      }
+      return List.copyOf(tracks);
+    } catch (IOException | UncheckedIOException e) {
+      throw new UncheckedIOException(
+          "cannot write the demo catalog to " + folder + ": " + e.getMessage(),
+          e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+    }
+  }
+
+  private static long size(DemoSong song) {
+    return WavFile.size(song.samples(), song.info(ALBUM));
+  }
+
+  private static void generate(DemoSong song, Path file) {
+    try {
+      WavFile.write(file, Synth.render(song), Synth.RATE, song.info(ALBUM));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the demo catalog to " + folder + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(e);
     }
-    long millis = (System.nanoTime() - started) / 1_000_000;
-    if (generated > 0) {
-      LOG.info(
-          "demo catalog: generated {} of {} tracks ({} s of audio) in {} ms in {}",
-          generated,
-          SONGS.size(),
-          generatedSeconds,
-          millis,
-          folder);
-    } else {
-      LOG.info("demo catalog: {} tracks present in {} ({} ms)", SONGS.size(), folder, millis);
-    }
-    return List.copyOf(tracks);
   }
 }

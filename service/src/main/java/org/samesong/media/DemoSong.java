@@ -12,7 +12,10 @@ import java.util.Map;
  * @param tonic MIDI note of the key's tonic in the melody's octave
  * @param scale the key's seven semitone offsets from the tonic
  * @param progression the chord of each bar of a phrase, as scale degrees (0 = tonic chord)
- * @param kick,snare,hat one bar of the drum pattern on an eighth-note grid, {@code x} = hit
+ * @param kick bass-drum hits of one bar on an eighth-note grid, {@code x} = hit
+ * @param snare snare hits, same grid
+ * @param hat hi-hat clicks, same grid
+ * @param seed what the melody is composed from
  */
 record DemoSong(
     String fileName,
@@ -61,7 +64,13 @@ record DemoSong(
    * @param gain loudness in the mix
    */
   record Voice(
-      float[] harmonics, float attack, float decay, float sustain, float release, float vibrato, float gain) {}
+      float[] harmonics,
+      float attack,
+      float decay,
+      float sustain,
+      float release,
+      float vibrato,
+      float gain) {}
 
   /** The RIFF INFO tags of the file: title, artist, album and a comment. */
   Map<String, String> info(String album) {

@@ -15,9 +15,9 @@ import org.samesong.catalog.StreamUrls;
 
 /**
  * Signs and checks stream URLs {@code /api/tracks/{id}/stream?exp=<epoch s>&sig=<base64url>}. The
- * signature is HMAC-SHA256 over the track id and the expiry, so a URL plays exactly one track
- * until it expires and needs no other credential: an {@code <audio>} element cannot send an
- * Authorization header. Every instance of a cluster must be built from the same secret.
+ * signature is HMAC-SHA256 over the track id and the expiry, so a URL plays exactly one track until
+ * it expires and needs no other credential: an {@code <audio>} element cannot send an Authorization
+ * header. Every instance of a cluster must be built from the same secret.
  */
 public class StreamSigner implements StreamUrls {
   /** How long the stream URLs in track JSON stay valid: longer than any track plus pauses. */
@@ -44,8 +44,8 @@ public class StreamSigner implements StreamUrls {
   }
 
   /**
-   * A signer whose key is derived from another secret (e.g. the JWT secret), so that one
-   * configured secret serves both without a signature of one kind ever being valid as the other.
+   * A signer whose key is derived from another secret (e.g. the JWT secret), so that one configured
+   * secret serves both without a signature of one kind ever being valid as the other.
    */
   public static StreamSigner derivedFrom(byte[] masterSecret, Clock clock) {
     Objects.requireNonNull(masterSecret, "masterSecret");
@@ -86,7 +86,10 @@ public class StreamSigner implements StreamUrls {
    * not passed. The comparison takes the same time wherever the signatures differ.
    */
   public boolean verify(String trackId, long exp, String sig) {
-    if (trackId == null || !TRACK_ID.matcher(trackId).matches() || sig == null || sig.length() > 64) {
+    if (trackId == null
+        || !TRACK_ID.matcher(trackId).matches()
+        || sig == null
+        || sig.length() > 64) {
       return false;
     }
     if (exp <= 0 || exp > MAX_EXP || clock.millis() >= exp * 1000) {

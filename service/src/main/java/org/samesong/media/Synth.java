@@ -9,9 +9,9 @@ import java.util.Random;
  * progression, a bass line, a soft chord pad and a drum kit (swept-sine kick, noise snare and
  * clicks), mixed in mono at {@value #RATE} Hz and returned as 16-bit samples.
  *
- * <p>Tones read one precomputed cycle of their spectrum instead of calling {@code sin} per
- * harmonic and sample, which keeps a two-minute track in the tens of milliseconds. All arithmetic
- * is deterministic, so the same song always gives the same samples.
+ * <p>Tones read one precomputed cycle of their spectrum instead of calling {@code sin} per harmonic
+ * and sample, which keeps a two-minute track in the tens of milliseconds. All arithmetic is
+ * deterministic, so the same song always gives the same samples.
  */
 final class Synth {
   static final int RATE = 22050;
@@ -51,28 +51,37 @@ final class Synth {
     double stepLength = RATE * 60.0 / song.bpm() / 2;
     double barLength = stepLength * stepsPerBar;
     int bars = (int) Math.ceil(mix.length / barLength);
-    int[] alternate = rotate(song.progression(), 2);
     int introBars = 2;
 
-    // the melody: phrases of four bars in the form A A' B A', B new in every round
-    List<Note> phraseA = phrase(new Random(song.seed()), song, song.progression(), false);
-    List<Note> phraseA2 = phrase(new Random(song.seed()), song, song.progression(), true);
+    // the form, in phrases of four bars: A A' B A', where A' closes on the tonic chord and B is
+    // new in every round, over the progression started half-way through
+    int[] main = song.progression();
+    int[] closing = main.clone();
+    closing[closing.length - 1] = 0;
+    int[] alternate = rotate(main, 2);
+    List<Note> phraseA = phrase(new Random(song.seed()), song, main, false);
+    List<Note> phraseA2 = phrase(new Random(song.seed()), song, closing, true);
     for (int bar = 0; bar < bars; bar++) {
       double barStart = bar * barLength;
-      int chord = chordOf(bar, introBars, song, alternate);
-      if (bar >= introBars && (bar - introBars) % 4 == 0) {
+      int chord;
+      if (bar < introBars) {
+        chord = main[bar % main.length];
+      } else {
         int block = (bar - introBars) / 4;
-        List<Note> notes =
-            switch (block % 4) {
-              case 0 -> phraseA;
-              case 2 -> phrase(new Random(song.seed() * 31 + block), song, alternate, false);
-              default -> phraseA2;
-            };
-        for (Note note : notes) {
-          if (note.degree() != REST) {
-            int start = (int) Math.round(barStart + note.step() * stepLength);
-            int length = (int) Math.round(note.length() * stepLength * 0.92);
-            tone(mix, start, length, pitch(song, song.tonic(), note.degree()), lead, song.lead());
+        int barInBlock = (bar - introBars) % 4;
+        int[] chords = block % 4 == 2 ? alternate : block % 2 == 1 ? closing : main;
+        chord = chords[barInBlock % chords.length];
+        if (barInBlock == 0) {
+          List<Note> notes =
+              block % 4 == 2
+                  ? phrase(new Random(song.seed() * 31 + block), song, alternate, false)
+                  : block % 2 == 1 ? phraseA2 : phraseA;
+          for (Note note : notes) {
+            if (note.degree() != REST) {
+              int start = (int) Math.round(barStart + note.step() * stepLength);
+              int length = (int) Math.round(note.length() * stepLength * 0.92);
+              tone(mix, start, length, pitch(song, song.tonic(), note.degree()), lead, song.lead());
+            }
           }
         }
       }
@@ -81,17 +90,6 @@ final class Synth {
       drumBar(mix, song, bar, barStart, stepLength);
     }
     return finish(mix);
-  }
-
-  /** The chord of a bar: the main progression, or the alternate one in the B phrases. */
-  private static int chordOf(int bar, int introBars, DemoSong song, int[] alternate) {
-    int[] progression = song.progression();
-    if (bar < introBars) {
-      return progression[bar % progression.length];
-    }
-    int block = (bar - introBars) / 4;
-    int[] chords = block % 4 == 2 ? alternate : progression;
-    return chords[(bar - introBars) % chords.length];
   }
 
   /**
@@ -121,7 +119,10 @@ final class Synth {
           degree = nearestChordTone(degree, chords[bar % chords.length]);
         }
         if (last) {
-          degree = cadence ? (degree > 3 ? 7 : 0) : nearestChordTone(degree, chords[bar % chords.length]);
+          degree =
+              cadence
+                  ? (degree > 3 ? 7 : 0)
+                  : nearestChordTone(degree, chords[bar % chords.length]);
         }
         notes.add(new Note(bar * stepsPerBar + step, rhythm[i], degree));
         step += rhythm[i];
@@ -132,10 +133,18 @@ final class Synth {
 
   /** Bar rhythms in eighths; the first one, with a long last note, closes a phrase. */
   private static final int[][] COMMON_RHYTHMS = {
-    {2, 2, 4}, {2, 2, 2, 2}, {1, 1, 2, 1, 1, 2}, {3, 1, 2, 2}, {2, 1, 1, 4}, {1, 1, 1, 1, 2, 2}, {4, 2, 2}
+    {2, 2, 4},
+    {2, 2, 2, 2},
+    {1, 1, 2, 1, 1, 2},
+    {3, 1, 2, 2},
+    {2, 1, 1, 4},
+    {1, 1, 1, 1, 2, 2},
+    {4, 2, 2}
   };
 
-  private static final int[][] WALTZ_RHYTHMS = {{2, 4}, {2, 2, 2}, {3, 1, 2}, {2, 1, 1, 2}, {4, 2}, {1, 1, 2, 2}};
+  private static final int[][] WALTZ_RHYTHMS = {
+    {2, 4}, {2, 2, 2}, {3, 1, 2}, {2, 1, 1, 2}, {4, 2}, {1, 1, 2, 2}
+  };
 
   private static void bassBar(
       float[] mix, DemoSong song, float[] table, int chord, int bar, double barStart, double step) {
@@ -144,7 +153,8 @@ final class Synth {
     int[][] notes = // {step, length, degree}
         switch (song.bassLine()) {
           case ROOT_FIFTH -> new int[][] {{0, 4, root}, {4, 3, root + 4}, {7, 1, root + 2}};
-          case WALKING -> new int[][] {{0, 2, root}, {2, 2, root + 2}, {4, 2, root + 4}, {6, 2, root + 2}};
+          case WALKING ->
+              new int[][] {{0, 2, root}, {2, 2, root + 2}, {4, 2, root + 4}, {6, 2, root + 2}};
           case WALTZ -> new int[][] {{0, 2, bar % 2 == 0 ? root : root - 3}};
           case PULSE ->
               new int[][] {
@@ -159,7 +169,8 @@ final class Synth {
     }
   }
 
-  private static void padBar(float[] mix, DemoSong song, float[] table, int chord, double barStart, double step) {
+  private static void padBar(
+      float[] mix, DemoSong song, float[] table, int chord, double barStart, double step) {
     int tonic = song.tonic() - 12;
     int root = Math.floorMod(chord, 7);
     int[] chordTones = {root, root + 2, root + 4};
@@ -168,7 +179,13 @@ final class Synth {
       for (int beat = 1; beat < 3; beat++) {
         int start = (int) Math.round(barStart + beat * 2 * step);
         for (int degree : chordTones) {
-          tone(mix, start, (int) Math.round(step * 1.2), pitch(song, tonic, degree), table, song.pad());
+          tone(
+              mix,
+              start,
+              (int) Math.round(step * 1.2),
+              pitch(song, tonic, degree),
+              table,
+              song.pad());
         }
       }
       return;
@@ -218,6 +235,7 @@ final class Synth {
     float excess = 1f - sustain;
     float decay = voice.decay() > 0 ? (float) StrictMath.exp(-1.0 / (voice.decay() * RATE)) : 1f;
     float gain = voice.gain();
+    float vibrato = voice.vibrato();
     float level = 0f;
     float held = 0f;
     for (int i = start; i < end; i++) {
@@ -238,8 +256,8 @@ final class Synth {
       float a = table[index & MASK];
       float b = table[(index + 1) & MASK];
       mix[i] += (a + (b - a) * fraction) * level * gain;
-      if (voice.vibrato() > 0) {
-        phase += increment * (1 + voice.vibrato() * SINE[(int) vibratoPhase & MASK]);
+      if (vibrato > 0) {
+        phase += increment * (1 + vibrato * SINE[(int) vibratoPhase & MASK]);
         vibratoPhase += vibratoIncrement;
       } else {
         phase += increment;
@@ -335,7 +353,9 @@ final class Synth {
     return 440.0 * StrictMath.pow(2, (midi - 69) / 12.0);
   }
 
-  /** The chord tone (root, third or fifth of the chord on {@code chord}) closest to {@code degree}. */
+  /**
+   * The chord tone (root, third or fifth of the chord on {@code chord}) closest to {@code degree}.
+   */
   private static int nearestChordTone(int degree, int chord) {
     for (int distance = 0; distance < 7; distance++) {
       for (int candidate : new int[] {degree - distance, degree + distance}) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes 16-bit PCM mono RIFF/WAVE files with a {@code LIST/INFO} chunk (INAM title, IART artist,
@@ -23,7 +24,8 @@ final class WavFile {
   }
 
   /** Writes the file through a temporary file in the same folder, so no reader sees half of it. */
-  static void write(Path file, short[] samples, int rate, Map<String, String> info) throws IOException {
+  static void write(Path file, short[] samples, int rate, Map<String, String> info)
+      throws IOException {
     long size = size(samples.length, info);
     ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
     out.put(ascii("RIFF")).putInt((int) (size - 8)).put(ascii("WAVE"));
@@ -44,7 +46,8 @@ final class WavFile {
     }
     out.put(ascii("data")).putInt(2 * samples.length);
     out.asShortBuffer().put(samples);
-    Path tmp = Files.createTempFile(file.getParent(), ".demo", ".tmp");
+    // not Files.createTempFile: its owner-only permissions would stick to the finished file
+    Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       Files.write(tmp, out.array());
       try {

@@ -67,6 +67,7 @@ public class PlaybackService implements PlaylistListener {
           PlaybackState current = settle(load(h, sessionId), items, now);
           PlaybackState next = apply(current, items, action, positionMs, now);
           save(h, sessionId, next);
+          h.afterCommit(() -> sessions.events().playbackChanged(sessionId));
           return next;
         });
   }
@@ -76,8 +77,12 @@ public class PlaybackService implements PlaylistListener {
     return jdbi.inTransaction(
         h -> {
           sessions.lockLive(h, sessionId);
-          PlaybackState settled = settle(load(h, sessionId), playlist.read(h, sessionId), clock.millis());
-          save(h, sessionId, settled);
+          PlaybackState stored = load(h, sessionId);
+          PlaybackState settled = settle(stored, playlist.read(h, sessionId), clock.millis());
+          if (!settled.equals(stored)) {
+            save(h, sessionId, settled);
+            h.afterCommit(() -> sessions.events().playbackChanged(sessionId));
+          }
           return settled;
         });
   }
@@ -96,6 +101,7 @@ public class PlaybackService implements PlaylistListener {
             .map(item -> new PlaybackState(item.track().id(), item.itemId(), 0, state.state(), now))
             .orElse(PlaybackState.idle(now));
     save(h, sessionId, next);
+    h.afterCommit(() -> sessions.events().playbackChanged(sessionId));
   }
 
   public PlaybackJson toJson(PlaybackState s, Playlist items) {
@@ -114,6 +120,19 @@ public class PlaybackService implements PlaylistListener {
         h -> {
           Playlist items = playlist.read(h, sessionId);
           return toJson(settle(load(h, sessionId), items, clock.millis()), items);
+        });
+  }
+
+  /** When the playing track ends (server epoch ms), if something is playing. */
+  public Optional<Long> trackEndsAt(String sessionId) {
+    return jdbi.inTransaction(
+        h -> {
+          Playlist items = playlist.read(h, sessionId);
+          PlaybackState s = settle(load(h, sessionId), items, clock.millis());
+          if (!s.playing()) {
+            return Optional.<Long>empty();
+          }
+          return items.item(s.itemId()).map(i -> s.updatedAt() + (i.track().durationMs() - s.positionMs()));
         });
   }
 

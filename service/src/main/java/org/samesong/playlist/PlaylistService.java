@@ -112,7 +112,7 @@ public class PlaylistService {
     dao.insert(row);
     sessions.bumpPlaylistVersion(h, sessionId);
     Playlist after = read(h, sessionId);
-    return new Change("add", after.item(row.id()).orElseThrow(), null, after);
+    return announce(h, sessionId, new Change("add", after.item(row.id()).orElseThrow(), null, after));
   }
 
   /** Moves inside the caller's transaction; a position past the end means the last place. */
@@ -135,7 +135,8 @@ public class PlaylistService {
       sessions.bumpPlaylistVersion(h, sessionId);
     }
     Playlist after = read(h, sessionId);
-    return new Change("move", after.item(itemId).orElseThrow(), from, after);
+    Change change = new Change("move", after.item(itemId).orElseThrow(), from, after);
+    return to == from ? change : announce(h, sessionId, change);
   }
 
   /** Removes inside the caller's transaction and tells the listeners. */
@@ -149,7 +150,13 @@ public class PlaylistService {
     for (PlaylistListener listener : listeners) {
       listener.itemRemoved(h, sessionId, removed);
     }
-    return new Change("remove", removed, row.position(), read(h, sessionId));
+    return announce(h, sessionId, new Change("remove", removed, row.position(), read(h, sessionId)));
+  }
+
+  /** Tells the real-time layer once the transaction has committed. */
+  private Change announce(Handle h, String sessionId, Change change) {
+    h.afterCommit(() -> sessions.events().playlistChanged(sessionId, change));
+    return change;
   }
 
   public PlaylistJson toJson(Playlist playlist) {

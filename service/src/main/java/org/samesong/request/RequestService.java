@@ -97,7 +97,9 @@ public class RequestService implements GuestProposals, PlaylistListener {
                       null);
               RequestDao dao = h.attach(RequestDao.class);
               dao.insert(r);
-              return dao.find(r.id()).orElseThrow();
+              RequestDao.Row created = dao.find(r.id()).orElseThrow();
+              h.afterCommit(() -> sessions.events().requestChanged(sessionId, toJson(created), created.requestedBy(), true));
+              return created;
             });
     LOG.info("session {}: request {} ({}) by {}", sessionId, row.id(), row.action(), guest.memberId());
     return toJson(row);
@@ -139,7 +141,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
                 default -> playlist.removeIn(h, row.sessionId(), change.itemId());
               };
           LOG.info("session {}: request {} approved", row.sessionId(), row.id());
-          return new Decision(toJson(dao.find(row.id()).orElseThrow()), applied);
+          return announce(h, new Decision(toJson(dao.find(row.id()).orElseThrow()), applied));
         });
   }
 
@@ -155,7 +157,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
           RequestDao.Row row = lockPending(h, host, requestId);
           dao.decide(row.id(), DENIED, why, clock.millis(), host.memberId());
           LOG.info("session {}: request {} denied", row.sessionId(), row.id());
-          return new Decision(toJson(dao.find(row.id()).orElseThrow()), null);
+          return announce(h, new Decision(toJson(dao.find(row.id()).orElseThrow()), null));
         });
   }
 
@@ -172,7 +174,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
           if (dao.decide(row.id(), CANCELLED, null, clock.millis(), guest.memberId()) == 0) {
             throw alreadyDecided(dao.find(requestId).orElseThrow());
           }
-          return toJson(dao.find(row.id()).orElseThrow());
+          return announce(h, new Decision(toJson(dao.find(row.id()).orElseThrow()), null)).request();
         });
   }
 
@@ -182,14 +184,22 @@ public class RequestService implements GuestProposals, PlaylistListener {
     RequestDao dao = h.attach(RequestDao.class);
     for (String id : dao.pendingTargeting(sessionId, removed.itemId())) {
       dao.decide(id, EXPIRED, "the item it refers to left the playlist", clock.millis(), null);
+      announce(h, new Decision(toJson(dao.find(id).orElseThrow()), null));
     }
   }
 
-  /** Requests of a session decided as expired in the current state, for broadcasting. */
+  /** A session's pending requests (the host's queue). */
   public List<RequestJson> pending(String sessionId) {
     return jdbi.withExtension(RequestDao.class, dao -> dao.listAll(sessionId, "AND r.status = :s", PENDING)).stream()
         .map(this::toJson)
         .toList();
+  }
+
+  /** Tells everyone of a decision once the transaction has committed. */
+  private Decision announce(Handle h, Decision decision) {
+    RequestJson r = decision.request();
+    h.afterCommit(() -> sessions.events().requestChanged(r.sessionId(), r, r.requestedBy(), false));
+    return decision;
   }
 
   private RequestDao.Row lockPending(Handle h, SamesongPrincipal host, String requestId) {

@@ -40,6 +40,12 @@ public interface SessionDao {
   @SqlUpdate("UPDATE sessions SET playlist_version = playlist_version + 1 WHERE id = :id")
   int bumpPlaylistVersion(@Bind("id") String id);
 
+  @SqlUpdate("UPDATE sessions SET event_seq = event_seq + :n WHERE id = :id")
+  int reserveSeq(@Bind("id") String id, @Bind("n") int n);
+
+  @SqlQuery("SELECT event_seq FROM sessions WHERE id = :id")
+  long eventSeq(@Bind("id") String id);
+
   @SqlQuery("SELECT playlist_version FROM sessions WHERE id = :id")
   long playlistVersion(@Bind("id") String id);
 }

@@ -53,6 +53,8 @@ public class SessionService {
     }
   };
 
+  private volatile SessionEvents events = SessionEvents.NONE;
+
   public SessionService(
       Jdbi jdbi, AuthService auth, UserService users, SettingsService settings, RateLimiter limiter, Clock clock) {
     this.jdbi = jdbi;
@@ -61,6 +63,16 @@ public class SessionService {
     this.settings = settings;
     this.limiter = limiter;
     this.clock = clock;
+  }
+
+  /** Connects the listener told of every committed change (the real-time layer). */
+  public void setEvents(SessionEvents events) {
+    this.events = events;
+  }
+
+  /** Where the session-domain features report committed changes. */
+  public SessionEvents events() {
+    return events;
   }
 
   /** Connects the live state (playback, playlist, presence) that session views show. */
@@ -142,6 +154,7 @@ public class SessionService {
         auth.startFamily(
             new SamesongPrincipal(guest.id(), SamesongPrincipal.GUEST, guest.sessionId(), guest.id(), null), null);
     LOG.info("session {}: guest {} joined", guest.sessionId(), guest.id());
+    events.membersChanged(guest.sessionId());
     Map<String, Object> snapshot = new LinkedHashMap<>();
     snapshot.put("playback", state.playback(guest.sessionId()));
     snapshot.put("playlist", state.playlist(guest.sessionId()));
@@ -198,6 +211,7 @@ public class SessionService {
           h.attach(SessionDao.class).end(sessionId, clock.millis());
         });
     LOG.info("session {} ended", sessionId);
+    events.sessionEnded(sessionId);
   }
 
   /** Removes a guest; their tokens stop working at once. */
@@ -215,6 +229,20 @@ public class SessionService {
         });
     auth.revokeAllOf(memberId);
     LOG.info("session {}: guest {} kicked", sessionId, memberId);
+    events.memberKicked(sessionId, memberId);
+    events.membersChanged(sessionId);
+  }
+
+  /**
+   * Reserves the next {@code n} numbers of a session's event sequence; returns the last of them
+   * (0 for an unknown session).
+   */
+  public long reserveSequence(String sessionId, int n) {
+    return jdbi.inTransaction(
+        h -> {
+          SessionDao dao = h.attach(SessionDao.class);
+          return dao.reserveSeq(sessionId, n) == 0 ? n : dao.eventSeq(sessionId);
+        });
   }
 
   /** Stores the drift a member's player reported last. */

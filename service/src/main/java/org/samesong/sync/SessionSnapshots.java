@@ -4,14 +4,21 @@ import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.session.SessionStateProvider;
 
-/** A session's live state (playback and playlist) as joiners and session views show it. */
+/** A session's live state (playback, playlist, presence) as joiners and session views show it. */
 public class SessionSnapshots implements SessionStateProvider {
   private final PlaybackService playback;
   private final PlaylistService playlist;
+  private final SyncHub hub;
 
-  public SessionSnapshots(PlaybackService playback, PlaylistService playlist) {
+  public SessionSnapshots(PlaybackService playback, PlaylistService playlist, SyncHub hub) {
     this.playback = playback;
     this.playlist = playlist;
+    this.hub = hub;
+  }
+
+  @Override
+  public boolean connected(String sessionId, String memberId) {
+    return hub.connected(sessionId, memberId);
   }
 
   @Override

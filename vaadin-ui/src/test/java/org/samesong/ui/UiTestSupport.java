@@ -33,6 +33,7 @@ public final class UiTestSupport implements AutoCloseable {
           clock,
           new TokenService(TestApp.JWT_SECRET.getBytes(StandardCharsets.UTF_8), clock),
           StreamSigner.derivedFrom(TestApp.JWT_SECRET.getBytes(StandardCharsets.UTF_8), clock),
+          Services::inProcessBus,
           Map.of(),
           Map.of());
 

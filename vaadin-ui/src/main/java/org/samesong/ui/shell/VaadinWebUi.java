@@ -22,7 +22,6 @@ import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContainerInitializerHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
-import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.samesong.app.Services;
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *       HandlesTypes} asks for, found by a ClassGraph scan that must include {@code com.vaadin}
  *       (Vaadin's internal lookup is built from it);
  *   <li>the {@code META-INF/resources} folders of every jar as the context's base resource;
- *   <li>an HTTP session handler, and the Jakarta WebSocket container for {@code @Push};
+ *   <li>an HTTP session handler (push uses the application's Jakarta WebSocket container);
  *   <li>the {@link VaadinServlet} at {@code /*} in production mode (prebuilt bundle, no Node).
  * </ul>
  */
@@ -56,7 +55,8 @@ public class VaadinWebUi implements WebUi {
     context.setSessionHandler(new SessionHandler());
     context.setBaseResource(metaInfResources(context));
     addInitializers(context);
-    JakartaWebSocketServletContainerInitializer.configure(context, null);
+    // the Jakarta WebSocket container that push needs is configured by the application (the
+    // sync endpoint lives in it too)
 
     ServletHolder vaadin = new ServletHolder("vaadin", VaadinServlet.class);
     vaadin.setAsyncSupported(true);

@@ -1,0 +1,212 @@
+package org.samesong.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
+import org.samesong.playback.PlaybackService;
+import org.samesong.playback.api.PlaybackJson;
+import org.samesong.playlist.PlaylistService;
+import org.samesong.request.api.RequestJson;
+import org.samesong.session.SessionEvents;
+import org.samesong.session.SessionService;
+import org.samesong.sync.api.ServerMessage;
+
+/**
+ * Turns committed session changes into server messages: serialised once, numbered with the
+ * session's sequence, published on the bus to every instance's listeners with the audience the
+ * protocol prescribes.
+ */
+public class Broadcaster implements SessionEvents {
+  /** Drift updates reach the host at most this often per session. */
+  static final long DRIFT_UPDATE_INTERVAL_MS = 1000;
+
+  private final EventBus bus;
+  private final SyncHub hub;
+  private final SessionService sessions;
+  private final PlaylistService playlist;
+  private final PlaybackService playback;
+  private final Clock clock;
+  private final ObjectWriter writer;
+  private final Map<String, Long> lastPlaybackSent = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastDriftUpdate = new ConcurrentHashMap<>();
+  private final Map<String, Double> drift = new ConcurrentHashMap<>();
+  private final Map<String, Object> sessionLocks = new ConcurrentHashMap<>();
+  private volatile PlaybackClock playbackClock;
+
+  public Broadcaster(
+      EventBus bus,
+      SyncHub hub,
+      SessionService sessions,
+      PlaylistService playlist,
+      PlaybackService playback,
+      ObjectMapper mapper,
+      Clock clock) {
+    this.bus = bus;
+    this.hub = hub;
+    this.sessions = sessions;
+    this.playlist = playlist;
+    this.playback = playback;
+    this.clock = clock;
+    this.writer = mapper.writerFor(ServerMessage.class);
+  }
+
+  void setPlaybackClock(PlaybackClock playbackClock) {
+    this.playbackClock = playbackClock;
+  }
+
+  @Override
+  public void playlistChanged(String sessionId, Object change) {
+    PlaylistService.Change c = (PlaylistService.Change) change;
+    Map<String, Object> what = new LinkedHashMap<>();
+    what.put("op", c.op());
+    what.put("item_id", c.item().itemId());
+    what.put("position", "remove".equals(c.op()) ? null : c.item().position());
+    if (c.from() != null) {
+      what.put("from", c.from());
+    }
+    if ("add".equals(c.op())) {
+      what.put("track_id", c.item().track().id());
+    }
+    List<Object> items = List.copyOf(playlist.toJson(c.playlist()).items());
+    publishToAll(sessionId, seq -> new ServerMessage.PlaylistUpdate(seq, clock.millis(), c.playlist().version(), items, what));
+  }
+
+  @Override
+  public void requestChanged(String sessionId, Object request, String authorMemberId, boolean created) {
+    RequestJson r = (RequestJson) request;
+    Set<String> roles = created ? Set.of("host") : Envelope.EVERYONE;
+    publish(
+        sessionId,
+        seq -> {
+          String json =
+              write(
+                  new ServerMessage.RequestUpdate(
+                      seq, clock.millis(), r.requestId(), r.status(), r.payload(), r.requestedBy(), r.reason(), r));
+          return new Envelope(Envelope.DELIVER, sessionId, seq, roles, Set.of(authorMemberId), json);
+        });
+  }
+
+  @Override
+  public void playbackChanged(String sessionId) {
+    PlaybackJson state = playback.json(sessionId);
+    publishToAll(sessionId, seq -> playbackMessage(seq, state));
+    lastPlaybackSent.put(sessionId, clock.millis());
+    PlaybackClock scheduler = playbackClock;
+    if (scheduler != null) {
+      scheduler.reschedule(sessionId);
+    }
+  }
+
+  @Override
+  public void membersChanged(String sessionId) {
+    List<ServerMessage.Member> members = members(sessionId);
+    publishToAll(sessionId, seq -> new ServerMessage.MemberUpdate(seq, clock.millis(), members));
+  }
+
+  @Override
+  public void memberKicked(String sessionId, String memberId) {
+    bus.publish(new Envelope(Envelope.KICK, sessionId, 0, Set.of(), Set.of(memberId), null));
+  }
+
+  @Override
+  public void sessionEnded(String sessionId) {
+    publish(
+        sessionId,
+        seq ->
+            new Envelope(
+                Envelope.END,
+                sessionId,
+                seq,
+                Envelope.EVERYONE,
+                Set.of(),
+                write(new ServerMessage.SessionEnded(seq, clock.millis()))));
+  }
+
+  /** The heartbeat: the current playback state to this instance's listeners of the session. */
+  void heartbeat(String sessionId) {
+    PlaybackJson state = playback.json(sessionId);
+    synchronized (lockOf(sessionId)) {
+      long seq = bus.nextSeq(sessionId);
+      hub.deliver(Envelope.toAll(sessionId, seq, write(playbackMessage(seq, state))));
+    }
+    lastPlaybackSent.put(sessionId, clock.millis());
+  }
+
+  long lastPlaybackSent(String sessionId) {
+    return lastPlaybackSent.getOrDefault(sessionId, 0L);
+  }
+
+  /** A listener's reported drift; the host hears of it (throttled). */
+  void driftReported(String sessionId, String memberId, double driftMs) {
+    drift.put(memberId, driftMs);
+    long now = clock.millis();
+    Long last = lastDriftUpdate.get(sessionId);
+    if (last != null && now - last < DRIFT_UPDATE_INTERVAL_MS) {
+      return;
+    }
+    lastDriftUpdate.put(sessionId, now);
+    List<ServerMessage.Member> members = members(sessionId);
+    publish(
+        sessionId,
+        seq ->
+            new Envelope(
+                Envelope.DELIVER,
+                sessionId,
+                seq,
+                Set.of("host"),
+                Set.of(),
+                write(new ServerMessage.MemberUpdate(seq, now, members))));
+  }
+
+  /** The members with presence (this instance's view) and last drift. */
+  List<ServerMessage.Member> members(String sessionId) {
+    return sessions.members(sessionId).stream()
+        .map(
+            m ->
+                new ServerMessage.Member(
+                    m.id(),
+                    m.displayName(),
+                    m.role(),
+                    hub.connected(sessionId, m.id()),
+                    drift.getOrDefault(m.id(), m.lastDriftMs())))
+        .toList();
+  }
+
+  ServerMessage.PlaybackState playbackMessage(long seq, PlaybackJson s) {
+    return new ServerMessage.PlaybackState(
+        seq, clock.millis(), s.trackId(), s.itemId(), s.positionMs(), s.state(), s.updatedAt(), s.durationMs());
+  }
+
+  String write(ServerMessage message) {
+    try {
+      return writer.writeValueAsString(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + message.getClass().getSimpleName(), e);
+    }
+  }
+
+  private void publishToAll(String sessionId, LongFunction<ServerMessage> message) {
+    publish(sessionId, seq -> Envelope.toAll(sessionId, seq, write(message.apply(seq))));
+  }
+
+  /**
+   * Numbers and publishes under the session's lock, so that broadcasts leave in the order of their
+   * numbers (delivery only queues, so the lock is held briefly).
+   */
+  private void publish(String sessionId, LongFunction<Envelope> envelope) {
+    synchronized (lockOf(sessionId)) {
+      bus.publish(envelope.apply(bus.nextSeq(sessionId)));
+    }
+  }
+
+  private Object lockOf(String sessionId) {
+    return sessionLocks.computeIfAbsent(sessionId, id -> new Object());
+  }
+}

@@ -1,0 +1,189 @@
+package org.samesong.sync;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One listener's WebSocket: who it is, and its outgoing queue. Sends never block the caller and
+ * never overlap: one message is in flight at a time and the rest wait in a bounded queue; a
+ * listener that stops reading fills it and is closed, without delaying anyone else.
+ */
+public final class Connection {
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+  public static final int MAX_QUEUED = 512;
+  public static final CloseReason.CloseCode TOO_SLOW = CloseReason.CloseCodes.getCloseCode(4408);
+
+  private final Session ws;
+  private final String sessionId;
+  private final String memberId;
+  private final String role;
+  private final Deque<String> queue = new ArrayDeque<>();
+  private final Bucket flood;
+  private static final ScheduledExecutorService CLOSER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "ws-closer");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private boolean sending;
+  private CloseReason closeAfterDrain;
+  private volatile boolean closed;
+
+  public Connection(Session ws, String sessionId, String memberId, String role, int messagesPerSecond, int burst) {
+    this.ws = ws;
+    this.sessionId = sessionId;
+    this.memberId = memberId;
+    this.role = role;
+    this.flood =
+        Bucket.builder()
+            .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(messagesPerSecond, Duration.ofSeconds(1)).build())
+            .build();
+  }
+
+  public String sessionId() {
+    return sessionId;
+  }
+
+  public String memberId() {
+    return memberId;
+  }
+
+  public String role() {
+    return role;
+  }
+
+  public boolean isHost() {
+    return "host".equals(role);
+  }
+
+  /** Counts one incoming message; false when the client floods. */
+  public boolean admitIncoming() {
+    return flood.tryConsume(1);
+  }
+
+  /** Queues a message behind the others. */
+  public void send(String text) {
+    enqueue(text, false);
+  }
+
+  /** Queues a message ahead of the others (pong: clock estimates need it fast). */
+  public void sendFirst(String text) {
+    enqueue(text, true);
+  }
+
+  private void enqueue(String text, boolean first) {
+    boolean overflow;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      overflow = queue.size() >= MAX_QUEUED;
+      if (!overflow) {
+        if (first) {
+          queue.addFirst(text);
+        } else {
+          queue.addLast(text);
+        }
+      }
+    }
+    if (overflow) {
+      LOG.info("session {}: member {} does not read; closing", sessionId, memberId);
+      close(TOO_SLOW, "not reading: send queue full");
+      return;
+    }
+    pump();
+  }
+
+  private void pump() {
+    String next;
+    CloseReason drained = null;
+    synchronized (this) {
+      if (!sending && !closed && queue.isEmpty() && closeAfterDrain != null) {
+        drained = closeAfterDrain;
+      }
+      if (drained != null || sending || closed || queue.isEmpty()) {
+        next = null;
+      } else {
+        sending = true;
+        next = queue.pollFirst();
+      }
+    }
+    if (drained != null) {
+      close(drained.getCloseCode(), drained.getReasonPhrase());
+      return;
+    }
+    if (next == null) {
+      return;
+    }
+    try {
+      ws.getAsyncRemote()
+          .sendText(
+              next,
+              result -> {
+                synchronized (this) {
+                  sending = false;
+                }
+                if (result.isOK()) {
+                  pump();
+                } else {
+                  LOG.debug("session {}: send to {} failed: {}", sessionId, memberId, String.valueOf(result.getException()));
+                  close(CloseReason.CloseCodes.GOING_AWAY, "send failed");
+                }
+              });
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        sending = false;
+      }
+      LOG.debug("session {}: send to {} failed: {}", sessionId, memberId, e.toString());
+      close(CloseReason.CloseCodes.GOING_AWAY, "send failed");
+    }
+  }
+
+  /**
+   * Sends {@code text} (if any) after what is queued, then closes with {@code code} once the queue
+   * has drained, or after half a second for a listener that does not read.
+   */
+  public void sendAndClose(String text, CloseReason.CloseCode code, String reason) {
+    synchronized (this) {
+      closeAfterDrain = new CloseReason(code, reason);
+    }
+    if (text != null) {
+      send(text);
+    } else {
+      pump();
+    }
+    CLOSER.schedule(() -> close(code, reason), 500, TimeUnit.MILLISECONDS);
+  }
+
+  public void close(CloseReason.CloseCode code, String reason) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.clear();
+    }
+    try {
+      ws.close(new CloseReason(code, reason));
+    } catch (IOException | IllegalStateException e) {
+      LOG.debug("session {}: close of {} failed: {}", sessionId, memberId, e.toString());
+    }
+  }
+
+  public boolean isOpen() {
+    return !closed && ws.isOpen();
+  }
+}

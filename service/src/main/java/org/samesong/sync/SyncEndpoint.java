@@ -1,0 +1,250 @@
+package org.samesong.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.samesong.auth.AuthService;
+import org.samesong.common.ApiException;
+import org.samesong.common.SamesongPrincipal;
+import org.samesong.playback.PlaybackService;
+import org.samesong.playlist.PlaylistService;
+import org.samesong.playlist.ProposedChange;
+import org.samesong.request.RequestService;
+import org.samesong.session.SessionService;
+import org.samesong.settings.Settings;
+import org.samesong.settings.SettingsService;
+import org.samesong.sync.api.ClientMessage;
+import org.samesong.sync.api.ServerMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * {@code /ws/sessions/{id}?token=…}: one instance per connection. Checks the token and the session
+ * on open (close codes in the protocol's order: 4401, 4404, 4403, 4410), sends {@code hello},
+ * then answers and dispatches client messages. Bad messages get an {@code error} and the
+ * connection stays; a guest sending a host message gets {@code forbidden}; flooding closes 4429.
+ */
+public class SyncEndpoint extends Endpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncEndpoint.class);
+  public static final String PATH = "/ws/sessions/{id}";
+  public static final int MAX_MESSAGE_BYTES = 16 * 1024;
+  public static final long IDLE_TIMEOUT_MS = 120_000;
+  static final int MESSAGES_PER_SECOND = 20;
+  static final int MESSAGE_BURST = 60;
+
+  /** What every connection needs, wired once. */
+  public record Deps(
+      AuthService auth,
+      SessionService sessions,
+      PlaylistService playlist,
+      PlaybackService playback,
+      RequestService requests,
+      SettingsService settings,
+      SyncHub hub,
+      Broadcaster broadcaster,
+      ObjectMapper mapper,
+      Clock clock) {}
+
+  private final Deps deps;
+  private final ObjectReader reader;
+  private Connection connection;
+  private SamesongPrincipal principal;
+
+  public SyncEndpoint(Deps deps) {
+    this.deps = deps;
+    this.reader = deps.mapper().readerFor(ClientMessage.class);
+  }
+
+  @Override
+  public void onOpen(Session ws, EndpointConfig config) {
+    ws.setMaxTextMessageBufferSize(MAX_MESSAGE_BYTES);
+    ws.setMaxBinaryMessageBufferSize(MAX_MESSAGE_BYTES);
+    ws.setMaxIdleTimeout(IDLE_TIMEOUT_MS);
+    String sessionId = ws.getPathParameters().get("id");
+    List<String> tokens = ws.getRequestParameterMap().get("token");
+    Optional<AuthService.TokenCheck> check =
+        deps.auth().inspect(tokens == null || tokens.isEmpty() ? null : tokens.get(0));
+    if (check.isEmpty() || check.get().revoked()) {
+      refuse(ws, 4401, "the token is missing, invalid, expired or revoked");
+      return;
+    }
+    org.samesong.session.Session session;
+    try {
+      session = deps.sessions().find(sessionId);
+    } catch (ApiException e) {
+      refuse(ws, 4404, "no such session");
+      return;
+    }
+    SamesongPrincipal who = check.get().principal();
+    if (!session.id().equals(who.sessionId()) || who.memberId() == null || check.get().kicked()) {
+      refuse(ws, 4403, check.get().kicked() ? "removed from the session" : "this token is for another session");
+      return;
+    }
+    if (session.ended()) {
+      refuse(ws, 4410, "the session ended");
+      return;
+    }
+    principal = who;
+    connection =
+        new Connection(ws, session.id(), who.memberId(), who.role(), MESSAGES_PER_SECOND, MESSAGE_BURST);
+    deps.hub().register(connection);
+    if (deps.sessions().find(session.id()).ended()) {
+      // it ended while this connection was being checked: its session_ended went by already
+      connection.sendAndClose(null, SyncHub.ENDED, "the session ended");
+      return;
+    }
+    ws.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
+    // registered first, so no broadcast is missed; hello goes ahead of what queued meanwhile
+    connection.sendFirst(deps.broadcaster().write(hello()));
+    LOG.info("session {}: {} {} connected", session.id(), who.role(), who.memberId());
+    deps.broadcaster().membersChanged(session.id());
+  }
+
+  @Override
+  public void onClose(Session ws, CloseReason reason) {
+    if (connection != null && deps.hub().unregister(connection)) {
+      LOG.info(
+          "session {}: {} disconnected ({})",
+          connection.sessionId(),
+          connection.memberId(),
+          reason.getCloseCode().getCode());
+      try {
+        deps.broadcaster().membersChanged(connection.sessionId());
+      } catch (RuntimeException e) {
+        LOG.debug("member update after disconnect failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void onError(Session ws, Throwable error) {
+    // clients that vanish without a close frame end up here; onClose follows
+    LOG.debug("websocket error: {}", error.toString());
+  }
+
+  private void onText(String text) {
+    if (!connection.admitIncoming()) {
+      LOG.info("session {}: member {} floods; closing", connection.sessionId(), connection.memberId());
+      connection.close(CloseReason.CloseCodes.getCloseCode(4429), "too many messages");
+      return;
+    }
+    ClientMessage message;
+    try {
+      message = reader.readValue(text);
+    } catch (InvalidTypeIdException e) {
+      String type = e.getTypeId();
+      error(type == null ? "malformed" : "unknown_type", type == null ? "every message needs a type" : "unknown message type " + type, null);
+      return;
+    } catch (JsonMappingException e) {
+      String field = e.getPath().stream().map(JsonMappingException.Reference::getFieldName).filter(f -> f != null).collect(Collectors.joining("."));
+      error("invalid", field.isEmpty() ? "the message has the wrong shape" : field + " has the wrong type", null);
+      return;
+    } catch (JsonProcessingException e) {
+      error("malformed", "not a JSON object", null);
+      return;
+    }
+    if (message.hostOnly() && !connection.isHost()) {
+      error("forbidden", "only the host can send this", message.ref());
+      return;
+    }
+    try {
+      MDC.put("session_id", connection.sessionId());
+      dispatch(message);
+    } catch (ApiException e) {
+      error(e.code(), e.getMessage(), message.ref());
+    } catch (RuntimeException e) {
+      LOG.error("session {}: handling {} failed", connection.sessionId(), message.getClass().getSimpleName(), e);
+      error("internal_error", "the server failed; it has been logged", message.ref());
+    } finally {
+      MDC.remove("session_id");
+    }
+  }
+
+  private void dispatch(ClientMessage message) {
+    String sessionId = connection.sessionId();
+    if (message instanceof ClientMessage.Ping ping) {
+      double clientTime = ping.clientTime() == null ? 0 : ping.clientTime();
+      long now = deps.clock().millis();
+      connection.sendFirst(deps.broadcaster().write(new ServerMessage.Pong(deps.hub().lastSeq(sessionId), now, clientTime)));
+    } else if (message instanceof ClientMessage.SyncAck ack) {
+      if (ack.driftMs() == null || !Double.isFinite(ack.driftMs())) {
+        throw ApiException.badRequest("invalid", "drift_ms", "drift_ms must be a number");
+      }
+      deps.broadcaster().driftReported(sessionId, connection.memberId(), ack.driftMs());
+    } else if (message instanceof ClientMessage.RequestPlaylistChange change) {
+      if (connection.isHost()) {
+        throw new ApiException(403, "forbidden", "the host edits the playlist directly");
+      }
+      deps.requests()
+          .create(
+              principal,
+              sessionId,
+              new ProposedChange(change.action(), change.trackId(), change.url(), change.itemId(), change.position(), change.note()));
+    } else if (message instanceof ClientMessage.PlaybackCommand command) {
+      deps.playback().command(sessionId, command.action(), command.positionMs());
+    } else if (message instanceof ClientMessage.ApproveRequest approve) {
+      deps.requests().approve(principal, requireId(approve.requestId()));
+    } else if (message instanceof ClientMessage.DenyRequest deny) {
+      deps.requests().deny(principal, requireId(deny.requestId()), deny.reason());
+    }
+  }
+
+  private static String requireId(String requestId) {
+    if (requestId == null || requestId.isBlank()) {
+      throw ApiException.badRequest("request_id", "is required");
+    }
+    try {
+      return java.util.UUID.fromString(requestId).toString();
+    } catch (IllegalArgumentException e) {
+      throw ApiException.notFound("request");
+    }
+  }
+
+  private ServerMessage.Hello hello() {
+    String sessionId = connection.sessionId();
+    Map<String, Object> settings = new LinkedHashMap<>();
+    for (var s :
+        List.of(Settings.DEAD_BAND_MS, Settings.SEEK_THRESHOLD_MS, Settings.MAX_RATE_CORRECTION, Settings.RESYNC_INTERVAL_MS)) {
+      settings.put(s.key(), deps.settings().get(s));
+    }
+    List<Object> pending = connection.isHost() ? List.copyOf(deps.requests().pending(sessionId)) : null;
+    return new ServerMessage.Hello(
+        deps.hub().lastSeq(sessionId),
+        deps.clock().millis(),
+        connection.memberId(),
+        connection.role(),
+        deps.playback().json(sessionId),
+        deps.playlist().toJson(deps.playlist().get(sessionId)),
+        deps.broadcaster().members(sessionId),
+        pending,
+        settings);
+  }
+
+  private void error(String code, String message, String ref) {
+    connection.send(
+        deps.broadcaster()
+            .write(new ServerMessage.Error(deps.hub().lastSeq(connection.sessionId()), deps.clock().millis(), code, message, ref)));
+  }
+
+  private static void refuse(Session ws, int code, String reason) {
+    try {
+      ws.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+    } catch (java.io.IOException e) {
+      // gone already
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package org.samesong.sync;
+
+import jakarta.websocket.CloseReason;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The rooms of this instance: which connections listen to which session, and the delivery of
+ * envelopes to them. Delivery only queues per connection, so it never waits for a slow listener.
+ */
+public class SyncHub {
+  public static final CloseReason.CloseCode KICKED = CloseReason.CloseCodes.getCloseCode(4403);
+  public static final CloseReason.CloseCode ENDED = CloseReason.CloseCodes.getCloseCode(4410);
+
+  private final Map<String, Set<Connection>> rooms = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+  private final AtomicInteger connections = new AtomicInteger();
+
+  public void register(Connection c) {
+    rooms.computeIfAbsent(c.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(c);
+    connections.incrementAndGet();
+  }
+
+  /** Removes a connection; true when it was registered. */
+  public boolean unregister(Connection c) {
+    Set<Connection> room = rooms.get(c.sessionId());
+    if (room == null || !room.remove(c)) {
+      return false;
+    }
+    connections.decrementAndGet();
+    rooms.computeIfPresent(c.sessionId(), (id, set) -> set.isEmpty() ? null : set);
+    return true;
+  }
+
+  /** Hands an envelope to this instance's connections of its session. */
+  public void deliver(Envelope e) {
+    if (e.seq() > 0) {
+      lastSeq.merge(e.sessionId(), e.seq(), Math::max);
+    }
+    Set<Connection> room = rooms.get(e.sessionId());
+    if (room == null) {
+      return;
+    }
+    for (Connection c : room) {
+      switch (e.kind()) {
+        case Envelope.KICK -> {
+          if (e.memberIds().contains(c.memberId())) {
+            c.sendAndClose(null, KICKED, "removed from the session");
+          }
+        }
+        case Envelope.END -> c.sendAndClose(e.json(), ENDED, "the session ended");
+        default -> {
+          if (e.reaches(c.role(), c.memberId())) {
+            c.send(e.json());
+          }
+        }
+      }
+    }
+  }
+
+  /** The number of the last broadcast of a session seen here (what direct replies carry). */
+  public long lastSeq(String sessionId) {
+    return lastSeq.getOrDefault(sessionId, 0L);
+  }
+
+  public boolean connected(String sessionId, String memberId) {
+    Set<Connection> room = rooms.get(sessionId);
+    return room != null && room.stream().anyMatch(c -> c.memberId().equals(memberId) && c.isOpen());
+  }
+
+  /** Sessions with at least one connection here. */
+  public Set<String> sessions() {
+    return rooms.keySet();
+  }
+
+  public int connectionCount() {
+    return connections.get();
+  }
+
+  public int sessionCount() {
+    return rooms.size();
+  }
+}

@@ -1,0 +1,81 @@
+package org.samesong.sync.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** Client → server messages of {@code /ws/sessions/{id}}. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ClientMessage.Ping.class, name = "ping"),
+  @JsonSubTypes.Type(value = ClientMessage.SyncAck.class, name = "sync_ack"),
+  @JsonSubTypes.Type(value = ClientMessage.RequestPlaylistChange.class, name = "request_playlist_change"),
+  @JsonSubTypes.Type(value = ClientMessage.PlaybackCommand.class, name = "playback_command"),
+  @JsonSubTypes.Type(value = ClientMessage.ApproveRequest.class, name = "approve_request"),
+  @JsonSubTypes.Type(value = ClientMessage.DenyRequest.class, name = "deny_request")
+})
+public sealed interface ClientMessage {
+
+  /** Whether only the host may send it. */
+  @JsonIgnore
+  default boolean hostOnly() {
+    return false;
+  }
+
+  /** The client's reference, echoed in an {@code error} about this message. */
+  @JsonIgnore
+  default String ref() {
+    return null;
+  }
+
+  /** For clock-offset estimation; answered at once with {@code pong}. */
+  record Ping(@JsonProperty("client_time") Double clientTime) implements ClientMessage {}
+
+  /** The listener's measured drift, about every 2 s. */
+  record SyncAck(
+      @JsonProperty("track_id") String trackId,
+      @JsonProperty("position_ms") Double positionMs,
+      @JsonProperty("drift_ms") Double driftMs)
+      implements ClientMessage {}
+
+  /** A guest proposes a playlist change. */
+  record RequestPlaylistChange(
+      String action,
+      @JsonProperty("track_id") String trackId,
+      String url,
+      @JsonProperty("item_id") String itemId,
+      Integer position,
+      String note,
+      String ref)
+      implements ClientMessage {}
+
+  /** The host's transport controls. */
+  record PlaybackCommand(String action, @JsonProperty("position_ms") Long positionMs, String ref)
+      implements ClientMessage {
+    @Override
+    @JsonIgnore
+    public boolean hostOnly() {
+      return true;
+    }
+  }
+
+  /** The host approves a request. */
+  record ApproveRequest(@JsonProperty("request_id") String requestId, String ref) implements ClientMessage {
+    @Override
+    @JsonIgnore
+    public boolean hostOnly() {
+      return true;
+    }
+  }
+
+  /** The host denies a request, with an optional reason. */
+  record DenyRequest(@JsonProperty("request_id") String requestId, String reason, String ref)
+      implements ClientMessage {
+    @Override
+    @JsonIgnore
+    public boolean hostOnly() {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package org.samesong.sync.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Server → client messages of {@code /ws/sessions/{id}}. Every one carries {@code type}, {@code
+ * seq} (per session: broadcasts take the next number, direct replies carry the current one) and
+ * {@code server_time} (epoch ms).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ServerMessage.Hello.class, name = "hello"),
+  @JsonSubTypes.Type(value = ServerMessage.PlaybackState.class, name = "playback_state"),
+  @JsonSubTypes.Type(value = ServerMessage.PlaylistUpdate.class, name = "playlist_update"),
+  @JsonSubTypes.Type(value = ServerMessage.RequestUpdate.class, name = "request_update"),
+  @JsonSubTypes.Type(value = ServerMessage.MemberUpdate.class, name = "member_update"),
+  @JsonSubTypes.Type(value = ServerMessage.Pong.class, name = "pong"),
+  @JsonSubTypes.Type(value = ServerMessage.SessionEnded.class, name = "session_ended"),
+  @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error")
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface ServerMessage {
+  long seq();
+
+  @JsonProperty("server_time")
+  long serverTime();
+
+  /** Right after connecting: who you are and everything you need to start playing. */
+  record Hello(
+      long seq,
+      @JsonProperty("server_time") long serverTime,
+      @JsonProperty("member_id") String memberId,
+      String role,
+      @JsonProperty("playback_state") Object playbackState,
+      Object playlist,
+      List<Member> members,
+      @JsonProperty("pending_requests") List<Object> pendingRequests,
+      Map<String, Object> settings)
+      implements ServerMessage {}
+
+  /** The authoritative playback state, on every change and as a heartbeat. */
+  record PlaybackState(
+      long seq,
+      @JsonProperty("server_time") long serverTime,
+      @JsonProperty("track_id") String trackId,
+      @JsonProperty("item_id") String itemId,
+      @JsonProperty("position_ms") long positionMs,
+      String state,
+      @JsonProperty("updated_at") String updatedAt,
+      @JsonProperty("duration_ms") Long durationMs)
+      implements ServerMessage {}
+
+  /** The full playlist after a change, and the change. */
+  record PlaylistUpdate(
+      long seq, @JsonProperty("server_time") long serverTime, long version, List<Object> items, Map<String, Object> change)
+      implements ServerMessage {}
+
+  /** A request was created (to the host and its author) or decided (to everyone). */
+  record RequestUpdate(
+      long seq,
+      @JsonProperty("server_time") long serverTime,
+      @JsonProperty("request_id") String requestId,
+      String status,
+      Object payload,
+      @JsonProperty("requested_by") String requestedBy,
+      String reason,
+      Object request)
+      implements ServerMessage {}
+
+  /** Who is in the session, connected or not, and each listener's drift. */
+  record MemberUpdate(long seq, @JsonProperty("server_time") long serverTime, List<Member> members)
+      implements ServerMessage {}
+
+  /** The answer to {@code ping}: the client's time echoed and the server's. */
+  record Pong(
+      long seq,
+      @JsonProperty("server_time") long serverTime,
+      @JsonProperty("client_time") double clientTime)
+      implements ServerMessage {}
+
+  /** The host ended the session; the connection closes with 4410. */
+  record SessionEnded(long seq, @JsonProperty("server_time") long serverTime) implements ServerMessage {}
+
+  /** Something the client sent was refused; {@code ref} echoes the client's reference. */
+  record Error(long seq, @JsonProperty("server_time") long serverTime, String code, String message, String ref)
+      implements ServerMessage {}
+
+  /** A member in {@code hello} and {@code member_update}. */
+  record Member(
+      @JsonProperty("member_id") String memberId,
+      @JsonProperty("display_name") String displayName,
+      String role,
+      boolean connected,
+      @JsonProperty("drift_ms") Double driftMs) {}
+}
