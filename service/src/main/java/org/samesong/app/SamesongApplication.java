@@ -117,6 +117,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     Jdbi jdbi = new JdbiFactory().build(environment, dataSourceFactory, dataSource, "database");
 
     // features
+    RedisSupport redis = config.redisUrl().isEmpty() ? null : new RedisSupport(config.redisUrl());
     byte[] secret = config.jwt().secretBytes(dataDir);
     TokenService tokens = new TokenService(secret, clock);
     Services wired =
@@ -126,7 +127,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
             clock,
             tokens,
             StreamSigner.derivedFrom(secret, clock),
-            Services::inProcessBus,
+            redis == null ? Services::inProcessBus : s -> redis.eventBus(s, environment.getObjectMapper()),
+            redis == null ? null : redis.sharedBuckets(clock),
             seededSettings(config),
             infrastructure(config, dataDir));
     SettingsService settings = wired.settings();
@@ -159,6 +161,17 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
 
     // real time: the sync WebSocket in the same Jetty (Vaadin's push shares the container)
     environment.lifecycle().manage(wired.playbackClock());
+    environment.lifecycle().manage(
+        new io.dropwizard.lifecycle.Managed() {
+          @Override
+          public void stop() {
+            wired.bus().close();
+            if (redis != null) {
+              redis.close();
+            }
+          }
+        });
+    environment.healthChecks().register("event-bus", new EventBusHealthCheck(wired.bus()));
     SyncEndpoint.Deps syncDeps =
         new SyncEndpoint.Deps(
             auth,

@@ -16,6 +16,7 @@ import org.samesong.session.SessionService;
 import org.samesong.settings.Setting;
 import org.samesong.settings.SettingsService;
 import org.samesong.sync.Broadcaster;
+import org.samesong.sync.Envelope;
 import org.samesong.sync.EventBus;
 import org.samesong.sync.InProcessEventBus;
 import org.samesong.sync.PlaybackClock;
@@ -49,10 +50,11 @@ public record Services(
       TokenService tokens,
       StreamUrls streamUrls,
       java.util.function.Function<SessionService, EventBus> busFactory,
+      RateLimiter.SharedBuckets sharedBuckets,
       Map<Setting<?>, Object> seededSettings,
       Map<String, String> infrastructure) {
     SettingsService settings = new SettingsService(jdbi, mapper, clock, seededSettings, infrastructure);
-    RateLimiter limiter = new RateLimiter(settings, clock);
+    RateLimiter limiter = new RateLimiter(settings, clock, sharedBuckets);
     UserService users = new UserService(jdbi, new PasswordHasher(), clock);
     AuthService auth = new AuthService(jdbi, tokens, users, settings, limiter, clock);
     CatalogService catalog = new CatalogService(jdbi, streamUrls, clock);
@@ -63,12 +65,20 @@ public record Services(
     playlist.addListener(playback);
     playlist.addListener(requests);
     EventBus bus = busFactory.apply(sessions);
-    SyncHub hub = new SyncHub();
+    SyncHub hub = new SyncHub(bus.instanceId());
     bus.subscribe(hub::deliver);
     Broadcaster broadcaster = new Broadcaster(bus, hub, sessions, playlist, playback, mapper, clock);
     PlaybackClock playbackClock = new PlaybackClock(playback, broadcaster, hub, settings, clock);
     sessions.setStateProvider(new SessionSnapshots(playback, playlist, hub));
     sessions.setEvents(broadcaster);
+    // a settings change on one instance reaches the others through the bus
+    settings.onUpdate(broadcaster::settingsChanged);
+    bus.subscribe(
+        e -> {
+          if (Envelope.SETTINGS.equals(e.kind())) {
+            settings.reload();
+          }
+        });
     return new Services(
         clock, settings, users, auth, limiter, catalog, sessions, playlist, playback, requests, bus, hub, broadcaster,
         playbackClock);

@@ -224,46 +224,57 @@ final class Synth {
    */
   private static void tone(
       float[] mix, int start, int length, double frequency, float[] table, DemoSong.Voice voice) {
-    int attack = Math.max(1, (int) (voice.attack() * RATE));
+    int attackEnd = Math.min(start + Math.max(1, (int) (voice.attack() * RATE)), start + length);
+    int holdEnd = start + length;
     int release = Math.max(1, (int) (voice.release() * RATE));
-    int end = Math.min(mix.length, start + length + release);
-    double increment = frequency * TABLE / RATE;
-    double phase = 0;
-    double vibratoPhase = 0;
-    double vibratoIncrement = 5.5 * TABLE / RATE;
-    float sustain = voice.sustain();
-    float excess = 1f - sustain;
     float decay = voice.decay() > 0 ? (float) StrictMath.exp(-1.0 / (voice.decay() * RATE)) : 1f;
-    float gain = voice.gain();
-    float vibrato = voice.vibrato();
-    float level = 0f;
-    float held = 0f;
-    for (int i = start; i < end; i++) {
-      int t = i - start;
-      if (t < length) {
-        if (t < attack) {
-          level = (float) t / attack;
+    Oscillator osc = new Oscillator(mix, table, frequency, voice.vibrato(), voice.gain());
+    // each stage moves the level by level = level * multiplier + addend per sample
+    osc.run(start, attackEnd, 1f, 1f / (attackEnd - start));
+    osc.run(attackEnd, holdEnd, decay, voice.sustain() * (1f - decay));
+    osc.run(holdEnd, holdEnd + release, 1f, -osc.level / release);
+  }
+
+  /**
+   * A wavetable oscillator with a 32-bit phase accumulator (the top 12 bits index the table, the
+   * rest interpolate), so the phase wraps by itself.
+   */
+  private static final class Oscillator {
+    private static final float FRACTION = 1f / (1 << 20);
+    private static final int VIBRATO_INCREMENT = (int) Math.round(5.5 * 4294967296.0 / RATE);
+
+    private final float[] mix;
+    private final float[] table;
+    private final int increment;
+    private final float vibrato;
+    private final float gain;
+    private int phase;
+    private int vibratoPhase;
+    float level;
+
+    Oscillator(float[] mix, float[] table, double frequency, float vibrato, float gain) {
+      this.mix = mix;
+      this.table = table;
+      this.increment = (int) Math.round(frequency * 4294967296.0 / RATE);
+      this.vibrato = vibrato;
+      this.gain = gain;
+    }
+
+    void run(int from, int to, float multiplier, float addend) {
+      int end = Math.min(to, mix.length);
+      for (int i = Math.max(from, 0); i < end; i++) {
+        int index = phase >>> 20;
+        float a = table[index];
+        float b = table[(index + 1) & MASK];
+        float sample = a + (b - a) * ((phase & 0xFFFFF) * FRACTION);
+        mix[i] += sample * level * gain;
+        level = level * multiplier + addend;
+        if (vibrato > 0) {
+          phase += increment + (int) (increment * vibrato * SINE[vibratoPhase >>> 20]);
+          vibratoPhase += VIBRATO_INCREMENT;
         } else {
-          level = sustain + excess;
-          excess *= decay;
+          phase += increment;
         }
-        held = level;
-      } else {
-        level = held * (1f - (float) (t - length) / release);
-      }
-      int index = (int) phase;
-      float fraction = (float) (phase - index);
-      float a = table[index & MASK];
-      float b = table[(index + 1) & MASK];
-      mix[i] += (a + (b - a) * fraction) * level * gain;
-      if (vibrato > 0) {
-        phase += increment * (1 + vibrato * SINE[(int) vibratoPhase & MASK]);
-        vibratoPhase += vibratoIncrement;
-      } else {
-        phase += increment;
-      }
-      if (phase >= TABLE) {
-        phase -= TABLE;
       }
     }
   }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
@@ -12,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.samesong.common.ApiException;
 import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Token-bucket limits (bucket4j) for logins, joins and guest requests, sized from the current
@@ -37,20 +40,27 @@ public class RateLimiter {
   private final Cache<String, Bucket> buckets =
       Caffeine.newBuilder().expireAfterAccess(10, TimeUnit.MINUTES).maximumSize(1_000_000).build();
 
-  public RateLimiter(SettingsService settings, Clock clock) {
-    this.settings = settings;
-    this.time =
-        new TimeMeter() {
-          @Override
-          public long currentTimeNanos() {
-            return TimeUnit.MILLISECONDS.toNanos(clock.millis());
-          }
+  /**
+   * Buckets kept somewhere all instances share (Redis), so that limits hold across a cluster.
+   */
+  public interface SharedBuckets {
+    /** The shared bucket for {@code key}, created with {@code configuration} when new. */
+    Bucket bucket(String key, BucketConfiguration configuration);
+  }
 
-          @Override
-          public boolean isWallClockBased() {
-            return true;
-          }
-        };
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+  private final SharedBuckets shared;
+  private volatile boolean sharedDown;
+
+  public RateLimiter(SettingsService settings, Clock clock) {
+    this(settings, clock, null);
+  }
+
+  /** Limits shared through {@code shared} (null: this instance only). */
+  public RateLimiter(SettingsService settings, Clock clock, SharedBuckets shared) {
+    this.shared = shared;
+    this.settings = settings;
+    this.time = meter(clock);
   }
 
   /** Takes one token for {@code key} under {@code limit}. */
@@ -77,8 +87,7 @@ public class RateLimiter {
       default -> throw new IllegalArgumentException(limit.name());
     }
     String bucketKey = limit + "/" + perMinute + "/" + burst + "/" + key;
-    Bucket bucket = buckets.get(bucketKey, k -> newBucket(perMinute, burst));
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe probe = consume(bucketKey, perMinute, burst);
     if (probe.isConsumed()) {
       return new Decision(true, 0);
     }
@@ -92,6 +101,47 @@ public class RateLimiter {
     if (!decision.allowed()) {
       throw ApiException.tooManyRequests(decision.retryAfterSeconds(), message);
     }
+  }
+
+  private ConsumptionProbe consume(String key, int perMinute, int burst) {
+    if (shared != null) {
+      try {
+        ConsumptionProbe probe =
+            shared.bucket("samesong:limit:" + key, configuration(perMinute, burst)).tryConsumeAndReturnRemaining(1);
+        if (sharedDown) {
+          LOG.info("shared rate limits reachable again");
+          sharedDown = false;
+        }
+        return probe;
+      } catch (RuntimeException e) {
+        if (!sharedDown) {
+          LOG.warn("shared rate limits unreachable ({}); limiting per instance meanwhile", e.getMessage());
+          sharedDown = true;
+        }
+      }
+    }
+    return buckets.get(key, k -> newBucket(perMinute, burst)).tryConsumeAndReturnRemaining(1);
+  }
+
+  private static BucketConfiguration configuration(int perMinute, int burst) {
+    return BucketConfiguration.builder()
+        .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
+        .build();
+  }
+
+  /** The injected clock as bucket4j's time source (shared buckets use it too, so tests can move time). */
+  public static TimeMeter meter(Clock clock) {
+    return new TimeMeter() {
+      @Override
+      public long currentTimeNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+      }
+
+      @Override
+      public boolean isWallClockBased() {
+        return true;
+      }
+    };
   }
 
   private Bucket newBucket(int perMinute, int burst) {

@@ -34,6 +34,7 @@ public class SettingsService {
   private final Map<String, Object> seededDefaults;
   private final Map<String, String> infrastructure;
   private final List<Consumer<Map<String, Object>>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> updateListeners = new CopyOnWriteArrayList<>();
   private volatile Map<String, Object> current;
 
   public SettingsService(
@@ -65,6 +66,14 @@ public class SettingsService {
   /** Infrastructure settings from the configuration: shown, never changed at run time. */
   public Map<String, String> infrastructure() {
     return infrastructure;
+  }
+
+  /**
+   * Adds a listener told after a change made here (through {@link #update}), e.g. to tell the
+   * other instances of a cluster to {@link #reload}.
+   */
+  public void onUpdate(Runnable listener) {
+    updateListeners.add(listener);
   }
 
   /** Adds a listener told of the full settings map after every change. */
@@ -121,6 +130,7 @@ public class SettingsService {
         });
     LOG.info("settings changed: {}", toStore.keySet());
     reload();
+    updateListeners.forEach(Runnable::run);
     return current;
   }
 

@@ -37,7 +37,6 @@ public class Broadcaster implements SessionEvents {
   private final Map<String, Long> lastPlaybackSent = new ConcurrentHashMap<>();
   private final Map<String, Long> lastDriftUpdate = new ConcurrentHashMap<>();
   private final Map<String, Double> drift = new ConcurrentHashMap<>();
-  private final Map<String, Object> sessionLocks = new ConcurrentHashMap<>();
   private volatile PlaybackClock playbackClock;
 
   public Broadcaster(
@@ -89,7 +88,7 @@ public class Broadcaster implements SessionEvents {
               write(
                   new ServerMessage.RequestUpdate(
                       seq, clock.millis(), r.requestId(), r.status(), r.payload(), r.requestedBy(), r.reason(), r));
-          return new Envelope(Envelope.DELIVER, sessionId, seq, roles, Set.of(authorMemberId), json);
+          return new Envelope(Envelope.DELIVER, sessionId, seq, roles, Set.of(authorMemberId), json, null);
         });
   }
 
@@ -112,7 +111,12 @@ public class Broadcaster implements SessionEvents {
 
   @Override
   public void memberKicked(String sessionId, String memberId) {
-    bus.publish(new Envelope(Envelope.KICK, sessionId, 0, Set.of(), Set.of(memberId), null));
+    bus.publishControl(new Envelope(Envelope.KICK, sessionId, 0, Set.of(), Set.of(memberId), null, null));
+  }
+
+  /** Tells every instance to reload the settings (an admin changed them on this one). */
+  public void settingsChanged() {
+    bus.publishControl(new Envelope(Envelope.SETTINGS, "", 0, Set.of(), Set.of(), null, null));
   }
 
   @Override
@@ -126,16 +130,27 @@ public class Broadcaster implements SessionEvents {
                 seq,
                 Envelope.EVERYONE,
                 Set.of(),
-                write(new ServerMessage.SessionEnded(seq, clock.millis()))));
+                write(new ServerMessage.SessionEnded(seq, clock.millis())),
+                null));
   }
 
-  /** The heartbeat: the current playback state to this instance's listeners of the session. */
+  /**
+   * The heartbeat: the current playback state to this instance's listeners of the session. It
+   * travels the bus like any broadcast (so it cannot overtake one) but only its origin delivers it.
+   */
   void heartbeat(String sessionId) {
     PlaybackJson state = playback.json(sessionId);
-    synchronized (lockOf(sessionId)) {
-      long seq = bus.nextSeq(sessionId);
-      hub.deliver(Envelope.toAll(sessionId, seq, write(playbackMessage(seq, state))));
-    }
+    bus.publish(
+        sessionId,
+        seq ->
+            new Envelope(
+                Envelope.DELIVER,
+                sessionId,
+                seq,
+                Envelope.EVERYONE,
+                Set.of(),
+                write(playbackMessage(seq, state)),
+                bus.instanceId()));
     lastPlaybackSent.put(sessionId, clock.millis());
   }
 
@@ -162,7 +177,8 @@ public class Broadcaster implements SessionEvents {
                 seq,
                 Set.of("host"),
                 Set.of(),
-                write(new ServerMessage.MemberUpdate(seq, now, members))));
+                write(new ServerMessage.MemberUpdate(seq, now, members)),
+                null));
   }
 
   /** The members with presence (this instance's view) and last drift. */
@@ -196,17 +212,7 @@ public class Broadcaster implements SessionEvents {
     publish(sessionId, seq -> Envelope.toAll(sessionId, seq, write(message.apply(seq))));
   }
 
-  /**
-   * Numbers and publishes under the session's lock, so that broadcasts leave in the order of their
-   * numbers (delivery only queues, so the lock is held briefly).
-   */
   private void publish(String sessionId, LongFunction<Envelope> envelope) {
-    synchronized (lockOf(sessionId)) {
-      bus.publish(envelope.apply(bus.nextSeq(sessionId)));
-    }
-  }
-
-  private Object lockOf(String sessionId) {
-    return sessionLocks.computeIfAbsent(sessionId, id -> new Object());
+    bus.publish(sessionId, envelope);
   }
 }

@@ -7,21 +7,31 @@ import java.util.Set;
  * the serialised server message and who gets it.
  *
  * @param kind {@code deliver} a message; {@code kick} closes {@code memberIds}' connections with
- *     4403; {@code end} sends the message to all, then closes every connection with 4410
+ *     4403; {@code end} sends the message to all, then closes every connection with 4410; {@code
+ *     settings} tells every instance to reload the settings
  * @param roles roles that receive it ({@code host}, {@code guest}); empty means none by role
  * @param memberIds members that receive it whatever their role
+ * @param origin when set, only the instance with this id delivers it (heartbeats)
  */
-public record Envelope(String kind, String sessionId, long seq, Set<String> roles, Set<String> memberIds, String json) {
+public record Envelope(
+    String kind, String sessionId, long seq, Set<String> roles, Set<String> memberIds, String json, String origin) {
   public static final String DELIVER = "deliver";
   public static final String KICK = "kick";
   public static final String END = "end";
+  public static final String SETTINGS = "settings";
   public static final Set<String> EVERYONE = Set.of("host", "guest");
 
   public static Envelope toAll(String sessionId, long seq, String json) {
-    return new Envelope(DELIVER, sessionId, seq, EVERYONE, Set.of(), json);
+    return new Envelope(DELIVER, sessionId, seq, EVERYONE, Set.of(), json, null);
   }
 
   public boolean reaches(String role, String memberId) {
     return roles.contains(role) || memberIds.contains(memberId);
+  }
+
+  /** The same envelope with its number filled in (the number appears in the JSON as well). */
+  public Envelope numbered(long number, long placeholder) {
+    String text = json == null ? null : json.replace(Long.toString(placeholder), Long.toString(number));
+    return new Envelope(kind, sessionId, number, roles, memberIds, text, origin);
   }
 }

@@ -1,20 +1,30 @@
 package org.samesong.sync;
 
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 
 /**
  * Carries envelopes from where a change happened to every instance's connections: in-process
  * for one instance, Redis pub/sub for a cluster.
  */
 public interface EventBus extends AutoCloseable {
-  /** Sends an envelope to every subscriber of every instance (this one included). */
-  void publish(Envelope envelope);
+  /**
+   * Numbers the next broadcast of a session, builds it with that number and publishes it, as one
+   * step per session across all instances, so that every listener receives a session's
+   * broadcasts in the order of their numbers.
+   *
+   * @return the number given
+   */
+  long publish(String sessionId, LongFunction<Envelope> build);
+
+  /** Publishes an unnumbered control envelope (kick, settings). */
+  void publishControl(Envelope envelope);
 
   /** Receives every envelope published anywhere. */
   void subscribe(Consumer<Envelope> subscriber);
 
-  /** The next number of a session's broadcast sequence. */
-  long nextSeq(String sessionId);
+  /** This instance's id (heartbeats are delivered only by their origin). */
+  String instanceId();
 
   /** Whether the bus reaches the other instances right now. */
   default boolean healthy() {

@@ -1,9 +1,11 @@
 package org.samesong.sync;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.ToLongBiFunction;
 
 /**
@@ -17,6 +19,7 @@ public class InProcessEventBus implements EventBus {
   private final List<Consumer<Envelope>> subscribers = new CopyOnWriteArrayList<>();
   private final ToLongBiFunction<String, Integer> reserve;
   private final ConcurrentHashMap<String, long[]> blocks = new ConcurrentHashMap<>();
+  private final String instanceId = UUID.randomUUID().toString();
 
   /**
    * @param reserve reserves {@code n} numbers of a session's sequence and returns the last of them
@@ -26,10 +29,18 @@ public class InProcessEventBus implements EventBus {
   }
 
   @Override
-  public void publish(Envelope envelope) {
-    for (Consumer<Envelope> subscriber : subscribers) {
-      subscriber.accept(envelope);
+  public long publish(String sessionId, LongFunction<Envelope> build) {
+    long[] block = blocks.computeIfAbsent(sessionId, id -> new long[] {0, 0});
+    synchronized (block) {
+      long seq = next(sessionId, block);
+      deliver(build.apply(seq));
+      return seq;
     }
+  }
+
+  @Override
+  public void publishControl(Envelope envelope) {
+    deliver(envelope);
   }
 
   @Override
@@ -38,15 +49,33 @@ public class InProcessEventBus implements EventBus {
   }
 
   @Override
-  public long nextSeq(String sessionId) {
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** The next number of a session's sequence, at least {@code floor}. */
+  long next(String sessionId, long floor) {
     long[] block = blocks.computeIfAbsent(sessionId, id -> new long[] {0, 0});
     synchronized (block) {
-      if (block[0] >= block[1]) {
-        long last = reserve.applyAsLong(sessionId, BLOCK);
-        block[0] = last - BLOCK;
-        block[1] = last;
+      if (block[0] < floor - 1) {
+        block[0] = floor - 1;
       }
-      return ++block[0];
+      return next(sessionId, block);
+    }
+  }
+
+  private long next(String sessionId, long[] block) {
+    if (block[0] >= block[1]) {
+      long last = reserve.applyAsLong(sessionId, BLOCK);
+      block[0] = Math.max(block[0], last - BLOCK);
+      block[1] = last;
+    }
+    return ++block[0];
+  }
+
+  private void deliver(Envelope envelope) {
+    for (Consumer<Envelope> subscriber : subscribers) {
+      subscriber.accept(envelope);
     }
   }
 }

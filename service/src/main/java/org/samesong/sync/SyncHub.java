@@ -17,6 +17,11 @@ public class SyncHub {
   private final Map<String, Set<Connection>> rooms = new ConcurrentHashMap<>();
   private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
+  private final String instanceId;
+
+  public SyncHub(String instanceId) {
+    this.instanceId = instanceId;
+  }
 
   public void register(Connection c) {
     rooms.computeIfAbsent(c.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(c);
@@ -36,8 +41,14 @@ public class SyncHub {
 
   /** Hands an envelope to this instance's connections of its session. */
   public void deliver(Envelope e) {
+    if (Envelope.SETTINGS.equals(e.kind())) {
+      return;
+    }
     if (e.seq() > 0) {
       lastSeq.merge(e.sessionId(), e.seq(), Math::max);
+    }
+    if (e.origin() != null && !e.origin().equals(instanceId)) {
+      return;
     }
     Set<Connection> room = rooms.get(e.sessionId());
     if (room == null) {

@@ -34,6 +34,7 @@ public final class UiTestSupport implements AutoCloseable {
           new TokenService(TestApp.JWT_SECRET.getBytes(StandardCharsets.UTF_8), clock),
           StreamSigner.derivedFrom(TestApp.JWT_SECRET.getBytes(StandardCharsets.UTF_8), clock),
           Services::inProcessBus,
+          null,
           Map.of(),
           Map.of());
 

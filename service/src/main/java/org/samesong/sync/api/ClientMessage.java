@@ -23,8 +23,11 @@ public sealed interface ClientMessage {
     return false;
   }
 
-  /** The client's reference, echoed in an {@code error} about this message. */
-  @JsonIgnore
+  /**
+   * The client's reference, echoed in an {@code error} about this message. Not {@code @JsonIgnore}:
+   * the records' {@code ref} accessors override this method and would inherit the ignoral, so the
+   * {@code ref} a client sends would never be read.
+   */
   default String ref() {
     return null;
   }

@@ -47,8 +47,9 @@ public sealed interface ServerMessage {
   record PlaybackState(
       long seq,
       @JsonProperty("server_time") long serverTime,
-      @JsonProperty("track_id") String trackId,
-      @JsonProperty("item_id") String itemId,
+      // null when nothing is loaded, and then on the wire as null (as in hello and the REST API)
+      @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("track_id") String trackId,
+      @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("item_id") String itemId,
       @JsonProperty("position_ms") long positionMs,
       String state,
       @JsonProperty("updated_at") String updatedAt,

@@ -1,0 +1,63 @@
+package org.samesong.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Clock;
+import java.time.Duration;
+import org.samesong.ratelimit.RateLimiter;
+import org.samesong.session.SessionService;
+import org.samesong.sync.RedisEventBus;
+
+/**
+ * Redis for a cluster (SAMESONG_REDIS_URL): the event bus between instances and the shared rate
+ * limit buckets. Lettuce reconnects by itself; commands fail fast while Redis is away.
+ */
+public final class RedisSupport implements AutoCloseable {
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, byte[]> bucketConnection;
+
+  public RedisSupport(String url) {
+    RedisURI uri = RedisURI.create(url);
+    uri.setTimeout(Duration.ofSeconds(2));
+    this.client = RedisClient.create(uri);
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+            .build());
+    this.bucketConnection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+  }
+
+  public RedisEventBus eventBus(SessionService sessions, ObjectMapper mapper) {
+    return new RedisEventBus(client, mapper, sessions::reserveSequence);
+  }
+
+  /** Rate-limit buckets in Redis, timed by the application's clock. */
+  public RateLimiter.SharedBuckets sharedBuckets(Clock clock) {
+    ProxyManager<String> proxies =
+        LettuceBasedProxyManager.builderFor(bucketConnection)
+            .withClientSideConfig(ClientSideConfig.getDefault().withClientClock(RateLimiter.meter(clock)))
+            .withExpirationStrategy(
+                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(5)))
+            .build();
+    return (key, configuration) -> proxies.getProxy(key, () -> configuration);
+  }
+
+  @Override
+  public void close() {
+    bucketConnection.close();
+    client.shutdown();
+  }
+}

@@ -1,0 +1,217 @@
+package org.samesong.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import java.util.function.ToLongBiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event bus of a cluster: envelopes go through one Redis pub/sub channel to every instance,
+ * and each delivers them to its own listeners, so a command on instance A reaches guests on B
+ * without session affinity.
+ *
+ * <p>Numbering and publishing are one Lua script ({@code INCR} of the session's counter, the number
+ * written into the message, {@code PUBLISH}), so broadcasts from different instances reach every
+ * listener in the order of their numbers. The counter never goes below a floor this instance
+ * knows (the last number it saw, and a block reserved in the database, which is kept ahead of
+ * Redis), so numbers keep growing even when Redis restarts without its data.
+ *
+ * <p>When Redis is unreachable, each instance keeps serving its own listeners: envelopes are
+ * delivered locally, numbered from the database; Lettuce reconnects by itself and the health check
+ * reports the outage meanwhile.
+ */
+public class RedisEventBus implements EventBus {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
+  static final String CHANNEL = "samesong:events";
+  static final String SEQ_KEY = "samesong:seq:";
+  /** Stands for the number in a message until the script knows it; 16 digits no content has. */
+  static final long PLACEHOLDER = 9_197_531_864_209_753L;
+  private static final String NUMBER_AND_PUBLISH =
+      """
+      if redis.call('EXISTS', KEYS[1]) == 0 then
+        redis.call('SET', KEYS[1], ARGV[4])
+      end
+      local v = redis.call('INCR', KEYS[1])
+      local floor = tonumber(ARGV[3])
+      if v < floor then
+        redis.call('SET', KEYS[1], ARGV[3])
+        v = floor
+      end
+      local message = string.gsub(ARGV[1], ARGV[2], string.format('%d', v))
+      redis.call('PUBLISH', KEYS[2], message)
+      return v
+      """;
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> commands;
+  private final StatefulRedisPubSubConnection<String, String> pubsub;
+  private final ObjectMapper mapper;
+  private final ToLongBiFunction<String, Integer> reserve;
+  private final InProcessEventBus fallback;
+  private final List<Consumer<Envelope>> subscribers = new CopyOnWriteArrayList<>();
+  /** Per session: {last number seen here, database mark}. */
+  private final Map<String, long[]> marks = new ConcurrentHashMap<>();
+  private final String instanceId = UUID.randomUUID().toString();
+  private volatile boolean degraded;
+
+  /**
+   * @param reserve reserves {@code n} numbers of a session's sequence in the database and returns
+   *     the last of them
+   */
+  public RedisEventBus(RedisClient client, ObjectMapper mapper, ToLongBiFunction<String, Integer> reserve) {
+    this.client = client;
+    this.mapper = mapper;
+    this.reserve = reserve;
+    this.fallback = new InProcessEventBus(reserve);
+    this.commands = client.connect();
+    this.pubsub = client.connectPubSub();
+    pubsub.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String channel, String message) {
+            receive(message);
+          }
+        });
+    pubsub.sync().subscribe(CHANNEL);
+  }
+
+  @Override
+  public long publish(String sessionId, LongFunction<Envelope> build) {
+    Envelope template = build.apply(PLACEHOLDER);
+    long[] mark = marks.computeIfAbsent(sessionId, id -> new long[] {0, 0});
+    synchronized (mark) {
+      try {
+        if (mark[1] == 0) {
+          mark[1] = reserve.applyAsLong(sessionId, InProcessEventBus.BLOCK);
+        }
+        Long number =
+            commands
+                .sync()
+                .eval(
+                    NUMBER_AND_PUBLISH,
+                    ScriptOutputType.INTEGER,
+                    new String[] {SEQ_KEY + sessionId, CHANNEL},
+                    mapper.writeValueAsString(template),
+                    Long.toString(PLACEHOLDER),
+                    // never below what this instance saw; a missing counter (Redis lost it)
+                    // starts at the database's mark, which is ahead of every number given
+                    Long.toString(mark[0] + 1),
+                    Long.toString(mark[1]));
+        mark[0] = number;
+        if (number >= mark[1]) {
+          // keep the database ahead of Redis, a block at a time
+          mark[1] = reserve.applyAsLong(sessionId, InProcessEventBus.BLOCK);
+        }
+        recovered();
+        return number;
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      } catch (RuntimeException e) {
+        degrade(e);
+        // the database is ahead of every number Redis gave, so its blocks continue the sequence
+        long number = fallback.next(sessionId, mark[0] + 1);
+        mark[0] = number;
+        deliverLocally(template.numbered(number, PLACEHOLDER));
+        return number;
+      }
+    }
+  }
+
+  @Override
+  public void publishControl(Envelope envelope) {
+    try {
+      commands.sync().publish(CHANNEL, mapper.writeValueAsString(envelope));
+      recovered();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    } catch (RuntimeException e) {
+      degrade(e);
+      deliverLocally(envelope);
+    }
+  }
+
+  @Override
+  public void subscribe(Consumer<Envelope> subscriber) {
+    subscribers.add(subscriber);
+  }
+
+  @Override
+  public String instanceId() {
+    return instanceId;
+  }
+
+  @Override
+  public boolean healthy() {
+    return commands.isOpen() && pubsub.isOpen() && !degraded;
+  }
+
+  /** Pings Redis; what the health check calls. */
+  public boolean ping() {
+    try {
+      boolean ok = "PONG".equals(commands.sync().ping()) && pubsub.isOpen();
+      if (ok) {
+        recovered();
+      }
+      return ok;
+    } catch (RuntimeException e) {
+      degrade(e);
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    pubsub.close();
+    commands.close();
+  }
+
+  private void receive(String message) {
+    Envelope envelope;
+    try {
+      envelope = mapper.readValue(message, Envelope.class);
+    } catch (JsonProcessingException e) {
+      LOG.warn("unreadable envelope on {}: {}", CHANNEL, e.getOriginalMessage());
+      return;
+    }
+    if (envelope.seq() > 0) {
+      long[] mark = marks.computeIfAbsent(envelope.sessionId(), id -> new long[] {0, 0});
+      synchronized (mark) {
+        mark[0] = Math.max(mark[0], envelope.seq());
+      }
+    }
+    deliverLocally(envelope);
+  }
+
+  private void deliverLocally(Envelope envelope) {
+    for (Consumer<Envelope> subscriber : subscribers) {
+      subscriber.accept(envelope);
+    }
+  }
+
+  private void degrade(RuntimeException e) {
+    if (!degraded) {
+      LOG.warn("Redis unreachable ({}): serving this instance's listeners only until it is back", e.getMessage());
+    }
+    degraded = true;
+  }
+
+  private void recovered() {
+    if (degraded) {
+      LOG.info("Redis reachable again: events reach every instance");
+    }
+    degraded = false;
+  }
+}
