@@ -180,23 +180,7 @@ public class AuthService {
    * database read, so revocations and disabled accounts take effect at once.
    */
   public Optional<SamesongPrincipal> authenticate(String accessToken) {
-    if (accessToken == null || accessToken.isBlank()) {
-      return Optional.empty();
-    }
-    TokenService.Claims claims;
-    try {
-      claims = tokens.verify(accessToken, TokenService.ACCESS);
-    } catch (JWTVerificationException e) {
-      return Optional.empty();
-    }
-    Optional<TokenDao.AuthState> state = jdbi.withExtension(TokenDao.class, dao -> dao.authState(claims.familyId()));
-    if (state.isEmpty()
-        || state.get().revokedAt() != null
-        || Boolean.TRUE.equals(state.get().userDisabled())
-        || state.get().memberKickedAt() != null) {
-      return Optional.empty();
-    }
-    return Optional.of(claims.principal());
+    return inspect(accessToken).filter(c -> !c.revoked() && !c.kicked()).map(TokenCheck::principal);
   }
 
   /** What a token says and whether it still holds, for the WebSocket's distinct close codes. */

@@ -78,7 +78,8 @@ public class SyncEndpoint extends Endpoint {
     List<String> tokens = ws.getRequestParameterMap().get("token");
     Optional<AuthService.TokenCheck> check =
         deps.auth().inspect(tokens == null || tokens.isEmpty() ? null : tokens.get(0));
-    if (check.isEmpty() || check.get().revoked()) {
+    // a kick revokes the member's logins too, but a kicked member is told 4403, not 4401
+    if (check.isEmpty() || (check.get().revoked() && !check.get().kicked())) {
       refuse(ws, 4401, "the token is missing, invalid, expired or revoked");
       return;
     }
@@ -154,6 +155,11 @@ public class SyncEndpoint extends Endpoint {
       error("invalid", field.isEmpty() ? "the message has the wrong shape" : field + " has the wrong type", null);
       return;
     } catch (JsonProcessingException e) {
+      error("malformed", "not a JSON object", null);
+      return;
+    }
+    if (message == null) {
+      // the JSON literal null
       error("malformed", "not a JSON object", null);
       return;
     }
