@@ -1,0 +1,18 @@
+package org.samesong.auth;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.samesong.testing.TestDatabase;
+import org.samesong.testing.TestServer;
+
+/**
+ * The auth flows over HTTP on PostgreSQL (skipped with the reason when none runs on this machine,
+ * failed instead when SAMESONG_REQUIRE_SERVICES=true).
+ */
+class AuthResourcePostgresIT extends AuthResourceContract {
+  @RegisterExtension static final TestServer APP = TestServer.on(TestDatabase.Kind.POSTGRES);
+
+  @Override
+  TestServer app() {
+    return APP;
+  }
+}
