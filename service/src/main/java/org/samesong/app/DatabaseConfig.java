@@ -27,7 +27,11 @@ public class DatabaseConfig {
     if (url != null && !url.isBlank()) {
       return url.strip();
     }
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("samesong") + ";DB_CLOSE_ON_EXIT=FALSE";
+    // OPTIMIZE_REUSE_RESULTS=FALSE: H2 may otherwise answer a read taken under a row lock from a
+    // cached result that predates a concurrent commit (two racing approvals both "won")
+    return "jdbc:h2:file:"
+        + dataDir.toAbsolutePath().normalize().resolve("samesong")
+        + ";DB_CLOSE_ON_EXIT=FALSE;OPTIMIZE_REUSE_RESULTS=FALSE";
   }
 
   /** The same URL without credentials, to show in the admin screen and logs. */

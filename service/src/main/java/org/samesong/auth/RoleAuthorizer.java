@@ -31,10 +31,19 @@ public class RoleAuthorizer implements Authorizer<SamesongPrincipal> {
     if (who.isSessionScoped() && request != null) {
       String path = request.getUriInfo().getPath();
       String sessionId = request.getUriInfo().getPathParameters().getFirst("id");
-      if (path.startsWith("sessions/") && sessionId != null) {
-        return sessionId.equals(who.sessionId());
+      // an id that is not a UUID names no session: the resource answers 404, as for any path id
+      if (path.startsWith("sessions/") && sessionId != null && isUuid(sessionId)) {
+        return sessionId.equalsIgnoreCase(who.sessionId());
       }
     }
     return true;
+  }
+
+  private static boolean isUuid(String id) {
+    try {
+      return id.length() == 36 && java.util.UUID.fromString(id) != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 }

@@ -69,8 +69,13 @@ public class RequestService implements GuestProposals, PlaylistListener {
   /** Files a guest's request. */
   public RequestJson create(SamesongPrincipal guest, String sessionId, ProposedChange change) {
     ProposedChange checked = checkShape(change);
-    // referential checks (unknown track or item, position out of range) before the limiter too
-    jdbi.useTransaction(h -> playlist.check(h, sessionId, checked));
+    // an ended session, an unknown track or item, a position out of range: refused before the
+    // limiter too, so they cost no budget
+    jdbi.useTransaction(
+        h -> {
+          sessions.lockLive(h, sessionId);
+          playlist.check(h, sessionId, checked);
+        });
     limiter.acquireOrThrow(
         RateLimiter.Limit.GUEST_MEMBER, guest.memberId(), "you are sending requests too fast; wait a little");
     limiter.acquireOrThrow(
@@ -129,8 +134,12 @@ public class RequestService implements GuestProposals, PlaylistListener {
         h -> {
           RequestDao dao = h.attach(RequestDao.class);
           RequestDao.Row row = lockPending(h, host, requestId);
-          // decided first, so that a removal's own expiry sweep does not catch this request
-          dao.decide(row.id(), APPROVED, null, clock.millis(), host.memberId());
+          // decided first, so that a removal's own expiry sweep does not catch this request; the
+          // conditional update is the last word on "pending" (H2 can answer the re-read above from
+          // a cached result that predates a racing decision's commit)
+          if (dao.decide(row.id(), APPROVED, null, clock.millis(), host.memberId()) == 0) {
+            throw ApiException.conflict("already_decided", "this request was decided meanwhile");
+          }
           ProposedChange change = changeOf(row);
           PlaylistService.Change applied =
               switch (row.action()) {
@@ -155,7 +164,9 @@ public class RequestService implements GuestProposals, PlaylistListener {
         h -> {
           RequestDao dao = h.attach(RequestDao.class);
           RequestDao.Row row = lockPending(h, host, requestId);
-          dao.decide(row.id(), DENIED, why, clock.millis(), host.memberId());
+          if (dao.decide(row.id(), DENIED, why, clock.millis(), host.memberId()) == 0) {
+            throw ApiException.conflict("already_decided", "this request was decided meanwhile");
+          }
           LOG.info("session {}: request {} denied", row.sessionId(), row.id());
           return announce(h, new Decision(toJson(dao.find(row.id()).orElseThrow()), null));
         });

@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.websocket.jakarta.common.JakartaWebSocketSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +103,11 @@ public final class Connection {
     if (overflow) {
       LOG.info("session {}: member {} does not read; closing", sessionId, memberId);
       close(TOO_SLOW, "not reading: send queue full");
+      // its close frame would wait behind what it does not read (until the idle timeout): drop
+      // the connection now, so that it is freed and the others hear of it at once
+      if (ws instanceof JakartaWebSocketSession jetty) {
+        jetty.abort();
+      }
       return;
     }
     pump();

@@ -1,0 +1,19 @@
+package org.samesong.request;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.samesong.testing.TestDatabase;
+import org.samesong.testing.TestServer;
+
+/**
+ * Guest requests: filing, visibility, decisions, rate limits, racing approvals over HTTP on
+ * PostgreSQL (skipped with the reason when none runs on this machine, failed instead when
+ * SAMESONG_REQUIRE_SERVICES=true).
+ */
+class RequestResourcePostgresIT extends RequestResourceContract {
+  @RegisterExtension static final TestServer APP = TestServer.on(TestDatabase.Kind.POSTGRES);
+
+  @Override
+  TestServer app() {
+    return APP;
+  }
+}
