@@ -94,8 +94,8 @@ public class Broadcaster implements SessionEvents {
 
   @Override
   public void playbackChanged(String sessionId) {
-    PlaybackJson state = playback.json(sessionId);
-    publishToAll(sessionId, seq -> playbackMessage(seq, state));
+    // read under the bus's numbering step, so a later number never carries an older state
+    publishToAll(sessionId, seq -> playbackMessage(seq, playback.json(sessionId)));
     lastPlaybackSent.put(sessionId, clock.millis());
     PlaybackClock scheduler = playbackClock;
     if (scheduler != null) {
@@ -139,7 +139,6 @@ public class Broadcaster implements SessionEvents {
    * travels the bus like any broadcast (so it cannot overtake one) but only its origin delivers it.
    */
   void heartbeat(String sessionId) {
-    PlaybackJson state = playback.json(sessionId);
     bus.publish(
         sessionId,
         seq ->
@@ -149,7 +148,7 @@ public class Broadcaster implements SessionEvents {
                 seq,
                 Envelope.EVERYONE,
                 Set.of(),
-                write(playbackMessage(seq, state)),
+                write(playbackMessage(seq, playback.json(sessionId))),
                 bus.instanceId()));
     lastPlaybackSent.put(sessionId, clock.millis());
   }
@@ -167,6 +166,8 @@ public class Broadcaster implements SessionEvents {
       return;
     }
     lastDriftUpdate.put(sessionId, now);
+    // stored as often as the host hears of it, so session views show it too
+    sessions.recordDrift(memberId, driftMs);
     List<ServerMessage.Member> members = members(sessionId);
     publish(
         sessionId,

@@ -40,6 +40,8 @@ public final class Connection {
           });
 
   private boolean sending;
+  /** Between {@link #hold} and {@link #start}, messages queue without being sent. */
+  private boolean held;
   private CloseReason closeAfterDrain;
   private volatile boolean closed;
 
@@ -68,6 +70,20 @@ public final class Connection {
 
   public boolean isHost() {
     return "host".equals(role);
+  }
+
+  /** Queues without sending until {@link #start} (so that hello can go first). */
+  public synchronized void hold() {
+    held = true;
+  }
+
+  /** Sends {@code first} ahead of everything queued so far, then starts sending. */
+  public void start(String first) {
+    synchronized (this) {
+      queue.addFirst(first);
+      held = false;
+    }
+    pump();
   }
 
   /** Counts one incoming message; false when the client floods. */
@@ -120,7 +136,7 @@ public final class Connection {
       if (!sending && !closed && queue.isEmpty() && closeAfterDrain != null) {
         drained = closeAfterDrain;
       }
-      if (drained != null || sending || closed || queue.isEmpty()) {
+      if (drained != null || held || sending || closed || queue.isEmpty()) {
         next = null;
       } else {
         sending = true;

@@ -102,6 +102,7 @@ public class SyncEndpoint extends Endpoint {
     principal = who;
     connection =
         new Connection(ws, session.id(), who.memberId(), who.role(), MESSAGES_PER_SECOND, MESSAGE_BURST);
+    connection.hold();
     deps.hub().register(connection);
     if (deps.sessions().find(session.id()).ended()) {
       // it ended while this connection was being checked: its session_ended went by already
@@ -110,7 +111,7 @@ public class SyncEndpoint extends Endpoint {
     }
     ws.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
     // registered first, so no broadcast is missed; hello goes ahead of what queued meanwhile
-    connection.sendFirst(deps.broadcaster().write(hello()));
+    connection.start(deps.broadcaster().write(hello()));
     LOG.info("session {}: {} {} connected", session.id(), who.role(), who.memberId());
     deps.broadcaster().membersChanged(session.id());
   }

@@ -1,0 +1,150 @@
+package org.samesong.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.testing.ConfigOverride;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.samesong.testing.Reply;
+import org.samesong.testing.Services;
+import org.samesong.testing.TestDatabase;
+
+/**
+ * Two real instances on different ports sharing the machine's PostgreSQL and Redis, with no
+ * session affinity: a host command on A reaches a guest connected to B in order, settings changed
+ * on A hold on B, and guest rate limits count requests on both.
+ */
+class ClusterIT {
+  private static TestDatabase db;
+  private static Path dataA;
+  private static Path dataB;
+  private static LiveApp a;
+  private static LiveApp b;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Services.assume(Services.listening("127.0.0.1", 6379), "Redis on 127.0.0.1:6379");
+    db = TestDatabase.postgres();
+    dataA = Files.createTempDirectory("samesong-a-");
+    dataB = Files.createTempDirectory("samesong-b-");
+    a = LiveApp.start(Clock.systemUTC(), dataA, shared());
+    b = LiveApp.start(Clock.systemUTC(), dataB, shared());
+  }
+
+  private static ConfigOverride[] shared() {
+    return new ConfigOverride[] {
+      ConfigOverride.config("database.url", db.url()),
+      ConfigOverride.config("database.user", db.user()),
+      ConfigOverride.config("database.password", db.password()),
+      ConfigOverride.config("redisUrl", "redis://127.0.0.1:6379")
+    };
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {a, b, db}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    LiveApp.deleteTree(dataA);
+    LiveApp.deleteTree(dataB);
+  }
+
+  private record Session(String id, String code, String hostToken, String track1, String track2) {}
+
+  private static Session newSession() {
+    String admin = a.api().adminToken();
+    JsonNode tracks = a.api().get("/catalog/tracks", admin).json().path("items");
+    JsonNode created = a.api().post("/sessions", Map.of("name", "cluster"), admin).json();
+    Session s =
+        new Session(
+            created.path("id").asText(),
+            created.path("code").asText(),
+            created.path("host_token").asText(),
+            tracks.get(0).path("id").asText(),
+            tracks.get(1).path("id").asText());
+    assertThat(a.api().post("/sessions/" + s.id() + "/playlist", Map.of("track_id", s.track1()), s.hostToken()).status())
+        .isEqualTo(201);
+    return s;
+  }
+
+  private static String join(LiveApp on, Session s, String name) {
+    Reply joined = on.api().post("/sessions/" + s.code() + "/join", Map.of("display_name", name), null);
+    assertThat(joined.status()).isEqualTo(200);
+    return joined.json().path("token").asText();
+  }
+
+  @Test
+  void a_host_command_on_one_instance_reaches_a_guest_on_the_other_in_order() {
+    Session s = newSession();
+    String guest = join(b, s, "on-b");
+    try (WsClient onB = WsClient.connectOk(b.port(), s.id(), guest).client();
+        WsClient hostOnA = WsClient.connectOk(a.port(), s.id(), s.hostToken()).client()) {
+      assertThat(a.api().post("/sessions/" + s.id() + "/playback", Map.of("action", "play"), s.hostToken()).status())
+          .isEqualTo(200);
+      JsonNode playing =
+          onB.awaitType("playback_state", m -> "playing".equals(m.path("state").asText()), "playing on B");
+      assertThat(playing.path("track_id").asText()).isEqualTo(s.track1());
+
+      // a command sent over A's WebSocket, too
+      hostOnA.send(Map.of("type", "playback_command", "action", "pause"));
+      onB.awaitType("playback_state", m -> "paused".equals(m.path("state").asText()), "paused on B");
+
+      long last = 0;
+      for (JsonNode m : onB.received()) {
+        if (!m.path("type").asText().equals("hello") && !m.path("type").asText().equals("pong")) {
+          assertThat(m.path("seq").asLong()).as("seq of %s", m).isGreaterThan(last);
+          last = m.path("seq").asLong();
+        }
+      }
+    }
+  }
+
+  @Test
+  void settings_and_guest_rate_limits_hold_across_both_instances() throws Exception {
+    String admin = a.api().adminToken();
+    Reply changed =
+        a.api().patch("/admin/settings", Map.of("guest_request_burst", 2, "guest_requests_per_minute", 2), admin);
+    assertThat(changed.status()).isEqualTo(200);
+    // B reloads when A's change arrives over Redis
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (b.api().get("/admin/settings", b.api().adminToken()).json().path("guest_request_burst").asInt() != 2) {
+      assertThat(System.nanoTime()).as("B sees the new burst").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    try {
+      Session s = newSession();
+      String guest = join(a, s, "limited");
+      Map<String, Object> add = Map.of("action", "add", "track_id", s.track2());
+      assertThat(a.api().post("/sessions/" + s.id() + "/requests", add, guest).status()).isEqualTo(201);
+      assertThat(b.api().post("/sessions/" + s.id() + "/requests", add, guest).status()).isEqualTo(201);
+      Reply third = b.api().post("/sessions/" + s.id() + "/requests", add, guest);
+      assertThat(third.status()).isEqualTo(429);
+      assertThat(third.header("Retry-After")).isNotBlank();
+      assertThat(a.api().post("/sessions/" + s.id() + "/requests", add, guest).status()).isEqualTo(429);
+    } finally {
+      a.api().patch("/admin/settings", Map.of("guest_request_burst", 3, "guest_requests_per_minute", 5), admin);
+    }
+  }
+
+  @Test
+  void the_event_bus_health_check_reports_redis() throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + a.adminPort() + "/healthcheck"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("event-bus").contains("redis pub/sub reachable");
+  }
+}
