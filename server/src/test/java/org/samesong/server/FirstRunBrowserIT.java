@@ -24,8 +24,8 @@ import org.samesong.testing.TestDatabase;
 
 /**
  * The real jar's application (REST + Vaadin on one Jetty) in headless Chromium: a fresh install
- * shows the setup screen at {@code /}; creating the admin there opens the host console; logging
- * out and in again works.
+ * shows the setup screen at {@code /}; creating the admin there opens the host console; logging out
+ * and in again works.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class FirstRunBrowserIT {
@@ -33,7 +33,8 @@ class FirstRunBrowserIT {
   private static final Path DATA = tempDir();
 
   static final DropwizardAppExtension<SamesongConfiguration> APP =
-      new DropwizardAppExtension<>(FullApp.class, TestApp.configPath(), TestApp.overrides(DB, DATA));
+      new DropwizardAppExtension<>(
+          FullApp.class, TestApp.configPath(), TestApp.overrides(DB, DATA));
 
   private ChromeDriver browser;
 
@@ -73,7 +74,10 @@ class FirstRunBrowserIT {
   @Test
   void fresh_install_runs_setup_then_login_in_a_real_browser() throws Exception {
     browser.get(url("/"));
-    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Welcome to Samesong"));
+    waiting()
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.tagName("body"), "Welcome to Samesong"));
     assertThat(browser.getCurrentUrl()).endsWith("/setup");
     screenshot("setup");
 
@@ -82,7 +86,10 @@ class FirstRunBrowserIT {
     type("setup-confirm", "correct horse battery");
     browser.findElement(By.id("setup-create")).click();
 
-    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("host-user"), "Signed in as alice (admin)"));
+    waiting()
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("host-user"), "Signed in as alice (admin)"));
     assertThat(browser.getCurrentUrl()).endsWith("/host");
 
     browser.findElement(By.id("logout")).click();
@@ -96,7 +103,10 @@ class FirstRunBrowserIT {
     password.sendKeys("correct horse battery");
     form.findElement(By.cssSelector("vaadin-button[slot='submit']")).click();
 
-    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("host-user"), "Signed in as alice"));
+    waiting()
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("host-user"), "Signed in as alice"));
     screenshot("host");
   }
 

@@ -2,7 +2,9 @@ package org.samesong.app;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** SAMESONG_ADMIN_USER / SAMESONG_ADMIN_PASSWORD: the first admin, used only while no user exists. */
+/**
+ * SAMESONG_ADMIN_USER / SAMESONG_ADMIN_PASSWORD: the first admin, used only while no user exists.
+ */
 public class BootstrapAdmin {
   @JsonProperty private String username = "";
   @JsonProperty private String password = "";

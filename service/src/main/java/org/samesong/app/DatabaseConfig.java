@@ -50,9 +50,11 @@ public class DatabaseConfig {
       factory.setDriverClass("org.h2.Driver");
       factory.setValidationQuery("/* samesong health */ SELECT 1");
     } else {
-      throw new IllegalArgumentException("unsupported database URL (use jdbc:h2: or jdbc:postgresql:): " + jdbcUrl);
+      throw new IllegalArgumentException(
+          "unsupported database URL (use jdbc:h2: or jdbc:postgresql:): " + jdbcUrl);
     }
-    factory.setUser(user == null || user.isBlank() ? (jdbcUrl.startsWith("jdbc:h2:") ? "sa" : null) : user);
+    factory.setUser(
+        user == null || user.isBlank() ? (jdbcUrl.startsWith("jdbc:h2:") ? "sa" : null) : user);
     factory.setPassword(password == null ? "" : password);
     factory.setMaxSize(maxConnections);
     factory.setMinSize(Math.min(2, maxConnections));

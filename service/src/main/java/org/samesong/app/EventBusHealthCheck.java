@@ -17,7 +17,8 @@ public class EventBusHealthCheck extends HealthCheck {
     if (bus instanceof RedisEventBus redis) {
       return redis.ping()
           ? Result.healthy("redis pub/sub reachable")
-          : Result.unhealthy("redis unreachable: serving this instance's listeners only, reconnecting");
+          : Result.unhealthy(
+              "redis unreachable: serving this instance's listeners only, reconnecting");
     }
     return Result.healthy("in-process (single instance)");
   }

@@ -25,7 +25,8 @@ public final class Migrator {
       boolean autoCommit = connection.getAutoCommit();
       try {
         Database database =
-            DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            DatabaseFactory.getInstance()
+                .findCorrectDatabaseImplementation(new JdbcConnection(connection));
         Scope.child(
             Scope.Attr.resourceAccessor.name(),
             new ClassLoaderResourceAccessor(Migrator.class.getClassLoader()),
@@ -41,7 +42,8 @@ public final class Migrator {
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot reach the database to migrate it: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot reach the database to migrate it: " + e.getMessage(), e);
     } catch (Exception e) {
       throw new IllegalStateException("database migration failed: " + e.getMessage(), e);
     }

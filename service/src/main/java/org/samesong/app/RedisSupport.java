@@ -37,7 +37,8 @@ public final class RedisSupport implements AutoCloseable {
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
             .build());
-    this.bucketConnection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    this.bucketConnection =
+        client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
   }
 
   public RedisEventBus eventBus(SessionService sessions, ObjectMapper mapper) {
@@ -48,9 +49,11 @@ public final class RedisSupport implements AutoCloseable {
   public RateLimiter.SharedBuckets sharedBuckets(Clock clock) {
     ProxyManager<String> proxies =
         LettuceBasedProxyManager.builderFor(bucketConnection)
-            .withClientSideConfig(ClientSideConfig.getDefault().withClientClock(RateLimiter.meter(clock)))
+            .withClientSideConfig(
+                ClientSideConfig.getDefault().withClientClock(RateLimiter.meter(clock)))
             .withExpirationStrategy(
-                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(5)))
+                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                    Duration.ofMinutes(5)))
             .build();
     return (key, configuration) -> proxies.getProxy(key, () -> configuration);
   }

@@ -11,6 +11,7 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
+import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
@@ -29,13 +31,6 @@ import org.samesong.auth.RoleAuthorizer;
 import org.samesong.auth.TokenAuthFilter;
 import org.samesong.auth.TokenService;
 import org.samesong.catalog.CatalogResource;
-import org.samesong.media.DemoCatalog;
-import org.samesong.media.StreamSigner;
-import org.samesong.playback.PlaybackResource;
-import org.samesong.playlist.PlaylistResource;
-import org.samesong.request.RequestResource;
-import org.samesong.request.SessionRequestResource;
-import org.samesong.session.SessionResource;
 import org.samesong.common.ApiExceptionMapper;
 import org.samesong.common.BodySizeLimitFilter;
 import org.samesong.common.ConstraintViolationMapper;
@@ -43,22 +38,27 @@ import org.samesong.common.JsonExceptionMapper;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
+import org.samesong.media.DemoCatalog;
+import org.samesong.media.StreamSigner;
+import org.samesong.playback.PlaybackResource;
+import org.samesong.playlist.PlaylistResource;
+import org.samesong.request.RequestResource;
+import org.samesong.request.SessionRequestResource;
+import org.samesong.session.SessionResource;
 import org.samesong.settings.Setting;
 import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsResource;
 import org.samesong.settings.SettingsService;
 import org.samesong.sync.SyncEndpoint;
 import org.samesong.sync.TimeResource;
-import jakarta.websocket.server.ServerEndpointConfig;
-import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.samesong.user.AdminUserResource;
 import org.samesong.user.UserService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samesong: builds the object graph by hand (config → database → services → resources → web UI)
- * in one readable page.
+ * Samesong: builds the object graph by hand (config → database → services → resources → web UI) in
+ * one readable page.
  */
 public class SamesongApplication extends Application<SamesongConfiguration> {
   private static final Logger LOG = LoggerFactory.getLogger(SamesongApplication.class);
@@ -127,7 +127,9 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
             clock,
             tokens,
             StreamSigner.derivedFrom(secret, clock),
-            redis == null ? Services::inProcessBus : s -> redis.eventBus(s, environment.getObjectMapper()),
+            redis == null
+                ? Services::inProcessBus
+                : s -> redis.eventBus(s, environment.getObjectMapper()),
             redis == null ? null : redis.sharedBuckets(clock),
             seededSettings(config),
             infrastructure(config, dataDir));
@@ -161,16 +163,18 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
 
     // real time: the sync WebSocket in the same Jetty (Vaadin's push shares the container)
     environment.lifecycle().manage(wired.playbackClock());
-    environment.lifecycle().manage(
-        new io.dropwizard.lifecycle.Managed() {
-          @Override
-          public void stop() {
-            wired.bus().close();
-            if (redis != null) {
-              redis.close();
-            }
-          }
-        });
+    environment
+        .lifecycle()
+        .manage(
+            new io.dropwizard.lifecycle.Managed() {
+              @Override
+              public void stop() {
+                wired.bus().close();
+                if (redis != null) {
+                  redis.close();
+                }
+              }
+            });
     environment.healthChecks().register("event-bus", new EventBusHealthCheck(wired.bus()));
     SyncEndpoint.Deps syncDeps =
         new SyncEndpoint.Deps(
@@ -212,7 +216,9 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
               LOG.info(
                   "Samesong is ready at http://localhost:{}/{}",
                   port,
-                  users.needsSetup() ? " (first run: the setup screen waits there to create the admin account)" : "");
+                  users.needsSetup()
+                      ? " (first run: the setup screen waits there to create the admin account)"
+                      : "");
             });
   }
 
@@ -223,7 +229,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
 
   private static int applicationPort(Connector[] connectors) {
     for (Connector connector : connectors) {
-      if (connector instanceof NetworkConnector network && "application".equals(connector.getName())) {
+      if (connector instanceof NetworkConnector network
+          && "application".equals(connector.getName())) {
         return network.getLocalPort();
       }
     }
@@ -263,7 +270,9 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     infra.put("event_bus", config.redisUrl().isEmpty() ? "in-process" : "redis");
     infra.put(
         "jwt_secret",
-        config.jwt().isConfigured() ? "from SAMESONG_JWT_SECRET" : "generated, kept in the data folder");
+        config.jwt().isConfigured()
+            ? "from SAMESONG_JWT_SECRET"
+            : "generated, kept in the data folder");
     infra.put("tls", "terminate TLS in a reverse proxy (see deploy/)");
     return infra;
   }
@@ -277,7 +286,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
       users.createFirstAdmin(admin.username(), admin.password());
       LOG.info("first admin {} created from SAMESONG_ADMIN_USER", admin.username());
     } catch (org.samesong.common.ApiException e) {
-      throw new IllegalStateException("SAMESONG_ADMIN_USER / SAMESONG_ADMIN_PASSWORD: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "SAMESONG_ADMIN_USER / SAMESONG_ADMIN_PASSWORD: " + e.getMessage(), e);
     }
   }
 }

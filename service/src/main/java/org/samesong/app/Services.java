@@ -53,7 +53,8 @@ public record Services(
       RateLimiter.SharedBuckets sharedBuckets,
       Map<Setting<?>, Object> seededSettings,
       Map<String, String> infrastructure) {
-    SettingsService settings = new SettingsService(jdbi, mapper, clock, seededSettings, infrastructure);
+    SettingsService settings =
+        new SettingsService(jdbi, mapper, clock, seededSettings, infrastructure);
     RateLimiter limiter = new RateLimiter(settings, clock, sharedBuckets);
     UserService users = new UserService(jdbi, new PasswordHasher(), clock);
     AuthService auth = new AuthService(jdbi, tokens, users, settings, limiter, clock);
@@ -67,7 +68,8 @@ public record Services(
     EventBus bus = busFactory.apply(sessions);
     SyncHub hub = new SyncHub(bus.instanceId());
     bus.subscribe(hub::deliver);
-    Broadcaster broadcaster = new Broadcaster(bus, hub, sessions, playlist, playback, mapper, clock);
+    Broadcaster broadcaster =
+        new Broadcaster(bus, hub, sessions, playlist, playback, mapper, clock);
     PlaybackClock playbackClock = new PlaybackClock(playback, broadcaster, hub, settings, clock);
     sessions.setStateProvider(new SessionSnapshots(playback, playlist, hub));
     sessions.setEvents(broadcaster);
@@ -80,7 +82,19 @@ public record Services(
           }
         });
     return new Services(
-        clock, settings, users, auth, limiter, catalog, sessions, playlist, playback, requests, bus, hub, broadcaster,
+        clock,
+        settings,
+        users,
+        auth,
+        limiter,
+        catalog,
+        sessions,
+        playlist,
+        playback,
+        requests,
+        bus,
+        hub,
+        broadcaster,
         playbackClock);
   }
 

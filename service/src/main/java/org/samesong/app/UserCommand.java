@@ -37,13 +37,17 @@ public class UserCommand extends ConfiguredCommand<SamesongConfiguration> {
             .dest("action")
             .addParser("create")
             .help("creates an account; the password is read from standard input");
-    create.addArgument("--admin").action(Arguments.storeTrue()).help("give the account the admin role");
+    create
+        .addArgument("--admin")
+        .action(Arguments.storeTrue())
+        .help("give the account the admin role");
     create.addArgument("username").help("the new account's name");
     addFileArgument(create);
   }
 
   @Override
-  protected void run(Bootstrap<SamesongConfiguration> bootstrap, Namespace namespace, SamesongConfiguration config)
+  protected void run(
+      Bootstrap<SamesongConfiguration> bootstrap, Namespace namespace, SamesongConfiguration config)
       throws Exception {
     String password = readPassword();
     var dataSourceFactory = config.database().build(SamesongApplication.prepareDataDir(config));
@@ -69,7 +73,8 @@ public class UserCommand extends ConfiguredCommand<SamesongConfiguration> {
       char[] chars = console.readPassword("password: ");
       return chars == null ? "" : new String(chars);
     }
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line = in.readLine();
     return line == null ? "" : line;
   }

@@ -50,7 +50,10 @@ public class AuthResource {
   @POST
   @Path("/logout")
   @PermitAll
-  public Response logout(@Auth SamesongPrincipal who, @NotNull RefreshRequest body, @Context HttpServletRequest request) {
+  public Response logout(
+      @Auth SamesongPrincipal who,
+      @NotNull RefreshRequest body,
+      @Context HttpServletRequest request) {
     auth.logout(who, body.refreshToken());
     boolean secure = isSecure(request);
     return Response.noContent()
@@ -76,7 +79,8 @@ public class AuthResource {
         .build();
   }
 
-  private static NewCookie cookie(String name, String value, int maxAge, boolean httpOnly, boolean secure) {
+  private static NewCookie cookie(
+      String name, String value, int maxAge, boolean httpOnly, boolean secure) {
     return new NewCookie.Builder(name)
         .value(value)
         .path("/")

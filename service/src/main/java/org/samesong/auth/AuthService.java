@@ -63,8 +63,12 @@ public class AuthService {
       throw ApiException.badRequest("password", "is required");
     }
     String account = username.strip().toLowerCase(Locale.ROOT);
-    limiter.acquireOrThrow(RateLimiter.Limit.LOGIN_IP, ip, "too many login attempts from this address; wait a minute");
-    limiter.acquireOrThrow(RateLimiter.Limit.LOGIN_ACCOUNT, account, "too many login attempts for this account; wait a minute");
+    limiter.acquireOrThrow(
+        RateLimiter.Limit.LOGIN_IP, ip, "too many login attempts from this address; wait a minute");
+    limiter.acquireOrThrow(
+        RateLimiter.Limit.LOGIN_ACCOUNT,
+        account,
+        "too many login attempts for this account; wait a minute");
     User user =
         users
             .verifyCredentials(account, password)
@@ -84,8 +88,8 @@ public class AuthService {
   }
 
   /**
-   * Starts a family for a principal (a login, or a host or guest of a session) and issues its
-   * first pair of tokens.
+   * Starts a family for a principal (a login, or a host or guest of a session) and issues its first
+   * pair of tokens.
    */
   public TokenResponse startFamily(SamesongPrincipal who, User user) {
     String familyId = Ids.newId();
@@ -131,7 +135,9 @@ public class AuthService {
               TokenDao dao = handle.attach(TokenDao.class);
               Optional<TokenDao.Refresh> row = dao.findRefresh(claims.tokenId());
               Optional<TokenDao.Family> family = dao.findFamily(claims.familyId());
-              if (row.isEmpty() || family.isEmpty() || !row.get().familyId().equals(family.get().id())) {
+              if (row.isEmpty()
+                  || family.isEmpty()
+                  || !row.get().familyId().equals(family.get().id())) {
                 return ApiException.unauthorized("the refresh token is unknown; log in again");
               }
               if (family.get().revokedAt() != null) {
@@ -139,18 +145,25 @@ public class AuthService {
               }
               if (dao.spendRefresh(claims.tokenId(), now) == 0) {
                 dao.revokeFamily(family.get().id(), "reuse", now);
-                LOG.warn("refresh token reused: family {} of subject {} revoked", family.get().id(), family.get().subject());
-                return ApiException.unauthorized("this refresh token was used already; every token of this login is revoked, log in again");
+                LOG.warn(
+                    "refresh token reused: family {} of subject {} revoked",
+                    family.get().id(),
+                    family.get().subject());
+                return ApiException.unauthorized(
+                    "this refresh token was used already; every token of this login is revoked, log in again");
               }
               User user = null;
-              if (family.get().sessionId() == null || SamesongPrincipal.HOST.equals(family.get().role())) {
+              if (family.get().sessionId() == null
+                  || SamesongPrincipal.HOST.equals(family.get().role())) {
                 user = users.find(family.get().subject()).orElse(null);
                 if (user == null || user.disabled()) {
                   return ApiException.unauthorized("this account is disabled or gone");
                 }
               }
-              dao.extendFamily(family.get().id(), now + settings.get(Settings.REFRESH_TOKEN_TTL_S) * 1000L);
-              return issuePair(dao, claims.principal(), family.get().sessionId() == null ? user : null);
+              dao.extendFamily(
+                  family.get().id(), now + settings.get(Settings.REFRESH_TOKEN_TTL_S) * 1000L);
+              return issuePair(
+                  dao, claims.principal(), family.get().sessionId() == null ? user : null);
             });
     if (outcome instanceof ApiException e) {
       throw e;
@@ -172,7 +185,8 @@ public class AuthService {
     if (!claims.subject().equals(caller.subject())) {
       throw ApiException.forbidden("this refresh token belongs to someone else");
     }
-    jdbi.useExtension(TokenDao.class, dao -> dao.revokeFamily(claims.familyId(), "logout", clock.millis()));
+    jdbi.useExtension(
+        TokenDao.class, dao -> dao.revokeFamily(claims.familyId(), "logout", clock.millis()));
   }
 
   /**
@@ -187,8 +201,8 @@ public class AuthService {
   public record TokenCheck(SamesongPrincipal principal, boolean revoked, boolean kicked) {}
 
   /**
-   * Checks a token's signature, type and expiry (empty when any is wrong), then reports whether
-   * its login was revoked (or its account disabled) and whether its member was kicked.
+   * Checks a token's signature, type and expiry (empty when any is wrong), then reports whether its
+   * login was revoked (or its account disabled) and whether its member was kicked.
    */
   public Optional<TokenCheck> inspect(String accessToken) {
     if (accessToken == null || accessToken.isBlank()) {
@@ -200,16 +214,21 @@ public class AuthService {
     } catch (JWTVerificationException e) {
       return Optional.empty();
     }
-    Optional<TokenDao.AuthState> state = jdbi.withExtension(TokenDao.class, dao -> dao.authState(claims.familyId()));
+    Optional<TokenDao.AuthState> state =
+        jdbi.withExtension(TokenDao.class, dao -> dao.authState(claims.familyId()));
     boolean revoked =
-        state.isEmpty() || state.get().revokedAt() != null || Boolean.TRUE.equals(state.get().userDisabled());
+        state.isEmpty()
+            || state.get().revokedAt() != null
+            || Boolean.TRUE.equals(state.get().userDisabled());
     boolean kicked = state.isPresent() && state.get().memberKickedAt() != null;
     return Optional.of(new TokenCheck(claims.principal(), revoked, kicked));
   }
 
   /** Ends every login of an account (disabled, or its password reset). */
   public void revokeAllOf(String subject) {
-    int n = jdbi.withExtension(TokenDao.class, dao -> dao.revokeSubject(subject, "credentials", clock.millis()));
+    int n =
+        jdbi.withExtension(
+            TokenDao.class, dao -> dao.revokeSubject(subject, "credentials", clock.millis()));
     LOG.info("revoked {} logins of {}", n, subject);
   }
 
@@ -220,7 +239,12 @@ public class AuthService {
     TokenService.Issued refresh = tokens.issue(TokenService.REFRESH, who, refreshTtl);
     dao.insertRefresh(
         new TokenDao.Refresh(
-            refresh.tokenId(), who.familyId(), clock.millis(), refresh.expiresAt().toEpochMilli(), null));
-    return new TokenResponse(access.token(), refresh.token(), accessTtl.toSeconds(), "Bearer", user);
+            refresh.tokenId(),
+            who.familyId(),
+            clock.millis(),
+            refresh.expiresAt().toEpochMilli(),
+            null));
+    return new TokenResponse(
+        access.token(), refresh.token(), accessTtl.toSeconds(), "Bearer", user);
   }
 }

@@ -7,8 +7,8 @@ import org.samesong.common.SamesongPrincipal;
 /**
  * Decides {@code @RolesAllowed}. Roles: {@code admin}; {@code user} (any account, admins included);
  * {@code host}, {@code guest} and {@code member} (host or guest) for session tokens, which work
- * only on their own session: on a path under {@code /sessions/{id}} the token's {@code sid} must
- * be that id.
+ * only on their own session: on a path under {@code /sessions/{id}} the token's {@code sid} must be
+ * that id.
  */
 public class RoleAuthorizer implements Authorizer<SamesongPrincipal> {
   public static final String MEMBER = "member";
@@ -19,10 +19,12 @@ public class RoleAuthorizer implements Authorizer<SamesongPrincipal> {
         switch (role) {
           case SamesongPrincipal.ADMIN -> SamesongPrincipal.ADMIN.equals(who.role());
           case SamesongPrincipal.USER ->
-              SamesongPrincipal.ADMIN.equals(who.role()) || SamesongPrincipal.USER.equals(who.role());
+              SamesongPrincipal.ADMIN.equals(who.role())
+                  || SamesongPrincipal.USER.equals(who.role());
           case SamesongPrincipal.HOST, SamesongPrincipal.GUEST -> role.equals(who.role());
           case MEMBER ->
-              SamesongPrincipal.HOST.equals(who.role()) || SamesongPrincipal.GUEST.equals(who.role());
+              SamesongPrincipal.HOST.equals(who.role())
+                  || SamesongPrincipal.GUEST.equals(who.role());
           default -> false;
         };
     if (!roleOk) {

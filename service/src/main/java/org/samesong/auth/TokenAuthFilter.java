@@ -3,14 +3,14 @@ package org.samesong.auth;
 import io.dropwizard.auth.AuthFilter;
 import io.dropwizard.auth.Authorizer;
 import io.dropwizard.auth.UnauthorizedHandler;
-import jakarta.ws.rs.core.Response;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.security.MessageDigest;
+import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Set;
 import org.samesong.common.ApiException;
 import org.samesong.common.Errors;
@@ -63,17 +63,24 @@ public class TokenAuthFilter extends AuthFilter<String, SamesongPrincipal> {
       }
     }
     if (!authenticate(request, token, "Bearer")) {
-      throw new jakarta.ws.rs.WebApplicationException(unauthorizedHandler.buildResponse(prefix, realm));
+      throw new jakarta.ws.rs.WebApplicationException(
+          unauthorizedHandler.buildResponse(prefix, realm));
     }
   }
 
   private static void checkCsrf(ContainerRequestContext request) {
     Cookie cookie = request.getCookies().get(CSRF_COOKIE);
     String header = request.getHeaderString(CSRF_HEADER);
-    if (cookie == null || header == null || cookie.getValue().isEmpty()
+    if (cookie == null
+        || header == null
+        || cookie.getValue().isEmpty()
         || !MessageDigest.isEqual(
-            cookie.getValue().getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8))) {
-      throw new ApiException(403, "csrf", "cookie-authenticated requests that change state need an X-CSRF-Token header equal to the csrf cookie");
+            cookie.getValue().getBytes(StandardCharsets.UTF_8),
+            header.getBytes(StandardCharsets.UTF_8))) {
+      throw new ApiException(
+          403,
+          "csrf",
+          "cookie-authenticated requests that change state need an X-CSRF-Token header equal to the csrf cookie");
     }
   }
 

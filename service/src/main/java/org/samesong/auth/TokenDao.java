@@ -26,8 +26,8 @@ public interface TokenDao {
   record Refresh(String jti, String familyId, long issuedAt, long expiresAt, Long usedAt) {}
 
   /**
-   * What decides whether an access token still works, read in one query per request: the
-   * family's revocation, the account's state, and for session tokens the member's.
+   * What decides whether an access token still works, read in one query per request: the family's
+   * revocation, the account's state, and for session tokens the member's.
    */
   record AuthState(Long revokedAt, Boolean userDisabled, Long memberKickedAt) {}
 
@@ -53,7 +53,8 @@ public interface TokenDao {
       UPDATE token_families SET revoked_at = :now, revoke_reason = :reason
       WHERE subject = :subject AND revoked_at IS NULL
       """)
-  int revokeSubject(@Bind("subject") String subject, @Bind("reason") String reason, @Bind("now") long now);
+  int revokeSubject(
+      @Bind("subject") String subject, @Bind("reason") String reason, @Bind("now") long now);
 
   @SqlUpdate("UPDATE token_families SET expires_at = :expiresAt WHERE id = :id")
   void extendFamily(@Bind("id") String id, @Bind("expiresAt") long expiresAt);

@@ -14,9 +14,9 @@ import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
 
 /**
- * Signs and checks the JWTs (HS256): claims {@code sub role sid mid exp jti}, plus {@code fam}
- * (the token family, for revocation) and {@code typ} ({@code access} or {@code refresh}, so one
- * can never pass for the other).
+ * Signs and checks the JWTs (HS256): claims {@code sub role sid mid exp jti}, plus {@code fam} (the
+ * token family, for revocation) and {@code typ} ({@code access} or {@code refresh}, so one can
+ * never pass for the other).
  */
 public class TokenService {
   public static final String ACCESS = "access";
@@ -30,7 +30,13 @@ public class TokenService {
 
   /** The claims of a verified token. */
   public record Claims(
-      String subject, String role, String sessionId, String memberId, String familyId, String tokenId, Instant expiresAt) {
+      String subject,
+      String role,
+      String sessionId,
+      String memberId,
+      String familyId,
+      String tokenId,
+      Instant expiresAt) {
     public SamesongPrincipal principal() {
       return new SamesongPrincipal(subject, role, sessionId, memberId, familyId);
     }

@@ -13,7 +13,8 @@ public class ApiException extends RuntimeException {
   private final String field;
   private final Map<String, String> headers;
 
-  public ApiException(int status, String code, String message, String field, Map<String, String> headers) {
+  public ApiException(
+      int status, String code, String message, String field, Map<String, String> headers) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;

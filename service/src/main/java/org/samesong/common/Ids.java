@@ -16,7 +16,9 @@ public final class Ids {
       throw ApiException.notFound(what);
     }
     try {
-      return UUID.fromString(id).toString().equals(id.toLowerCase()) ? id.toLowerCase() : fail(what);
+      return UUID.fromString(id).toString().equals(id.toLowerCase())
+          ? id.toLowerCase()
+          : fail(what);
     } catch (IllegalArgumentException e) {
       throw ApiException.notFound(what);
     }

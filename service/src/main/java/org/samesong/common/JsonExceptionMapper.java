@@ -24,8 +24,11 @@ public class JsonExceptionMapper implements ExceptionMapper<JsonProcessingExcept
     if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
       String field =
           mapping.getPath().stream()
-              .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-              .collect(Collectors.joining(".")).replace(".[", "[");
+              .map(
+                  ref ->
+                      ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+              .collect(Collectors.joining("."))
+              .replace(".[", "[");
       String problem =
           e instanceof InvalidFormatException || e instanceof MismatchedInputException
               ? "has the wrong type"

@@ -16,11 +16,13 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
   @Override
   public Response toResponse(Throwable e) {
     if (isDatabaseDown(e)) {
-      return Errors.response(503, "unavailable", "the database is unavailable; try again shortly", null);
+      return Errors.response(
+          503, "unavailable", "the database is unavailable; try again shortly", null);
     }
     String id = UUID.randomUUID().toString().substring(0, 8);
     LOG.error("unexpected failure {}", id, e);
-    return Errors.response(500, "internal_error", "the server failed (error " + id + "); it has been logged", null);
+    return Errors.response(
+        500, "internal_error", "the server failed (error " + id + "); it has been logged", null);
   }
 
   private static boolean isDatabaseDown(Throwable e) {

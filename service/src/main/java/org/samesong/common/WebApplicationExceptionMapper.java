@@ -4,7 +4,9 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 
-/** Jersey's own refusals (unknown path, wrong method, wrong media type, role) in the uniform body. */
+/**
+ * Jersey's own refusals (unknown path, wrong method, wrong media type, role) in the uniform body.
+ */
 public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
   @Override
   public Response toResponse(WebApplicationException e) {
@@ -29,7 +31,8 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
           case 415 -> "send application/json";
           default -> status >= 500 ? "the server failed; it has been logged" : e.getMessage();
         };
-    Response.ResponseBuilder builder = Response.fromResponse(Errors.response(status, code, message, null));
+    Response.ResponseBuilder builder =
+        Response.fromResponse(Errors.response(status, code, message, null));
     String allow = e.getResponse().getHeaderString("Allow");
     if (allow != null) {
       builder.header("Allow", allow);

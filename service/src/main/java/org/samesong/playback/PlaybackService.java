@@ -25,9 +25,12 @@ import org.samesong.session.SessionService;
  * their own.
  */
 public class PlaybackService implements PlaylistListener {
-  public static final Set<String> ACTIONS = Set.of("play", "pause", "seek", "skip_next", "skip_prev");
+  public static final Set<String> ACTIONS =
+      Set.of("play", "pause", "seek", "skip_next", "skip_prev");
+
   /** skip_prev restarts the track when more than this far in, else goes to the previous item. */
   static final long RESTART_THRESHOLD_MS = 3000;
+
   private static final DateTimeFormatter ISO_MS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -36,7 +39,8 @@ public class PlaybackService implements PlaylistListener {
   private final PlaylistService playlist;
   private final Clock clock;
 
-  public PlaybackService(Jdbi jdbi, SessionService sessions, PlaylistService playlist, Clock clock) {
+  public PlaybackService(
+      Jdbi jdbi, SessionService sessions, PlaylistService playlist, Clock clock) {
     this.jdbi = jdbi;
     this.sessions = sessions;
     this.playlist = playlist;
@@ -45,13 +49,15 @@ public class PlaybackService implements PlaylistListener {
 
   /** The state now (settled past track ends, not stored). */
   public PlaybackState get(String sessionId) {
-    return jdbi.inTransaction(h -> settle(load(h, sessionId), playlist.read(h, sessionId), clock.millis()));
+    return jdbi.inTransaction(
+        h -> settle(load(h, sessionId), playlist.read(h, sessionId), clock.millis()));
   }
 
   /** Runs a host's command and stores the new state. */
   public PlaybackState command(String sessionId, String action, Long positionMs) {
     if (action == null || !ACTIONS.contains(action)) {
-      throw ApiException.badRequest("action", "must be one of play, pause, seek, skip_next, skip_prev");
+      throw ApiException.badRequest(
+          "action", "must be one of play, pause, seek, skip_next, skip_prev");
     }
     if ("seek".equals(action) && positionMs == null) {
       throw ApiException.badRequest("position_ms", "is required to seek");
@@ -97,7 +103,8 @@ public class PlaybackService implements PlaylistListener {
     long now = clock.millis();
     Playlist after = playlist.read(h, sessionId);
     PlaybackState next =
-        after.at(removed.position())
+        after
+            .at(removed.position())
             .map(item -> new PlaybackState(item.track().id(), item.itemId(), 0, state.state(), now))
             .orElse(PlaybackState.idle(now));
     save(h, sessionId, next);
@@ -111,7 +118,12 @@ public class PlaybackService implements PlaylistListener {
 
   public PlaybackJson toJson(PlaybackState s, Long durationMs) {
     return new PlaybackJson(
-        s.trackId(), s.itemId(), s.positionMs(), s.state(), ISO_MS.format(Instant.ofEpochMilli(s.updatedAt())), durationMs);
+        s.trackId(),
+        s.itemId(),
+        s.positionMs(),
+        s.state(),
+        ISO_MS.format(Instant.ofEpochMilli(s.updatedAt())),
+        durationMs);
   }
 
   /** The state as JSON, with the current track's duration. */
@@ -132,12 +144,16 @@ public class PlaybackService implements PlaylistListener {
           if (!s.playing()) {
             return Optional.<Long>empty();
           }
-          return items.item(s.itemId()).map(i -> s.updatedAt() + (i.track().durationMs() - s.positionMs()));
+          return items
+              .item(s.itemId())
+              .map(i -> s.updatedAt() + (i.track().durationMs() - s.positionMs()));
         });
   }
 
   private PlaybackState load(Handle h, String sessionId) {
-    return h.attach(PlaybackDao.class).find(sessionId).orElseGet(() -> PlaybackState.idle(clock.millis()));
+    return h.attach(PlaybackDao.class)
+        .find(sessionId)
+        .orElseGet(() -> PlaybackState.idle(clock.millis()));
   }
 
   private static void save(Handle h, String sessionId, PlaybackState state) {
@@ -166,36 +182,53 @@ public class PlaybackService implements PlaylistListener {
       long endedAt = state.updatedAt() + (duration - state.positionMs());
       Optional<PlaylistItem> next = items.at(current.get().position() + 1);
       if (next.isEmpty()) {
-        return new PlaybackState(state.trackId(), state.itemId(), duration, PlaybackState.PAUSED, endedAt);
+        return new PlaybackState(
+            state.trackId(), state.itemId(), duration, PlaybackState.PAUSED, endedAt);
       }
-      state = new PlaybackState(next.get().track().id(), next.get().itemId(), 0, PlaybackState.PLAYING, endedAt);
+      state =
+          new PlaybackState(
+              next.get().track().id(), next.get().itemId(), 0, PlaybackState.PLAYING, endedAt);
       current = next;
     }
     return state;
   }
 
-  static PlaybackState apply(PlaybackState s, Playlist items, String action, Long positionMs, long now) {
+  static PlaybackState apply(
+      PlaybackState s, Playlist items, String action, Long positionMs, long now) {
     List<PlaylistItem> list = items.items();
     Optional<PlaylistItem> current = items.item(s.itemId());
     long position = s.positionAt(now);
     switch (action) {
       case "play" -> {
-        PlaylistItem item = current.or(() -> items.at(0)).orElseThrow(PlaybackService::emptyPlaylist);
-        long from = positionMs != null ? checkPosition(positionMs, item) : current.isEmpty() ? 0 : position;
+        PlaylistItem item =
+            current.or(() -> items.at(0)).orElseThrow(PlaybackService::emptyPlaylist);
+        long from =
+            positionMs != null ? checkPosition(positionMs, item) : current.isEmpty() ? 0 : position;
         if (from >= item.track().durationMs()) {
           from = 0;
         }
-        return new PlaybackState(item.track().id(), item.itemId(), from, PlaybackState.PLAYING, now);
+        return new PlaybackState(
+            item.track().id(), item.itemId(), from, PlaybackState.PLAYING, now);
       }
       case "pause" -> {
         if (current.isEmpty()) {
           return new PlaybackState(null, null, 0, PlaybackState.PAUSED, now);
         }
-        return new PlaybackState(s.trackId(), s.itemId(), Math.min(position, current.get().track().durationMs()), PlaybackState.PAUSED, now);
+        return new PlaybackState(
+            s.trackId(),
+            s.itemId(),
+            Math.min(position, current.get().track().durationMs()),
+            PlaybackState.PAUSED,
+            now);
       }
       case "seek" -> {
-        PlaylistItem item = current.orElseThrow(() -> ApiException.conflict("nothing_playing", "nothing is loaded to seek in; play first"));
-        return new PlaybackState(item.track().id(), item.itemId(), checkPosition(positionMs, item), s.state(), now);
+        PlaylistItem item =
+            current.orElseThrow(
+                () ->
+                    ApiException.conflict(
+                        "nothing_playing", "nothing is loaded to seek in; play first"));
+        return new PlaybackState(
+            item.track().id(), item.itemId(), checkPosition(positionMs, item), s.state(), now);
       }
       case "skip_next" -> {
         if (list.isEmpty()) {
@@ -207,7 +240,12 @@ public class PlaybackService implements PlaylistListener {
         }
         Optional<PlaylistItem> next = items.at(current.get().position() + 1);
         if (next.isEmpty()) {
-          return new PlaybackState(s.trackId(), s.itemId(), current.get().track().durationMs(), PlaybackState.PAUSED, now);
+          return new PlaybackState(
+              s.trackId(),
+              s.itemId(),
+              current.get().track().durationMs(),
+              PlaybackState.PAUSED,
+              now);
         }
         return new PlaybackState(next.get().track().id(), next.get().itemId(), 0, s.state(), now);
       }
@@ -220,20 +258,24 @@ public class PlaybackService implements PlaylistListener {
           return new PlaybackState(first.track().id(), first.itemId(), 0, s.state(), now);
         }
         Optional<PlaylistItem> prev = items.at(current.get().position() - 1);
-        PlaylistItem target = position > RESTART_THRESHOLD_MS || prev.isEmpty() ? current.get() : prev.get();
+        PlaylistItem target =
+            position > RESTART_THRESHOLD_MS || prev.isEmpty() ? current.get() : prev.get();
         String state = s.state();
         if (!s.playing() && position >= current.get().track().durationMs()) {
           state = PlaybackState.PAUSED;
         }
         return new PlaybackState(target.track().id(), target.itemId(), 0, state, now);
       }
-      default -> throw ApiException.badRequest("action", "must be one of play, pause, seek, skip_next, skip_prev");
+      default ->
+          throw ApiException.badRequest(
+              "action", "must be one of play, pause, seek, skip_next, skip_prev");
     }
   }
 
   private static long checkPosition(long positionMs, PlaylistItem item) {
     if (positionMs < 0 || positionMs >= item.track().durationMs()) {
-      throw ApiException.badRequest("position_ms", "must be between 0 and " + (item.track().durationMs() - 1));
+      throw ApiException.badRequest(
+          "position_ms", "must be between 0 and " + (item.track().durationMs() - 1));
     }
     return positionMs;
   }

@@ -4,7 +4,8 @@ package org.samesong.playback;
  * The authoritative playback state: {@code positionMs} was true at {@code updatedAt} (server epoch
  * ms); while playing, the position now is {@code positionMs + (now - updatedAt)}.
  */
-public record PlaybackState(String trackId, String itemId, long positionMs, String state, long updatedAt) {
+public record PlaybackState(
+    String trackId, String itemId, long positionMs, String state, long updatedAt) {
   public static final String PLAYING = "playing";
   public static final String PAUSED = "paused";
 

@@ -10,6 +10,8 @@ public record Playlist(long version, List<PlaylistItem> items) {
   }
 
   public Optional<PlaylistItem> at(int position) {
-    return position >= 0 && position < items.size() ? Optional.of(items.get(position)) : Optional.empty();
+    return position >= 0 && position < items.size()
+        ? Optional.of(items.get(position))
+        : Optional.empty();
   }
 }

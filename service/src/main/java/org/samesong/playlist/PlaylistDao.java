@@ -9,13 +9,20 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * Playlist items. Positions are contiguous from 0; every method that moves them is called under
- * the session's row lock.
+ * Playlist items. Positions are contiguous from 0; every method that moves them is called under the
+ * session's row lock.
  */
 @RegisterConstructorMapper(PlaylistDao.Row.class)
 public interface PlaylistDao {
   /** One item with the display name of whoever added it. */
-  record Row(String id, String sessionId, String trackId, int position, String addedBy, String addedByName, long addedAt) {}
+  record Row(
+      String id,
+      String sessionId,
+      String trackId,
+      int position,
+      String addedBy,
+      String addedByName,
+      long addedAt) {}
 
   String SELECT =
       """
@@ -62,5 +69,8 @@ public interface PlaylistDao {
       WHERE session_id = :sessionId AND position >= :from AND position <= :to
       """)
   void shiftRange(
-      @Bind("sessionId") String sessionId, @Bind("from") int from, @Bind("to") int to, @Bind("delta") int delta);
+      @Bind("sessionId") String sessionId,
+      @Bind("from") int from,
+      @Bind("to") int to,
+      @Bind("delta") int delta);
 }

@@ -43,10 +43,13 @@ public class PlaylistResource {
 
   @POST
   @RolesAllowed("member")
-  public Response add(@Auth SamesongPrincipal who, @PathParam("id") String id, @NotNull PlaylistEditRequest body) {
+  public Response add(
+      @Auth SamesongPrincipal who, @PathParam("id") String id, @NotNull PlaylistEditRequest body) {
     String sessionId = Ids.requireUuid(id, "session");
     if (isGuest(who)) {
-      var change = new ProposedChange(ProposedChange.ADD, body.trackId(), body.url(), null, body.position(), body.note());
+      var change =
+          new ProposedChange(
+              ProposedChange.ADD, body.trackId(), body.url(), null, body.position(), body.note());
       return Response.accepted(proposals.propose(who, sessionId, change)).build();
     }
     requireTrack(body);
@@ -68,16 +71,19 @@ public class PlaylistResource {
       throw ApiException.badRequest("position", "is required");
     }
     if (isGuest(who)) {
-      var change = new ProposedChange(ProposedChange.MOVE, null, null, item, body.position(), body.note());
+      var change =
+          new ProposedChange(ProposedChange.MOVE, null, null, item, body.position(), body.note());
       return Response.accepted(proposals.propose(who, sessionId, change)).build();
     }
-    return Response.ok(playlist.toJson(playlist.move(sessionId, item, body.position()).item())).build();
+    return Response.ok(playlist.toJson(playlist.move(sessionId, item, body.position()).item()))
+        .build();
   }
 
   @DELETE
   @Path("/{itemId}")
   @RolesAllowed("member")
-  public Response remove(@Auth SamesongPrincipal who, @PathParam("id") String id, @PathParam("itemId") String itemId) {
+  public Response remove(
+      @Auth SamesongPrincipal who, @PathParam("id") String id, @PathParam("itemId") String itemId) {
     String sessionId = Ids.requireUuid(id, "session");
     String item = Ids.requireUuid(itemId, "playlist item");
     if (isGuest(who)) {
@@ -96,7 +102,9 @@ public class PlaylistResource {
     if (body.trackId() == null || body.trackId().isBlank()) {
       if (body.url() != null && !body.url().isBlank()) {
         throw ApiException.badRequest(
-            "url_unsupported", "url", "adding by URL is not available yet; add a catalog track by track_id");
+            "url_unsupported",
+            "url",
+            "adding by URL is not available yet; add a catalog track by track_id");
       }
       throw ApiException.badRequest("track_id", "is required");
     }

@@ -102,17 +102,20 @@ public class PlaylistService {
   }
 
   /** Adds inside the caller's transaction (the session lock held); position null appends. */
-  public Change addIn(Handle h, String sessionId, String trackId, Integer position, String memberId) {
+  public Change addIn(
+      Handle h, String sessionId, String trackId, Integer position, String memberId) {
     Track track = catalog.require(trackId);
     PlaylistDao dao = h.attach(PlaylistDao.class);
     int size = dao.count(sessionId);
     int at = position == null ? size : checkPosition(position, size);
     dao.shiftDown(sessionId, at);
-    PlaylistDao.Row row = new PlaylistDao.Row(Ids.newId(), sessionId, track.id(), at, memberId, null, clock.millis());
+    PlaylistDao.Row row =
+        new PlaylistDao.Row(Ids.newId(), sessionId, track.id(), at, memberId, null, clock.millis());
     dao.insert(row);
     sessions.bumpPlaylistVersion(h, sessionId);
     Playlist after = read(h, sessionId);
-    return announce(h, sessionId, new Change("add", after.item(row.id()).orElseThrow(), null, after));
+    return announce(
+        h, sessionId, new Change("add", after.item(row.id()).orElseThrow(), null, after));
   }
 
   /** Moves inside the caller's transaction; a position past the end means the last place. */
@@ -150,7 +153,8 @@ public class PlaylistService {
     for (PlaylistListener listener : listeners) {
       listener.itemRemoved(h, sessionId, removed);
     }
-    return announce(h, sessionId, new Change("remove", removed, row.position(), read(h, sessionId)));
+    return announce(
+        h, sessionId, new Change("remove", removed, row.position(), read(h, sessionId)));
   }
 
   /** Tells the real-time layer once the transaction has committed. */
@@ -160,17 +164,25 @@ public class PlaylistService {
   }
 
   public PlaylistJson toJson(Playlist playlist) {
-    return new PlaylistJson(playlist.version(), playlist.items().stream().map(this::toJson).toList());
+    return new PlaylistJson(
+        playlist.version(), playlist.items().stream().map(this::toJson).toList());
   }
 
   public PlaylistItemJson toJson(PlaylistItem item) {
     return new PlaylistItemJson(
-        item.itemId(), item.position(), catalog.toJson(item.track()), item.addedBy(), item.addedByName(), item.addedAt());
+        item.itemId(),
+        item.position(),
+        catalog.toJson(item.track()),
+        item.addedBy(),
+        item.addedByName(),
+        item.addedAt());
   }
 
   /** A playlist keeps its items when their file leaves the library; they show as they were. */
   private Track track(String trackId) {
-    return catalog.findIncludingRemoved(trackId).orElseThrow(() -> new IllegalStateException("track " + trackId + " vanished"));
+    return catalog
+        .findIncludingRemoved(trackId)
+        .orElseThrow(() -> new IllegalStateException("track " + trackId + " vanished"));
   }
 
   private PlaylistDao.Row requireItem(Handle h, String sessionId, String itemId) {

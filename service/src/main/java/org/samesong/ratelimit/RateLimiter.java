@@ -40,9 +40,7 @@ public class RateLimiter {
   private final Cache<String, Bucket> buckets =
       Caffeine.newBuilder().expireAfterAccess(10, TimeUnit.MINUTES).maximumSize(1_000_000).build();
 
-  /**
-   * Buckets kept somewhere all instances share (Redis), so that limits hold across a cluster.
-   */
+  /** Buckets kept somewhere all instances share (Redis), so that limits hold across a cluster. */
   public interface SharedBuckets {
     /** The shared bucket for {@code key}, created with {@code configuration} when new. */
     Bucket bucket(String key, BucketConfiguration configuration);
@@ -107,7 +105,9 @@ public class RateLimiter {
     if (shared != null) {
       try {
         ConsumptionProbe probe =
-            shared.bucket("samesong:limit:" + key, configuration(perMinute, burst)).tryConsumeAndReturnRemaining(1);
+            shared
+                .bucket("samesong:limit:" + key, configuration(perMinute, burst))
+                .tryConsumeAndReturnRemaining(1);
         if (sharedDown) {
           LOG.info("shared rate limits reachable again");
           sharedDown = false;
@@ -115,7 +115,9 @@ public class RateLimiter {
         return probe;
       } catch (RuntimeException e) {
         if (!sharedDown) {
-          LOG.warn("shared rate limits unreachable ({}); limiting per instance meanwhile", e.getMessage());
+          LOG.warn(
+              "shared rate limits unreachable ({}); limiting per instance meanwhile",
+              e.getMessage());
           sharedDown = true;
         }
       }
@@ -125,11 +127,18 @@ public class RateLimiter {
 
   private static BucketConfiguration configuration(int perMinute, int burst) {
     return BucketConfiguration.builder()
-        .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
+        .addLimit(
+            Bandwidth.builder()
+                .capacity(burst)
+                .refillGreedy(perMinute, Duration.ofMinutes(1))
+                .build())
         .build();
   }
 
-  /** The injected clock as bucket4j's time source (shared buckets use it too, so tests can move time). */
+  /**
+   * The injected clock as bucket4j's time source (shared buckets use it too, so tests can move
+   * time).
+   */
   public static TimeMeter meter(Clock clock) {
     return new TimeMeter() {
       @Override

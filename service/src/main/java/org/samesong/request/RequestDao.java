@@ -47,7 +47,10 @@ public interface RequestDao {
 
   /** All of a session's requests, optionally of one status ({@code <status>} is a fixed clause). */
   @SqlQuery(SELECT + " WHERE r.session_id = :sessionId <status> ORDER BY r.created_at, r.id")
-  List<Row> listAll(@Bind("sessionId") String sessionId, @Define("status") String statusClause, @Bind("s") String status);
+  List<Row> listAll(
+      @Bind("sessionId") String sessionId,
+      @Define("status") String statusClause,
+      @Bind("s") String status);
 
   /** What a guest may see: their own requests and everybody's decided ones. */
   @SqlQuery(

@@ -2,24 +2,16 @@ package org.samesong.request;
 
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import java.util.List;
-import java.util.Map;
 import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
-import org.samesong.playlist.ProposedChange;
 import org.samesong.request.api.DenyRequest;
-import org.samesong.request.api.NewRequest;
 import org.samesong.request.api.RequestJson;
 
 /** {@code /api/requests/{id}}: the host approves or denies; the author cancels. */
@@ -43,8 +35,11 @@ public class RequestResource {
   @POST
   @Path("/deny")
   @RolesAllowed("host")
-  public RequestJson deny(@Auth SamesongPrincipal host, @PathParam("id") String id, DenyRequest body) {
-    return requests.deny(host, Ids.requireUuid(id, "request"), body == null ? null : body.reason()).request();
+  public RequestJson deny(
+      @Auth SamesongPrincipal host, @PathParam("id") String id, DenyRequest body) {
+    return requests
+        .deny(host, Ids.requireUuid(id, "request"), body == null ? null : body.reason())
+        .request();
   }
 
   @DELETE

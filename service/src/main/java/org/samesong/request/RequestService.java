@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * Guest requests: {@code pending → approved | denied}, or {@code cancelled} by the author, or
  * {@code expired} when the item they target leaves the playlist. Approval applies the playlist
  * change and the status change in one transaction under the session lock, so a request is decided
- * exactly once (a second decision, even a racing one, gets 409). Creation is rate limited per
- * guest and per session; bad input is refused before the limiter and costs no budget.
+ * exactly once (a second decision, even a racing one, gets 409). Creation is rate limited per guest
+ * and per session; bad input is refused before the limiter and costs no budget.
  */
 public class RequestService implements GuestProposals, PlaylistListener {
   private static final Logger LOG = LoggerFactory.getLogger(RequestService.class);
@@ -52,7 +52,12 @@ public class RequestService implements GuestProposals, PlaylistListener {
   public record Decision(RequestJson request, PlaylistService.Change change) {}
 
   public RequestService(
-      Jdbi jdbi, SessionService sessions, PlaylistService playlist, RateLimiter limiter, ObjectMapper mapper, Clock clock) {
+      Jdbi jdbi,
+      SessionService sessions,
+      PlaylistService playlist,
+      RateLimiter limiter,
+      ObjectMapper mapper,
+      Clock clock) {
     this.jdbi = jdbi;
     this.sessions = sessions;
     this.playlist = playlist;
@@ -77,9 +82,13 @@ public class RequestService implements GuestProposals, PlaylistListener {
           playlist.check(h, sessionId, checked);
         });
     limiter.acquireOrThrow(
-        RateLimiter.Limit.GUEST_MEMBER, guest.memberId(), "you are sending requests too fast; wait a little");
+        RateLimiter.Limit.GUEST_MEMBER,
+        guest.memberId(),
+        "you are sending requests too fast; wait a little");
     limiter.acquireOrThrow(
-        RateLimiter.Limit.GUEST_SESSION, sessionId, "this session receives too many requests; wait a little");
+        RateLimiter.Limit.GUEST_SESSION,
+        sessionId,
+        "this session receives too many requests; wait a little");
     RequestDao.Row row =
         jdbi.inTransaction(
             h -> {
@@ -103,17 +112,23 @@ public class RequestService implements GuestProposals, PlaylistListener {
               RequestDao dao = h.attach(RequestDao.class);
               dao.insert(r);
               RequestDao.Row created = dao.find(r.id()).orElseThrow();
-              h.afterCommit(() -> sessions.events().requestChanged(sessionId, toJson(created), created.requestedBy(), true));
+              h.afterCommit(
+                  () ->
+                      sessions
+                          .events()
+                          .requestChanged(sessionId, toJson(created), created.requestedBy(), true));
               return created;
             });
-    LOG.info("session {}: request {} ({}) by {}", sessionId, row.id(), row.action(), guest.memberId());
+    LOG.info(
+        "session {}: request {} ({}) by {}", sessionId, row.id(), row.action(), guest.memberId());
     return toJson(row);
   }
 
   /** A session's requests as the caller may see them, optionally of one status. */
   public List<RequestJson> list(SamesongPrincipal who, String sessionId, String status) {
     if (status != null && !status.isBlank() && !STATUSES.contains(status)) {
-      throw ApiException.badRequest("status", "must be one of pending, approved, denied, cancelled, expired");
+      throw ApiException.badRequest(
+          "status", "must be one of pending, approved, denied, cancelled, expired");
     }
     boolean filter = status != null && !status.isBlank();
     String clause = filter ? "AND r.status = :s" : "";
@@ -144,9 +159,18 @@ public class RequestService implements GuestProposals, PlaylistListener {
           PlaylistService.Change applied =
               switch (row.action()) {
                 case ProposedChange.ADD ->
-                    playlist.addIn(h, row.sessionId(), change.trackId(), clampAdd(h, row.sessionId(), change.position()), row.requestedBy());
+                    playlist.addIn(
+                        h,
+                        row.sessionId(),
+                        change.trackId(),
+                        clampAdd(h, row.sessionId(), change.position()),
+                        row.requestedBy());
                 case ProposedChange.MOVE ->
-                    playlist.moveIn(h, row.sessionId(), change.itemId(), clampMove(h, row.sessionId(), change.position()));
+                    playlist.moveIn(
+                        h,
+                        row.sessionId(),
+                        change.itemId(),
+                        clampMove(h, row.sessionId(), change.position()));
                 default -> playlist.removeIn(h, row.sessionId(), change.itemId());
               };
           LOG.info("session {}: request {} approved", row.sessionId(), row.id());
@@ -177,7 +201,8 @@ public class RequestService implements GuestProposals, PlaylistListener {
     return jdbi.inTransaction(
         h -> {
           RequestDao dao = h.attach(RequestDao.class);
-          RequestDao.Row row = dao.find(requestId).orElseThrow(() -> ApiException.notFound("request"));
+          RequestDao.Row row =
+              dao.find(requestId).orElseThrow(() -> ApiException.notFound("request"));
           if (!row.requestedBy().equals(guest.memberId())) {
             throw ApiException.forbidden("only its author can cancel a request");
           }
@@ -185,7 +210,8 @@ public class RequestService implements GuestProposals, PlaylistListener {
           if (dao.decide(row.id(), CANCELLED, null, clock.millis(), guest.memberId()) == 0) {
             throw alreadyDecided(dao.find(requestId).orElseThrow());
           }
-          return announce(h, new Decision(toJson(dao.find(row.id()).orElseThrow()), null)).request();
+          return announce(h, new Decision(toJson(dao.find(row.id()).orElseThrow()), null))
+              .request();
         });
   }
 
@@ -201,7 +227,10 @@ public class RequestService implements GuestProposals, PlaylistListener {
 
   /** A session's pending requests (the host's queue). */
   public List<RequestJson> pending(String sessionId) {
-    return jdbi.withExtension(RequestDao.class, dao -> dao.listAll(sessionId, "AND r.status = :s", PENDING)).stream()
+    return jdbi
+        .withExtension(
+            RequestDao.class, dao -> dao.listAll(sessionId, "AND r.status = :s", PENDING))
+        .stream()
         .map(this::toJson)
         .toList();
   }
@@ -258,7 +287,9 @@ public class RequestService implements GuestProposals, PlaylistListener {
         if (c.trackId() == null || c.trackId().isBlank()) {
           if (c.url() != null && !c.url().isBlank()) {
             throw ApiException.badRequest(
-                "url_unsupported", "url", "adding by URL is not available yet; suggest a catalog track by track_id");
+                "url_unsupported",
+                "url",
+                "adding by URL is not available yet; suggest a catalog track by track_id");
           }
           throw ApiException.badRequest("track_id", "is required to add");
         }

@@ -4,7 +4,6 @@ import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -18,7 +17,6 @@ import java.util.Map;
 import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.playlist.ProposedChange;
-import org.samesong.request.api.DenyRequest;
 import org.samesong.request.api.NewRequest;
 import org.samesong.request.api.RequestJson;
 
@@ -35,16 +33,22 @@ public class SessionRequestResource {
 
   @POST
   @RolesAllowed("guest")
-  public Response create(@Auth SamesongPrincipal guest, @PathParam("id") String id, @NotNull NewRequest body) {
+  public Response create(
+      @Auth SamesongPrincipal guest, @PathParam("id") String id, @NotNull NewRequest body) {
     var change =
-        new ProposedChange(body.action(), body.trackId(), body.url(), body.itemId(), body.position(), body.note());
-    return Response.status(201).entity(requests.create(guest, Ids.requireUuid(id, "session"), change)).build();
+        new ProposedChange(
+            body.action(), body.trackId(), body.url(), body.itemId(), body.position(), body.note());
+    return Response.status(201)
+        .entity(requests.create(guest, Ids.requireUuid(id, "session"), change))
+        .build();
   }
 
   @GET
   @RolesAllowed("member")
   public Map<String, List<RequestJson>> list(
-      @Auth SamesongPrincipal who, @PathParam("id") String id, @QueryParam("status") String status) {
+      @Auth SamesongPrincipal who,
+      @PathParam("id") String id,
+      @QueryParam("status") String status) {
     return Map.of("requests", requests.list(who, Ids.requireUuid(id, "session"), status));
   }
 }

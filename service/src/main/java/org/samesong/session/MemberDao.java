@@ -11,7 +11,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /** The host and guests of sessions. Kicked members stay (the request log names them). */
 @RegisterConstructorMapper(Member.class)
 public interface MemberDao {
-  String COLUMNS = "id, session_id, user_id, display_name, role, joined_at, kicked_at, last_drift_ms";
+  String COLUMNS =
+      "id, session_id, user_id, display_name, role, joined_at, kicked_at, last_drift_ms";
 
   @SqlUpdate(
       """
@@ -24,10 +25,13 @@ public interface MemberDao {
   Optional<Member> find(@Bind("id") String id);
 
   @SqlQuery(
-      "SELECT " + COLUMNS + " FROM members WHERE session_id = :sessionId AND kicked_at IS NULL ORDER BY joined_at, id")
+      "SELECT "
+          + COLUMNS
+          + " FROM members WHERE session_id = :sessionId AND kicked_at IS NULL ORDER BY joined_at, id")
   List<Member> listActive(@Bind("sessionId") String sessionId);
 
-  @SqlQuery("SELECT COUNT(*) FROM members WHERE session_id = :sessionId AND role = 'guest' AND kicked_at IS NULL")
+  @SqlQuery(
+      "SELECT COUNT(*) FROM members WHERE session_id = :sessionId AND role = 'guest' AND kicked_at IS NULL")
   int countGuests(@Bind("sessionId") String sessionId);
 
   @SqlQuery(

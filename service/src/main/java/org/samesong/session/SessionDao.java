@@ -33,7 +33,8 @@ public interface SessionDao {
   @SqlQuery("SELECT " + COLUMNS + " FROM sessions WHERE ended_at IS NULL ORDER BY created_at DESC")
   List<Session> listLive();
 
-  @SqlUpdate("UPDATE sessions SET ended_at = :now, live_code = NULL WHERE id = :id AND ended_at IS NULL")
+  @SqlUpdate(
+      "UPDATE sessions SET ended_at = :now, live_code = NULL WHERE id = :id AND ended_at IS NULL")
   int end(@Bind("id") String id, @Bind("now") long now);
 
   /** Counts one playlist change; returns the rows touched (1). */

@@ -9,7 +9,8 @@ public interface SessionEvents {
   default void playlistChanged(String sessionId, Object change) {}
 
   /** A request was created ({@code created}) or decided. */
-  default void requestChanged(String sessionId, Object request, String authorMemberId, boolean created) {}
+  default void requestChanged(
+      String sessionId, Object request, String authorMemberId, boolean created) {}
 
   /** The playback state changed. */
   default void playbackChanged(String sessionId) {}

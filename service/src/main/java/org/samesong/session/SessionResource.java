@@ -35,7 +35,8 @@ public class SessionResource {
 
   @POST
   @RolesAllowed("user")
-  public Response create(@Auth SamesongPrincipal caller, CreateSessionRequest body, @Context UriInfo uri) {
+  public Response create(
+      @Auth SamesongPrincipal caller, CreateSessionRequest body, @Context UriInfo uri) {
     var created = sessions.create(caller, body == null ? null : body.name(), Requests.baseUrl(uri));
     return Response.status(201).entity(created).build();
   }
@@ -47,7 +48,9 @@ public class SessionResource {
       @NotNull JoinRequest body,
       @Context HttpServletRequest request,
       @Context UriInfo uri) {
-    return Response.ok(sessions.join(code, body.displayName(), request.getRemoteAddr(), Requests.baseUrl(uri))).build();
+    return Response.ok(
+            sessions.join(code, body.displayName(), request.getRemoteAddr(), Requests.baseUrl(uri)))
+        .build();
   }
 
   @GET

@@ -25,15 +25,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sessions and their members: creation with an invite code, joining by code (limited per IP and
- * by {@code max_guests_per_session}), ending, kicking. Every change to one session runs under a
- * lock on its row ({@link #lockLive}), which the playlist, request and playback features take
- * too, so concurrent edits of one session are serialised and none is lost.
+ * Sessions and their members: creation with an invite code, joining by code (limited per IP and by
+ * {@code max_guests_per_session}), ending, kicking. Every change to one session runs under a lock
+ * on its row ({@link #lockLive}), which the playlist, request and playback features take too, so
+ * concurrent edits of one session are serialised and none is lost.
  */
 public class SessionService {
   private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
+
   /** What a guest may do. */
-  public static final List<String> GUEST_PERMISSIONS = List.of("request_add", "request_move", "request_remove");
+  public static final List<String> GUEST_PERMISSIONS =
+      List.of("request_add", "request_move", "request_remove");
 
   private final Jdbi jdbi;
   private final AuthService auth;
@@ -41,22 +43,28 @@ public class SessionService {
   private final SettingsService settings;
   private final RateLimiter limiter;
   private final Clock clock;
-  private volatile SessionStateProvider state = new SessionStateProvider() {
-    @Override
-    public Object playback(String sessionId) {
-      return null;
-    }
+  private volatile SessionStateProvider state =
+      new SessionStateProvider() {
+        @Override
+        public Object playback(String sessionId) {
+          return null;
+        }
 
-    @Override
-    public Object playlist(String sessionId) {
-      return null;
-    }
-  };
+        @Override
+        public Object playlist(String sessionId) {
+          return null;
+        }
+      };
 
   private volatile SessionEvents events = SessionEvents.NONE;
 
   public SessionService(
-      Jdbi jdbi, AuthService auth, UserService users, SettingsService settings, RateLimiter limiter, Clock clock) {
+      Jdbi jdbi,
+      AuthService auth,
+      UserService users,
+      SettingsService settings,
+      RateLimiter limiter,
+      Clock clock) {
     this.jdbi = jdbi;
     this.auth = auth;
     this.users = users;
@@ -82,14 +90,27 @@ public class SessionService {
 
   /** Creates a session owned by the calling account; its host token is scoped to it. */
   public CreatedSessionJson create(SamesongPrincipal caller, String name, String baseUrl) {
-    User owner = users.find(caller.subject()).orElseThrow(() -> ApiException.unauthorized("this account is gone"));
+    User owner =
+        users
+            .find(caller.subject())
+            .orElseThrow(() -> ApiException.unauthorized("this account is gone"));
     String sessionName = checkName(name, owner.username() + "'s session");
     long now = clock.millis();
     Session session = null;
     Member host = null;
     for (int attempt = 0; session == null; attempt++) {
-      Session candidate = new Session(Ids.newId(), InviteCodes.next(), sessionName, owner.id(), 0, now, null);
-      Member member = new Member(Ids.newId(), candidate.id(), owner.id(), owner.username(), Member.HOST, now, null, null);
+      Session candidate =
+          new Session(Ids.newId(), InviteCodes.next(), sessionName, owner.id(), 0, now, null);
+      Member member =
+          new Member(
+              Ids.newId(),
+              candidate.id(),
+              owner.id(),
+              owner.username(),
+              Member.HOST,
+              now,
+              null,
+              null);
       try {
         jdbi.useTransaction(
             h -> {
@@ -106,7 +127,10 @@ public class SessionService {
       }
     }
     TokenResponse tokens =
-        auth.startFamily(new SamesongPrincipal(owner.id(), SamesongPrincipal.HOST, session.id(), host.id(), null), null);
+        auth.startFamily(
+            new SamesongPrincipal(
+                owner.id(), SamesongPrincipal.HOST, session.id(), host.id(), null),
+            null);
     LOG.info("session {} ({}) created by {}", session.id(), session.code(), owner.username());
     return new CreatedSessionJson(
         session.id(),
@@ -126,7 +150,8 @@ public class SessionService {
   public JoinedJson join(String typedCode, String displayName, String ip, String baseUrl) {
     String name = checkDisplayName(displayName);
     String code = InviteCodes.normalise(typedCode);
-    limiter.acquireOrThrow(RateLimiter.Limit.JOIN_IP, ip, "too many joins from this address; wait a minute");
+    limiter.acquireOrThrow(
+        RateLimiter.Limit.JOIN_IP, ip, "too many joins from this address; wait a minute");
     if (code == null) {
       throw ApiException.notFound("session with this code");
     }
@@ -137,22 +162,29 @@ public class SessionService {
             h -> {
               SessionDao sessions = h.attach(SessionDao.class);
               Session session =
-                  sessions.findLiveByCode(code).orElseThrow(() -> ApiException.notFound("session with this code"));
+                  sessions
+                      .findLiveByCode(code)
+                      .orElseThrow(() -> ApiException.notFound("session with this code"));
               lockLive(h, session.id());
               MemberDao members = h.attach(MemberDao.class);
               if (members.countGuests(session.id()) >= maxGuests) {
-                throw ApiException.conflict("session_full", "this session is full (" + maxGuests + " guests)");
+                throw ApiException.conflict(
+                    "session_full", "this session is full (" + maxGuests + " guests)");
               }
               if (members.countNamed(session.id(), name) > 0) {
-                throw ApiException.conflict("display_name_taken", "someone in this session is called " + name + " already");
+                throw ApiException.conflict(
+                    "display_name_taken", "someone in this session is called " + name + " already");
               }
-              Member member = new Member(Ids.newId(), session.id(), null, name, Member.GUEST, now, null, null);
+              Member member =
+                  new Member(Ids.newId(), session.id(), null, name, Member.GUEST, now, null, null);
               members.insert(member);
               return member;
             });
     TokenResponse tokens =
         auth.startFamily(
-            new SamesongPrincipal(guest.id(), SamesongPrincipal.GUEST, guest.sessionId(), guest.id(), null), null);
+            new SamesongPrincipal(
+                guest.id(), SamesongPrincipal.GUEST, guest.sessionId(), guest.id(), null),
+            null);
     LOG.info("session {}: guest {} joined", guest.sessionId(), guest.id());
     events.membersChanged(guest.sessionId());
     Map<String, Object> snapshot = new LinkedHashMap<>();
@@ -174,7 +206,14 @@ public class SessionService {
     Session session = find(sessionId);
     List<MemberJson> members =
         jdbi.withExtension(MemberDao.class, dao -> dao.listActive(sessionId)).stream()
-            .map(m -> new MemberJson(m.id(), m.displayName(), m.role(), state.connected(sessionId, m.id()), m.lastDriftMs()))
+            .map(
+                m ->
+                    new MemberJson(
+                        m.id(),
+                        m.displayName(),
+                        m.role(),
+                        state.connected(sessionId, m.id()),
+                        m.lastDriftMs()))
             .toList();
     return new SessionJson(
         session.id(),
@@ -221,9 +260,15 @@ public class SessionService {
           lockLive(h, sessionId);
           MemberDao members = h.attach(MemberDao.class);
           Member member =
-              members.find(memberId).filter(m -> m.sessionId().equals(sessionId)).orElseThrow(() -> ApiException.notFound("member"));
+              members
+                  .find(memberId)
+                  .filter(m -> m.sessionId().equals(sessionId))
+                  .orElseThrow(() -> ApiException.notFound("member"));
           if (member.isHost()) {
-            throw ApiException.badRequest("cannot_kick_host", "member_id", "the host cannot be kicked; end the session instead");
+            throw ApiException.badRequest(
+                "cannot_kick_host",
+                "member_id",
+                "the host cannot be kicked; end the session instead");
           }
           members.kick(memberId, clock.millis());
         });
@@ -234,8 +279,8 @@ public class SessionService {
   }
 
   /**
-   * Reserves the next {@code n} numbers of a session's event sequence; returns the last of them
-   * (0 for an unknown session).
+   * Reserves the next {@code n} numbers of a session's event sequence; returns the last of them (0
+   * for an unknown session).
    */
   public long reserveSequence(String sessionId, int n) {
     return jdbi.inTransaction(
@@ -257,7 +302,10 @@ public class SessionService {
    */
   public Session lockLive(Handle handle, String sessionId) {
     Session session =
-        handle.attach(SessionDao.class).lock(sessionId).orElseThrow(() -> ApiException.notFound("session"));
+        handle
+            .attach(SessionDao.class)
+            .lock(sessionId)
+            .orElseThrow(() -> ApiException.notFound("session"));
     if (session.ended()) {
       throw ApiException.conflict("session_ended", "this session has ended");
     }

@@ -1,9 +1,9 @@
 package org.samesong.session;
 
 /**
- * What a session's members see of its live state (playback and playlist), supplied by the
- * features above this one, so that the join answer and the session view carry it without this
- * package depending on them.
+ * What a session's members see of its live state (playback and playlist), supplied by the features
+ * above this one, so that the join answer and the session view carry it without this package
+ * depending on them.
  */
 public interface SessionStateProvider {
   /** The playback state, ready for JSON. */

@@ -14,21 +14,56 @@ public final class Settings {
   public static final Setting<Double> DEAD_BAND_MS =
       decimal("dead_band_ms", 2.0, 0.0, 1000.0, "drift below which a player does nothing (ms)");
   public static final Setting<Integer> SEEK_THRESHOLD_MS =
-      integer("seek_threshold_ms", 150, 10, 60_000, "drift above which a player seeks instead of changing its rate (ms)");
+      integer(
+          "seek_threshold_ms",
+          150,
+          10,
+          60_000,
+          "drift above which a player seeks instead of changing its rate (ms)");
   public static final Setting<Double> MAX_RATE_CORRECTION =
-      decimal("max_rate_correction", 0.02, 0.001, 0.25, "largest playback-rate change while correcting (fraction)");
+      decimal(
+          "max_rate_correction",
+          0.02,
+          0.001,
+          0.25,
+          "largest playback-rate change while correcting (fraction)");
   public static final Setting<Integer> RESYNC_INTERVAL_MS =
-      integer("resync_interval_ms", 10_000, 500, 3_600_000, "interval of the playback_state heartbeat (ms)");
+      integer(
+          "resync_interval_ms",
+          10_000,
+          500,
+          3_600_000,
+          "interval of the playback_state heartbeat (ms)");
   public static final Setting<Integer> GUEST_REQUESTS_PER_MINUTE =
-      integer("guest_requests_per_minute", 5, 1, 100_000, "playlist requests a guest may send per minute");
+      integer(
+          "guest_requests_per_minute",
+          5,
+          1,
+          100_000,
+          "playlist requests a guest may send per minute");
   public static final Setting<Integer> GUEST_REQUEST_BURST =
       integer("guest_request_burst", 3, 1, 100_000, "playlist requests a guest may send at once");
   public static final Setting<Integer> SESSION_REQUESTS_PER_MINUTE =
-      integer("session_requests_per_minute", 60, 1, 1_000_000, "playlist requests all guests of a session may send per minute");
+      integer(
+          "session_requests_per_minute",
+          60,
+          1,
+          1_000_000,
+          "playlist requests all guests of a session may send per minute");
   public static final Setting<Integer> JOINS_PER_IP_PER_MINUTE =
-      integer("joins_per_ip_per_minute", 20, 1, 1_000_000, "joins allowed from one IP address per minute");
+      integer(
+          "joins_per_ip_per_minute",
+          20,
+          1,
+          1_000_000,
+          "joins allowed from one IP address per minute");
   public static final Setting<Integer> LOGINS_PER_MINUTE =
-      integer("logins_per_minute", 10, 1, 1_000_000, "login attempts per account and per IP address per minute");
+      integer(
+          "logins_per_minute",
+          10,
+          1,
+          1_000_000,
+          "login attempts per account and per IP address per minute");
   public static final Setting<Integer> MAX_GUESTS_PER_SESSION =
       integer("max_guests_per_session", 200, 1, 1_000_000, "guests one session admits");
   public static final Setting<Integer> ACCESS_TOKEN_TTL_S =
@@ -40,12 +75,23 @@ public final class Settings {
   public static final Setting<Boolean> ALLOW_PRIVATE_URLS =
       bool("allow_private_urls", false, "URL tracks may point at loopback and private addresses");
   public static final Setting<String> PUBLIC_URL =
-      new Setting<>("public_url", "", String.class, Settings::parsePublicUrl, v -> Setting.json().textNode(v),
+      new Setting<>(
+          "public_url",
+          "",
+          String.class,
+          Settings::parsePublicUrl,
+          v -> Setting.json().textNode(v),
           "base URL of invite links (empty: the address the browser used)");
+
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static final Setting<List<String>> LIBRARY_FOLDERS =
-      new Setting<>("library_folders", List.of(), (Class<List<String>>) (Class) List.class, Settings::parseFolders,
-          Settings::writeFolders, "absolute paths of folders scanned for music");
+      new Setting<>(
+          "library_folders",
+          List.of(),
+          (Class<List<String>>) (Class) List.class,
+          Settings::parseFolders,
+          Settings::writeFolders,
+          "absolute paths of folders scanned for music");
 
   /** Every setting, in the order screens show them. */
   public static final List<Setting<?>> ALL =
@@ -67,7 +113,8 @@ public final class Settings {
           PUBLIC_URL,
           LIBRARY_FOLDERS);
 
-  private static Setting<Integer> integer(String key, int def, int min, int max, String description) {
+  private static Setting<Integer> integer(
+      String key, int def, int min, int max, String description) {
     return new Setting<>(
         key,
         def,
@@ -86,7 +133,8 @@ public final class Settings {
         description);
   }
 
-  private static Setting<Double> decimal(String key, double def, double min, double max, String description) {
+  private static Setting<Double> decimal(
+      String key, double def, double min, double max, String description) {
     return new Setting<>(
         key,
         def,
@@ -130,14 +178,17 @@ public final class Settings {
     }
     try {
       URI uri = new URI(value);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new IllegalArgumentException("must be an http(s) URL such as https://music.example.org");
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "must be an http(s) URL such as https://music.example.org");
       }
       if (uri.getQuery() != null || uri.getFragment() != null) {
         throw new IllegalArgumentException("must not have a query or fragment");
       }
     } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("must be an http(s) URL such as https://music.example.org");
+      throw new IllegalArgumentException(
+          "must be an http(s) URL such as https://music.example.org");
     }
     return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
   }

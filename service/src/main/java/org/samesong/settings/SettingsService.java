@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public class SettingsService {
   private static final Logger LOG = LoggerFactory.getLogger(SettingsService.class);
+
   /** The size of the {@code settings.setting_value} column. */
   static final int MAX_STORED_LENGTH = 4000;
 
@@ -69,8 +70,8 @@ public class SettingsService {
   }
 
   /**
-   * Adds a listener told after a change made here (through {@link #update}), e.g. to tell the
-   * other instances of a cluster to {@link #reload}.
+   * Adds a listener told after a change made here (through {@link #update}), e.g. to tell the other
+   * instances of a cluster to {@link #reload}.
    */
   public void onUpdate(Runnable listener) {
     updateListeners.add(listener);
@@ -97,7 +98,9 @@ public class SettingsService {
               .orElseThrow(
                   () ->
                       ApiException.badRequest(
-                          "unknown_setting", change.getKey(), "unknown setting " + change.getKey()));
+                          "unknown_setting",
+                          change.getKey(),
+                          "unknown setting " + change.getKey()));
       Object value = parse(setting, change.getValue());
       String stored = write(setting, value);
       if (stored.length() > MAX_STORED_LENGTH) {
@@ -137,7 +140,9 @@ public class SettingsService {
   /** Reads the stored values again (after a change here, or one another instance announced). */
   public void reload() {
     Map<String, String> stored = new LinkedHashMap<>();
-    jdbi.useExtension(SettingsDao.class, dao -> dao.all().forEach(r -> stored.put(r.settingKey(), r.settingValue())));
+    jdbi.useExtension(
+        SettingsDao.class,
+        dao -> dao.all().forEach(r -> stored.put(r.settingKey(), r.settingValue())));
     Map<String, Object> values = new LinkedHashMap<>();
     for (Setting<?> setting : Settings.ALL) {
       Object value = seededDefaults.getOrDefault(setting.key(), setting.defaultValue());

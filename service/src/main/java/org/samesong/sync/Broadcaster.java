@@ -74,11 +74,16 @@ public class Broadcaster implements SessionEvents {
       what.put("track_id", c.item().track().id());
     }
     List<Object> items = List.copyOf(playlist.toJson(c.playlist()).items());
-    publishToAll(sessionId, seq -> new ServerMessage.PlaylistUpdate(seq, clock.millis(), c.playlist().version(), items, what));
+    publishToAll(
+        sessionId,
+        seq ->
+            new ServerMessage.PlaylistUpdate(
+                seq, clock.millis(), c.playlist().version(), items, what));
   }
 
   @Override
-  public void requestChanged(String sessionId, Object request, String authorMemberId, boolean created) {
+  public void requestChanged(
+      String sessionId, Object request, String authorMemberId, boolean created) {
     RequestJson r = (RequestJson) request;
     Set<String> roles = created ? Set.of("host") : Envelope.EVERYONE;
     publish(
@@ -87,8 +92,16 @@ public class Broadcaster implements SessionEvents {
           String json =
               write(
                   new ServerMessage.RequestUpdate(
-                      seq, clock.millis(), r.requestId(), r.status(), r.payload(), r.requestedBy(), r.reason(), r));
-          return new Envelope(Envelope.DELIVER, sessionId, seq, roles, Set.of(authorMemberId), json, null);
+                      seq,
+                      clock.millis(),
+                      r.requestId(),
+                      r.status(),
+                      r.payload(),
+                      r.requestedBy(),
+                      r.reason(),
+                      r));
+          return new Envelope(
+              Envelope.DELIVER, sessionId, seq, roles, Set.of(authorMemberId), json, null);
         });
   }
 
@@ -111,7 +124,8 @@ public class Broadcaster implements SessionEvents {
 
   @Override
   public void memberKicked(String sessionId, String memberId) {
-    bus.publishControl(new Envelope(Envelope.KICK, sessionId, 0, Set.of(), Set.of(memberId), null, null));
+    bus.publishControl(
+        new Envelope(Envelope.KICK, sessionId, 0, Set.of(), Set.of(memberId), null, null));
   }
 
   /** Tells every instance to reload the settings (an admin changed them on this one). */
@@ -198,7 +212,14 @@ public class Broadcaster implements SessionEvents {
 
   ServerMessage.PlaybackState playbackMessage(long seq, PlaybackJson s) {
     return new ServerMessage.PlaybackState(
-        seq, clock.millis(), s.trackId(), s.itemId(), s.positionMs(), s.state(), s.updatedAt(), s.durationMs());
+        seq,
+        clock.millis(),
+        s.trackId(),
+        s.itemId(),
+        s.positionMs(),
+        s.state(),
+        s.updatedAt(),
+        s.durationMs());
   }
 
   String write(ServerMessage message) {

@@ -40,19 +40,31 @@ public final class Connection {
           });
 
   private boolean sending;
+
   /** Between {@link #hold} and {@link #start}, messages queue without being sent. */
   private boolean held;
+
   private CloseReason closeAfterDrain;
   private volatile boolean closed;
 
-  public Connection(Session ws, String sessionId, String memberId, String role, int messagesPerSecond, int burst) {
+  public Connection(
+      Session ws,
+      String sessionId,
+      String memberId,
+      String role,
+      int messagesPerSecond,
+      int burst) {
     this.ws = ws;
     this.sessionId = sessionId;
     this.memberId = memberId;
     this.role = role;
     this.flood =
         Bucket.builder()
-            .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(messagesPerSecond, Duration.ofSeconds(1)).build())
+            .addLimit(
+                Bandwidth.builder()
+                    .capacity(burst)
+                    .refillGreedy(messagesPerSecond, Duration.ofSeconds(1))
+                    .build())
             .build();
   }
 
@@ -161,7 +173,11 @@ public final class Connection {
                 if (result.isOK()) {
                   pump();
                 } else {
-                  LOG.debug("session {}: send to {} failed: {}", sessionId, memberId, String.valueOf(result.getException()));
+                  LOG.debug(
+                      "session {}: send to {} failed: {}",
+                      sessionId,
+                      memberId,
+                      String.valueOf(result.getException()));
                   close(CloseReason.CloseCodes.GOING_AWAY, "send failed");
                 }
               });

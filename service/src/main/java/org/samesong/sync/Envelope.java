@@ -14,7 +14,13 @@ import java.util.Set;
  * @param origin when set, only the instance with this id delivers it (heartbeats)
  */
 public record Envelope(
-    String kind, String sessionId, long seq, Set<String> roles, Set<String> memberIds, String json, String origin) {
+    String kind,
+    String sessionId,
+    long seq,
+    Set<String> roles,
+    Set<String> memberIds,
+    String json,
+    String origin) {
   public static final String DELIVER = "deliver";
   public static final String KICK = "kick";
   public static final String END = "end";
@@ -31,7 +37,8 @@ public record Envelope(
 
   /** The same envelope with its number filled in (the number appears in the JSON as well). */
   public Envelope numbered(long number, long placeholder) {
-    String text = json == null ? null : json.replace(Long.toString(placeholder), Long.toString(number));
+    String text =
+        json == null ? null : json.replace(Long.toString(placeholder), Long.toString(number));
     return new Envelope(kind, sessionId, number, roles, memberIds, text, origin);
   }
 }

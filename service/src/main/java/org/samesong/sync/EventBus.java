@@ -4,14 +4,14 @@ import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
- * Carries envelopes from where a change happened to every instance's connections: in-process
- * for one instance, Redis pub/sub for a cluster.
+ * Carries envelopes from where a change happened to every instance's connections: in-process for
+ * one instance, Redis pub/sub for a cluster.
  */
 public interface EventBus extends AutoCloseable {
   /**
    * Numbers the next broadcast of a session, builds it with that number and publishes it, as one
-   * step per session across all instances, so that every listener receives a session's
-   * broadcasts in the order of their numbers.
+   * step per session across all instances, so that every listener receives a session's broadcasts
+   * in the order of their numbers.
    *
    * @return the number given
    */

@@ -18,12 +18,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One scheduler thread for all sessions: advances playback at the exact end of each track (the
- * stored state moves to the next item, or pauses at the end of the playlist, and everyone hears
- * of it), and sends the {@code playback_state} heartbeat to this instance's listeners whenever a
+ * stored state moves to the next item, or pauses at the end of the playlist, and everyone hears of
+ * it), and sends the {@code playback_state} heartbeat to this instance's listeners whenever a
  * resync interval has passed since the last one.
  */
 public class PlaybackClock implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(PlaybackClock.class);
+
   /** How late after a track's end the advance runs, so the end has surely passed. */
   static final long ADVANCE_SLACK_MS = 5;
 
@@ -37,7 +38,11 @@ public class PlaybackClock implements Managed {
   private ScheduledExecutorService executor;
 
   public PlaybackClock(
-      PlaybackService playback, Broadcaster broadcaster, SyncHub hub, SettingsService settings, Clock clock) {
+      PlaybackService playback,
+      Broadcaster broadcaster,
+      SyncHub hub,
+      SettingsService settings,
+      Clock clock) {
     this.playback = playback;
     this.broadcaster = broadcaster;
     this.hub = hub;
@@ -82,7 +87,8 @@ public class PlaybackClock implements Managed {
     ScheduledFuture<?> previous;
     if (endsAt.isPresent()) {
       long delay = Math.max(0, endsAt.get() - clock.millis()) + ADVANCE_SLACK_MS;
-      previous = ends.put(sessionId, ex.schedule(() -> advance(sessionId), delay, TimeUnit.MILLISECONDS));
+      previous =
+          ends.put(sessionId, ex.schedule(() -> advance(sessionId), delay, TimeUnit.MILLISECONDS));
     } else {
       previous = ends.remove(sessionId);
     }

@@ -19,15 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event bus of a cluster: envelopes go through one Redis pub/sub channel to every instance,
- * and each delivers them to its own listeners, so a command on instance A reaches guests on B
- * without session affinity.
+ * The event bus of a cluster: envelopes go through one Redis pub/sub channel to every instance, and
+ * each delivers them to its own listeners, so a command on instance A reaches guests on B without
+ * session affinity.
  *
  * <p>Numbering and publishing are one Lua script ({@code INCR} of the session's counter, the number
  * written into the message, {@code PUBLISH}), so broadcasts from different instances reach every
- * listener in the order of their numbers. The counter never goes below a floor this instance
- * knows (the last number it saw, and a block reserved in the database, which is kept ahead of
- * Redis), so numbers keep growing even when Redis restarts without its data.
+ * listener in the order of their numbers. The counter never goes below a floor this instance knows
+ * (the last number it saw, and a block reserved in the database, which is kept ahead of Redis), so
+ * numbers keep growing even when Redis restarts without its data.
  *
  * <p>When Redis is unreachable, each instance keeps serving its own listeners: envelopes are
  * delivered locally, numbered from the database; Lettuce reconnects by itself and the health check
@@ -37,8 +37,10 @@ public class RedisEventBus implements EventBus {
   private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
   static final String CHANNEL = "samesong:events";
   static final String SEQ_KEY = "samesong:seq:";
+
   /** Stands for the number in a message until the script knows it; 16 digits no content has. */
   static final long PLACEHOLDER = 9_197_531_864_209_753L;
+
   private static final String NUMBER_AND_PUBLISH =
       """
       if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -62,8 +64,10 @@ public class RedisEventBus implements EventBus {
   private final ToLongBiFunction<String, Integer> reserve;
   private final InProcessEventBus fallback;
   private final List<Consumer<Envelope>> subscribers = new CopyOnWriteArrayList<>();
+
   /** Per session: {last number seen here, database mark}. */
   private final Map<String, long[]> marks = new ConcurrentHashMap<>();
+
   private final String instanceId = UUID.randomUUID().toString();
   private volatile boolean degraded;
 
@@ -71,7 +75,8 @@ public class RedisEventBus implements EventBus {
    * @param reserve reserves {@code n} numbers of a session's sequence in the database and returns
    *     the last of them
    */
-  public RedisEventBus(RedisClient client, ObjectMapper mapper, ToLongBiFunction<String, Integer> reserve) {
+  public RedisEventBus(
+      RedisClient client, ObjectMapper mapper, ToLongBiFunction<String, Integer> reserve) {
     this.client = client;
     this.mapper = mapper;
     this.reserve = reserve;
@@ -203,7 +208,9 @@ public class RedisEventBus implements EventBus {
 
   private void degrade(RuntimeException e) {
     if (!degraded) {
-      LOG.warn("Redis unreachable ({}): serving this instance's listeners only until it is back", e.getMessage());
+      LOG.warn(
+          "Redis unreachable ({}): serving this instance's listeners only until it is back",
+          e.getMessage());
     }
     degraded = true;
   }

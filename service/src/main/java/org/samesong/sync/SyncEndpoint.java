@@ -34,9 +34,9 @@ import org.slf4j.MDC;
 
 /**
  * {@code /ws/sessions/{id}?token=…}: one instance per connection. Checks the token and the session
- * on open (close codes in the protocol's order: 4401, 4404, 4403, 4410), sends {@code hello},
- * then answers and dispatches client messages. Bad messages get an {@code error} and the
- * connection stays; a guest sending a host message gets {@code forbidden}; flooding closes 4429.
+ * on open (close codes in the protocol's order: 4401, 4404, 4403, 4410), sends {@code hello}, then
+ * answers and dispatches client messages. Bad messages get an {@code error} and the connection
+ * stays; a guest sending a host message gets {@code forbidden}; flooding closes 4429.
  */
 public class SyncEndpoint extends Endpoint {
   private static final Logger LOG = LoggerFactory.getLogger(SyncEndpoint.class);
@@ -92,7 +92,10 @@ public class SyncEndpoint extends Endpoint {
     }
     SamesongPrincipal who = check.get().principal();
     if (!session.id().equals(who.sessionId()) || who.memberId() == null || check.get().kicked()) {
-      refuse(ws, 4403, check.get().kicked() ? "removed from the session" : "this token is for another session");
+      refuse(
+          ws,
+          4403,
+          check.get().kicked() ? "removed from the session" : "this token is for another session");
       return;
     }
     if (session.ended()) {
@@ -101,7 +104,8 @@ public class SyncEndpoint extends Endpoint {
     }
     principal = who;
     connection =
-        new Connection(ws, session.id(), who.memberId(), who.role(), MESSAGES_PER_SECOND, MESSAGE_BURST);
+        new Connection(
+            ws, session.id(), who.memberId(), who.role(), MESSAGES_PER_SECOND, MESSAGE_BURST);
     connection.hold();
     deps.hub().register(connection);
     if (deps.sessions().find(session.id()).ended()) {
@@ -140,7 +144,8 @@ public class SyncEndpoint extends Endpoint {
 
   private void onText(String text) {
     if (!connection.admitIncoming()) {
-      LOG.info("session {}: member {} floods; closing", connection.sessionId(), connection.memberId());
+      LOG.info(
+          "session {}: member {} floods; closing", connection.sessionId(), connection.memberId());
       connection.close(CloseReason.CloseCodes.getCloseCode(4429), "too many messages");
       return;
     }
@@ -149,11 +154,21 @@ public class SyncEndpoint extends Endpoint {
       message = reader.readValue(text);
     } catch (InvalidTypeIdException e) {
       String type = e.getTypeId();
-      error(type == null ? "malformed" : "unknown_type", type == null ? "every message needs a type" : "unknown message type " + type, null);
+      error(
+          type == null ? "malformed" : "unknown_type",
+          type == null ? "every message needs a type" : "unknown message type " + type,
+          null);
       return;
     } catch (JsonMappingException e) {
-      String field = e.getPath().stream().map(JsonMappingException.Reference::getFieldName).filter(f -> f != null).collect(Collectors.joining("."));
-      error("invalid", field.isEmpty() ? "the message has the wrong shape" : field + " has the wrong type", null);
+      String field =
+          e.getPath().stream()
+              .map(JsonMappingException.Reference::getFieldName)
+              .filter(f -> f != null)
+              .collect(Collectors.joining("."));
+      error(
+          "invalid",
+          field.isEmpty() ? "the message has the wrong shape" : field + " has the wrong type",
+          null);
       return;
     } catch (JsonProcessingException e) {
       error("malformed", "not a JSON object", null);
@@ -174,7 +189,11 @@ public class SyncEndpoint extends Endpoint {
     } catch (ApiException e) {
       error(e.code(), e.getMessage(), message.ref());
     } catch (RuntimeException e) {
-      LOG.error("session {}: handling {} failed", connection.sessionId(), message.getClass().getSimpleName(), e);
+      LOG.error(
+          "session {}: handling {} failed",
+          connection.sessionId(),
+          message.getClass().getSimpleName(),
+          e);
       error("internal_error", "the server failed; it has been logged", message.ref());
     } finally {
       MDC.remove("session_id");
@@ -186,7 +205,9 @@ public class SyncEndpoint extends Endpoint {
     if (message instanceof ClientMessage.Ping ping) {
       double clientTime = ping.clientTime() == null ? 0 : ping.clientTime();
       long now = deps.clock().millis();
-      connection.sendFirst(deps.broadcaster().write(new ServerMessage.Pong(deps.hub().lastSeq(sessionId), now, clientTime)));
+      connection.sendFirst(
+          deps.broadcaster()
+              .write(new ServerMessage.Pong(deps.hub().lastSeq(sessionId), now, clientTime)));
     } else if (message instanceof ClientMessage.SyncAck ack) {
       if (ack.driftMs() == null || !Double.isFinite(ack.driftMs())) {
         throw ApiException.badRequest("invalid", "drift_ms", "drift_ms must be a number");
@@ -200,7 +221,13 @@ public class SyncEndpoint extends Endpoint {
           .create(
               principal,
               sessionId,
-              new ProposedChange(change.action(), change.trackId(), change.url(), change.itemId(), change.position(), change.note()));
+              new ProposedChange(
+                  change.action(),
+                  change.trackId(),
+                  change.url(),
+                  change.itemId(),
+                  change.position(),
+                  change.note()));
     } else if (message instanceof ClientMessage.PlaybackCommand command) {
       deps.playback().command(sessionId, command.action(), command.positionMs());
     } else if (message instanceof ClientMessage.ApproveRequest approve) {
@@ -225,10 +252,15 @@ public class SyncEndpoint extends Endpoint {
     String sessionId = connection.sessionId();
     Map<String, Object> settings = new LinkedHashMap<>();
     for (var s :
-        List.of(Settings.DEAD_BAND_MS, Settings.SEEK_THRESHOLD_MS, Settings.MAX_RATE_CORRECTION, Settings.RESYNC_INTERVAL_MS)) {
+        List.of(
+            Settings.DEAD_BAND_MS,
+            Settings.SEEK_THRESHOLD_MS,
+            Settings.MAX_RATE_CORRECTION,
+            Settings.RESYNC_INTERVAL_MS)) {
       settings.put(s.key(), deps.settings().get(s));
     }
-    List<Object> pending = connection.isHost() ? List.copyOf(deps.requests().pending(sessionId)) : null;
+    List<Object> pending =
+        connection.isHost() ? List.copyOf(deps.requests().pending(sessionId)) : null;
     return new ServerMessage.Hello(
         deps.hub().lastSeq(sessionId),
         deps.clock().millis(),
@@ -244,7 +276,13 @@ public class SyncEndpoint extends Endpoint {
   private void error(String code, String message, String ref) {
     connection.send(
         deps.broadcaster()
-            .write(new ServerMessage.Error(deps.hub().lastSeq(connection.sessionId()), deps.clock().millis(), code, message, ref)));
+            .write(
+                new ServerMessage.Error(
+                    deps.hub().lastSeq(connection.sessionId()),
+                    deps.clock().millis(),
+                    code,
+                    message,
+                    ref)));
   }
 
   private static void refuse(Session ws, int code, String reason) {

@@ -14,9 +14,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
-import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.ApiException;
 import org.samesong.common.Ids;
+import org.samesong.common.SamesongPrincipal;
 import org.samesong.user.api.NewUser;
 import org.samesong.user.api.UserPatch;
 
@@ -45,7 +45,8 @@ public class AdminUserResource {
 
   @PATCH
   @Path("/{id}")
-  public User update(@Auth SamesongPrincipal admin, @PathParam("id") String id, @NotNull UserPatch body) {
+  public User update(
+      @Auth SamesongPrincipal admin, @PathParam("id") String id, @NotNull UserPatch body) {
     if (body.disabled() == null && body.password() == null && body.role() == null) {
       throw ApiException.badRequest("invalid_body", "body", "send disabled, password or role");
     }

@@ -5,8 +5,8 @@ import com.password4j.Password;
 import com.password4j.types.Argon2;
 
 /**
- * Argon2id password hashes (password4j, pure Java). Parameters follow OWASP's minimum for
- * argon2id (19 MiB, 2 iterations, 1 lane); the hash string carries them, so they can grow later.
+ * Argon2id password hashes (password4j, pure Java). Parameters follow OWASP's minimum for argon2id
+ * (19 MiB, 2 iterations, 1 lane); the hash string carries them, so they can grow later.
  */
 public class PasswordHasher {
   private static final Argon2Function ARGON2 =

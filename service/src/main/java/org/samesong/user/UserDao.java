@@ -56,7 +56,8 @@ public interface UserDao {
       """
       UPDATE users SET disabled = :disabled, updated_at = :now WHERE id = :id
       """)
-  int updateDisabled(@Bind("id") String id, @Bind("disabled") boolean disabled, @Bind("now") long now);
+  int updateDisabled(
+      @Bind("id") String id, @Bind("disabled") boolean disabled, @Bind("now") long now);
 
   @SqlUpdate(
       """

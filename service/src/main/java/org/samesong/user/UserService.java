@@ -43,8 +43,8 @@ public class UserService {
   }
 
   /**
-   * Creates the first admin, only while no account exists. Two setups racing each other: the
-   * second gets 409.
+   * Creates the first admin, only while no account exists. Two setups racing each other: the second
+   * gets 409.
    */
   public User createFirstAdmin(String username, String password) {
     String name = checkUsername(username);
@@ -55,7 +55,8 @@ public class UserService {
           handle -> {
             UserDao dao = handle.attach(UserDao.class);
             if (dao.count() > 0) {
-              throw ApiException.conflict("setup_done", "the first admin exists already; log in instead");
+              throw ApiException.conflict(
+                  "setup_done", "the first admin exists already; log in instead");
             }
             User user = insert(dao, name, hash, User.ADMIN);
             LOG.info("first admin {} created", name);
@@ -88,7 +89,8 @@ public class UserService {
   }
 
   public List<User> list() {
-    return jdbi.withExtension(UserDao.class, dao -> dao.list().stream().map(UserDao.Row::toUser).toList());
+    return jdbi.withExtension(
+        UserDao.class, dao -> dao.list().stream().map(UserDao.Row::toUser).toList());
   }
 
   public Optional<User> find(String id) {
@@ -131,9 +133,11 @@ public class UserService {
               boolean losesAdmin =
                   User.ADMIN.equals(row.role())
                       && !row.disabled()
-                      && (Boolean.TRUE.equals(patch.disabled()) || (role != null && !User.ADMIN.equals(role)));
+                      && (Boolean.TRUE.equals(patch.disabled())
+                          || (role != null && !User.ADMIN.equals(role)));
               if (losesAdmin && dao.countActiveAdmins() <= 1) {
-                throw ApiException.conflict("last_admin", "the last active admin cannot be disabled or demoted");
+                throw ApiException.conflict(
+                    "last_admin", "the last active admin cannot be disabled or demoted");
               }
               if (id.equals(actingUserId) && Boolean.TRUE.equals(patch.disabled())) {
                 throw ApiException.conflict("self_disable", "you cannot disable your own account");
@@ -179,7 +183,8 @@ public class UserService {
     String name = username.strip().toLowerCase(Locale.ROOT);
     if (!USERNAME.matcher(name).matches()) {
       throw ApiException.badRequest(
-          "username", "must be 3-64 letters, digits, dots, dashes or underscores, starting with a letter or digit");
+          "username",
+          "must be 3-64 letters, digits, dots, dashes or underscores, starting with a letter or digit");
     }
     return name;
   }
@@ -190,10 +195,12 @@ public class UserService {
       throw ApiException.badRequest("password", "is required");
     }
     if (password.length() < MIN_PASSWORD) {
-      throw ApiException.badRequest("password", "must have at least " + MIN_PASSWORD + " characters");
+      throw ApiException.badRequest(
+          "password", "must have at least " + MIN_PASSWORD + " characters");
     }
     if (password.length() > MAX_PASSWORD) {
-      throw ApiException.badRequest("password", "must have at most " + MAX_PASSWORD + " characters");
+      throw ApiException.badRequest(
+          "password", "must have at most " + MAX_PASSWORD + " characters");
     }
   }
 

@@ -17,9 +17,9 @@ import org.samesong.testing.Services;
 import org.samesong.testing.TestDatabase;
 
 /**
- * Two real instances on different ports sharing the machine's PostgreSQL and Redis, with no
- * session affinity: a host command on A reaches a guest connected to B in order, settings changed
- * on A hold on B, and guest rate limits count requests on both.
+ * Two real instances on different ports sharing the machine's PostgreSQL and Redis, with no session
+ * affinity: a host command on A reaches a guest connected to B in order, settings changed on A hold
+ * on B, and guest rate limits count requests on both.
  */
 class ClusterIT {
   private static TestDatabase db;
@@ -71,13 +71,20 @@ class ClusterIT {
             created.path("host_token").asText(),
             tracks.get(0).path("id").asText(),
             tracks.get(1).path("id").asText());
-    assertThat(a.api().post("/sessions/" + s.id() + "/playlist", Map.of("track_id", s.track1()), s.hostToken()).status())
+    assertThat(
+            a.api()
+                .post(
+                    "/sessions/" + s.id() + "/playlist",
+                    Map.of("track_id", s.track1()),
+                    s.hostToken())
+                .status())
         .isEqualTo(201);
     return s;
   }
 
   private static String join(LiveApp on, Session s, String name) {
-    Reply joined = on.api().post("/sessions/" + s.code() + "/join", Map.of("display_name", name), null);
+    Reply joined =
+        on.api().post("/sessions/" + s.code() + "/join", Map.of("display_name", name), null);
     assertThat(joined.status()).isEqualTo(200);
     return joined.json().path("token").asText();
   }
@@ -88,15 +95,21 @@ class ClusterIT {
     String guest = join(b, s, "on-b");
     try (WsClient onB = WsClient.connectOk(b.port(), s.id(), guest).client();
         WsClient hostOnA = WsClient.connectOk(a.port(), s.id(), s.hostToken()).client()) {
-      assertThat(a.api().post("/sessions/" + s.id() + "/playback", Map.of("action", "play"), s.hostToken()).status())
+      assertThat(
+              a.api()
+                  .post(
+                      "/sessions/" + s.id() + "/playback", Map.of("action", "play"), s.hostToken())
+                  .status())
           .isEqualTo(200);
       JsonNode playing =
-          onB.awaitType("playback_state", m -> "playing".equals(m.path("state").asText()), "playing on B");
+          onB.awaitType(
+              "playback_state", m -> "playing".equals(m.path("state").asText()), "playing on B");
       assertThat(playing.path("track_id").asText()).isEqualTo(s.track1());
 
       // a command sent over A's WebSocket, too
       hostOnA.send(Map.of("type", "playback_command", "action", "pause"));
-      onB.awaitType("playback_state", m -> "paused".equals(m.path("state").asText()), "paused on B");
+      onB.awaitType(
+          "playback_state", m -> "paused".equals(m.path("state").asText()), "paused on B");
 
       long last = 0;
       for (JsonNode m : onB.received()) {
@@ -112,11 +125,20 @@ class ClusterIT {
   void settings_and_guest_rate_limits_hold_across_both_instances() throws Exception {
     String admin = a.api().adminToken();
     Reply changed =
-        a.api().patch("/admin/settings", Map.of("guest_request_burst", 2, "guest_requests_per_minute", 2), admin);
+        a.api()
+            .patch(
+                "/admin/settings",
+                Map.of("guest_request_burst", 2, "guest_requests_per_minute", 2),
+                admin);
     assertThat(changed.status()).isEqualTo(200);
     // B reloads when A's change arrives over Redis
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (b.api().get("/admin/settings", b.api().adminToken()).json().path("guest_request_burst").asInt() != 2) {
+    while (b.api()
+            .get("/admin/settings", b.api().adminToken())
+            .json()
+            .path("guest_request_burst")
+            .asInt()
+        != 2) {
       assertThat(System.nanoTime()).as("B sees the new burst").isLessThan(deadline);
       Thread.sleep(50);
     }
@@ -124,14 +146,21 @@ class ClusterIT {
       Session s = newSession();
       String guest = join(a, s, "limited");
       Map<String, Object> add = Map.of("action", "add", "track_id", s.track2());
-      assertThat(a.api().post("/sessions/" + s.id() + "/requests", add, guest).status()).isEqualTo(201);
-      assertThat(b.api().post("/sessions/" + s.id() + "/requests", add, guest).status()).isEqualTo(201);
+      assertThat(a.api().post("/sessions/" + s.id() + "/requests", add, guest).status())
+          .isEqualTo(201);
+      assertThat(b.api().post("/sessions/" + s.id() + "/requests", add, guest).status())
+          .isEqualTo(201);
       Reply third = b.api().post("/sessions/" + s.id() + "/requests", add, guest);
       assertThat(third.status()).isEqualTo(429);
       assertThat(third.header("Retry-After")).isNotBlank();
-      assertThat(a.api().post("/sessions/" + s.id() + "/requests", add, guest).status()).isEqualTo(429);
+      assertThat(a.api().post("/sessions/" + s.id() + "/requests", add, guest).status())
+          .isEqualTo(429);
     } finally {
-      a.api().patch("/admin/settings", Map.of("guest_request_burst", 3, "guest_requests_per_minute", 5), admin);
+      a.api()
+          .patch(
+              "/admin/settings",
+              Map.of("guest_request_burst", 3, "guest_requests_per_minute", 5),
+              admin);
     }
   }
 

@@ -60,7 +60,9 @@ public final class TestDatabase implements AutoCloseable {
   /** A fresh, migrated H2 in-memory database (kept alive until {@link #close()}). */
   public static TestDatabase h2() {
     String url =
-        "jdbc:h2:mem:t" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1;OPTIMIZE_REUSE_RESULTS=FALSE";
+        "jdbc:h2:mem:t"
+            + UUID.randomUUID().toString().replace("-", "")
+            + ";DB_CLOSE_DELAY=-1;OPTIMIZE_REUSE_RESULTS=FALSE";
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL(url);
     ds.setUser("sa");

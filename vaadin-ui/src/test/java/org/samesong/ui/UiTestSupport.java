@@ -43,7 +43,8 @@ public final class UiTestSupport implements AutoCloseable {
         UI::new,
         new MockVaadinServlet(ROUTES) {
           @Override
-          protected DeploymentConfiguration createDeploymentConfiguration() throws ServletException {
+          protected DeploymentConfiguration createDeploymentConfiguration()
+              throws ServletException {
             getServletContext().setAttribute(UiServices.ATTRIBUTE, services);
             return super.createDeploymentConfiguration();
           }

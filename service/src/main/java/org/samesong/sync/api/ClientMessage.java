@@ -10,7 +10,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = ClientMessage.Ping.class, name = "ping"),
   @JsonSubTypes.Type(value = ClientMessage.SyncAck.class, name = "sync_ack"),
-  @JsonSubTypes.Type(value = ClientMessage.RequestPlaylistChange.class, name = "request_playlist_change"),
+  @JsonSubTypes.Type(
+      value = ClientMessage.RequestPlaylistChange.class,
+      name = "request_playlist_change"),
   @JsonSubTypes.Type(value = ClientMessage.PlaybackCommand.class, name = "playback_command"),
   @JsonSubTypes.Type(value = ClientMessage.ApproveRequest.class, name = "approve_request"),
   @JsonSubTypes.Type(value = ClientMessage.DenyRequest.class, name = "deny_request")
@@ -64,7 +66,8 @@ public sealed interface ClientMessage {
   }
 
   /** The host approves a request. */
-  record ApproveRequest(@JsonProperty("request_id") String requestId, String ref) implements ClientMessage {
+  record ApproveRequest(@JsonProperty("request_id") String requestId, String ref)
+      implements ClientMessage {
     @Override
     @JsonIgnore
     public boolean hostOnly() {

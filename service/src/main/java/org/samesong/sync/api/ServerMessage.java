@@ -58,7 +58,11 @@ public sealed interface ServerMessage {
 
   /** The full playlist after a change, and the change. */
   record PlaylistUpdate(
-      long seq, @JsonProperty("server_time") long serverTime, long version, List<Object> items, Map<String, Object> change)
+      long seq,
+      @JsonProperty("server_time") long serverTime,
+      long version,
+      List<Object> items,
+      Map<String, Object> change)
       implements ServerMessage {}
 
   /** A request was created (to the host and its author) or decided (to everyone). */
@@ -85,10 +89,16 @@ public sealed interface ServerMessage {
       implements ServerMessage {}
 
   /** The host ended the session; the connection closes with 4410. */
-  record SessionEnded(long seq, @JsonProperty("server_time") long serverTime) implements ServerMessage {}
+  record SessionEnded(long seq, @JsonProperty("server_time") long serverTime)
+      implements ServerMessage {}
 
   /** Something the client sent was refused; {@code ref} echoes the client's reference. */
-  record Error(long seq, @JsonProperty("server_time") long serverTime, String code, String message, String ref)
+  record Error(
+      long seq,
+      @JsonProperty("server_time") long serverTime,
+      String code,
+      String message,
+      String ref)
       implements ServerMessage {}
 
   /** A member in {@code hello} and {@code member_update}. */

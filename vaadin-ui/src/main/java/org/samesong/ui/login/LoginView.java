@@ -52,7 +52,11 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
   private void login(AbstractLogin.LoginEvent event) {
     String address = VaadinSession.getCurrent().getBrowser().getAddress();
     try {
-      User user = UiServices.get().auth().checkLogin(event.getUsername(), event.getPassword(), address == null ? "unknown" : address);
+      User user =
+          UiServices.get()
+              .auth()
+              .checkLogin(
+                  event.getUsername(), event.getPassword(), address == null ? "unknown" : address);
       CurrentUser.set(user);
       getUI().ifPresent(ui -> ui.navigate(HostView.class));
     } catch (ApiException e) {

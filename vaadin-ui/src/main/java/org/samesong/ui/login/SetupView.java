@@ -21,8 +21,8 @@ import org.samesong.user.User;
 import org.samesong.user.UserService;
 
 /**
- * {@code /setup}: the first run. Creates the first admin account (there is no default password)
- * and logs it in. Once any account exists this screen sends everyone to the login.
+ * {@code /setup}: the first run. Creates the first admin account (there is no default password) and
+ * logs it in. Once any account exists this screen sends everyone to the login.
  */
 @Route("setup")
 @PageTitle("Samesong · Setup")
@@ -79,7 +79,8 @@ public class SetupView extends VerticalLayout implements BeforeEnterObserver {
       return;
     }
     try {
-      User admin = UiServices.get().users().createFirstAdmin(username.getValue(), password.getValue());
+      User admin =
+          UiServices.get().users().createFirstAdmin(username.getValue(), password.getValue());
       CurrentUser.set(admin);
       getUI().ifPresent(ui -> ui.navigate(HostView.class));
     } catch (ApiException e) {

@@ -12,7 +12,9 @@ public final class CurrentUser {
 
   public static Optional<User> get() {
     VaadinSession session = VaadinSession.getCurrent();
-    return session == null ? Optional.empty() : Optional.ofNullable(session.getAttribute(User.class));
+    return session == null
+        ? Optional.empty()
+        : Optional.ofNullable(session.getAttribute(User.class));
   }
 
   /** Logs in: a new HTTP session id first (no session fixation), then the user. */

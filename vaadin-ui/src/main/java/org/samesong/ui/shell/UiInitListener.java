@@ -7,6 +7,8 @@ import com.vaadin.flow.server.VaadinServiceInitListener;
 public class UiInitListener implements VaadinServiceInitListener {
   @Override
   public void serviceInit(ServiceInitEvent event) {
-    event.getSource().addSessionInitListener(e -> e.getSession().setErrorHandler(new UiErrorHandler()));
+    event
+        .getSource()
+        .addSessionInitListener(e -> e.getSession().setErrorHandler(new UiErrorHandler()));
   }
 }

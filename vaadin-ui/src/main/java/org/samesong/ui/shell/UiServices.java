@@ -12,7 +12,8 @@ public final class UiServices {
   public static Services get() {
     Object services = VaadinServlet.getCurrent().getServletContext().getAttribute(ATTRIBUTE);
     if (services == null) {
-      throw new IllegalStateException("the Samesong services were not installed in the servlet context");
+      throw new IllegalStateException(
+          "the Samesong services were not installed in the servlet context");
     }
     return (Services) services;
   }

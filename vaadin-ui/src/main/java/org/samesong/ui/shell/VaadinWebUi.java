@@ -70,7 +70,8 @@ public class VaadinWebUi implements WebUi {
   private static void addInitializers(MutableServletContextHandler context) {
     try (ScanResult scan =
         new ClassGraph().enableClassInfo().enableAnnotationInfo().acceptPackages(SCANNED).scan()) {
-      for (ServletContainerInitializer sci : ServiceLoader.load(ServletContainerInitializer.class)) {
+      for (ServletContainerInitializer sci :
+          ServiceLoader.load(ServletContainerInitializer.class)) {
         if (!sci.getClass().getName().startsWith("com.vaadin.")) {
           continue;
         }

@@ -50,7 +50,8 @@ class LoginViewTest {
   void right_credentials_open_the_host_console() {
     loginAs("ALICE", "correct horse battery");
     _assertOne(HostView.class);
-    assertThat(_get(Span.class, s -> s.withId("host-user")).getText()).isEqualTo("Signed in as alice (admin)");
+    assertThat(_get(Span.class, s -> s.withId("host-user")).getText())
+        .isEqualTo("Signed in as alice (admin)");
   }
 
   @Test

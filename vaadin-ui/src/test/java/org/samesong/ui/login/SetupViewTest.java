@@ -48,11 +48,16 @@ class SetupViewTest {
     fill("Alice", "correct horse battery", "correct horse battery");
 
     _assertOne(HostView.class);
-    assertThat(_get(Span.class, s -> s.withId("host-user")).getText()).contains("alice").contains("admin");
-    assertThat(ui.services.users().list()).singleElement().satisfies(u -> {
-      assertThat(u.username()).isEqualTo("alice");
-      assertThat(u.isAdmin()).isTrue();
-    });
+    assertThat(_get(Span.class, s -> s.withId("host-user")).getText())
+        .contains("alice")
+        .contains("admin");
+    assertThat(ui.services.users().list())
+        .singleElement()
+        .satisfies(
+            u -> {
+              assertThat(u.username()).isEqualTo("alice");
+              assertThat(u.isAdmin()).isTrue();
+            });
   }
 
   @Test
