@@ -117,15 +117,11 @@ public class AuthService {
 
   /** Rotation: spends the refresh token and issues a new pair in the same family. */
   public TokenResponse refresh(String refreshToken) {
-    if (refreshToken == null || refreshToken.isBlank()) {
-      throw ApiException.badRequest("refresh_token", "is required");
-    }
-    TokenService.Claims claims;
-    try {
-      claims = tokens.verify(refreshToken, TokenService.REFRESH);
-    } catch (JWTVerificationException e) {
-      throw ApiException.unauthorized("the refresh token is invalid or expired; log in again");
-    }
+    TokenService.Claims claims =
+        refreshClaims(
+            refreshToken,
+            () ->
+                ApiException.unauthorized("the refresh token is invalid or expired; log in again"));
     long now = clock.millis();
     // The revocation on reuse must be committed although the caller gets an error, so the
     // transaction returns an outcome instead of throwing.
@@ -173,20 +169,27 @@ public class AuthService {
 
   /** Logout: revokes the family of the given refresh token, which must be the caller's. */
   public void logout(SamesongPrincipal caller, String refreshToken) {
-    if (refreshToken == null || refreshToken.isBlank()) {
-      throw ApiException.badRequest("refresh_token", "is required");
-    }
-    TokenService.Claims claims;
-    try {
-      claims = tokens.verify(refreshToken, TokenService.REFRESH);
-    } catch (JWTVerificationException e) {
-      throw ApiException.badRequest("refresh_token", "is invalid or expired");
-    }
+    TokenService.Claims claims =
+        refreshClaims(
+            refreshToken, () -> ApiException.badRequest("refresh_token", "is invalid or expired"));
     if (!claims.subject().equals(caller.subject())) {
       throw ApiException.forbidden("this refresh token belongs to someone else");
     }
     jdbi.useExtension(
         TokenDao.class, dao -> dao.revokeFamily(claims.familyId(), "logout", clock.millis()));
+  }
+
+  /** The claims of a refresh token; 400 when it is missing, {@code invalid} when it is bad. */
+  private TokenService.Claims refreshClaims(
+      String refreshToken, java.util.function.Supplier<ApiException> invalid) {
+    if (refreshToken == null || refreshToken.isBlank()) {
+      throw ApiException.badRequest("refresh_token", "is required");
+    }
+    try {
+      return tokens.verify(refreshToken, TokenService.REFRESH);
+    } catch (JWTVerificationException e) {
+      throw invalid.get();
+    }
   }
 
   /**
