@@ -42,7 +42,7 @@ public final class RedisSupport implements AutoCloseable {
   }
 
   public RedisEventBus eventBus(SessionService sessions, ObjectMapper mapper) {
-    return new RedisEventBus(client, mapper, sessions::reserveSequence);
+    return new RedisEventBus(client, mapper, sessions::reserveSequence, sessions::storedSequence);
   }
 
   /** Rate-limit buckets in Redis, timed by the application's clock. */

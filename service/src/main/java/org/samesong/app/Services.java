@@ -66,7 +66,7 @@ public record Services(
     playlist.addListener(playback);
     playlist.addListener(requests);
     EventBus bus = busFactory.apply(sessions);
-    SyncHub hub = new SyncHub(bus.instanceId());
+    SyncHub hub = new SyncHub(bus);
     bus.subscribe(hub::deliver);
     Broadcaster broadcaster =
         new Broadcaster(bus, hub, sessions, playlist, playback, mapper, clock);
@@ -100,6 +100,6 @@ public record Services(
 
   /** The single-instance bus, numbering broadcasts in blocks reserved in the database. */
   public static EventBus inProcessBus(SessionService sessions) {
-    return new InProcessEventBus(sessions::reserveSequence);
+    return new InProcessEventBus(sessions::reserveSequence, sessions::storedSequence);
   }
 }

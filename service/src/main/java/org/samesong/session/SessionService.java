@@ -290,6 +290,12 @@ public class SessionService {
         });
   }
 
+  /** The stored top of a session's event sequence (0 for an unknown session). */
+  public long storedSequence(String sessionId) {
+    return jdbi.withExtension(
+        SessionDao.class, dao -> dao.find(sessionId).isPresent() ? dao.eventSeq(sessionId) : 0L);
+  }
+
   /** Stores the drift a member's player reported last. */
   public void recordDrift(String memberId, double driftMs) {
     jdbi.useExtension(MemberDao.class, dao -> dao.recordDrift(memberId, driftMs));

@@ -17,6 +17,12 @@ public interface EventBus extends AutoCloseable {
    */
   long publish(String sessionId, LongFunction<Envelope> build);
 
+  /**
+   * The number of the session's last broadcast, or one that no later broadcast will go below (what
+   * direct replies such as {@code hello} carry).
+   */
+  long currentSeq(String sessionId);
+
   /** Publishes an unnumbered control envelope (kick, settings). */
   void publishControl(Envelope envelope);
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.ToLongBiFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The event bus of a single instance: publishing hands the envelope straight to the subscribers
@@ -18,14 +19,31 @@ public class InProcessEventBus implements EventBus {
 
   private final List<Consumer<Envelope>> subscribers = new CopyOnWriteArrayList<>();
   private final ToLongBiFunction<String, Integer> reserve;
+  private final ToLongFunction<String> stored;
   private final ConcurrentHashMap<String, long[]> blocks = new ConcurrentHashMap<>();
   private final String instanceId = UUID.randomUUID().toString();
 
   /**
    * @param reserve reserves {@code n} numbers of a session's sequence and returns the last of them
    */
-  public InProcessEventBus(ToLongBiFunction<String, Integer> reserve) {
+  public InProcessEventBus(
+      ToLongBiFunction<String, Integer> reserve, ToLongFunction<String> stored) {
     this.reserve = reserve;
+    this.stored = stored;
+  }
+
+  @Override
+  public long currentSeq(String sessionId) {
+    long[] block = blocks.get(sessionId);
+    if (block != null) {
+      synchronized (block) {
+        if (block[0] > 0) {
+          return block[0];
+        }
+      }
+    }
+    // nothing numbered here yet (e.g. after a restart): the next number is above what is stored
+    return stored.applyAsLong(sessionId);
   }
 
   @Override

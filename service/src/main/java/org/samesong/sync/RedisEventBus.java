@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.ToLongBiFunction;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,11 +77,14 @@ public class RedisEventBus implements EventBus {
    *     the last of them
    */
   public RedisEventBus(
-      RedisClient client, ObjectMapper mapper, ToLongBiFunction<String, Integer> reserve) {
+      RedisClient client,
+      ObjectMapper mapper,
+      ToLongBiFunction<String, Integer> reserve,
+      ToLongFunction<String> stored) {
     this.client = client;
     this.mapper = mapper;
     this.reserve = reserve;
-    this.fallback = new InProcessEventBus(reserve);
+    this.fallback = new InProcessEventBus(reserve, stored);
     this.commands = client.connect();
     this.pubsub = client.connectPubSub();
     pubsub.addListener(
@@ -132,6 +136,23 @@ public class RedisEventBus implements EventBus {
         deliverLocally(template.numbered(number, PLACEHOLDER));
         return number;
       }
+    }
+  }
+
+  @Override
+  public long currentSeq(String sessionId) {
+    long[] mark = marks.get(sessionId);
+    long seen = 0;
+    if (mark != null) {
+      synchronized (mark) {
+        seen = mark[0];
+      }
+    }
+    try {
+      String value = commands.sync().get(SEQ_KEY + sessionId);
+      return Math.max(seen, value == null ? 0 : Long.parseLong(value));
+    } catch (RuntimeException e) {
+      return Math.max(seen, fallback.currentSeq(sessionId));
     }
   }
 

@@ -19,8 +19,18 @@ public class SyncHub {
   private final AtomicInteger connections = new AtomicInteger();
   private final String instanceId;
 
+  private final EventBus bus;
+
+  /** A hub that knows only what it delivers (tests). */
   public SyncHub(String instanceId) {
     this.instanceId = instanceId;
+    this.bus = null;
+  }
+
+  /** The hub of an application: direct replies before any broadcast ask the bus for the number. */
+  public SyncHub(EventBus bus) {
+    this.instanceId = bus.instanceId();
+    this.bus = bus;
   }
 
   public void register(Connection c) {
@@ -71,9 +81,13 @@ public class SyncHub {
     }
   }
 
-  /** The number of the last broadcast of a session seen here (what direct replies carry). */
+  /**
+   * The number of the last broadcast of a session seen here (what direct replies carry); before
+   * any, the bus's current number (after a restart, the stored one).
+   */
   public long lastSeq(String sessionId) {
-    return lastSeq.getOrDefault(sessionId, 0L);
+    Long seen = lastSeq.get(sessionId);
+    return seen != null || bus == null ? (seen == null ? 0 : seen) : bus.currentSeq(sessionId);
   }
 
   public boolean connected(String sessionId, String memberId) {

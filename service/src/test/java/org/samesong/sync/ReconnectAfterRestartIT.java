@@ -142,6 +142,10 @@ class ReconnectAfterRestartIT {
     // the session's numbering goes on after the restart: no broadcast repeats an old number
     JsonNode firstBroadcast = guestAfter.client().awaitType("member_update");
     assertThat(firstBroadcast.path("seq").asLong()).isGreaterThan(lastSeqBefore);
+    // and hello, a direct reply, carries a number no lower than what was seen before the restart
+    assertThat(hostAfter.hello().path("seq").asLong()).isGreaterThanOrEqualTo(lastSeqBefore);
+    assertThat(firstBroadcast.path("seq").asLong())
+        .isGreaterThan(guestAfter.hello().path("seq").asLong());
 
     // and the session works: the host approves the request over the new connection
     hostAfter
