@@ -198,6 +198,7 @@ public class Broadcaster implements SessionEvents {
 
   /** The members with presence (this instance's view) and last drift. */
   List<ServerMessage.Member> members(String sessionId) {
+    Set<String> connected = hub.connectedMembers(sessionId);
     return sessions.members(sessionId).stream()
         .map(
             m ->
@@ -205,7 +206,7 @@ public class Broadcaster implements SessionEvents {
                     m.id(),
                     m.displayName(),
                     m.role(),
-                    hub.connected(sessionId, m.id()),
+                    connected.contains(m.id()),
                     drift.getOrDefault(m.id(), m.lastDriftMs())))
         .toList();
   }

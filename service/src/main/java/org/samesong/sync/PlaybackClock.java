@@ -113,7 +113,8 @@ public class PlaybackClock implements Managed {
     for (String sessionId : hub.sessions()) {
       try {
         if (now - broadcaster.lastPlaybackSent(sessionId) >= interval) {
-          playback.settleAndStore(sessionId);
+          // one read: the state is settled as it is read; storing the advance at a track's end
+          // is the planned task's job
           broadcaster.heartbeat(sessionId);
         }
         if (!planned.contains(sessionId)) {

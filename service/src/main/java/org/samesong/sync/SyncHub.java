@@ -95,6 +95,21 @@ public class SyncHub {
     return room != null && room.stream().anyMatch(c -> c.memberId().equals(memberId) && c.isOpen());
   }
 
+  /** The members of a session with an open connection here, in one pass over its room. */
+  public Set<String> connectedMembers(String sessionId) {
+    Set<Connection> room = rooms.get(sessionId);
+    if (room == null) {
+      return Set.of();
+    }
+    Set<String> members = new java.util.HashSet<>();
+    for (Connection c : room) {
+      if (c.isOpen()) {
+        members.add(c.memberId());
+      }
+    }
+    return members;
+  }
+
   /** Sessions with at least one connection here. */
   public Set<String> sessions() {
     return rooms.keySet();
