@@ -1,0 +1,796 @@
+package org.samesong.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Join + request + approve throughput of a running Samesong server.
+ *
+ * <p>Setup: the admin logs in, lifts the rate limits ({@code PATCH /api/admin/settings}), picks a
+ * catalog track, creates {@code --sessions} sessions (host tokens) and adds the track to each
+ * playlist. Then {@code --users} virtual users (one thread each) repeat, for {@code --warmup} plus
+ * {@code --duration} seconds: join a random session as a new guest, file a request to add the
+ * track, and the session's host approves (or denies, {@code --decide deny}) it. Only cycles that
+ * complete inside the measured window count; latencies are recorded for steps started in it.
+ *
+ * <p>Every status is checked; failures are counted by step, status and error code and the virtual
+ * user goes on with a new cycle. The run ends by itself: after the duration, after {@code
+ * --max-cycles} measured cycles, after {@code --max-errors} errors, or when the server process
+ * ({@code --server-pid}) is gone. Traffic goes to loopback addresses only.
+ */
+public final class LoadGenerator {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String[] STEPS = {"join", "request", "decide", "cycle"};
+  private static final int JOIN = 0;
+  private static final int REQUEST = 1;
+  private static final int DECIDE = 2;
+  private static final int CYCLE = 3;
+  private static final int SLICE_S = 5;
+
+  private final Options o;
+  private final HttpClient client;
+  private final Map<String, LongAdder> warmupErrors = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> measuredErrors = new ConcurrentHashMap<>();
+  private final LongAdder allErrors = new LongAdder();
+  private final AtomicLong measuredCycles = new AtomicLong();
+  private final LongAdder decidedTotal = new LongAdder();
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private volatile String stopReason = "duration reached";
+  private volatile long warmupEnd;
+  private volatile long measureEnd;
+  private AtomicLongArray slices;
+
+  private LoadGenerator(Options o) {
+    this.o = o;
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options o;
+    try {
+      o = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println(Options.USAGE);
+      System.exit(64);
+      return;
+    }
+    try {
+      System.exit(new LoadGenerator(o).run());
+    } catch (SetupException e) {
+      System.err.println("setup failed: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** A session created in the setup. */
+  record BenchSession(String id, String code, String hostToken) {}
+
+  /** What one virtual user measured. */
+  static final class UserStats {
+    final Histogram[] steps = new Histogram[STEPS.length];
+
+    UserStats() {
+      for (int i = 0; i < steps.length; i++) {
+        steps[i] = new Histogram(3_600_000_000L, 3);
+      }
+    }
+  }
+
+  static final class SetupException extends RuntimeException {
+    SetupException(String message) {
+      super(message);
+    }
+  }
+
+  private int run() throws Exception {
+    // ---- setup
+    String adminToken =
+        expect(post("/api/auth/login", null, Map.of("username", o.adminUser, "password", o.adminPassword)), 200, "admin login")
+            .path("access_token")
+            .asText();
+    Map<String, Object> limits = new LinkedHashMap<>();
+    limits.put("joins_per_ip_per_minute", 1_000_000);
+    limits.put("guest_requests_per_minute", 100_000);
+    limits.put("guest_request_burst", 100_000);
+    limits.put("session_requests_per_minute", 1_000_000);
+    limits.put("max_guests_per_session", 1_000_000);
+    limits.put("logins_per_minute", 1_000_000);
+    limits.put("access_token_ttl_s", 86_400);
+    expect(send("PATCH", "/api/admin/settings", adminToken, limits), 200, "raising the limits");
+    JsonNode tracks = expect(send("GET", "/api/catalog/tracks?limit=1", adminToken, null), 200, "catalog search");
+    if (tracks.path("items").size() == 0) {
+      throw new SetupException("the catalog is empty: no track to request");
+    }
+    String trackId = tracks.path("items").get(0).path("id").asText();
+    List<BenchSession> sessions = new ArrayList<>();
+    for (int i = 0; i < o.sessions; i++) {
+      JsonNode created = expect(post("/api/sessions", adminToken, Map.of("name", "bench " + i)), 201, "creating a session");
+      BenchSession s =
+          new BenchSession(created.path("id").asText(), created.path("code").asText(), created.path("host_token").asText());
+      expect(post("/api/sessions/" + s.id() + "/playlist", s.hostToken(), Map.of("track_id", trackId)), 201, "seeding a playlist");
+      sessions.add(s);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "setup: %d sessions with 1 playlist item each, track %s; %d virtual users, warm-up %d s, measured %d s%n",
+        sessions.size(),
+        trackId,
+        o.users,
+        o.warmup.toSeconds(),
+        o.duration.toSeconds());
+
+    // ---- load
+    int sliceCount = (int) Math.max(1, (o.duration.toSeconds() + SLICE_S - 1) / SLICE_S);
+    slices = new AtomicLongArray(sliceCount);
+    Probe.take(o.serverPid, o.clkTck); // loads the JMX and /proc code before it is timed
+    long start = System.nanoTime();
+    warmupEnd = start + o.warmup.toNanos();
+    measureEnd = warmupEnd + o.duration.toNanos();
+    UserStats[] stats = new UserStats[o.users];
+    Thread[] threads = new Thread[o.users];
+    for (int u = 0; u < o.users; u++) {
+      stats[u] = new UserStats();
+      int user = u;
+      threads[u] = new Thread(() -> virtualUser(user, sessions, trackId, stats[user]), "vu-" + u);
+      threads[u].setDaemon(true);
+      threads[u].start();
+    }
+    phase("warmup");
+    sleepUntil(warmupEnd);
+    phase("measure");
+    Probe before = Probe.take(o.serverPid, o.clkTck);
+    long measureStart = System.nanoTime();
+    while (!stop.get() && System.nanoTime() < measureEnd) {
+      sleepUntil(Math.min(measureEnd, System.nanoTime() + 200_000_000L));
+      if (o.serverPid > 0 && !Files.exists(Path.of("/proc/" + o.serverPid))) {
+        stopReason = "the server process is gone";
+        stop.set(true);
+      }
+    }
+    long measureStop = System.nanoTime();
+    Probe after = Probe.take(o.serverPid, o.clkTck);
+    phase("done");
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join(o.requestTimeout.toMillis() + 5_000);
+    }
+    long still = java.util.Arrays.stream(threads).filter(Thread::isAlive).count();
+
+    // ---- results
+    Histogram[] merged = new Histogram[STEPS.length];
+    for (int i = 0; i < STEPS.length; i++) {
+      merged[i] = new Histogram(3_600_000_000L, 3);
+      for (UserStats s : stats) {
+        merged[i].add(s.steps[i]);
+      }
+    }
+    // the window the cycles were counted in: from the end of the warm-up to the end (or the stop)
+    double seconds = (Math.min(measureStop, measureEnd) - warmupEnd) / 1e9;
+    double probeSeconds = (measureStop - measureStart) / 1e9;
+    long cycles = Math.min(measuredCycles.get(), o.maxCycles);
+    double rate = cycles / seconds;
+    PlaylistCheck check = checkPlaylists(sessions);
+    report(merged, cycles, seconds, probeSeconds, rate, before, after, check, still);
+    if (o.jsonOut != null) {
+      writeJson(merged, cycles, seconds, probeSeconds, rate, before, after, check);
+    }
+    return measuredErrors.isEmpty() && check.ok() ? 0 : 1;
+  }
+
+  /** Tells a watcher (bench/run-api.sh's profiler) which phase the run is in. */
+  private void phase(String name) throws IOException {
+    if (o.phaseFile != null) {
+      Path tmp = o.phaseFile.resolveSibling(o.phaseFile.getFileName() + ".tmp");
+      Files.writeString(tmp, name + "\n");
+      Files.move(tmp, o.phaseFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  private void virtualUser(int user, List<BenchSession> sessions, String trackId, UserStats stats) {
+    SplittableRandom random = new SplittableRandom(user * 7919L + System.nanoTime());
+    long seq = 0;
+    Map<String, Object> requestBody = Map.of("action", "add", "track_id", trackId);
+    while (!stop.get()) {
+      long cycleStart = System.nanoTime();
+      if (cycleStart >= measureEnd) {
+        break;
+      }
+      BenchSession session = sessions.get(random.nextInt(sessions.size()));
+      String name = "vu" + user + "-" + seq++;
+      // join
+      long t0 = System.nanoTime();
+      Result join = call("POST", "/api/sessions/" + session.code() + "/join", null, Map.of("display_name", name));
+      long t1 = System.nanoTime();
+      if (!ok(JOIN, join, 200, t0, t1, stats)) {
+        continue;
+      }
+      String guestToken = join.body().path("token").asText();
+      // request
+      Result request = call("POST", "/api/sessions/" + session.id() + "/requests", guestToken, requestBody);
+      long t2 = System.nanoTime();
+      if (!ok(REQUEST, request, 201, t1, t2, stats)) {
+        continue;
+      }
+      String requestId = request.body().path("request_id").asText();
+      // the host decides
+      Result decision =
+          call("POST", "/api/requests/" + requestId + "/" + o.decide, session.hostToken(), o.decide.equals("deny") ? Map.of() : null);
+      long t3 = System.nanoTime();
+      if (!ok(DECIDE, decision, 200, t2, t3, stats)) {
+        continue;
+      }
+      String expected = o.decide.equals("approve") ? "approved" : "denied";
+      if (!expected.equals(decision.body().path("status").asText())) {
+        error(DECIDE, t2, "200 status=" + decision.body().path("status").asText());
+        continue;
+      }
+      decidedTotal.increment();
+      if (cycleStart >= warmupEnd) {
+        stats.steps[CYCLE].recordValue(Math.max(1, (t3 - cycleStart) / 1_000));
+      }
+      if (t3 >= warmupEnd && t3 <= measureEnd && !stop.get()) {
+        long n = measuredCycles.incrementAndGet();
+        int slice = (int) ((t3 - warmupEnd) / (SLICE_S * 1_000_000_000L));
+        if (slice < slices.length()) {
+          slices.incrementAndGet(slice);
+        }
+        if (n >= o.maxCycles) {
+          stopReason = "--max-cycles reached";
+          stop.set(true);
+        }
+      }
+    }
+  }
+
+  /** Records the step's latency (when it started in the measured window) and checks its status. */
+  private boolean ok(int step, Result r, int expected, long started, long ended, UserStats stats) {
+    if (started >= warmupEnd && started < measureEnd) {
+      stats.steps[step].recordValue(Math.max(1, (ended - started) / 1_000));
+    }
+    if (r.status() == expected) {
+      return true;
+    }
+    String code = r.body() == null ? "" : r.body().path("error").path("code").asText("");
+    error(step, started, r.status() < 0 ? r.failure() : r.status() + (code.isEmpty() ? "" : " " + code));
+    return false;
+  }
+
+  private void error(int step, long started, String what) {
+    Map<String, LongAdder> errors = started >= warmupEnd ? measuredErrors : warmupErrors;
+    errors.computeIfAbsent(STEPS[step] + " " + what, k -> new LongAdder()).increment();
+    allErrors.increment();
+    if (allErrors.sum() >= o.maxErrors && stop.compareAndSet(false, true)) {
+      stopReason = "--max-errors (" + o.maxErrors + ") reached";
+    }
+    try {
+      Thread.sleep(10); // no hot loop against a failing server
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  /** A response (status -1 and a failure text when the exchange itself failed). */
+  record Result(int status, JsonNode body, String failure) {}
+
+  private Result call(String method, String path, String token, Object body) {
+    try {
+      HttpResponse<byte[]> response = client.send(request(method, path, token, body), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode json = null;
+      byte[] bytes = response.body();
+      if (bytes != null && bytes.length > 0) {
+        try {
+          json = JSON.readTree(bytes);
+        } catch (IOException e) {
+          json = null;
+        }
+      }
+      return new Result(response.statusCode(), json, null);
+    } catch (IOException e) {
+      return new Result(-1, null, e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(-1, null, "interrupted");
+    }
+  }
+
+  private HttpRequest request(String method, String path, String token, Object body) throws IOException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(o.base.resolve(path)).timeout(o.requestTimeout);
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (body == null) {
+      b.method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+    }
+    return b.header("Content-Type", "application/json").header("Accept", "application/json").build();
+  }
+
+  private Result post(String path, String token, Object body) {
+    return call("POST", path, token, body);
+  }
+
+  private Result send(String method, String path, String token, Object body) {
+    return call(method, path, token, body);
+  }
+
+  private static JsonNode expect(Result r, int status, String what) {
+    if (r.status() != status) {
+      throw new SetupException(
+          what + ": expected " + status + ", got " + (r.status() < 0 ? r.failure() : r.status() + " " + r.body()));
+    }
+    return r.body();
+  }
+
+  // ---------------------------------------------------------------- checks and output
+
+  /** Every approval must have landed in a playlist: items = seeded + approved. */
+  record PlaylistCheck(long items, long expected, String problem) {
+    boolean ok() {
+      return problem == null && items == expected;
+    }
+  }
+
+  private PlaylistCheck checkPlaylists(List<BenchSession> sessions) {
+    long items = 0;
+    for (BenchSession s : sessions) {
+      Result r = call("GET", "/api/sessions/" + s.id() + "/playlist", s.hostToken(), null);
+      if (r.status() != 200) {
+        return new PlaylistCheck(items, 0, "GET playlist: " + (r.status() < 0 ? r.failure() : r.status()));
+      }
+      items += r.body().path("items").size();
+    }
+    long expected = sessions.size() + (o.decide.equals("approve") ? decidedTotal.sum() : 0);
+    return new PlaylistCheck(items, expected, null);
+  }
+
+  private void report(
+      Histogram[] h,
+      long cycles,
+      double seconds,
+      double probeSeconds,
+      double rate,
+      Probe before,
+      Probe after,
+      PlaylistCheck check,
+      long still) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%n== %s: join + request + %s ==%n", o.label, o.decide));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "throughput: %d cycles in %.1f s = %.1f cycles/s (%.1f API calls/s); %d users, %d sessions; stop: %s%n",
+            cycles,
+            seconds,
+            rate,
+            rate * 3,
+            o.users,
+            o.sessions,
+            stopReason));
+    StringBuilder sl = new StringBuilder();
+    for (int i = 0; i < slices.length(); i++) {
+      sl.append(String.format(Locale.ROOT, " %.0f", slices.get(i) / (double) SLICE_S));
+    }
+    out.append("cycles/s per " + SLICE_S + " s slice:" + sl + "\n");
+    out.append(String.format(Locale.ROOT, "%-8s %8s %8s %8s %8s %8s %8s%n", "step", "count", "p50 ms", "p95 ms", "p99 ms", "max ms", "mean ms"));
+    for (int i = 0; i < STEPS.length; i++) {
+      String name = i == DECIDE ? o.decide : STEPS[i];
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-8s %8d %8.2f %8.2f %8.2f %8.2f %8.2f%n",
+              name,
+              h[i].getTotalCount(),
+              ms(h[i].getValueAtPercentile(50)),
+              ms(h[i].getValueAtPercentile(95)),
+              ms(h[i].getValueAtPercentile(99)),
+              ms(h[i].getMaxValue()),
+              h[i].getMean() / 1000.0));
+    }
+    out.append("errors in the measured window: ").append(describe(measuredErrors)).append('\n');
+    if (!warmupErrors.isEmpty()) {
+      out.append("errors in the warm-up: ").append(describe(warmupErrors)).append('\n');
+    }
+    if (before != null && after != null) {
+      double cpu = after.serverCpuS() - before.serverCpuS();
+      double gen = after.selfCpuS() - before.selfCpuS();
+      double busy = after.machineBusyS() - before.machineBusyS();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "server: CPU %.1f s in %.1f s (%.2f cores, %.2f ms per cycle), RSS %d MB at the end (peak %d MB), %d threads%n",
+              cpu,
+              probeSeconds,
+              cpu / probeSeconds,
+              cycles == 0 ? 0 : cpu * 1000 / cycles,
+              after.rssKb() / 1024,
+              after.hwmKb() / 1024,
+              after.threads()));
+      Map<String, Double> delta = new TreeMap<>();
+      after.threadCpuS().forEach((k, v) -> delta.put(k, v - before.threadCpuS().getOrDefault(k, 0.0)));
+      StringBuilder threads = new StringBuilder();
+      delta.entrySet().stream()
+          .filter(e -> e.getValue() >= 0.05)
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .limit(8)
+          .forEach(e -> threads.append(String.format(Locale.ROOT, "%s%s %.1f s", threads.length() == 0 ? "" : ", ", e.getKey(), e.getValue())));
+      out.append("server CPU by thread: ").append(threads).append('\n');
+      out.append(String.format(Locale.ROOT, "generator: CPU %.1f s (%.2f cores)%n", gen, gen / probeSeconds));
+      double pg = after.postgresCpuS() - before.postgresCpuS();
+      if (pg >= 0.05) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "PostgreSQL processes (all on the machine): CPU %.1f s (%.2f cores, %.2f ms per cycle)%n",
+                pg,
+                pg / probeSeconds,
+                cycles == 0 ? 0 : pg * 1000 / cycles));
+      }
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "machine: %d cores, busy %.2f cores on average, of which other processes %.2f; load average %s -> %s%n",
+              Runtime.getRuntime().availableProcessors(),
+              busy / probeSeconds,
+              Math.max(0, busy - cpu - gen - pg) / probeSeconds,
+              before.loadAvg(),
+              after.loadAvg()));
+    }
+    out.append(
+        check.problem() != null
+            ? "playlist check: " + check.problem() + "\n"
+            : String.format(
+                Locale.ROOT,
+                "playlist check: %d items in %d playlists, expected %d: %s%n",
+                check.items(),
+                o.sessions,
+                check.expected(),
+                check.ok() ? "OK" : "MISMATCH"));
+    if (still > 0) {
+      out.append(still + " virtual users were still waiting for an answer at the end\n");
+    }
+    System.out.print(out);
+  }
+
+  private void writeJson(
+      Histogram[] h,
+      long cycles,
+      double seconds,
+      double probeSeconds,
+      double rate,
+      Probe before,
+      Probe after,
+      PlaylistCheck check)
+      throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("label", o.label);
+    root.put("decide", o.decide);
+    root.put("users", o.users);
+    root.put("sessions", o.sessions);
+    root.put("warmup_s", o.warmup.toSeconds());
+    root.put("measured_s", round(seconds));
+    root.put("cycles", cycles);
+    root.put("cycles_per_s", round(rate));
+    root.put("stop", stopReason);
+    var sl = root.putArray("cycles_per_s_slices");
+    for (int i = 0; i < slices.length(); i++) {
+      sl.add(slices.get(i) / (double) SLICE_S);
+    }
+    ObjectNode steps = root.putObject("latency_ms");
+    for (int i = 0; i < STEPS.length; i++) {
+      ObjectNode s = steps.putObject(i == DECIDE ? o.decide : STEPS[i]);
+      s.put("count", h[i].getTotalCount());
+      s.put("p50", ms(h[i].getValueAtPercentile(50)));
+      s.put("p95", ms(h[i].getValueAtPercentile(95)));
+      s.put("p99", ms(h[i].getValueAtPercentile(99)));
+      s.put("max", ms(h[i].getMaxValue()));
+      s.put("mean", round(h[i].getMean() / 1000.0));
+    }
+    ObjectNode errors = root.putObject("errors");
+    new TreeMap<>(measuredErrors).forEach((k, v) -> errors.put(k, v.sum()));
+    ObjectNode warm = root.putObject("warmup_errors");
+    new TreeMap<>(warmupErrors).forEach((k, v) -> warm.put(k, v.sum()));
+    if (before != null && after != null) {
+      root.put("server_cpu_s", round(after.serverCpuS() - before.serverCpuS()));
+      ObjectNode byThread = root.putObject("server_cpu_s_by_thread");
+      after.threadCpuS().forEach((k, v) -> {
+        double d = v - before.threadCpuS().getOrDefault(k, 0.0);
+        if (d >= 0.05) {
+          byThread.put(k, round(d));
+        }
+      });
+      root.put("server_rss_mb", after.rssKb() / 1024);
+      root.put("server_peak_rss_mb", after.hwmKb() / 1024);
+      root.put("generator_cpu_s", round(after.selfCpuS() - before.selfCpuS()));
+      root.put("server_cores", round((after.serverCpuS() - before.serverCpuS()) / probeSeconds));
+      root.put("generator_cores", round((after.selfCpuS() - before.selfCpuS()) / probeSeconds));
+      double pg = after.postgresCpuS() - before.postgresCpuS();
+      root.put("postgres_cpu_s", round(pg));
+      root.put("machine_busy_cores", round((after.machineBusyS() - before.machineBusyS()) / probeSeconds));
+      root.put(
+          "other_processes_cores",
+          round(
+              Math.max(
+                      0,
+                      (after.machineBusyS() - before.machineBusyS())
+                          - (after.serverCpuS() - before.serverCpuS())
+                          - (after.selfCpuS() - before.selfCpuS())
+                          - pg)
+                  / probeSeconds));
+      root.put("loadavg_before", before.loadAvg());
+      root.put("loadavg_after", after.loadAvg());
+    }
+    root.put("playlist_items", check.items());
+    root.put("playlist_expected", check.expected());
+    Files.write(o.jsonOut, JSON.writeValueAsBytes(root));
+  }
+
+  private static String describe(Map<String, LongAdder> errors) {
+    if (errors.isEmpty()) {
+      return "none";
+    }
+    StringBuilder b = new StringBuilder();
+    new TreeMap<>(errors).forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(" ×").append(v.sum()));
+    return b.toString();
+  }
+
+  private static double ms(long micros) {
+    return round(micros / 1000.0);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private static void sleepUntil(long nanos) throws InterruptedException {
+    long left;
+    while ((left = nanos - System.nanoTime()) > 0) {
+      Thread.sleep(Math.max(1, Math.min(left / 1_000_000, 200)));
+    }
+  }
+
+  // ---------------------------------------------------------------- /proc
+
+  /** CPU and memory of the server, this process and the machine at one moment. */
+  record Probe(
+      double serverCpuS,
+      long rssKb,
+      long hwmKb,
+      long threads,
+      double selfCpuS,
+      double machineBusyS,
+      String loadAvg,
+      Map<String, Double> threadCpuS,
+      double postgresCpuS) {
+    static Probe take(long pid, int clkTck) {
+      try {
+        Map<String, Double> byThread = new TreeMap<>();
+        double serverCpu = 0;
+        long rss = 0;
+        long hwm = 0;
+        long threads = 0;
+        if (pid > 0) {
+          String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          // after "pid (comm) ": state is f[0], utime f[11], stime f[12] (fields 14 and 15)
+          serverCpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) clkTck;
+          for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+              rss = kb(line);
+            } else if (line.startsWith("VmHWM:")) {
+              hwm = kb(line);
+            } else if (line.startsWith("Threads:")) {
+              threads = Long.parseLong(line.substring(8).trim());
+            }
+          }
+          try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+              try {
+                String t = Files.readString(task.resolve("stat"));
+                String comm = t.substring(t.indexOf('(') + 1, t.lastIndexOf(')'));
+                String[] tf = t.substring(t.lastIndexOf(')') + 2).split(" ");
+                byThread.merge(group(comm), (Long.parseLong(tf[11]) + Long.parseLong(tf[12])) / (double) clkTck, Double::sum);
+              } catch (IOException | RuntimeException gone) {
+                // the thread ended meanwhile
+              }
+            }
+          }
+        }
+        double self =
+            ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < Math.min(cpu.length, 9); i++) { // user nice system idle iowait irq softirq steal
+          total += Long.parseLong(cpu[i]);
+        }
+        long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
+        String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+        return new Probe(
+            serverCpu,
+            rss,
+            hwm,
+            threads,
+            self,
+            (total - idle) / (double) clkTck,
+            load[0] + " " + load[1] + " " + load[2],
+            byThread,
+            postgresCpu(clkTck));
+      } catch (IOException | RuntimeException e) {
+        System.err.println("cannot read /proc: " + e);
+        return null;
+      }
+    }
+
+    /** CPU time of every PostgreSQL process on the machine (the server's backends among them). */
+    static double postgresCpu(int clkTck) {
+      double sum = 0;
+      try (var procs = Files.list(Path.of("/proc"))) {
+        for (Path p : (Iterable<Path>) procs::iterator) {
+          if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          try {
+            String t = Files.readString(p.resolve("stat"));
+            if (t.substring(t.indexOf('(') + 1, t.lastIndexOf(')')).equals("postgres")) {
+              String[] f = t.substring(t.lastIndexOf(')') + 2).split(" ");
+              sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) clkTck;
+            }
+          } catch (IOException | RuntimeException gone) {
+            // the process ended meanwhile
+          }
+        }
+      } catch (IOException e) {
+        return 0;
+      }
+      return sum;
+    }
+
+    /** Threads grouped by kind: request threads, JIT compilers, GC, ... (Linux cuts names at 15 characters). */
+    static String group(String comm) {
+      int request = comm.indexOf(" - ");
+      String name = request < 0 ? comm : comm.substring(0, request);
+      if (name.startsWith("C2 Compiler") || name.startsWith("C1 Compiler")) {
+        return "JIT compiler (" + name.substring(0, 2) + ")";
+      }
+      if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread") || name.startsWith("VM Periodic")) {
+        return "GC and VM (" + name.replaceAll("[#]?\\d+$", "").trim() + ")";
+      }
+      return name.replaceAll("[-#]?\\d+", "").trim();
+    }
+
+    private static long kb(String line) {
+      return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+  }
+
+  // ---------------------------------------------------------------- options
+
+  static final class Options {
+    static final String USAGE =
+        """
+        usage: java -jar samesong-load.jar --base http://127.0.0.1:18080 --admin-user U --admin-password P
+               [--users 16] [--sessions 20] [--warmup 5] [--duration 30] [--decide approve|deny]
+               [--max-cycles 5000000] [--max-errors 10000] [--timeout 30] [--server-pid PID] [--clk-tck 100]
+               [--label NAME] [--json FILE] [--phase-file FILE]
+        Durations in seconds. The base URL must be a loopback address. The phase file, when given,
+        holds the current phase: warmup, measure, done.""";
+
+    URI base;
+    String adminUser;
+    String adminPassword;
+    int users = 16;
+    int sessions = 20;
+    Duration warmup = Duration.ofSeconds(5);
+    Duration duration = Duration.ofSeconds(30);
+    String decide = "approve";
+    long maxCycles = 5_000_000;
+    long maxErrors = 10_000;
+    Duration requestTimeout = Duration.ofSeconds(30);
+    long serverPid;
+    int clkTck = 100;
+    String label = "samesong";
+    Path jsonOut;
+    Path phaseFile;
+
+    static Options parse(String[] args) {
+      Options o = new Options();
+      for (int i = 0; i < args.length; i++) {
+        String key = args[i];
+        if (key.equals("-h") || key.equals("--help")) {
+          throw new IllegalArgumentException("help");
+        }
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(key + " needs a value");
+        }
+        String v = args[++i];
+        switch (key) {
+          case "--base" -> o.base = URI.create(v.endsWith("/") ? v : v + "/");
+          case "--admin-user" -> o.adminUser = v;
+          case "--admin-password" -> o.adminPassword = v;
+          case "--users" -> o.users = positive(key, v);
+          case "--sessions" -> o.sessions = positive(key, v);
+          case "--warmup" -> o.warmup = Duration.ofSeconds(Math.max(0, Integer.parseInt(v)));
+          case "--duration" -> o.duration = Duration.ofSeconds(positive(key, v));
+          case "--decide" -> {
+            if (!v.equals("approve") && !v.equals("deny")) {
+              throw new IllegalArgumentException("--decide must be approve or deny");
+            }
+            o.decide = v;
+          }
+          case "--max-cycles" -> o.maxCycles = positive(key, v);
+          case "--max-errors" -> o.maxErrors = positive(key, v);
+          case "--timeout" -> o.requestTimeout = Duration.ofSeconds(positive(key, v));
+          case "--server-pid" -> o.serverPid = Long.parseLong(v);
+          case "--clk-tck" -> o.clkTck = positive(key, v);
+          case "--label" -> o.label = v;
+          case "--json" -> o.jsonOut = Path.of(v);
+          case "--phase-file" -> o.phaseFile = Path.of(v);
+          default -> throw new IllegalArgumentException("unknown option " + key);
+        }
+      }
+      if (o.base == null || o.adminUser == null || o.adminPassword == null) {
+        throw new IllegalArgumentException("--base, --admin-user and --admin-password are required");
+      }
+      if (o.users > 1024 || o.sessions > 10_000 || o.duration.toSeconds() > 3600 || o.warmup.toSeconds() > 600) {
+        throw new IllegalArgumentException("at most 1024 users, 10000 sessions, 3600 s measured and 600 s warm-up");
+      }
+      if (!"http".equals(o.base.getScheme()) || o.base.getHost() == null) {
+        throw new IllegalArgumentException("--base must be an http:// URL");
+      }
+      try {
+        if (!InetAddress.getByName(o.base.getHost()).isLoopbackAddress()) {
+          throw new IllegalArgumentException("--base must point at this machine (loopback), not " + o.base.getHost());
+        }
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("unknown host " + o.base.getHost());
+      }
+      return o;
+    }
+
+    private static int positive(String key, String v) {
+      int n;
+      try {
+        n = Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " must be a whole number");
+      }
+      if (n < 1) {
+        throw new IllegalArgumentException(key + " must be at least 1");
+      }
+      return n;
+    }
+  }
+}
