@@ -15,6 +15,12 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
 
   @Override
   public Response toResponse(Throwable e) {
+    if (isContention(e)) {
+      return Response.fromResponse(
+              Errors.response(503, "busy", "the session is busy; try again in a moment", null))
+          .header("Retry-After", "1")
+          .build();
+    }
     if (isDatabaseDown(e)) {
       return Errors.response(
           503, "unavailable", "the database is unavailable; try again shortly", null);
@@ -23,6 +29,24 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
     LOG.error("unexpected failure {}", id, e);
     return Errors.response(
         500, "internal_error", "the server failed (error " + id + "); it has been logged", null);
+  }
+
+  /** Lock timeouts, deadlocks and serialisation failures: retryable, not a server failure. */
+  private static boolean isContention(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql) {
+        String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+        // PostgreSQL: serialisation failure, deadlock, lock not available; H2: lock timeout
+        if (state.equals("40001")
+            || state.equals("40P01")
+            || state.equals("55P03")
+            || state.equals("HYT00")
+            || sql.getErrorCode() == 50200) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean isDatabaseDown(Throwable e) {

@@ -11,7 +11,8 @@ import com.password4j.types.Argon2;
 public class PasswordHasher {
   private static final Argon2Function ARGON2 =
       Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
-  private final String dummyHash = hash("not a real password, only for timing");
+  // made on first use: it costs an argon2 run, which start-up need not pay
+  private volatile String dummyHash;
 
   public String hash(String password) {
     return Password.hash(password).addRandomSalt(16).with(ARGON2).getResult();
@@ -23,6 +24,11 @@ public class PasswordHasher {
 
   /** Spends the time of one check so that unknown usernames cannot be told apart by timing. */
   public void verifyNothing(String password) {
-    verify(password, dummyHash);
+    String dummy = dummyHash;
+    if (dummy == null) {
+      dummy = hash("not a real password, only for timing");
+      dummyHash = dummy;
+    }
+    verify(password, dummy);
   }
 }
