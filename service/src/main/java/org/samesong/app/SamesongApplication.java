@@ -113,7 +113,9 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     // storage: migrate before anything reads
     DataSourceFactory dataSourceFactory = config.database().build(dataDir);
     ManagedDataSource dataSource = dataSourceFactory.build(environment.metrics(), "database");
+    long migrating = System.nanoTime();
     Migrator.migrate(dataSource);
+    LOG.info("database schema up to date in {} ms", (System.nanoTime() - migrating) / 1_000_000);
     Jdbi jdbi = new JdbiFactory().build(environment, dataSourceFactory, dataSource, "database");
 
     // features

@@ -85,4 +85,32 @@ class MigratorTest {
       }
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(TestDatabase.Kind.class)
+  void a_migrated_database_records_the_changelog_fingerprint_and_a_changed_one_migrates_again(
+      TestDatabase.Kind kind) throws Exception {
+    try (TestDatabase db = kind.create()) {
+      var jdbi = db.jdbi();
+      String stored =
+          jdbi.withHandle(
+              h ->
+                  h.createQuery("SELECT fingerprint FROM schema_fingerprint WHERE id = 1")
+                      .mapTo(String.class)
+                      .one());
+      assertThat(stored).isEqualTo(Migrator.fingerprint()).hasSize(64);
+
+      // a stale fingerprint (a newer changelog than the schema) makes the next start run Liquibase
+      jdbi.useHandle(
+          h -> h.execute("UPDATE schema_fingerprint SET fingerprint = 'old' WHERE id = 1"));
+      Migrator.migrate(db.dataSource());
+      String after =
+          jdbi.withHandle(
+              h ->
+                  h.createQuery("SELECT fingerprint FROM schema_fingerprint WHERE id = 1")
+                      .mapTo(String.class)
+                      .one());
+      assertThat(after).isEqualTo(Migrator.fingerprint());
+    }
+  }
 }

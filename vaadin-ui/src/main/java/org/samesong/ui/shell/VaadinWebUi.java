@@ -15,10 +15,13 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee10.servlet.ServletContainerInitializerHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
@@ -47,6 +50,16 @@ public class VaadinWebUi implements WebUi {
   private static final Logger LOG = LoggerFactory.getLogger(VaadinWebUi.class);
   private static final String[] SCANNED = {"com.vaadin", "org.samesong.ui"};
 
+  // the scan takes a second or two of start-up: it runs while the database is being migrated
+  private final CompletableFuture<Map<ServletContainerInitializer, Set<Class<?>>>> scanned =
+      CompletableFuture.supplyAsync(
+          VaadinWebUi::scanInitializers,
+          r -> {
+            Thread t = new Thread(r, "vaadin-scan");
+            t.setDaemon(true);
+            t.start();
+          });
+
   @Override
   public void install(Environment environment, Services services) {
     long start = System.nanoTime();
@@ -67,19 +80,28 @@ public class VaadinWebUi implements WebUi {
     LOG.info("Vaadin UI installed in {} ms", (System.nanoTime() - start) / 1_000_000);
   }
 
-  private static void addInitializers(MutableServletContextHandler context) {
+  private void addInitializers(MutableServletContextHandler context) {
+    scanned
+        .join()
+        .forEach(
+            (sci, classes) ->
+                context.addServletContainerInitializer(
+                    new ServletContainerInitializerHolder(sci, classes.toArray(Class<?>[]::new))));
+  }
+
+  /** Vaadin's initializers with the classes each asks for (one classpath scan). */
+  private static Map<ServletContainerInitializer, Set<Class<?>>> scanInitializers() {
+    Map<ServletContainerInitializer, Set<Class<?>>> found = new LinkedHashMap<>();
     try (ScanResult scan =
         new ClassGraph().enableClassInfo().enableAnnotationInfo().acceptPackages(SCANNED).scan()) {
       for (ServletContainerInitializer sci :
           ServiceLoader.load(ServletContainerInitializer.class)) {
-        if (!sci.getClass().getName().startsWith("com.vaadin.")) {
-          continue;
+        if (sci.getClass().getName().startsWith("com.vaadin.")) {
+          found.put(sci, handledTypes(sci, scan));
         }
-        Set<Class<?>> classes = handledTypes(sci, scan);
-        context.addServletContainerInitializer(
-            new ServletContainerInitializerHolder(sci, classes.toArray(Class<?>[]::new)));
       }
     }
+    return found;
   }
 
   private static Set<Class<?>> handledTypes(ServletContainerInitializer sci, ScanResult scan) {
