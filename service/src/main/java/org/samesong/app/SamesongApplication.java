@@ -39,6 +39,7 @@ import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
 import org.samesong.media.DemoCatalog;
+import org.samesong.media.Ffmpeg;
 import org.samesong.media.StreamSigner;
 import org.samesong.playback.PlaybackResource;
 import org.samesong.playlist.PlaylistResource;
@@ -134,7 +135,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
                 : s -> redis.eventBus(s, environment.getObjectMapper()),
             redis == null ? null : redis.sharedBuckets(clock),
             seededSettings(config),
-            infrastructure(config, dataDir));
+            infrastructure(config, dataDir),
+            Ffmpeg.detect(null));
     SettingsService settings = wired.settings();
     UserService users = wired.users();
     AuthService auth = wired.auth();

@@ -8,6 +8,7 @@ import org.samesong.auth.AuthService;
 import org.samesong.auth.TokenService;
 import org.samesong.catalog.CatalogService;
 import org.samesong.catalog.StreamUrls;
+import org.samesong.media.Ffmpeg;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.ratelimit.RateLimiter;
@@ -40,7 +41,8 @@ public record Services(
     EventBus bus,
     SyncHub hub,
     Broadcaster broadcaster,
-    PlaybackClock playbackClock) {
+    PlaybackClock playbackClock,
+    Ffmpeg ffmpeg) {
 
   /** Builds the services over a migrated database; the one place the graph is wired. */
   public static Services wire(
@@ -52,7 +54,8 @@ public record Services(
       java.util.function.Function<SessionService, EventBus> busFactory,
       RateLimiter.SharedBuckets sharedBuckets,
       Map<Setting<?>, Object> seededSettings,
-      Map<String, String> infrastructure) {
+      Map<String, String> infrastructure,
+      Ffmpeg ffmpeg) {
     SettingsService settings =
         new SettingsService(jdbi, mapper, clock, seededSettings, infrastructure);
     RateLimiter limiter = new RateLimiter(settings, clock, sharedBuckets);
@@ -95,7 +98,8 @@ public record Services(
         bus,
         hub,
         broadcaster,
-        playbackClock);
+        playbackClock,
+        ffmpeg);
   }
 
   /** The single-instance bus, numbering broadcasts in blocks reserved in the database. */

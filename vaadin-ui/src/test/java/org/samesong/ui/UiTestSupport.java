@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.samesong.app.Services;
 import org.samesong.auth.TokenService;
+import org.samesong.media.Ffmpeg;
 import org.samesong.media.StreamSigner;
 import org.samesong.testing.MutableClock;
 import org.samesong.testing.TestApp;
@@ -36,7 +37,8 @@ public final class UiTestSupport implements AutoCloseable {
           Services::inProcessBus,
           null,
           Map.of(),
-          Map.of());
+          Map.of(),
+          Ffmpeg.absent());
 
   public UiTestSupport() {
     MockVaadin.setup(
