@@ -4,17 +4,23 @@ import jakarta.websocket.CloseReason;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rooms of this instance: which connections listen to which session, and the delivery of
  * envelopes to them. Delivery only queues per connection, so it never waits for a slow listener.
  */
 public class SyncHub {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncHub.class);
   public static final CloseReason.CloseCode KICKED = CloseReason.CloseCodes.getCloseCode(4403);
   public static final CloseReason.CloseCode ENDED = CloseReason.CloseCodes.getCloseCode(4410);
 
   private final Map<String, Set<Connection>> rooms = new ConcurrentHashMap<>();
+  private final Map<String, Set<Consumer<Envelope>>> watchers = new ConcurrentHashMap<>();
   private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
   private final String instanceId;
@@ -60,6 +66,7 @@ public class SyncHub {
     if (e.origin() != null && !e.origin().equals(instanceId)) {
       return;
     }
+    notifyWatchers(e);
     Set<Connection> room = rooms.get(e.sessionId());
     if (room == null) {
       return;
@@ -77,6 +84,38 @@ public class SyncHub {
             c.send(e.json());
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Follows a session's broadcasts on this instance without a WebSocket: what the server-side views
+   * (the Vaadin screens) use to update live from the same bus as the listeners. The watcher runs on
+   * the delivering thread and must only hand the work on (e.g. to {@code UI.access}).
+   *
+   * @return closes the subscription
+   */
+  public AutoCloseable watch(String sessionId, Consumer<Envelope> watcher) {
+    watchers.computeIfAbsent(sessionId, id -> new CopyOnWriteArraySet<>()).add(watcher);
+    return () ->
+        watchers.computeIfPresent(
+            sessionId,
+            (id, set) -> {
+              set.remove(watcher);
+              return set.isEmpty() ? null : set;
+            });
+  }
+
+  private void notifyWatchers(Envelope e) {
+    Set<Consumer<Envelope>> set = watchers.get(e.sessionId());
+    if (set == null) {
+      return;
+    }
+    for (Consumer<Envelope> watcher : set) {
+      try {
+        watcher.accept(e);
+      } catch (RuntimeException failure) {
+        LOG.warn("a session watcher failed: {}", failure.toString());
       }
     }
   }

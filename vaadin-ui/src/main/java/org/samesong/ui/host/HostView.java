@@ -2,52 +2,102 @@ package org.samesong.ui.host;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
-import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import java.util.Comparator;
+import java.util.Optional;
+import org.samesong.app.Services;
+import org.samesong.common.SamesongPrincipal;
+import org.samesong.session.Session;
 import org.samesong.ui.login.LoginView;
 import org.samesong.ui.shell.CurrentUser;
+import org.samesong.ui.shell.Header;
+import org.samesong.ui.shell.UiRequests;
+import org.samesong.ui.shell.UiServices;
 import org.samesong.user.User;
 
-/** {@code /host}: the host console. For now the signed-in shell it will grow in. */
+/**
+ * {@code /host}: the host console of the signed-in account's live session, or a form that starts
+ * one. A host runs one session at a time here; ending it offers to start the next.
+ */
 @Route("host")
 @PageTitle("Samesong · Host")
 public class HostView extends VerticalLayout implements BeforeEnterObserver {
-  private final Span who = new Span();
-  private final Button logout = new Button("Log out");
+  private final VerticalLayout body = new VerticalLayout();
+  private User user;
 
   public HostView() {
     addClassName("host-view");
     setWidthFull();
-    who.setId("host-user");
-    logout.setId("logout");
-    logout.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-    logout.addClickListener(
-        e -> {
-          CurrentUser.clear();
-          getUI().ifPresent(ui -> ui.navigate(LoginView.class));
-        });
-    HorizontalLayout header = new HorizontalLayout(new H1("Samesong"), who, logout);
-    header.setWidthFull();
-    header.setAlignItems(FlexComponent.Alignment.BASELINE);
-    header.expand(who);
-    add(header, new Paragraph("Your listening sessions will appear here."));
+    setPadding(true);
+    body.setPadding(false);
+    body.setWidthFull();
   }
 
   @Override
   public void beforeEnter(BeforeEnterEvent event) {
-    User user = CurrentUser.get().orElse(null);
+    user = CurrentUser.get().orElse(null);
     if (user == null) {
       event.forwardTo(LoginView.class);
       return;
     }
-    who.setText("Signed in as " + user.username() + (user.isAdmin() ? " (admin)" : ""));
+    removeAll();
+    add(new Header(user), body);
+    show();
+  }
+
+  /** Shows the console of the live session, or the start form when there is none. */
+  void show() {
+    body.removeAll();
+    Optional<Session> live = liveSession();
+    if (live.isPresent()) {
+      body.add(new HostConsole(live.get(), user, this::show));
+    } else {
+      body.add(startForm());
+    }
+  }
+
+  private Optional<Session> liveSession() {
+    return UiServices.get().sessions().listLive().stream()
+        .filter(s -> s.ownerId().equals(user.id()))
+        .max(Comparator.comparingLong(Session::createdAt));
+  }
+
+  private VerticalLayout startForm() {
+    TextField name = new TextField("Session name");
+    name.setId("session-name");
+    name.setPlaceholder(user.username() + "'s session");
+    name.setMaxLength(100);
+    name.setWidth("min(100%, 24rem)");
+    Button start = new Button("Start a session");
+    start.setId("start-session");
+    start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    start.addClickListener(
+        e -> {
+          Services services = UiServices.get();
+          services
+              .sessions()
+              .create(
+                  new SamesongPrincipal(user.id(), user.role(), null, null, null),
+                  name.getValue(),
+                  UiRequests.baseUrl());
+          show();
+        });
+    VerticalLayout form =
+        new VerticalLayout(
+            new H2("No session running"),
+            new Paragraph(
+                "Start a listening session, then share its code, link or QR code with your"
+                    + " guests."),
+            name,
+            start);
+    form.setPadding(false);
+    return form;
   }
 }

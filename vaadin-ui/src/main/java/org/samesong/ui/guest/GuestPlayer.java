@@ -1,0 +1,414 @@
+package org.samesong.ui.guest;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.samesong.app.Services;
+import org.samesong.catalog.Page;
+import org.samesong.catalog.Track;
+import org.samesong.common.ApiException;
+import org.samesong.playback.PlaybackState;
+import org.samesong.playlist.Playlist;
+import org.samesong.playlist.PlaylistItem;
+import org.samesong.playlist.ProposedChange;
+import org.samesong.request.RequestService;
+import org.samesong.request.api.RequestJson;
+import org.samesong.session.Session;
+import org.samesong.ui.shell.MinutesSeconds;
+import org.samesong.ui.shell.ProgressClock;
+import org.samesong.ui.shell.SessionFollower;
+import org.samesong.ui.shell.UiServices;
+
+/**
+ * The guest's player: now playing and its position, the playlist, suggestions (add a track, move or
+ * remove an item, with a note) and "my requests", whose status changes live when the host decides.
+ */
+public class GuestPlayer extends VerticalLayout {
+  private final Services services;
+  private final GuestSeat seat;
+  private final String sessionId;
+  private final Consumer<String> onLeft;
+
+  private final H2 title = new H2();
+  private final Span artist = new Span();
+  private final Span position = new Span("0:00 / 0:00");
+  private final Grid<PlaylistItem> playlist = new Grid<>();
+  private final TextField search = new TextField();
+  private final TextField note = new TextField();
+  private final Grid<Track> results = new Grid<>();
+  private final Grid<RequestJson> mine = new Grid<>();
+
+  private Playlist currentPlaylist = new Playlist(0, List.of());
+  private PlaybackState currentState;
+
+  GuestPlayer(GuestSeat seat, Consumer<String> onLeft) {
+    this.services = UiServices.get();
+    this.seat = seat;
+    this.sessionId = seat.principal().sessionId();
+    this.onLeft = onLeft;
+    setPadding(false);
+    setWidthFull();
+    addClassName("guest-player");
+
+    Session session = services.sessions().find(sessionId);
+    Span who = new Span(session.name() + " · you are " + seat.displayName());
+    who.setId("guest-identity");
+
+    title.setId("now-title");
+    title.getStyle().set("margin", "0");
+    artist.setId("now-artist");
+    position.setId("position");
+    VerticalLayout now = new VerticalLayout(who, title, artist, position);
+    now.setId("now-playing");
+    now.setPadding(false);
+    now.setSpacing(false);
+
+    add(now, playlistPanel(), suggestPanel(), requestsPanel());
+
+    new SessionFollower(this, this::onBroadcast).follow(sessionId);
+    refreshPlaylist();
+    refreshRequests();
+  }
+
+  // ---------------------------------------------------------------- playlist
+
+  private VerticalLayout playlistPanel() {
+    playlist.setId("playlist");
+    playlist.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
+    playlist.setAllRowsVisible(true);
+    playlist
+        .addColumn(i -> (isCurrent(i) ? "▶ " : "") + (i.position() + 1))
+        .setHeader("#")
+        .setFlexGrow(0)
+        .setWidth("3.5rem");
+    playlist.addColumn(i -> describe(i.track())).setHeader("Track").setFlexGrow(3);
+    playlist
+        .addComponentColumn(
+            i -> {
+              Button move = new Button("Move", e -> askMove(i));
+              move.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+              Button remove = new Button("Remove", e -> askRemove(i));
+              remove.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+              return new HorizontalLayout(move, remove);
+            })
+        .setHeader("Suggest")
+        .setFlexGrow(0)
+        .setAutoWidth(true);
+    VerticalLayout panel = new VerticalLayout(new H3("Playlist"), playlist);
+    panel.setPadding(false);
+    return panel;
+  }
+
+  private boolean isCurrent(PlaylistItem item) {
+    return currentState != null && item.itemId().equals(currentState.itemId());
+  }
+
+  private void askMove(PlaylistItem item) {
+    Dialog dialog = new Dialog();
+    dialog.setHeaderTitle("Suggest a new place for “" + item.track().title() + "”");
+    IntegerField to = new IntegerField("New position (1–" + currentPlaylist.items().size() + ")");
+    to.setId("move-position");
+    to.setMin(1);
+    to.setMax(currentPlaylist.items().size());
+    to.setStepButtonsVisible(true);
+    to.setValue(Math.max(1, item.position()));
+    TextField why = noteField();
+    Button send = new Button("Send suggestion");
+    send.setId("move-send");
+    send.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    send.addClickListener(
+        e -> {
+          if (to.getValue() == null) {
+            to.setErrorMessage("Enter a position");
+            to.setInvalid(true);
+            return;
+          }
+          if (propose(
+              new ProposedChange(
+                  ProposedChange.MOVE,
+                  null,
+                  null,
+                  item.itemId(),
+                  to.getValue() - 1,
+                  text(why.getValue())),
+              to)) {
+            dialog.close();
+          }
+        });
+    dialog.add(new VerticalLayout(to, why));
+    dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), send);
+    dialog.open();
+  }
+
+  private void askRemove(PlaylistItem item) {
+    Dialog dialog = new Dialog();
+    dialog.setHeaderTitle("Suggest removing “" + item.track().title() + "”");
+    TextField why = noteField();
+    Button send = new Button("Send suggestion");
+    send.setId("remove-send");
+    send.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    send.addClickListener(
+        e -> {
+          if (propose(
+              new ProposedChange(
+                  ProposedChange.REMOVE, null, null, item.itemId(), null, text(why.getValue())),
+              why)) {
+            dialog.close();
+          }
+        });
+    dialog.add(why);
+    dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), send);
+    dialog.open();
+  }
+
+  private static TextField noteField() {
+    TextField why = new TextField("Note for the host (optional)");
+    why.setId("request-note");
+    why.setMaxLength(200);
+    why.setWidthFull();
+    return why;
+  }
+
+  // ---------------------------------------------------------------- suggest a track
+
+  private VerticalLayout suggestPanel() {
+    search.setId("catalog-search");
+    search.setPlaceholder("Search title, artist or album");
+    search.setClearButtonVisible(true);
+    search.setValueChangeMode(ValueChangeMode.LAZY);
+    search.setWidthFull();
+    search.addValueChangeListener(e -> runSearch());
+    note.setId("suggest-note");
+    note.setPlaceholder("Note for the host (optional)");
+    note.setMaxLength(200);
+    note.setWidthFull();
+    results.setId("catalog-results");
+    results.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
+    results.setAllRowsVisible(true);
+    results.addColumn(GuestPlayer::describe).setHeader("Track").setFlexGrow(3);
+    results
+        .addColumn(t -> MinutesSeconds.format(t.durationMs()))
+        .setHeader("Length")
+        .setFlexGrow(0)
+        .setWidth("5rem");
+    results
+        .addComponentColumn(
+            t -> {
+              Button suggest = new Button("Suggest", e -> suggest(t));
+              suggest.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_PRIMARY);
+              suggest.setId("suggest-" + t.id());
+              return suggest;
+            })
+        .setFlexGrow(0)
+        .setAutoWidth(true);
+    VerticalLayout panel = new VerticalLayout(new H3("Suggest a track"), search, note, results);
+    panel.setPadding(false);
+    runSearch();
+    return panel;
+  }
+
+  private void runSearch() {
+    try {
+      Page page = services.catalog().search(search.getValue(), 20, 0);
+      results.setItems(page.items());
+      search.setInvalid(false);
+    } catch (ApiException e) {
+      search.setErrorMessage(e.getMessage());
+      search.setInvalid(true);
+    }
+  }
+
+  private void suggest(Track track) {
+    if (propose(
+        new ProposedChange(ProposedChange.ADD, track.id(), null, null, null, text(note.getValue())),
+        note)) {
+      note.clear();
+    }
+  }
+
+  /** Files the request; false (with the reason shown) when it was refused. */
+  private boolean propose(ProposedChange change, com.vaadin.flow.component.HasValidation field) {
+    try {
+      services.requests().create(seat.principal(), sessionId, change);
+      field.setInvalid(false);
+      Notification.show(
+          "Sent to the host; you'll see the answer under My requests",
+          3000,
+          Notification.Position.BOTTOM_START);
+      refreshRequests();
+      return true;
+    } catch (ApiException e) {
+      field.setErrorMessage(e.getMessage());
+      field.setInvalid(true);
+      Notification.show(e.getMessage(), 5000, Notification.Position.TOP_CENTER)
+          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------- my requests
+
+  private VerticalLayout requestsPanel() {
+    mine.setId("my-requests");
+    mine.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
+    mine.setAllRowsVisible(true);
+    mine.addColumn(this::describe).setHeader("Request").setFlexGrow(3);
+    mine.addColumn(GuestPlayer::outcome).setHeader("Status").setFlexGrow(2);
+    mine.addComponentColumn(
+            r -> {
+              if (!RequestService.PENDING.equals(r.status())) {
+                return new Span();
+              }
+              Button cancel = new Button("Cancel", e -> cancel(r));
+              cancel.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+              return cancel;
+            })
+        .setFlexGrow(0)
+        .setAutoWidth(true);
+    VerticalLayout panel = new VerticalLayout(new H3("My requests"), mine);
+    panel.setPadding(false);
+    return panel;
+  }
+
+  static String outcome(RequestJson r) {
+    String status =
+        switch (r.status()) {
+          case "pending" -> "Pending";
+          case "approved" -> "Approved";
+          case "denied" -> "Denied";
+          case "cancelled" -> "Cancelled";
+          case "expired" -> "Expired";
+          default -> r.status();
+        };
+    return r.reason() == null || r.reason().isBlank() ? status : status + ": " + r.reason();
+  }
+
+  private void cancel(RequestJson request) {
+    try {
+      services.requests().cancel(seat.principal(), request.requestId());
+    } catch (ApiException e) {
+      Notification.show(e.getMessage(), 5000, Notification.Position.TOP_CENTER)
+          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+    }
+    refreshRequests();
+  }
+
+  private String describe(RequestJson request) {
+    Map<String, Object> payload = request.payload() == null ? Map.of() : request.payload();
+    Object trackId = payload.get("track_id");
+    Object itemId = payload.get("item_id");
+    String target =
+        trackId instanceof String id
+            ? services
+                .catalog()
+                .findIncludingRemoved(id)
+                .map(t -> "“" + t.title() + "”")
+                .orElse("a track")
+            : itemId instanceof String item
+                ? currentPlaylist
+                    .item(item)
+                    .map(i -> "“" + i.track().title() + "”")
+                    .orElse("an item no longer in the playlist")
+                : String.valueOf(payload.getOrDefault("url", "a track"));
+    String what =
+        switch (request.action()) {
+          case "add" -> "Add " + target;
+          case "move" ->
+              "Move "
+                  + target
+                  + " to #"
+                  + (payload.get("position") instanceof Number n ? n.intValue() + 1 : "?");
+          case "remove" -> "Remove " + target;
+          default -> request.action();
+        };
+    return request.note() == null || request.note().isBlank()
+        ? what
+        : what + " — “" + request.note() + "”";
+  }
+
+  static String describe(Track track) {
+    return track.artist() == null || track.artist().isBlank()
+        ? track.title()
+        : track.title() + " — " + track.artist();
+  }
+
+  private static String text(String value) {
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  // ---------------------------------------------------------------- live updates
+
+  private void onBroadcast(SessionFollower.Broadcast broadcast) {
+    switch (broadcast.type()) {
+      case "playback_state" -> refreshPlayback();
+      case "playlist_update" -> refreshPlaylist();
+      case "request_update" -> refreshRequests();
+      case "kick" -> {
+        if (broadcast.kicked().contains(seat.principal().memberId())) {
+          onLeft.accept("The host removed you from this session.");
+        }
+      }
+      case "session_ended" -> onLeft.accept("The host ended this session. Thanks for listening!");
+      default -> {
+        // member updates and the like are not shown to guests
+      }
+    }
+  }
+
+  private void refreshPlayback() {
+    currentState = services.playback().get(sessionId);
+    Optional<PlaylistItem> item =
+        currentState.itemId() == null
+            ? Optional.empty()
+            : currentPlaylist.item(currentState.itemId());
+    if (item.isEmpty()) {
+      title.setText("Nothing playing yet");
+      artist.setText("The host starts the music");
+    } else {
+      Track track = item.get().track();
+      title.setText(track.title());
+      artist.setText(track.artist() == null ? "" : track.artist());
+    }
+    long duration = item.map(i -> i.track().durationMs()).orElse(0L);
+    ProgressClock.show(
+        position,
+        null,
+        currentState.positionMs(),
+        currentState.updatedAt(),
+        currentState.playing(),
+        duration,
+        services.clock().millis());
+    playlist.getDataProvider().refreshAll();
+  }
+
+  private void refreshPlaylist() {
+    currentPlaylist = services.playlist().get(sessionId);
+    playlist.setItems(currentPlaylist.items());
+    refreshPlayback();
+  }
+
+  private void refreshRequests() {
+    List<RequestJson> all =
+        new ArrayList<>(services.requests().list(seat.principal(), sessionId, null));
+    all.removeIf(r -> !seat.principal().memberId().equals(r.requestedBy()));
+    java.util.Collections.reverse(all);
+    mine.setItems(all);
+  }
+}

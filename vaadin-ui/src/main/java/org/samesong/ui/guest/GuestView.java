@@ -1,0 +1,138 @@
+package org.samesong.ui.guest;
+
+import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import java.util.Optional;
+import org.samesong.app.Services;
+import org.samesong.common.ApiException;
+import org.samesong.common.SamesongPrincipal;
+import org.samesong.session.InviteCodes;
+import org.samesong.session.api.JoinedJson;
+import org.samesong.ui.shell.UiRequests;
+import org.samesong.ui.shell.UiServices;
+
+/**
+ * {@code /join/{code}}: a guest picks a display name and lands on the player. The seat is kept in
+ * the browser's session, so a reload goes straight back to the player.
+ */
+@Route("join")
+@PageTitle("Samesong · Join")
+public class GuestView extends VerticalLayout implements HasUrlParameter<String> {
+  private String code;
+
+  public GuestView() {
+    addClassName("guest-view");
+    setWidthFull();
+    setMaxWidth("60rem");
+    getStyle().set("margin", "0 auto");
+  }
+
+  @Override
+  public void setParameter(BeforeEvent event, String parameter) {
+    code = InviteCodes.normalise(parameter);
+    removeAll();
+    Optional<GuestSeat> seat = code == null ? Optional.empty() : GuestSeat.find(code);
+    if (seat.isPresent() && stillMember(seat.get())) {
+      showPlayer(seat.get());
+    } else {
+      seat.ifPresent(s -> GuestSeat.forget(s.code()));
+      showJoinForm(parameter);
+    }
+  }
+
+  private boolean stillMember(GuestSeat seat) {
+    try {
+      Services services = UiServices.get();
+      return !services.sessions().find(seat.principal().sessionId()).ended()
+          && services.sessions().members(seat.principal().sessionId()).stream()
+              .anyMatch(m -> m.id().equals(seat.principal().memberId()));
+    } catch (ApiException e) {
+      return false;
+    }
+  }
+
+  private void showJoinForm(String typed) {
+    removeAll();
+    setAlignItems(FlexComponent.Alignment.CENTER);
+    TextField name = new TextField("Your name");
+    name.setId("display-name");
+    name.setMaxLength(40);
+    name.setWidth("min(100%, 20rem)");
+    name.setHelperText("How the host and other guests see you");
+    name.setAutofocus(true);
+    Button join = new Button("Join");
+    join.setId("join");
+    join.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_LARGE);
+    join.addClickShortcut(Key.ENTER);
+    join.addClickListener(e -> join(name));
+    String shown = code == null ? String.valueOf(typed) : code;
+    add(
+        new H1("Samesong"),
+        new H2("Join session " + shown),
+        new Paragraph("Everyone hears the same music at the same moment."),
+        name,
+        join);
+  }
+
+  private void join(TextField name) {
+    if (code == null) {
+      name.setErrorMessage("This invite code is not valid; check the link or code");
+      name.setInvalid(true);
+      return;
+    }
+    try {
+      Services services = UiServices.get();
+      JoinedJson joined =
+          services
+              .sessions()
+              .join(code, name.getValue(), UiRequests.clientAddress(), UiRequests.baseUrl());
+      SamesongPrincipal principal =
+          new SamesongPrincipal(
+              joined.memberId(),
+              SamesongPrincipal.GUEST,
+              joined.sessionId(),
+              joined.memberId(),
+              null);
+      GuestSeat seat =
+          new GuestSeat(
+              code,
+              principal,
+              name.getValue().strip(),
+              joined.token(),
+              joined.refreshToken(),
+              services.clock().millis() + joined.expiresIn() * 1000);
+      GuestSeat.keep(seat);
+      showPlayer(seat);
+    } catch (ApiException e) {
+      name.setErrorMessage(e.getMessage());
+      name.setInvalid(true);
+    }
+  }
+
+  private void showPlayer(GuestSeat seat) {
+    removeAll();
+    setAlignItems(FlexComponent.Alignment.STRETCH);
+    add(new GuestPlayer(seat, this::left));
+  }
+
+  /** The guest was removed or the session ended: the seat is gone, say so. */
+  private void left(String why) {
+    GuestSeat.forget(code);
+    removeAll();
+    setAlignItems(FlexComponent.Alignment.CENTER);
+    Paragraph message = new Paragraph(why);
+    message.setId("left-message");
+    add(new H1("Samesong"), message);
+  }
+}

@@ -1,0 +1,101 @@
+package org.samesong.ui.shell;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.samesong.sync.Envelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a view live: while its component is attached, every broadcast of the followed session (the
+ * same messages the WebSocket listeners get, from any instance of a cluster) reaches the view's
+ * handler inside {@code UI.access}, so it is pushed to the browser at once. No polling.
+ */
+public final class SessionFollower {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionFollower.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * One broadcast as a view sees it.
+   *
+   * @param type the server message type ({@code playback_state}, {@code playlist_update}, {@code
+   *     request_update}, {@code member_update}, {@code session_ended}), or {@code kick} when
+   *     members were removed ({@code kicked} names them)
+   * @param message the message as the WebSocket carries it; null for {@code kick}
+   */
+  public record Broadcast(String type, JsonNode message, Set<String> kicked) {}
+
+  private final Component owner;
+  private final Consumer<Broadcast> handler;
+  private String sessionId;
+  private AutoCloseable subscription;
+
+  public SessionFollower(Component owner, Consumer<Broadcast> handler) {
+    this.owner = owner;
+    this.handler = handler;
+    owner.addAttachListener(e -> subscribe(e.getUI()));
+    owner.addDetachListener(e -> unsubscribe());
+  }
+
+  /** Follows this session from now on (null: none). */
+  public void follow(String sessionId) {
+    unsubscribe();
+    this.sessionId = sessionId;
+    owner.getUI().ifPresent(this::subscribe);
+  }
+
+  private void subscribe(UI ui) {
+    unsubscribe();
+    if (sessionId == null) {
+      return;
+    }
+    subscription =
+        UiServices.get()
+            .hub()
+            .watch(
+                sessionId,
+                envelope -> {
+                  Broadcast broadcast = parse(envelope);
+                  if (broadcast == null) {
+                    return;
+                  }
+                  try {
+                    ui.access(() -> handler.accept(broadcast));
+                  } catch (UIDetachedException e) {
+                    unsubscribe();
+                  }
+                });
+  }
+
+  private void unsubscribe() {
+    if (subscription != null) {
+      try {
+        subscription.close();
+      } catch (Exception e) {
+        LOG.debug("closing a session subscription failed: {}", e.toString());
+      }
+      subscription = null;
+    }
+  }
+
+  private static Broadcast parse(Envelope envelope) {
+    if (Envelope.KICK.equals(envelope.kind())) {
+      return new Broadcast("kick", null, envelope.memberIds());
+    }
+    if (envelope.json() == null) {
+      return null;
+    }
+    try {
+      JsonNode message = JSON.readTree(envelope.json());
+      return new Broadcast(message.path("type").asText(""), message, Set.of());
+    } catch (Exception e) {
+      LOG.debug("unreadable broadcast skipped: {}", e.toString());
+      return null;
+    }
+  }
+}
