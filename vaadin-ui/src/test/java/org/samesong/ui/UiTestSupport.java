@@ -57,6 +57,41 @@ public final class UiTestSupport implements AutoCloseable {
     UI.getCurrent().navigate(location);
   }
 
+  /** Signs the browser in as this account, as the login screen does. */
+  public void signIn(org.samesong.user.User user) {
+    org.samesong.ui.shell.CurrentUser.set(user);
+  }
+
+  /** Runs the work other threads handed to the UI (live updates), as a browser round trip would. */
+  public void roundtrip() {
+    MockVaadin.clientRoundtrip();
+  }
+
+  /**
+   * The button labelled {@code text} in the {@code actions} column of a grid's row: action buttons
+   * live in component columns, which Karibu renders on demand.
+   */
+  public static com.vaadin.flow.component.button.Button rowButton(
+      com.vaadin.flow.component.grid.Grid<?> grid, int row, String text) {
+    com.vaadin.flow.component.Component cell =
+        com.github.mvysny.kaributesting.v10.GridKt._getCellComponent(grid, row, "actions");
+    return findButton(cell, text)
+        .orElseThrow(
+            () ->
+                new AssertionError("no button " + text + " in row " + row + " of " + grid.getId()));
+  }
+
+  private static java.util.Optional<com.vaadin.flow.component.button.Button> findButton(
+      com.vaadin.flow.component.Component c, String text) {
+    if (c instanceof com.vaadin.flow.component.button.Button b && text.equals(b.getText())) {
+      return java.util.Optional.of(b);
+    }
+    return c.getChildren()
+        .map(child -> findButton(child, text))
+        .flatMap(java.util.Optional::stream)
+        .findFirst();
+  }
+
   @Override
   public void close() {
     MockVaadin.tearDown();

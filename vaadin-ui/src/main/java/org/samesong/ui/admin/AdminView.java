@@ -61,8 +61,8 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
   private final Map<String, Component> fields = new LinkedHashMap<>();
-  private final Grid<User> users = new Grid<>();
-  private final Grid<Session> sessions = new Grid<>();
+  private Grid<User> users;
+  private Grid<Session> sessions;
   private User admin;
 
   public AdminView() {
@@ -256,6 +256,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
   // ---------------------------------------------------------------- users
 
   private VerticalLayout usersSection() {
+    users = new Grid<>();
     users.setId("users");
     users.addThemeVariants(GridVariant.LUMO_COMPACT);
     users.setAllRowsVisible(true);
@@ -282,6 +283,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
               toggle.setEnabled(!u.id().equals(admin.id()));
               return new HorizontalLayout(reset, toggle);
             })
+        .setKey("actions")
         .setFlexGrow(0)
         .setAutoWidth(true);
     refreshUsers();
@@ -368,6 +370,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
   // ---------------------------------------------------------------- sessions
 
   private VerticalLayout sessionsSection() {
+    sessions = new Grid<>();
     sessions.setId("sessions");
     sessions.addThemeVariants(GridVariant.LUMO_COMPACT);
     sessions.setAllRowsVisible(true);
@@ -385,6 +388,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
               end.setId("end-" + s.code());
               return end;
             })
+        .setKey("actions")
         .setFlexGrow(0)
         .setAutoWidth(true);
     refreshSessions();

@@ -109,6 +109,7 @@ public class GuestPlayer extends VerticalLayout {
               return new HorizontalLayout(move, remove);
             })
         .setHeader("Suggest")
+        .setKey("actions")
         .setFlexGrow(0)
         .setAutoWidth(true);
     VerticalLayout panel = new VerticalLayout(new H3("Playlist"), playlist);
@@ -216,6 +217,7 @@ public class GuestPlayer extends VerticalLayout {
               suggest.setId("suggest-" + t.id());
               return suggest;
             })
+        .setKey("actions")
         .setFlexGrow(0)
         .setAutoWidth(true);
     VerticalLayout panel = new VerticalLayout(new H3("Suggest a track"), search, note, results);
@@ -280,6 +282,7 @@ public class GuestPlayer extends VerticalLayout {
               cancel.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
               return cancel;
             })
+        .setKey("actions")
         .setFlexGrow(0)
         .setAutoWidth(true);
     VerticalLayout panel = new VerticalLayout(new H3("My requests"), mine);

@@ -330,6 +330,7 @@ public class HostConsole extends FlexLayout {
               return new HorizontalLayout(up, down, remove);
             })
         .setHeader("")
+        .setKey("actions")
         .setFlexGrow(0)
         .setAutoWidth(true);
     playlist.setRowsDraggable(true);
@@ -439,6 +440,7 @@ public class HostConsole extends FlexLayout {
               add.setId("add-" + t.id());
               return add;
             })
+        .setKey("actions")
         .setFlexGrow(0)
         .setAutoWidth(true);
 
@@ -518,6 +520,7 @@ public class HostConsole extends FlexLayout {
               deny.setId("deny-" + r.requestId());
               return new HorizontalLayout(approve, deny);
             })
+        .setKey("actions")
         .setFlexGrow(0)
         .setAutoWidth(true);
 
@@ -648,6 +651,7 @@ public class HostConsole extends FlexLayout {
               kick.setId("kick-" + m.memberId());
               return kick;
             })
+        .setKey("actions")
         .setFlexGrow(0)
         .setAutoWidth(true);
     end.setId("end-session");

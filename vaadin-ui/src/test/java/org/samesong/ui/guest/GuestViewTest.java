@@ -1,0 +1,184 @@
+package org.samesong.ui.guest;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._assertNone;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._assertOne;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.samesong.ui.UiTestSupport.rowButton;
+
+import com.github.mvysny.kaributesting.v10.GridKt;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.samesong.catalog.Track;
+import org.samesong.common.SamesongPrincipal;
+import org.samesong.request.api.RequestJson;
+import org.samesong.session.Member;
+import org.samesong.session.api.CreatedSessionJson;
+import org.samesong.ui.UiTestSupport;
+import org.samesong.user.User;
+
+class GuestViewTest {
+  private UiTestSupport ui;
+  private Track alpha;
+  private Track beta;
+  private CreatedSessionJson session;
+  private SamesongPrincipal host;
+
+  @BeforeEach
+  void start() {
+    ui = new UiTestSupport();
+    User admin = ui.services.users().createFirstAdmin("alice", "correct horse battery");
+    alpha = track("alpha.wav", "Alpha Song", 90_000);
+    beta = track("beta.wav", "Beta Song", 120_000);
+    session =
+        ui.services
+            .sessions()
+            .create(new SamesongPrincipal(admin.id(), "admin", null, null, null), "Party", "x");
+    host = new SamesongPrincipal(admin.id(), "host", session.id(), session.memberId(), null);
+    ui.services.playlist().add(session.id(), alpha.id(), null, session.memberId());
+  }
+
+  @AfterEach
+  void stop() {
+    ui.close();
+  }
+
+  private Track track(String file, String title, long durationMs) {
+    return ui.services
+        .catalog()
+        .upsertLibraryTrack(
+            Path.of("library", file), title, "Band", "Album", durationMs, "audio/wav", 1, 1);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Grid<T> grid(String id) {
+    return (Grid<T>) _get(Grid.class, s -> s.withId(id));
+  }
+
+  private void joinAs(String name) {
+    ui.navigate("join/" + session.code().toLowerCase());
+    _setValue(_get(TextField.class, s -> s.withId("display-name")), name);
+    _click(_get(Button.class, s -> s.withId("join")));
+  }
+
+  private String myMemberId() {
+    return ui.services.sessions().members(session.id()).stream()
+        .filter(m -> !m.isHost())
+        .map(Member::id)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void joining_with_a_name_opens_the_player_and_a_reload_keeps_the_seat() {
+    joinAs("Gus");
+    _assertOne(GuestPlayer.class);
+    assertThat(GridKt._size(grid("playlist"))).isEqualTo(1);
+    assertThat(_get(H2.class, s -> s.withId("now-title")).getText())
+        .isEqualTo("Nothing playing yet");
+
+    ui.services.playback().command(session.id(), "play", null);
+    ui.roundtrip();
+    assertThat(_get(H2.class, s -> s.withId("now-title")).getText()).isEqualTo("Alpha Song");
+
+    ui.navigate("join/" + session.code());
+    _assertOne(GuestPlayer.class);
+    assertThat(ui.services.sessions().members(session.id())).hasSize(2);
+  }
+
+  @Test
+  void a_taken_name_or_a_bad_code_is_explained_and_joins_nobody() {
+    joinAs("Gus");
+    GuestSeat.forget(session.code());
+    joinAs("gus");
+    TextField name = _get(TextField.class, s -> s.withId("display-name"));
+    assertThat(name.isInvalid()).isTrue();
+    assertThat(name.getErrorMessage()).contains("called gus already");
+
+    ui.navigate("join/ZZZZZZ");
+    _setValue(_get(TextField.class, s -> s.withId("display-name")), "Hal");
+    _click(_get(Button.class, s -> s.withId("join")));
+    assertThat(_get(TextField.class, s -> s.withId("display-name")).getErrorMessage())
+        .containsIgnoringCase("not found");
+    assertThat(ui.services.sessions().members(session.id())).hasSize(2);
+  }
+
+  @Test
+  void a_suggestion_goes_from_pending_to_approved_live() {
+    joinAs("Gus");
+    _setValue(_get(TextField.class, s -> s.withId("catalog-search")), "beta");
+    _setValue(_get(TextField.class, s -> s.withId("suggest-note")), "for the road");
+    _click(rowButton(grid("catalog-results"), 0, "Suggest"));
+
+    Grid<RequestJson> mine = grid("my-requests");
+    assertThat(GridKt._getFormattedRow(mine, 0))
+        .contains("Add “Beta Song” — “for the road”", "Pending");
+
+    RequestJson request = ui.services.requests().pending(session.id()).get(0);
+    ui.services.requests().approve(host, request.requestId());
+    ui.roundtrip();
+    assertThat(GridKt._getFormattedRow(mine, 0)).contains("Approved");
+    assertThat(GridKt._size(grid("playlist"))).isEqualTo(2);
+  }
+
+  @Test
+  void a_denial_shows_its_reason() {
+    joinAs("Gus");
+    _click(rowButton(grid("playlist"), 0, "Remove"));
+    _setValue(_get(TextField.class, s -> s.withId("request-note")), "heard it twice");
+    _click(_get(Button.class, s -> s.withId("remove-send")));
+
+    RequestJson request = ui.services.requests().pending(session.id()).get(0);
+    assertThat(request.action()).isEqualTo("remove");
+    ui.services.requests().deny(host, request.requestId(), "I love it");
+    ui.roundtrip();
+    assertThat(GridKt._getFormattedRow(grid("my-requests"), 0)).contains("Denied: I love it");
+  }
+
+  @Test
+  void a_move_suggestion_names_the_new_position() {
+    ui.services.playlist().add(session.id(), beta.id(), null, session.memberId());
+    joinAs("Gus");
+    _click(rowButton(grid("playlist"), 1, "Move"));
+    _setValue(_get(IntegerField.class, s -> s.withId("move-position")), 1);
+    _click(_get(Button.class, s -> s.withId("move-send")));
+
+    RequestJson request = ui.services.requests().pending(session.id()).get(0);
+    assertThat(request.action()).isEqualTo("move");
+    assertThat(request.payload()).containsEntry("position", 0);
+    assertThat(GridKt._getFormattedRow(grid("my-requests"), 0))
+        .contains("Move “Beta Song” to #1", "Pending");
+  }
+
+  @Test
+  void a_kicked_guest_is_told_and_loses_the_seat() {
+    joinAs("Gus");
+    ui.services.sessions().kick(session.id(), myMemberId());
+    ui.roundtrip();
+    _assertNone(GuestPlayer.class);
+    assertThat(_get(Paragraph.class, s -> s.withId("left-message")).getText())
+        .contains("removed you");
+
+    ui.navigate("join/" + session.code());
+    _assertOne(TextField.class, s -> s.withId("display-name"));
+  }
+
+  @Test
+  void an_ended_session_says_so() {
+    joinAs("Gus");
+    ui.services.sessions().end(session.id());
+    ui.roundtrip();
+    assertThat(_get(Paragraph.class, s -> s.withId("left-message")).getText())
+        .contains("ended this session");
+  }
+}
