@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -23,9 +24,10 @@ import org.samesong.testing.TestApp;
 import org.samesong.testing.TestDatabase;
 
 /**
- * The real jar's application (REST + Vaadin on one Jetty) in headless Chromium: a fresh install
- * shows the setup screen at {@code /}; creating the admin there opens the host console; logging out
- * and in again works.
+ * The real jar's application (REST + Vaadin on one Jetty) in two headless Chromium browsers: a
+ * fresh install shows the setup screen; the admin logs out and in, starts a session; a guest on a
+ * phone-sized browser joins through the link and suggests a track; the host approves it by push;
+ * both pages show it. Takes the README's screenshots of every screen at desktop and phone sizes.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class FirstRunBrowserIT {
@@ -37,6 +39,7 @@ class FirstRunBrowserIT {
           FullApp.class, TestApp.configPath(), TestApp.overrides(DB, DATA));
 
   private ChromeDriver browser;
+  private ChromeDriver guest;
 
   @BeforeEach
   void openBrowser() {
@@ -47,6 +50,9 @@ class FirstRunBrowserIT {
   void closeBrowser() {
     if (browser != null) {
       browser.quit();
+    }
+    if (guest != null) {
+      guest.quit();
     }
   }
 
@@ -60,60 +66,124 @@ class FirstRunBrowserIT {
   }
 
   private WebDriverWait waiting() {
-    return new WebDriverWait(browser, Duration.ofSeconds(20));
+    return waiting(browser);
+  }
+
+  private static WebDriverWait waiting(ChromeDriver driver) {
+    return new WebDriverWait(driver, Duration.ofSeconds(20));
   }
 
   /** Types into a Vaadin text field: the input lives inside the component. */
-  private void type(String id, String text) {
-    WebElement field = waiting().until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
+  private static void type(ChromeDriver driver, String id, String text) {
+    WebElement field =
+        waiting(driver).until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
     WebElement input = field.findElement(By.cssSelector("input"));
     input.click();
     input.sendKeys(text);
   }
 
   @Test
-  void fresh_install_runs_setup_then_login_in_a_real_browser() throws Exception {
+  void fresh_install_setup_login_session_guest_request_and_approval_in_real_browsers()
+      throws Exception {
     browser.get(url("/"));
     waiting()
         .until(
             ExpectedConditions.textToBePresentInElementLocated(
                 By.tagName("body"), "Welcome to Samesong"));
     assertThat(browser.getCurrentUrl()).endsWith("/setup");
-    screenshot("setup");
+    screenshot(browser, "setup");
 
-    type("setup-username", "alice");
-    type("setup-password", "correct horse battery");
-    type("setup-confirm", "correct horse battery");
+    type(browser, "setup-username", "alice");
+    type(browser, "setup-password", "correct horse battery");
+    type(browser, "setup-confirm", "correct horse battery");
     browser.findElement(By.id("setup-create")).click();
 
-    waiting()
+    waiting(browser)
         .until(
             ExpectedConditions.textToBePresentInElementLocated(
                 By.id("host-user"), "Signed in as alice (admin)"));
     assertThat(browser.getCurrentUrl()).endsWith("/host");
 
     browser.findElement(By.id("logout")).click();
-    waiting().until(ExpectedConditions.presenceOfElementLocated(By.tagName("vaadin-login-form")));
-    screenshot("login");
+    waiting(browser)
+        .until(ExpectedConditions.presenceOfElementLocated(By.tagName("vaadin-login-form")));
+    screenshot(browser, "login");
 
     WebElement form = browser.findElement(By.tagName("vaadin-login-form"));
-    WebElement username = form.findElement(By.cssSelector("input[name='username']"));
-    WebElement password = form.findElement(By.cssSelector("input[name='password']"));
-    username.sendKeys("alice");
-    password.sendKeys("correct horse battery");
+    form.findElement(By.cssSelector("input[name='username']")).sendKeys("alice");
+    form.findElement(By.cssSelector("input[name='password']")).sendKeys("correct horse battery");
     form.findElement(By.cssSelector("vaadin-button[slot='submit']")).click();
-
-    waiting()
+    waiting(browser)
         .until(
             ExpectedConditions.textToBePresentInElementLocated(
                 By.id("host-user"), "Signed in as alice"));
-    screenshot("host");
+
+    // the host starts a session and the console shows the invitation
+    type(browser, "session-name", "Friday night");
+    browser.findElement(By.id("start-session")).click();
+    WebElement link =
+        waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("invite-link")));
+    String joinUrl = link.getAttribute("href");
+    String code = browser.findElement(By.id("invite-code")).getText();
+    assertThat(joinUrl).endsWith("/join/" + code);
+    assertThat(browser.findElement(By.id("invite-qr")).getAttribute("src"))
+        .startsWith("data:image/svg+xml");
+
+    // a guest on a phone opens the link, picks a name and suggests a track
+    guest = Browser.start(390, 844);
+    guest.get(joinUrl);
+    type(guest, "display-name", "Gus");
+    guest.findElement(By.id("join")).click();
+    waiting(guest).until(ExpectedConditions.presenceOfElementLocated(By.id("my-requests")));
+    type(guest, "catalog-search", "copper");
+    waiting(guest)
+        .until(
+            d ->
+                d.findElement(By.id("catalog-results")).getText().contains("Copper Lanterns")
+                    && !d.findElement(By.id("catalog-results")).getText().contains("Morning Tram"));
+    guest.findElement(By.cssSelector("#catalog-results vaadin-button")).click();
+    waiting(guest)
+        .until(ExpectedConditions.textToBePresentInElementLocated(By.id("my-requests"), "Pending"));
+
+    // the request reaches the host's console by push; approving it adds the track everywhere
+    waiting(browser)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("pending-requests"), "Copper Lanterns"));
+    browser.findElement(By.cssSelector("vaadin-button[id^='approve-']")).click();
+    waiting(browser)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("playlist"), "Copper Lanterns"));
+    waiting(guest)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(By.id("my-requests"), "Approved"));
+    waiting(guest)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("playlist"), "Copper Lanterns"));
+    assertThat(browser.findElement(By.id("listeners")).getText()).contains("Gus");
+
+    // screenshots of every screen at desktop and phone sizes
+    screenshot(browser, "host");
+    screenshot(guest, "guest-phone");
+    guest.manage().window().setSize(new Dimension(1280, 900));
+    screenshot(guest, "guest");
+    browser.manage().window().setSize(new Dimension(390, 844));
+    screenshot(browser, "host-phone");
+    browser.get(url("/admin"));
+    waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("save-settings")));
+    screenshot(browser, "admin-phone");
+    browser.manage().window().setSize(new Dimension(1280, 900));
+    screenshot(browser, "admin");
   }
 
-  private void screenshot(String name) throws Exception {
+  /** Saves a full-page screenshot to target/screenshots (the README's come from there). */
+  private static void screenshot(ChromeDriver driver, String name) throws Exception {
     Path dir = Path.of("target", "screenshots");
     Files.createDirectories(dir);
-    Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    Thread.sleep(300); // let pushed changes and the theme settle before the picture
+    Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
   }
 
   private static Path tempDir() {

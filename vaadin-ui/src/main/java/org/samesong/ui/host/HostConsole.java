@@ -118,6 +118,7 @@ public class HostConsole extends FlexLayout {
     add(main, side);
 
     new SessionFollower(this, this::onBroadcast).follow(session.id());
+    runSearch();
     addAttachListener(e -> getElement().executeJs(SPACE_TOGGLES_PLAY));
     refreshAll();
   }
