@@ -342,6 +342,7 @@ export class SyncController {
 
   step({ now, offset, player, next }) {
     const result = this.decide(now, offset, player || {}, next || {});
+    this.previousStepAt = now;
     return {
       preload: this.preload,
       driftMs: this.drift,
@@ -556,7 +557,9 @@ export class SyncController {
       return this.setRate(1, player);
     }
     const max = s.max_rate_correction;
-    return this.setRate(clamp(1 - error / RATE_HORIZON_MS, 1 - max, 1 + max), player);
+    // steps far apart (a background tab's throttled timer) would overshoot with the short horizon
+    const horizon = Math.max(RATE_HORIZON_MS, 2 * (now - (this.previousStepAt ?? now)));
+    return this.setRate(clamp(1 - error / horizon, 1 - max, 1 + max), player);
   }
 
   setRate(rate, player) {
