@@ -2,8 +2,9 @@
 // network with jitter, and fake <audio> elements that behave as measured in headless Chromium:
 // the position advances at rate × dt (the audio clock a little off real time), readings jitter by
 // ~0.07 ms with an occasional single reading 5–18 ms off, a seek (or a play after one) lands
-// 80–120 ms late, a clean play of a preloaded track starts a few tens of ms late, and a rate change
-// with pitch preservation on steps the position back ~22 ms.
+// 80–120 ms late (the very first seek + play of a page ~230 ms: the audio output opens), a clean
+// play of a preloaded track starts 80–100 ms late, and a rate change with pitch preservation on
+// steps the position back ~22 ms.
 
 import { expectedPlayback, parsePlaybackState, SyncEngine } from '../../main/resources/META-INF/resources/sync-audio/sync-core.js';
 
@@ -26,6 +27,7 @@ export class World {
     this.events = [];
     this.durations = new Map();
     this.autoplayBlocked = false;
+    this.outputOpen = false; // the first sound of the page waits for the audio output to open
     this.log = []; // when each audio started and stopped sounding
   }
 
@@ -70,7 +72,8 @@ export class FakeAudio {
       jitterMs: 0.07,
       outlierChance: 0.01,
       seekLatency: () => world.uniform(80, 120),
-      startLatency: () => world.uniform(30, 50),
+      startLatency: () => world.uniform(80, 100),
+      openLatency: () => world.uniform(220, 240),
       loadDelay: () => world.uniform(150, 400),
       ...params,
     };
@@ -206,7 +209,11 @@ export class FakeAudio {
       this._paused = false;
       this._ended = false;
       this.movingSince = null;
-      const latency = this.seekedWhilePaused ? this.p.seekLatency() : this.p.startLatency();
+      let latency = this.seekedWhilePaused ? this.p.seekLatency() : this.p.startLatency();
+      if (!this.w.outputOpen) {
+        this.w.outputOpen = true;
+        latency = this.p.openLatency();
+      }
       this.resumeAt = Math.max(this.resumeAt, Math.max(this.w.now, this.readyAt) + latency);
       this.seekedWhilePaused = false;
     }

@@ -25,7 +25,7 @@ function maxAbs(values) {
   return Math.max(...values.map((v) => (v == null ? Infinity : Math.abs(v))));
 }
 
-test('late join: plays within 10 ms of the schedule within 3 s, then stays there', () => {
+test('late join: plays within 10 ms of the schedule within 3 s, then stays there (even after a slow first start)', () => {
   for (const seed of SEEDS) {
     const { listener, t0 } = setup({ seed });
     listener.run(10_000);
@@ -85,7 +85,7 @@ test('rate correction converges within a few seconds without overshoot, pitch pr
       assert.ok(rates.some((r) => r !== 1), 'a rate change corrected it');
       assert.equal(rates.at(-1), 1);
       assert.equal(audio.preservesPitch, false);
-      assert.equal(listener.engine.controller.landings.length, 1, 'corrected by rate, not by a seek');
+      assert.equal(listener.engine.controller.landings.filter((l) => l.at >= at).length, 0, 'corrected by rate, not by a seek');
     }
   }
 });
@@ -97,15 +97,17 @@ test('a drift beyond the seek threshold seeks; after learning the latency, seeks
     listenerOptions: { audioParams: { seekLatency: () => 112 + (r() - 0.5) * 0.5 } },
   });
   listener.run(6000);
-  const landings = listener.engine.controller.landings;
+  const seeks = () => listener.engine.controller.landings.filter((l) => l.kind === 'seek');
+  const before = seeks().length;
   for (let i = 0; i < 4; i++) {
     const audio = listener.audio;
     audio.advance();
     audio.pos -= 500 + i * 300;
     listener.run(4000);
   }
-  assert.equal(landings.length, 5);
-  assert.ok(Math.abs(landings[0].errorMs) > 5, 'the first guess (100 ms) misses a 112 ms latency');
+  const landings = seeks().slice(before);
+  assert.equal(landings.length, 4);
+  assert.ok(Math.abs(seeks()[0].errorMs) > 5, 'the first guess (100 ms) misses a 112 ms latency');
   assert.ok(Math.abs(landings.at(-1).errorMs) <= 2, JSON.stringify(landings));
   assert.ok(Math.abs(listener.engine.controller.seekLatency.value - 112) < 2);
   // and with Chromium's spread of 80–120 ms, the rate correction finishes the job
@@ -116,7 +118,7 @@ test('a drift beyond the seek threshold seeks; after learning the latency, seeks
   listener.audio.advance();
   listener.audio.pos += 400;
   listener.run(4000);
-  assert.equal(landings.length, 6);
+  assert.equal(seeks().length, before + 5);
   assert.ok(maxAbs(listener.errors(at + 3000)) <= 2, `${maxAbs(listener.errors(at + 3000))}`);
 });
 

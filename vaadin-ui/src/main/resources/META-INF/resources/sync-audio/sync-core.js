@@ -264,6 +264,9 @@ const RATE_HORIZON_MS = 500;
 const MIN_SEEK_INTERVAL_MS = 1000;
 /** A landing not seen within this long (buffering) is given up; tracking starts over. */
 const SETTLE_TIMEOUT_MS = 5000;
+/** A landing further off than this is sought again at once (at most MAX_RESEEKS times in a row). */
+const RESEEK_ABOVE_MS = 30;
+const MAX_RESEEKS = 2;
 
 /**
  * Decides, at each step, what the player should do to sound where the server's schedule says.
@@ -283,10 +286,15 @@ const SETTLE_TIMEOUT_MS = 5000;
  * of the active audio, null while unknown), `phase` and `wakeInMs` (when the next step matters).
  */
 export class SyncController {
-  constructor(settings = {}, { seekLatencyMs = 100, startLatencyMs = 60 } = {}) {
+  constructor(settings = {}, { seekLatencyMs = 100, playLatencyMs = 100, startLatencyMs = 90 } = {}) {
     this.settings = normalizeSettings(settings);
+    // Three ways of starting sound, each with its own delay (headless Chromium, measured: a seek
+    // while playing ~100 ms; seek + play of a paused audio 80–120 ms, the very first one (the audio
+    // output opening) up to ~230 ms; play of a preloaded audio at its start 75–100 ms).
     this.seekLatency = new LatencyLearner(seekLatencyMs);
+    this.playLatency = new LatencyLearner(playLatencyMs);
     this.startLatency = new LatencyLearner(startLatencyMs);
+    this.learners = { seek: this.seekLatency, play: this.playLatency, start: this.startLatency };
     this.filter = new ReadingFilter(3);
     this.state = null;
     this.items = [];
@@ -306,6 +314,7 @@ export class SyncController {
     this.playlistVersion = -1;
     this.resync();
     this.settle = null;
+    this.reseeks = 0;
     this.lastSeekAt = -Infinity;
     this.phase = 'idle';
     this.drift = null;
@@ -320,6 +329,7 @@ export class SyncController {
 
   setPlayback(msg) {
     this.state = parsePlaybackState(msg);
+    this.reseeks = 0;
     this.resync();
   }
 
@@ -368,7 +378,7 @@ export class SyncController {
     if (!exp.item) {
       return this.idle(player);
     }
-    const leadMax = Math.max(this.startLatency.value, this.seekLatency.value) + 100;
+    const leadMax = this.startLatency.value + 100;
     if (exp.playing && exp.next && player.itemId === exp.next.item_id && exp.endsAt - serverNow <= leadMax) {
       // started early on purpose (a swap): measure it against the next item's schedule
       const ahead = exp.endsAt - serverNow;
@@ -424,10 +434,20 @@ export class SyncController {
       return this.start(now, exp, player);
     }
     if (this.settle) {
+      const kind = this.settle.kind;
       const landed = this.settleStep(now, exp, player);
-      if (!landed) {
+      if (landed === null) {
         return { action: 'none' };
       }
+      const reseek = Math.max(RESEEK_ABOVE_MS, 2 * s.dead_band_ms);
+      if (kind !== 'start' && Math.abs(landed) > reseek && this.reseeks < MAX_RESEEKS) {
+        // landed far off (the guess was wrong, e.g. the audio output's first start): the rate would
+        // take seconds to close that; seek again with what was just learned. Not after a gapless
+        // track start: a seek there would be heard, the rate change is not.
+        this.reseeks += 1;
+        return this.seek(now, exp);
+      }
+      this.reseeks = 0;
     }
     return this.track(now, exp, player);
   }
@@ -442,12 +462,12 @@ export class SyncController {
   /** Playing, but the audio is not: start it at the scheduled place (also a late join). */
   start(now, exp, player) {
     this.drift = null;
-    if (player.ended && Math.abs(player.positionMs - exp.positionMs) < this.seekLatency.value + 1000) {
+    if (player.ended && Math.abs(player.positionMs - exp.positionMs) < this.playLatency.value + 1000) {
       // the file ended a little before the catalog's duration: wait for the next item
       this.phase = 'waiting';
       return { action: 'none' };
     }
-    const seekLead = this.seekLatency.value;
+    const seekLead = this.playLatency.value;
     const startLead = this.startLatency.value;
     const atStart = Math.abs(player.positionMs) < 1;
     if (exp.positionMs + startLead < 0 && (atStart || exp.positionMs + seekLead < 0)) {
@@ -463,7 +483,7 @@ export class SyncController {
       this.beginSettle('start', now, -exp.positionMs);
       return { action: 'play' };
     }
-    this.beginSettle('seek', now, seekLead);
+    this.beginSettle('play', now, seekLead);
     this.lastSeekAt = now;
     return { action: 'play', seekTo: this.seekTarget(exp, seekLead) };
   }
@@ -481,19 +501,22 @@ export class SyncController {
     this.phase = 'settling';
   }
 
-  /** After a seek, play or swap: waits until the audio moves, measures where it landed, learns. */
+  /**
+   * After a seek, play or swap: waits until the audio moves, measures where it landed and learns
+   * from it. Returns the landing error (ms), 0 when it gave up waiting, null while waiting.
+   */
   settleStep(now, exp, player) {
     const st = this.settle;
     this.phase = 'settling';
     if (now - st.since > SETTLE_TIMEOUT_MS) {
       this.settle = null;
       this.resync();
-      return true;
+      return 0;
     }
     if (player.seeking) {
       st.last = null;
       st.run = 0;
-      return false;
+      return null;
     }
     const pos = player.positionMs;
     let advancing = false;
@@ -505,24 +528,31 @@ export class SyncController {
     st.last = { now, pos };
     st.run = advancing ? st.run + 1 : 0;
     if (st.run < 2) {
-      return false;
+      return null;
     }
     st.errors.push(pos - exp.positionMs);
     if (st.errors.length < 3) {
-      return false;
+      return null;
     }
     const landed = median(st.errors);
     if (Math.abs(landed) < 400) {
       // aimed `lead` ahead; the audio moved `lead − landed` after the command
-      (st.kind === 'start' ? this.startLatency : this.seekLatency).learn(st.lead - landed);
-      this.landings.push({ kind: st.kind, errorMs: landed, lead: st.lead });
+      this.learners[st.kind].learn(st.lead - landed);
+      this.landings.push({ kind: st.kind, errorMs: landed, lead: st.lead, at: now });
       if (this.landings.length > 50) {
         this.landings.shift();
       }
     }
     this.settle = null;
     this.filter.reset(st.errors);
-    return true;
+    return landed;
+  }
+
+  seek(now, exp) {
+    const lead = this.seekLatency.value;
+    this.beginSettle('seek', now, lead);
+    this.lastSeekAt = now;
+    return { action: 'seek', seekTo: this.seekTarget(exp, lead), rate: 1 };
   }
 
   /** Steady playback: nothing in the dead band, rate correction up to the seek threshold, seek beyond. */
@@ -539,10 +569,7 @@ export class SyncController {
       if (now - this.lastSeekAt < MIN_SEEK_INTERVAL_MS) {
         return this.setRate(1, player);
       }
-      const lead = this.seekLatency.value;
-      this.beginSettle('seek', now, lead);
-      this.lastSeekAt = now;
-      return { action: 'seek', seekTo: this.seekTarget(exp, lead), rate: 1 };
+      return this.seek(now, exp);
     }
     if (this.correcting) {
       // back to 1.0 once well inside the dead band, or if the error crossed zero
