@@ -81,16 +81,25 @@ test('median filter drops a single outlier reading', () => {
   assert.equal(median([4, 1, 2, 3]), 2.5);
 });
 
-test('latency learner averages its first landings, moves slowly after, and stays bounded', () => {
+test('latency learner averages its landings with the first guess, moves slowly after, and stays bounded', () => {
   const learner = new LatencyLearner(100);
+  learner.learn(120);
+  assert.equal(learner.value, 110); // the guess counts as one landing
   learner.learn(110);
   assert.equal(learner.value, 110);
-  learner.learn(90);
-  assert.equal(learner.value, 100);
-  learner.learn(5000); // a landing that waited for the network
-  assert.ok(learner.value <= 400 / 3 + 100, `${learner.value}`);
+  for (let i = 0; i < 20; i++) {
+    learner.learn(112);
+  }
+  assert.ok(Math.abs(learner.value - 112) < 0.01);
+  learner.learn(5000); // a landing that waited for the network or a starved CPU
+  assert.ok(learner.value <= 112 + 25 + 1e-9, `${learner.value}`);
   learner.learn(NaN);
   assert.ok(Number.isFinite(learner.value));
+  const bounded = new LatencyLearner(390);
+  for (let i = 0; i < 10; i++) {
+    bounded.learn(2000);
+  }
+  assert.equal(bounded.value, 400);
 });
 
 test('settings from hello replace the defaults; unknown keys and bad values are ignored', () => {

@@ -48,7 +48,7 @@ function clamp(value, min, max) {
  * the range is random) so that listeners dropped together do not all come back in the same
  * millisecond.
  */
-export function backoffDelay(attempt, { baseMs = 500, maxMs = 30000, random = Math.random } = {}) {
+export function backoffDelay(attempt, { baseMs = 500, maxMs = 10000, random = Math.random } = {}) {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(attempt, 0), 30));
   return ceiling / 2 + (ceiling / 2) * random();
 }
@@ -157,16 +157,18 @@ export class ReadingFilter {
 }
 
 /**
- * How long after a command (seek + play, or play) the audio really moves. Starts from a guess,
- * then learns from each measured landing: the mean of the first few, a moving average after.
- * Bounded, so one landing that waited for the network cannot throw it far.
+ * How long after a command (seek + play, or play) the audio really moves. Starts from a guess that
+ * counts as one landing, then learns from each measured landing: the mean of the first few, a
+ * moving average after. Each landing moves it by at most `maxStepMs` and it stays within bounds,
+ * so a landing that waited for a starved CPU or the network cannot throw it far.
  */
 export class LatencyLearner {
-  constructor(initialMs, { minMs = 0, maxMs = 400, weight = 0.25 } = {}) {
+  constructor(initialMs, { minMs = 0, maxMs = 400, maxStepMs = 100, weight = 0.25 } = {}) {
     this.initialMs = initialMs;
     this.value = initialMs;
     this.minMs = minMs;
     this.maxMs = maxMs;
+    this.maxStepMs = maxStepMs;
     this.weight = weight;
     this.count = 0;
   }
@@ -175,10 +177,10 @@ export class LatencyLearner {
     if (!Number.isFinite(measuredMs)) {
       return;
     }
-    const sample = clamp(measuredMs, this.minMs, this.maxMs);
+    const sample = clamp(measuredMs, this.value - this.maxStepMs, this.value + this.maxStepMs);
     this.count += 1;
-    const w = Math.max(this.weight, 1 / this.count);
-    this.value = this.value + w * (sample - this.value);
+    const w = Math.max(this.weight, 1 / (this.count + 1));
+    this.value = clamp(this.value + w * (sample - this.value), this.minMs, this.maxMs);
   }
 }
 
@@ -318,6 +320,17 @@ export class SyncController {
     this.lastSeekAt = -Infinity;
     this.phase = 'idle';
     this.drift = null;
+  }
+
+  /**
+   * A new connection: its hello brings the state and playlist (a restarted server or another
+   * instance may have a different playlist version); until then keep playing on what is known.
+   */
+  reconnect() {
+    this.playlistVersion = -1;
+    this.settle = null;
+    this.reseeks = 0;
+    this.resync();
   }
 
   /** Starts measuring afresh (new state, heartbeat, tab visible again, after a stall). */
@@ -663,7 +676,8 @@ export class SyncEngine {
     const now = this.now();
     this.connected = true;
     this.stopped = false;
-    this.controller.reset();
+    this.controller.reconnect();
+    // another instance, or a restarted server, may keep another clock
     this.estimator.reset();
     this.pingsLeft = PING_BURST;
     this.nextPingAt = now;
