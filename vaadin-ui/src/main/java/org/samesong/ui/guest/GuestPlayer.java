@@ -31,6 +31,9 @@ import org.samesong.playlist.ProposedChange;
 import org.samesong.request.RequestService;
 import org.samesong.request.api.RequestJson;
 import org.samesong.session.Session;
+import org.samesong.ui.player.AudioStatus;
+import org.samesong.ui.player.PlayerTokens;
+import org.samesong.ui.player.SyncAudio;
 import org.samesong.ui.shell.MinutesSeconds;
 import org.samesong.ui.shell.ProgressClock;
 import org.samesong.ui.shell.SessionFollower;
@@ -54,6 +57,8 @@ public class GuestPlayer extends VerticalLayout {
   private final TextField note = new TextField();
   private final Grid<Track> results = new Grid<>();
   private final Grid<RequestJson> mine = new Grid<>();
+  private final SyncAudio player;
+  private final Span audioStatus = new Span("Audio: connecting…");
 
   private Playlist currentPlaylist = new Playlist(0, List.of());
   private PlaybackState currentState;
@@ -75,7 +80,27 @@ public class GuestPlayer extends VerticalLayout {
     title.getStyle().set("margin", "0");
     artist.setId("now-artist");
     position.setId("position");
-    VerticalLayout now = new VerticalLayout(who, title, artist, position);
+    player = new SyncAudio(sessionId, seat.accessToken());
+    player.setId("player");
+    new PlayerTokens(
+        player,
+        services.auth(),
+        () -> GuestSeat.find(seat.code()).orElse(seat).refreshToken(),
+        fresh ->
+            GuestSeat.keep(
+                GuestSeat.find(seat.code())
+                    .orElse(seat)
+                    .withTokens(
+                        fresh.accessToken(),
+                        fresh.refreshToken(),
+                        services.clock().millis() + fresh.expiresIn() * 1000)),
+        Math.max(0, (seat.expiresAt() - services.clock().millis()) / 1000));
+    player.addKickedListener(e -> onLeft.accept("The host removed you from this session."));
+    player.addEndedListener(
+        e -> onLeft.accept("The host ended this session. Thanks for listening!"));
+    audioStatus.setId("audio-status");
+    AudioStatus.follow(player, audioStatus);
+    VerticalLayout now = new VerticalLayout(who, title, artist, position, player, audioStatus);
     now.setId("now-playing");
     now.setPadding(false);
     now.setSpacing(false);

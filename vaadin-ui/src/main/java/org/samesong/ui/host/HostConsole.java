@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.samesong.app.Services;
+import org.samesong.auth.api.TokenResponse;
 import org.samesong.catalog.Page;
 import org.samesong.catalog.Track;
 import org.samesong.common.ApiException;
@@ -43,6 +44,9 @@ import org.samesong.request.api.RequestJson;
 import org.samesong.session.Member;
 import org.samesong.session.Session;
 import org.samesong.session.api.MemberJson;
+import org.samesong.ui.player.AudioStatus;
+import org.samesong.ui.player.PlayerTokens;
+import org.samesong.ui.player.SyncAudio;
 import org.samesong.ui.shell.MinutesSeconds;
 import org.samesong.ui.shell.ProgressClock;
 import org.samesong.ui.shell.QrCode;
@@ -74,6 +78,8 @@ public class HostConsole extends FlexLayout {
   private final Span position = new Span("0:00 / 0:00");
   private final TextField seekTime = new TextField();
   private final Button seekGo = new Button("Go");
+  private final SyncAudio player;
+  private final Span audioStatus = new Span("Audio: connecting…");
 
   // playlist and catalog
   private final Grid<PlaylistItem> playlist = new Grid<>();
@@ -105,6 +111,19 @@ public class HostConsole extends FlexLayout {
             .orElseThrow(() -> ApiException.notFound("session"));
     this.host =
         new SamesongPrincipal(user.id(), SamesongPrincipal.HOST, session.id(), hostMemberId, null);
+
+    TokenResponse tokens = services.auth().startFamily(host, null);
+    String[] refresh = {tokens.refreshToken()};
+    player = new SyncAudio(session.id(), tokens.accessToken());
+    player.setId("player");
+    new PlayerTokens(
+        player,
+        services.auth(),
+        () -> refresh[0],
+        fresh -> refresh[0] = fresh.refreshToken(),
+        tokens.expiresIn());
+    audioStatus.setId("audio-status");
+    AudioStatus.follow(player, audioStatus);
 
     addClassName("host-console");
     setWidthFull();
@@ -216,7 +235,7 @@ public class HostConsole extends FlexLayout {
     HorizontalLayout jump = new HorizontalLayout(position, seekTime, seekGo);
     jump.setAlignItems(FlexComponent.Alignment.BASELINE);
 
-    VerticalLayout panel = new VerticalLayout(head, transport, slider, jump);
+    VerticalLayout panel = new VerticalLayout(head, transport, slider, jump, player, audioStatus);
     panel.setId("now-playing");
     panel.setPadding(false);
     return panel;
