@@ -182,7 +182,7 @@ public class LibraryScanner implements AutoCloseable {
       run.lastError = "stopped: the server is shutting down";
     } catch (RuntimeException e) {
       end = State.FAILED;
-      run.lastError = "scan failed: " + e.getMessage();
+      run.lastError = "scan failed: " + rootCause(e);
       LOG.error("library scan failed after {} of {} files", run.seen, run.total, e);
     }
     ScanProgress result = run.finish(end, clock.millis());
@@ -424,6 +424,18 @@ public class LibraryScanner implements AutoCloseable {
       case "NoSuchFileException" -> "does not exist";
       default -> e.getMessage() == null ? type : type + " " + e.getMessage();
     };
+  }
+
+  /** The first line of the innermost cause: e.g. the database's own words, without the SQL. */
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message =
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    int end = message.indexOf('\n');
+    return (end < 0 ? message : message.substring(0, end)).strip();
   }
 
   private static void stopIfInterrupted() {

@@ -1,5 +1,6 @@
 package org.samesong.media;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -77,8 +78,10 @@ public final class TagReader {
     }
     AudioFile audio;
     try {
-      // by content type, not by name: .oga is Ogg Vorbis to jaudiotagger's "ogg" reader
+      // jaudiotagger picks its reader by extension and knows .oga only as .ogg (Vorbis)
       audio = AudioFileIO.readAs(file.toFile(), extension.equals("oga") ? "ogg" : extension);
+    } catch (EOFException e) {
+      throw new UnreadableAudioException("the file ends too early");
     } catch (IOException e) {
       throw e;
     } catch (Exception e) {
@@ -149,9 +152,8 @@ public final class TagReader {
     if (message != null) {
       // jaudiotagger puts the path in front of some messages: the caller names the file itself
       message = message.replace(file.toString(), "").replace('\n', ' ').strip();
-      if (message.startsWith(":")) {
-        message = message.substring(1).strip();
-      }
+      // what is left around the removed path: "…: /path" or "/path: …"
+      message = message.replaceAll("^[:\\s]+|[:\\s]+$", "");
     }
     return message == null || message.isEmpty() ? e.getClass().getSimpleName() : message;
   }

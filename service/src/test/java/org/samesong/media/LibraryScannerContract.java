@@ -3,6 +3,7 @@ package org.samesong.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.codahale.metrics.health.HealthCheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -335,6 +336,41 @@ abstract class LibraryScannerContract {
     assertThat(finished.added()).isEqualTo(40);
     assertThat(finished.unchanged()).isZero();
     assertThat(finished.filesSeen()).isEqualTo(40);
+  }
+
+  @Test
+  void the_health_check_is_healthy_without_folders_and_names_a_missing_one() throws Exception {
+    MediaHealthCheck check = new MediaHealthCheck(scanner, Ffmpeg.absent());
+
+    HealthCheck.Result none = check.execute();
+    assertThat(none.isHealthy()).isTrue();
+    assertThat(none.getMessage()).contains("no library folders configured");
+    assertThat(none.getDetails())
+        .containsEntry("ffmpeg", Ffmpeg.absent().describe())
+        .containsEntry("scan", "idle");
+
+    Path missing = dir.resolve("missing");
+    configure(missing);
+    HealthCheck.Result bad = check.execute();
+    assertThat(bad.isHealthy()).isFalse();
+    assertThat(bad.getMessage()).contains(missing.toAbsolutePath().toString(), "does not exist");
+    assertThat(bad.getDetails()).containsEntry("scan", "done");
+  }
+
+  @Test
+  void a_scan_that_cannot_reach_the_database_fails_and_says_so() throws Exception {
+    Path music = Files.createDirectories(dir.resolve("music"));
+    configure(music);
+    AudioFixtures.wav(music.resolve("a.wav"), 300, new Tags("Never Stored", null, null));
+    db.close();
+    db = null;
+
+    ScanProgress progress = rescan();
+
+    assertThat(progress.state()).isEqualTo(State.FAILED);
+    assertThat(progress.lastError()).startsWith("scan failed: ");
+    assertThat(progress.finishedAt()).isNotNull();
+    assertThat(scanner.progress()).isEqualTo(progress);
   }
 
   @Test
