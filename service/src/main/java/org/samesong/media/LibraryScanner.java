@@ -50,6 +50,9 @@ public class LibraryScanner implements AutoCloseable {
 
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
+  /** Files the database refuses one after the other before the scan gives up. */
+  private static final int MAX_REFUSED_IN_A_ROW = 5;
+
   private final CatalogService catalog;
   private final SettingsService settings;
   private final Clock clock;
@@ -241,9 +244,11 @@ public class LibraryScanner implements AutoCloseable {
     // 2. read what is new or changed
     run.phase = Phase.READING;
     Set<String> present = new HashSet<>();
+    int refusedInARow = 0;
     for (Candidate file : candidates) {
       stopIfInterrupted();
       run.currentFolder = file.folder;
+      run.seen++;
       String hash = CatalogService.locationHash(file.path);
       LibraryFile before = byHash.get(hash);
       if (before != null
@@ -251,11 +256,23 @@ public class LibraryScanner implements AutoCloseable {
           && Objects.equals(before.mtime(), file.mtime)) {
         present.add(hash);
         run.unchanged++;
-        run.seen++;
         continue;
       }
+      AudioInfo info;
       try {
-        AudioInfo info = TagReader.read(file.path);
+        info = TagReader.read(file.path);
+      } catch (UnreadableAudioException e) {
+        // not present: a known file that became unreadable leaves the catalog below
+        skip(run, file.path, e.getMessage());
+        continue;
+      } catch (IOException e) {
+        // the file could not be opened now (permissions, a flaky disk): keep what the catalog has
+        present.add(hash);
+        skip(run, file.path, "cannot read: " + describe(e));
+        continue;
+      }
+      present.add(hash);
+      try {
         catalog.upsertLibraryTrack(
             file.path,
             info.title(),
@@ -265,23 +282,22 @@ public class LibraryScanner implements AutoCloseable {
             info.mediaType(),
             file.size,
             file.mtime);
-        present.add(hash);
+        refusedInARow = 0;
         if (before == null) {
           run.added++;
         } else {
           run.updated++;
         }
-      } catch (UnreadableAudioException e) {
-        // not added to present: a known file that became unreadable leaves the catalog below
-        skip(run, file.path, e.getMessage());
-      } catch (IOException e) {
-        // the file could not be opened now (permissions, a flaky disk): keep what the catalog has
-        present.add(hash);
-        skip(run, file.path, "cannot read: " + describe(e));
       } catch (IllegalArgumentException e) {
-        skip(run, file.path, e.getMessage());
+        skip(run, file.path, e.getMessage()); // e.g. a path longer than the catalog keeps
+      } catch (RuntimeException e) {
+        // a value the database refuses costs this file only; a database that refuses several
+        // files in a row is gone, and the scan fails
+        if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) {
+          throw e;
+        }
+        skip(run, file.path, "not stored: " + rootCause(e));
       }
-      run.seen++;
     }
 
     // 3. remove what is gone

@@ -209,7 +209,8 @@ final class OggOpus {
       String field = new String(text, StandardCharsets.UTF_8);
       int eq = field.indexOf('=');
       if (eq > 0) {
-        String value = field.substring(eq + 1).strip();
+        // a NUL is no character to the databases (PostgreSQL refuses it)
+        String value = field.substring(eq + 1).replace("\u0000", "").strip();
         if (!value.isEmpty()) {
           fields.putIfAbsent(field.substring(0, eq).toUpperCase(Locale.ROOT), value);
         }
