@@ -10,6 +10,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.migrations.MigrationsBundle;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -40,6 +41,11 @@ import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
 import org.samesong.media.DemoCatalog;
 import org.samesong.media.Ffmpeg;
+import org.samesong.media.LibraryResource;
+import org.samesong.media.LibraryScanTask;
+import org.samesong.media.LibraryScanner;
+import org.samesong.media.LibraryStatusTask;
+import org.samesong.media.MediaHealthCheck;
 import org.samesong.media.StreamSigner;
 import org.samesong.playback.PlaybackResource;
 import org.samesong.playlist.PlaylistResource;
@@ -136,12 +142,18 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
             redis == null ? null : redis.sharedBuckets(clock),
             seededSettings(config),
             infrastructure(config, dataDir),
-            Ffmpeg.detect(null));
+            Ffmpeg.detect(null),
+            dataDir);
     SettingsService settings = wired.settings();
     UserService users = wired.users();
     AuthService auth = wired.auth();
     createBootstrapAdmin(config, users);
     new DemoCatalog(wired.catalog()).ensure(dataDir);
+    LibraryScanner scanner = wired.scanner();
+    environment.lifecycle().manage(new AutoCloseableManager(scanner));
+    if (!scanner.folders().isEmpty()) {
+      scanner.startScan(); // in the background: start-up does not wait for it
+    }
 
     // REST API
     var jersey = environment.jersey();
@@ -164,6 +176,12 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new SessionRequestResource(wired.requests()));
     jersey.register(new RequestResource(wired.requests()));
     jersey.register(new PlaybackResource(wired.playback()));
+    jersey.register(new LibraryResource(scanner, wired.ffmpeg()));
+
+    // operations: the media health check and the library tasks on the admin port
+    environment.healthChecks().register("media", new MediaHealthCheck(scanner, wired.ffmpeg()));
+    environment.admin().addTask(new LibraryScanTask(scanner));
+    environment.admin().addTask(new LibraryStatusTask(scanner, wired.ffmpeg()));
 
     // real time: the sync WebSocket in the same Jetty (Vaadin's push shares the container)
     environment.lifecycle().manage(wired.playbackClock());

@@ -1,6 +1,7 @@
 package org.samesong.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
@@ -9,6 +10,7 @@ import org.samesong.auth.TokenService;
 import org.samesong.catalog.CatalogService;
 import org.samesong.catalog.StreamUrls;
 import org.samesong.media.Ffmpeg;
+import org.samesong.media.LibraryScanner;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.ratelimit.RateLimiter;
@@ -42,9 +44,15 @@ public record Services(
     SyncHub hub,
     Broadcaster broadcaster,
     PlaybackClock playbackClock,
-    Ffmpeg ffmpeg) {
+    Ffmpeg ffmpeg,
+    LibraryScanner scanner) {
 
-  /** Builds the services over a migrated database; the one place the graph is wired. */
+  /**
+   * Builds the services over a migrated database; the one place the graph is wired.
+   *
+   * @param dataDir the data folder (its generated demo tracks survive every library scan); null
+   *     when there is none
+   */
   public static Services wire(
       Jdbi jdbi,
       ObjectMapper mapper,
@@ -55,7 +63,8 @@ public record Services(
       RateLimiter.SharedBuckets sharedBuckets,
       Map<Setting<?>, Object> seededSettings,
       Map<String, String> infrastructure,
-      Ffmpeg ffmpeg) {
+      Ffmpeg ffmpeg,
+      Path dataDir) {
     SettingsService settings =
         new SettingsService(jdbi, mapper, clock, seededSettings, infrastructure);
     RateLimiter limiter = new RateLimiter(settings, clock, sharedBuckets);
@@ -84,6 +93,8 @@ public record Services(
             settings.reload();
           }
         });
+    LibraryScanner scanner = new LibraryScanner(catalog, settings, clock, dataDir);
+    settings.onUpdate(scanner::settingsUpdated);
     return new Services(
         clock,
         settings,
@@ -99,7 +110,8 @@ public record Services(
         hub,
         broadcaster,
         playbackClock,
-        ffmpeg);
+        ffmpeg,
+        scanner);
   }
 
   /** The single-instance bus, numbering broadcasts in blocks reserved in the database. */

@@ -208,6 +208,14 @@ public class CatalogService {
     return changed > 0;
   }
 
+  /**
+   * Every library file in the catalog (not removed), with the size and modification time it was
+   * registered with: what a rescan compares the folders against. Read in one query.
+   */
+  public List<LibraryFile> libraryFiles() {
+    return jdbi.withExtension(TrackDao.class, TrackDao::libraryFiles);
+  }
+
   /** The track as the API shows it, with a freshly signed stream URL. */
   public TrackJson toJson(Track track) {
     return new TrackJson(

@@ -84,6 +84,18 @@ public interface TrackDao {
       """)
   long count(@Bind("pattern") String pattern);
 
+  /**
+   * Every library track still in the catalog, for a rescan (one query, however big the library).
+   */
+  @SqlQuery(
+      """
+      SELECT id AS track_id, location, location_hash, file_size AS size, file_mtime AS mtime
+        FROM tracks
+       WHERE source = 'library' AND removed_at IS NULL
+      """)
+  @RegisterConstructorMapper(LibraryFile.class)
+  List<LibraryFile> libraryFiles();
+
   @SqlUpdate(
       """
       UPDATE tracks SET removed_at = :now, updated_at = :now

@@ -38,7 +38,8 @@ public final class UiTestSupport implements AutoCloseable {
           null,
           Map.of(),
           Map.of(),
-          Ffmpeg.absent());
+          Ffmpeg.absent(),
+          null);
 
   public UiTestSupport() {
     MockVaadin.setup(

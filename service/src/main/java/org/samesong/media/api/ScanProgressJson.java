@@ -1,0 +1,44 @@
+package org.samesong.media.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Locale;
+import org.samesong.media.ScanProgress;
+
+/** The library scan's progress as the API shows it (see {@link ScanProgress} for each field). */
+public record ScanProgressJson(
+    String state,
+    String phase,
+    List<String> folders,
+    @JsonProperty("current_folder") String currentFolder,
+    @JsonProperty("files_seen") int filesSeen,
+    @JsonProperty("files_total") int filesTotal,
+    int added,
+    int updated,
+    int unchanged,
+    int removed,
+    int skipped,
+    @JsonProperty("started_at") Long startedAt,
+    @JsonProperty("finished_at") Long finishedAt,
+    @JsonProperty("last_error") String lastError,
+    @JsonProperty("folder_problems") List<FolderProblemJson> folderProblems) {
+
+  public static ScanProgressJson of(ScanProgress progress) {
+    return new ScanProgressJson(
+        progress.state().name().toLowerCase(Locale.ROOT),
+        progress.phase() == null ? null : progress.phase().name().toLowerCase(Locale.ROOT),
+        progress.folders(),
+        progress.currentFolder(),
+        progress.filesSeen(),
+        progress.filesTotal(),
+        progress.added(),
+        progress.updated(),
+        progress.unchanged(),
+        progress.removed(),
+        progress.skipped(),
+        progress.startedAt(),
+        progress.finishedAt(),
+        progress.lastError(),
+        progress.folderProblems().stream().map(FolderProblemJson::of).toList());
+  }
+}
