@@ -1,9 +1,6 @@
 package org.samesong.ui.player;
 
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.UIDetachedException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -11,6 +8,7 @@ import java.util.function.Supplier;
 import org.samesong.auth.AuthService;
 import org.samesong.auth.api.TokenResponse;
 import org.samesong.common.ApiException;
+import org.samesong.ui.shell.UiTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +21,6 @@ import org.slf4j.LoggerFactory;
 public final class PlayerTokens {
   private static final Logger LOG = LoggerFactory.getLogger(PlayerTokens.class);
   private static final long LEAD_SECONDS = 60;
-  private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "player-token-renewal");
-            t.setDaemon(true);
-            return t;
-          });
 
   private final SyncAudio player;
   private final AuthService auth;
@@ -60,17 +51,7 @@ public final class PlayerTokens {
   private void schedule(UI ui, long expiresInSeconds) {
     cancel();
     long delay = Math.max(5, expiresInSeconds - LEAD_SECONDS);
-    next =
-        TIMER.schedule(
-            () -> {
-              try {
-                ui.access(this::renew);
-              } catch (UIDetachedException e) {
-                // the page is gone: nothing to renew
-              }
-            },
-            delay,
-            TimeUnit.SECONDS);
+    next = UiTimer.later(ui, delay, TimeUnit.SECONDS, this::renew);
   }
 
   private void renew() {
