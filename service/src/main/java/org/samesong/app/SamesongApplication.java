@@ -5,6 +5,7 @@ import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
@@ -17,9 +18,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
@@ -40,6 +43,8 @@ import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
 import org.samesong.media.DemoCatalog;
 import org.samesong.media.Ffmpeg;
+import org.samesong.media.StreamResource;
+import org.samesong.media.StreamService;
 import org.samesong.media.StreamSigner;
 import org.samesong.playback.PlaybackResource;
 import org.samesong.playlist.PlaylistResource;
@@ -123,13 +128,14 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     RedisSupport redis = config.redisUrl().isEmpty() ? null : new RedisSupport(config.redisUrl());
     byte[] secret = config.jwt().secretBytes(dataDir);
     TokenService tokens = new TokenService(secret, clock);
+    StreamSigner signer = StreamSigner.derivedFrom(secret, clock);
     Services wired =
         Services.wire(
             jdbi,
             environment.getObjectMapper(),
             clock,
             tokens,
-            StreamSigner.derivedFrom(secret, clock),
+            signer,
             redis == null
                 ? Services::inProcessBus
                 : s -> redis.eventBus(s, environment.getObjectMapper()),
@@ -142,6 +148,16 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     AuthService auth = wired.auth();
     createBootstrapAdmin(config, users);
     new DemoCatalog(wired.catalog()).ensure(dataDir);
+
+    // audio streams: compressed already, and gzip would turn byte ranges into ranges of nothing
+    if (config.getServerFactory() instanceof AbstractServerFactory server) {
+      Set<String> excluded = new HashSet<>();
+      if (server.getGzipFilterFactory().getExcludedPaths() != null) {
+        excluded.addAll(server.getGzipFilterFactory().getExcludedPaths());
+      }
+      excluded.add("/api/tracks/*");
+      server.getGzipFilterFactory().setExcludedPaths(excluded);
+    }
 
     // REST API
     var jersey = environment.jersey();
@@ -164,6 +180,15 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new SessionRequestResource(wired.requests()));
     jersey.register(new RequestResource(wired.requests()));
     jersey.register(new PlaybackResource(wired.playback()));
+    jersey.register(
+        new StreamResource(
+            new StreamService(
+                wired.catalog(),
+                signer,
+                settings,
+                dataDir.resolve(DemoCatalog.FOLDER),
+                wired.origins(),
+                clock)));
 
     // real time: the sync WebSocket in the same Jetty (Vaadin's push shares the container)
     environment.lifecycle().manage(wired.playbackClock());
@@ -173,6 +198,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
             new io.dropwizard.lifecycle.Managed() {
               @Override
               public void stop() {
+                wired.origins().close();
                 wired.bus().close();
                 if (redis != null) {
                   redis.close();
