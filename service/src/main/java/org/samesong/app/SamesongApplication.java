@@ -12,12 +12,14 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
+import jakarta.servlet.DispatcherType;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,7 @@ import org.samesong.common.ApiExceptionMapper;
 import org.samesong.common.BodySizeLimitFilter;
 import org.samesong.common.ConstraintViolationMapper;
 import org.samesong.common.JsonExceptionMapper;
+import org.samesong.common.PathThreadNameFilter;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
@@ -149,8 +152,14 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     createBootstrapAdmin(config, users);
     new DemoCatalog(wired.catalog()).ensure(dataDir);
 
-    // audio streams: compressed already, and gzip would turn byte ranges into ranges of nothing
+    // audio streams: compressed already, and gzip would turn byte ranges into ranges of nothing;
+    // thread names (in every log line) without the query string, which may hold a signature
     if (config.getServerFactory() instanceof AbstractServerFactory server) {
+      server.setEnableThreadNameFilter(false);
+      environment
+          .servlets()
+          .addFilter("thread-names", new PathThreadNameFilter())
+          .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
       Set<String> excluded = new HashSet<>();
       if (server.getGzipFilterFactory().getExcludedPaths() != null) {
         excluded.addAll(server.getGzipFilterFactory().getExcludedPaths());

@@ -357,6 +357,36 @@ abstract class StreamResourceContract {
     Fetch.get(streamUrl).assertError(404, "not_found");
   }
 
+  @Test
+  void log_lines_written_while_streaming_carry_no_signature() throws IOException {
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> capture =
+        new ch.qos.logback.core.AppenderBase<>() {
+          @Override
+          protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+            // the thread name as the request's thread has it now
+            lines.add(event.getThreadName() + " " + event.getFormattedMessage());
+          }
+        };
+    capture.start();
+    root.addAppender(capture);
+    try {
+      Path elsewhere = Files.write(outside.resolve("logged.wav"), file);
+      Signed signed = parse(absolute(catalog().toJson(register(elsewhere)).streamUrl()));
+
+      Fetch.get(signed.url(app())).assertError(404, "not_found");
+    } finally {
+      root.detachAppender(capture);
+    }
+
+    assertThat(lines).as("the refusal is logged").isNotEmpty();
+    assertThat(lines)
+        .allSatisfy(line -> assertThat(line).doesNotContain("sig=").doesNotContain("exp="));
+  }
+
   // --- which files are served --------------------------------------------------------------------
 
   private Track register(Path path) throws IOException {

@@ -136,7 +136,12 @@ public final class TestOrigin implements AutoCloseable {
         case "/noise.bin" -> send(exchange, 200, "application/octet-stream", new byte[4096]);
         case "/missing.mp3" -> send(exchange, 404, "text/plain", "gone".getBytes());
         case "/redirect" -> {
-          String to = java.net.URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8);
+          String to = "/";
+          for (String pair : query.split("&")) {
+            if (pair.startsWith("to=")) {
+              to = java.net.URLDecoder.decode(pair.substring(3), StandardCharsets.UTF_8);
+            }
+          }
           exchange.getResponseHeaders().add("Location", to);
           send(exchange, 302, "text/plain", new byte[0]);
         }
