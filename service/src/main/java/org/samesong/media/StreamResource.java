@@ -169,7 +169,11 @@ public class StreamResource {
     }
   }
 
-  /** Sends {@code length} bytes from {@code first} on, a chunk at a time. */
+  /**
+   * Sends {@code length} bytes from {@code first} on, a chunk at a time. A listener that goes away
+   * (seeks, closes the tab) ends the transfer quietly: it is no error of the server's, and Jersey
+   * would log a stack trace for every one.
+   */
   private static StreamingOutput fileBody(StreamService.LocalFile file, long first, long length) {
     return out -> {
       try (FileChannel channel = FileChannel.open(file.file(), StandardOpenOption.READ)) {
@@ -180,10 +184,12 @@ public class StreamResource {
           buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
           int n = channel.read(buffer, position);
           if (n < 0) {
-            // the file shrank while it was being sent: the client sees a short body
+            // the file shrank while it was sent: the connection ends short of Content-Length
             throw new IOException("the file ended early");
           }
-          writeOrGiveUp(out, buffer.array(), n);
+          if (!write(out, buffer.array(), n)) {
+            return;
+          }
           position += n;
           remaining -= n;
         }
@@ -199,25 +205,21 @@ public class StreamResource {
         byte[] buffer = new byte[CHUNK];
         int n;
         while ((n = in.read(buffer)) >= 0) {
-          writeOrGiveUp(out, buffer, n);
+          if (!write(out, buffer, n)) {
+            return;
+          }
         }
       }
     };
   }
 
-  /** A listener that went away (skipped ahead, closed the tab) is normal: end without a fuss. */
-  private static void writeOrGiveUp(OutputStream out, byte[] bytes, int n) throws IOException {
+  /** Writes; false when the client has gone away (the connection is closed then). */
+  private static boolean write(OutputStream out, byte[] bytes, int n) {
     try {
       out.write(bytes, 0, n);
+      return true;
     } catch (IOException e) {
-      throw new ClientGone(e);
-    }
-  }
-
-  /** The client closed the connection while the body was being sent. */
-  static final class ClientGone extends IOException {
-    ClientGone(IOException cause) {
-      super("the client went away", cause);
+      return false;
     }
   }
 

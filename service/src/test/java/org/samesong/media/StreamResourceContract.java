@@ -387,6 +387,47 @@ abstract class StreamResourceContract {
         .allSatisfy(line -> assertThat(line).doesNotContain("sig=").doesNotContain("exp="));
   }
 
+  @Test
+  void a_listener_that_goes_away_mid_stream_leaves_no_error_in_the_log() throws Exception {
+    List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> capture =
+        new ch.qos.logback.core.AppenderBase<>() {
+          @Override
+          protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+            if (event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)) {
+              problems.add(event.getLoggerName() + ": " + event.getFormattedMessage());
+            }
+          }
+        };
+    capture.start();
+    root.addAppender(capture);
+    try {
+      String path = url.substring(url.indexOf("/api/"));
+      for (int i = 0; i < 3; i++) {
+        try (java.net.Socket socket = new java.net.Socket("localhost", app().getLocalPort())) {
+          socket
+              .getOutputStream()
+              .write(
+                  ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nRange: bytes=0-\r\n\r\n")
+                      .getBytes(StandardCharsets.US_ASCII));
+          assertThat(socket.getInputStream().readNBytes(20_000)).hasSize(20_000);
+          // a reset, as a browser that seeks elsewhere or closes the tab
+          socket.setSoLinger(true, 0);
+        }
+      }
+      // the server notices at its next write; give it that moment
+      Thread.sleep(2000);
+      assertThat(Fetch.get(url, "Range", "bytes=0-9").body()).isEqualTo(slice(0, 10));
+    } finally {
+      root.detachAppender(capture);
+    }
+
+    assertThat(problems).isEmpty();
+  }
+
   // --- which files are served --------------------------------------------------------------------
 
   private Track register(Path path) throws IOException {
