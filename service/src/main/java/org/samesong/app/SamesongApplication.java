@@ -5,6 +5,7 @@ import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
@@ -12,15 +13,19 @@ import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.migrations.MigrationsBundle;
+import jakarta.servlet.DispatcherType;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
@@ -36,6 +41,7 @@ import org.samesong.common.ApiExceptionMapper;
 import org.samesong.common.BodySizeLimitFilter;
 import org.samesong.common.ConstraintViolationMapper;
 import org.samesong.common.JsonExceptionMapper;
+import org.samesong.common.PathThreadNameFilter;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
@@ -46,6 +52,8 @@ import org.samesong.media.LibraryScanTask;
 import org.samesong.media.LibraryScanner;
 import org.samesong.media.LibraryStatusTask;
 import org.samesong.media.MediaHealthCheck;
+import org.samesong.media.StreamResource;
+import org.samesong.media.StreamService;
 import org.samesong.media.StreamSigner;
 import org.samesong.playback.PlaybackResource;
 import org.samesong.playlist.PlaylistResource;
@@ -129,13 +137,14 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     RedisSupport redis = config.redisUrl().isEmpty() ? null : new RedisSupport(config.redisUrl());
     byte[] secret = config.jwt().secretBytes(dataDir);
     TokenService tokens = new TokenService(secret, clock);
+    StreamSigner signer = StreamSigner.derivedFrom(secret, clock);
     Services wired =
         Services.wire(
             jdbi,
             environment.getObjectMapper(),
             clock,
             tokens,
-            StreamSigner.derivedFrom(secret, clock),
+            signer,
             redis == null
                 ? Services::inProcessBus
                 : s -> redis.eventBus(s, environment.getObjectMapper()),
@@ -153,6 +162,22 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     environment.lifecycle().manage(new AutoCloseableManager(scanner));
     if (!scanner.folders().isEmpty()) {
       scanner.startScan(); // in the background: start-up does not wait for it
+    }
+
+    // audio streams: compressed already, and gzip would turn byte ranges into ranges of nothing;
+    // thread names (in every log line) without the query string, which may hold a signature
+    if (config.getServerFactory() instanceof AbstractServerFactory server) {
+      server.setEnableThreadNameFilter(false);
+      environment
+          .servlets()
+          .addFilter("thread-names", new PathThreadNameFilter())
+          .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+      Set<String> excluded = new HashSet<>();
+      if (server.getGzipFilterFactory().getExcludedPaths() != null) {
+        excluded.addAll(server.getGzipFilterFactory().getExcludedPaths());
+      }
+      excluded.add("/api/tracks/*");
+      server.getGzipFilterFactory().setExcludedPaths(excluded);
     }
 
     // REST API
@@ -182,6 +207,15 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     environment.healthChecks().register("media", new MediaHealthCheck(scanner, wired.ffmpeg()));
     environment.admin().addTask(new LibraryScanTask(scanner));
     environment.admin().addTask(new LibraryStatusTask(scanner, wired.ffmpeg()));
+    jersey.register(
+        new StreamResource(
+            new StreamService(
+                wired.catalog(),
+                signer,
+                settings,
+                dataDir.resolve(DemoCatalog.FOLDER),
+                wired.origins(),
+                clock)));
 
     // real time: the sync WebSocket in the same Jetty (Vaadin's push shares the container)
     environment.lifecycle().manage(wired.playbackClock());
@@ -191,6 +225,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
             new io.dropwizard.lifecycle.Managed() {
               @Override
               public void stop() {
+                wired.origins().close();
                 wired.bus().close();
                 if (redis != null) {
                   redis.close();

@@ -11,12 +11,17 @@ import org.samesong.catalog.CatalogService;
 import org.samesong.catalog.StreamUrls;
 import org.samesong.media.Ffmpeg;
 import org.samesong.media.LibraryScanner;
+import org.samesong.media.MediaProber;
+import org.samesong.media.OriginClient;
+import org.samesong.media.UrlGuard;
+import org.samesong.media.UrlTrackProber;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.ratelimit.RateLimiter;
 import org.samesong.request.RequestService;
 import org.samesong.session.SessionService;
 import org.samesong.settings.Setting;
+import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsService;
 import org.samesong.sync.Broadcaster;
 import org.samesong.sync.Envelope;
@@ -45,7 +50,8 @@ public record Services(
     Broadcaster broadcaster,
     PlaybackClock playbackClock,
     Ffmpeg ffmpeg,
-    LibraryScanner scanner) {
+    LibraryScanner scanner,
+    OriginClient origins) {
 
   /**
    * Builds the services over a migrated database; the one place the graph is wired.
@@ -70,7 +76,15 @@ public record Services(
     RateLimiter limiter = new RateLimiter(settings, clock, sharedBuckets);
     UserService users = new UserService(jdbi, new PasswordHasher(), clock);
     AuthService auth = new AuthService(jdbi, tokens, users, settings, limiter, clock);
-    CatalogService catalog = new CatalogService(jdbi, streamUrls, clock);
+    // URL tracks: every connection to an origin passes the address check (allow_private_urls)
+    OriginClient origins =
+        new OriginClient(new UrlGuard(() -> settings.get(Settings.ALLOW_PRIVATE_URLS)));
+    CatalogService catalog =
+        new CatalogService(
+            jdbi,
+            streamUrls,
+            new UrlTrackProber(origins, new MediaProber(ffmpeg), UrlTrackProber.DEFAULT_MAX_BYTES),
+            clock);
     SessionService sessions = new SessionService(jdbi, auth, users, settings, limiter, clock);
     PlaylistService playlist = new PlaylistService(jdbi, sessions, catalog, clock);
     PlaybackService playback = new PlaybackService(jdbi, sessions, playlist, clock);
@@ -111,7 +125,8 @@ public record Services(
         broadcaster,
         playbackClock,
         ffmpeg,
-        scanner);
+        scanner,
+        origins);
   }
 
   /** The single-instance bus, numbering broadcasts in blocks reserved in the database. */

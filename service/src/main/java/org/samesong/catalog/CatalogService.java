@@ -53,15 +53,28 @@ public class CatalogService {
 
   private final Jdbi jdbi;
   private final StreamUrls streamUrls;
+  private final UrlProber urlProber;
   private final Clock clock;
+
+  /** The outcome of adding a URL: the track, and whether it is new to the catalog. */
+  public record Added(Track track, boolean created) {}
 
   /**
    * @param streamUrls makes the {@code stream_url} of {@link #toJson(Track)}: in the application,
    *     the media feature's {@code StreamSigner} (URLs valid for 6 hours)
    */
   public CatalogService(Jdbi jdbi, StreamUrls streamUrls, Clock clock) {
+    this(jdbi, streamUrls, null, clock);
+  }
+
+  /**
+   * @param urlProber checks and probes the URLs of URL tracks (the media feature's); null: adding
+   *     by URL is refused with 400 {@code url_unsupported}
+   */
+  public CatalogService(Jdbi jdbi, StreamUrls streamUrls, UrlProber urlProber, Clock clock) {
     this.jdbi = jdbi;
     this.streamUrls = streamUrls;
+    this.urlProber = urlProber;
     this.clock = clock;
   }
 
@@ -192,6 +205,115 @@ public class CatalogService {
     } catch (UnableToExecuteStatementException e) {
       // another registration of the same path inserted first (unique location_hash): update it
       return jdbi.inTransaction(handle -> upsert(handle.attach(TrackDao.class), wanted));
+    }
+  }
+
+  /**
+   * The canonical form of a URL a track may have, checked without contacting anything (a guest's
+   * request keeps it until the host approves).
+   *
+   * @throws ApiException 400 naming {@code url} when it is not an acceptable http(s) URL
+   */
+  public String checkUrl(String url) {
+    return prober().canonical(url);
+  }
+
+  /**
+   * Adds the audio at an http(s) URL as a URL track: probed once (duration, tags, media type) and
+   * stored under its canonical URL. A URL added before gives its existing track without probing
+   * again. Probing may take seconds: never call this inside a transaction that holds locks.
+   *
+   * @throws ApiException 400 {@code invalid_url} or {@code url_not_allowed}, 413 {@code too_large},
+   *     422 {@code url_unreachable} or {@code unprocessable_media}
+   */
+  public Added addUrl(String url) {
+    String canonical = prober().canonical(url);
+    Optional<Track> existing =
+        jdbi.withExtension(
+            TrackDao.class,
+            dao ->
+                dao.findByLocationHash(urlHash(canonical))
+                    .filter(r -> r.removedAt() == null)
+                    .map(TrackDao.Row::toTrack));
+    if (existing.isPresent()) {
+      return new Added(existing.get(), false);
+    }
+    ProbedMedia media = prober().probe(canonical);
+    Track track = upsertUrlTrack(canonical, media);
+    LOG.info("URL track {} added ({} ms, {})", track.id(), media.durationMs(), media.mediaType());
+    return new Added(track, true);
+  }
+
+  /**
+   * Registers (or brings up to date) a URL track, keyed by the SHA-256 of its canonical URL.
+   *
+   * @param canonicalUrl as {@link #checkUrl} returns it
+   */
+  public Track upsertUrlTrack(String canonicalUrl, ProbedMedia media) {
+    Objects.requireNonNull(canonicalUrl, "canonicalUrl");
+    Objects.requireNonNull(media, "media");
+    if (canonicalUrl.length() > MAX_LOCATION) {
+      throw new IllegalArgumentException("the URL is longer than " + MAX_LOCATION + " characters");
+    }
+    if (media.durationMs() < 0) {
+      throw new IllegalArgumentException("durationMs must not be negative");
+    }
+    String type = media.mediaType();
+    if (type == null || type.isBlank() || type.strip().length() > MAX_MEDIA_TYPE) {
+      throw new IllegalArgumentException("not a media type: " + type);
+    }
+    String name = text(media.title());
+    if (name == null) {
+      name = "Untitled";
+    }
+    String who = text(media.artist());
+    String where = text(media.album());
+    long now = clock.millis();
+    TrackDao.Row wanted =
+        new TrackDao.Row(
+            Ids.newId(),
+            name,
+            who,
+            where,
+            media.durationMs(),
+            Track.URL,
+            type.strip().toLowerCase(Locale.ROOT),
+            canonicalUrl,
+            urlHash(canonicalUrl),
+            null,
+            null,
+            searchText(name, who, where),
+            now,
+            now,
+            null);
+    try {
+      return jdbi.inTransaction(handle -> upsert(handle.attach(TrackDao.class), wanted));
+    } catch (UnableToExecuteStatementException e) {
+      // the same URL was added concurrently (unique location_hash): take that row
+      return jdbi.inTransaction(handle -> upsert(handle.attach(TrackDao.class), wanted));
+    }
+  }
+
+  /** SHA-256 (lower-case hex) of a URL track's canonical URL: its key in the catalog. */
+  public static String urlHash(String canonicalUrl) {
+    return sha256(canonicalUrl);
+  }
+
+  private UrlProber prober() {
+    if (urlProber == null) {
+      throw ApiException.badRequest(
+          "url_unsupported", "url", "adding by URL is not available on this server");
+    }
+    return urlProber;
+  }
+
+  private static String sha256(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
 

@@ -52,8 +52,10 @@ public class PlaylistResource {
               ProposedChange.ADD, body.trackId(), body.url(), null, body.position(), body.note());
       return Response.accepted(proposals.propose(who, sessionId, change)).build();
     }
-    requireTrack(body);
-    var change = playlist.add(sessionId, body.trackId(), body.position(), who.memberId());
+    var change =
+        byUrl(body)
+            ? playlist.addUrl(sessionId, body.url(), body.position(), who.memberId())
+            : playlist.add(sessionId, body.trackId(), body.position(), who.memberId());
     return Response.status(201).entity(playlist.toJson(change.item())).build();
   }
 
@@ -98,15 +100,16 @@ public class PlaylistResource {
     return SamesongPrincipal.GUEST.equals(who.role());
   }
 
-  static void requireTrack(PlaylistEditRequest body) {
-    if (body.trackId() == null || body.trackId().isBlank()) {
-      if (body.url() != null && !body.url().isBlank()) {
-        throw ApiException.badRequest(
-            "url_unsupported",
-            "url",
-            "adding by URL is not available yet; add a catalog track by track_id");
-      }
-      throw ApiException.badRequest("track_id", "is required");
+  /** True for an add by URL; 400 unless exactly one of track_id and url is given. */
+  static boolean byUrl(PlaylistEditRequest body) {
+    boolean track = body.trackId() != null && !body.trackId().isBlank();
+    boolean url = body.url() != null && !body.url().isBlank();
+    if (track && url) {
+      throw ApiException.badRequest("url", "cannot be given together with track_id");
     }
+    if (!track && !url) {
+      throw ApiException.badRequest("track_id", "is required (or a url)");
+    }
+    return url;
   }
 }

@@ -65,6 +65,37 @@ public class PlaylistService {
         });
   }
 
+  /**
+   * Adds the audio at a URL: the URL is probed and registered as a URL track first (outside any
+   * transaction: probing takes seconds), after the session and position have been checked, so that
+   * bad input probes nothing.
+   *
+   * @throws org.samesong.common.ApiException the probe's errors (400, 413, 422) besides the usual
+   */
+  public Change addUrl(String sessionId, String url, Integer position, String memberId) {
+    catalog.checkUrl(url);
+    jdbi.useTransaction(
+        h -> {
+          sessions.lockLive(h, sessionId);
+          checkPosition(position, h.attach(PlaylistDao.class).count(sessionId));
+        });
+    Track track = catalog.addUrl(url).track();
+    return add(sessionId, track.id(), position, memberId);
+  }
+
+  /** The canonical form of a URL a track may have, checked without contacting anything. */
+  public String checkUrl(String url) {
+    return catalog.checkUrl(url);
+  }
+
+  /**
+   * Probes and registers a URL as a URL track (or finds it, when it was added before). Never call
+   * it inside a transaction.
+   */
+  public Track registerUrl(String url) {
+    return catalog.addUrl(url).track();
+  }
+
   public Change move(String sessionId, String itemId, Integer position) {
     return jdbi.inTransaction(
         h -> {
@@ -89,7 +120,10 @@ public class PlaylistService {
     int size = h.attach(PlaylistDao.class).count(sessionId);
     switch (change.action()) {
       case ProposedChange.ADD -> {
-        catalog.require(change.trackId());
+        // a URL is probed only when the host approves: here only its form was checked
+        if (change.trackId() != null || change.url() == null) {
+          catalog.require(change.trackId());
+        }
         checkPosition(change.position(), size);
       }
       case ProposedChange.MOVE -> {

@@ -74,12 +74,24 @@ public class RequestService implements GuestProposals, PlaylistListener {
   /** Files a guest's request. */
   public RequestJson create(SamesongPrincipal guest, String sessionId, ProposedChange change) {
     ProposedChange checked = checkShape(change);
+    if (checked.url() != null) {
+      // only the form is checked now; the host's approval probes it
+      checked =
+          new ProposedChange(
+              checked.action(),
+              null,
+              playlist.checkUrl(checked.url()),
+              null,
+              checked.position(),
+              checked.note());
+    }
+    ProposedChange valid = checked;
     // an ended session, an unknown track or item, a position out of range: refused before the
     // limiter too, so they cost no budget
     jdbi.useTransaction(
         h -> {
           sessions.lockLive(h, sessionId);
-          playlist.check(h, sessionId, checked);
+          playlist.check(h, sessionId, valid);
         });
     limiter.acquireOrThrow(
         RateLimiter.Limit.GUEST_MEMBER,
@@ -93,17 +105,17 @@ public class RequestService implements GuestProposals, PlaylistListener {
         jdbi.inTransaction(
             h -> {
               sessions.lockLive(h, sessionId);
-              playlist.check(h, sessionId, checked);
+              playlist.check(h, sessionId, valid);
               RequestDao.Row r =
                   new RequestDao.Row(
                       Ids.newId(),
                       sessionId,
                       guest.memberId(),
                       null,
-                      checked.action(),
-                      payload(checked),
-                      checked.itemId(),
-                      checked.note(),
+                      valid.action(),
+                      payload(valid),
+                      valid.itemId(),
+                      valid.note(),
                       PENDING,
                       null,
                       clock.millis(),
@@ -143,8 +155,13 @@ public class RequestService implements GuestProposals, PlaylistListener {
     return rows.stream().map(this::toJson).toList();
   }
 
-  /** Approves: applies the change and records the decision in one transaction. */
+  /**
+   * Approves: applies the change and records the decision in one transaction. A request to add a
+   * URL is probed first, outside the transaction; when the probe fails, the approval answers its
+   * error and the request stays pending.
+   */
   public Decision approve(SamesongPrincipal host, String requestId) {
+    String probedTrackId = probeUrlOf(host, requestId);
     return jdbi.inTransaction(
         h -> {
           RequestDao dao = h.attach(RequestDao.class);
@@ -162,7 +179,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
                     playlist.addIn(
                         h,
                         row.sessionId(),
-                        change.trackId(),
+                        change.trackId() != null ? change.trackId() : probedTrackId,
                         clampAdd(h, row.sessionId(), change.position()),
                         row.requestedBy());
                 case ProposedChange.MOVE ->
@@ -176,6 +193,29 @@ public class RequestService implements GuestProposals, PlaylistListener {
           LOG.info("session {}: request {} approved", row.sessionId(), row.id());
           return announce(h, new Decision(toJson(dao.find(row.id()).orElseThrow()), applied));
         });
+  }
+
+  /**
+   * For a pending request of the host's session that adds a URL: probes and registers the URL and
+   * returns the track's id; null for any other request (the transaction then judges it).
+   */
+  private String probeUrlOf(SamesongPrincipal host, String requestId) {
+    RequestDao.Row row =
+        jdbi.withExtension(RequestDao.class, dao -> dao.find(requestId))
+            .orElseThrow(() -> ApiException.notFound("request"));
+    if (!row.sessionId().equals(host.sessionId())) {
+      throw ApiException.forbidden("this request belongs to another session");
+    }
+    if (!PENDING.equals(row.status())) {
+      throw alreadyDecided(row);
+    }
+    ProposedChange change = changeOf(row);
+    if (!ProposedChange.ADD.equals(change.action())
+        || change.trackId() != null
+        || change.url() == null) {
+      return null;
+    }
+    return playlist.registerUrl(change.url()).id();
   }
 
   /** Denies with an optional reason for the guest. */
@@ -284,16 +324,17 @@ public class RequestService implements GuestProposals, PlaylistListener {
     String note = c.note() == null || c.note().isBlank() ? null : c.note().strip();
     switch (c.action()) {
       case ProposedChange.ADD -> {
-        if (c.trackId() == null || c.trackId().isBlank()) {
-          if (c.url() != null && !c.url().isBlank()) {
-            throw ApiException.badRequest(
-                "url_unsupported",
-                "url",
-                "adding by URL is not available yet; suggest a catalog track by track_id");
-          }
-          throw ApiException.badRequest("track_id", "is required to add");
+        boolean track = c.trackId() != null && !c.trackId().isBlank();
+        boolean url = c.url() != null && !c.url().isBlank();
+        if (track && url) {
+          throw ApiException.badRequest("url", "cannot be given together with track_id");
         }
-        return new ProposedChange(c.action(), c.trackId(), null, null, c.position(), note);
+        if (!track && !url) {
+          throw ApiException.badRequest("track_id", "is required to add (or a url)");
+        }
+        return track
+            ? new ProposedChange(c.action(), c.trackId(), null, null, c.position(), note)
+            : new ProposedChange(c.action(), null, c.url(), null, c.position(), note);
       }
       case ProposedChange.MOVE -> {
         requireItemId(c);
@@ -321,6 +362,9 @@ public class RequestService implements GuestProposals, PlaylistListener {
     if (c.trackId() != null) {
       payload.put("track_id", c.trackId());
     }
+    if (c.url() != null) {
+      payload.put("url", c.url());
+    }
     if (c.itemId() != null) {
       payload.put("item_id", c.itemId());
     }
@@ -347,7 +391,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
     return new ProposedChange(
         row.action(),
         (String) p.get("track_id"),
-        null,
+        (String) p.get("url"),
         (String) p.get("item_id"),
         p.get("position") == null ? null : ((Number) p.get("position")).intValue(),
         row.note());

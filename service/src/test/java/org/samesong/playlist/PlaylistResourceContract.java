@@ -298,15 +298,22 @@ abstract class PlaylistResourceContract {
   }
 
   @Test
-  void adding_by_url_is_400_url_unsupported_for_now() {
+  void adding_a_url_that_is_not_http_or_together_with_a_track_id_is_400_naming_url() {
     Host host = fx.newSession();
     Guest guest = fx.guest(host);
 
     for (String token : List.of(host.token(), guest.token())) {
-      JsonNode error =
-          assertError(
-              add(host, Map.of("url", "https://example.com/a.mp3"), token), 400, "url_unsupported");
-      assertThat(error.path("field").asText()).isEqualTo("url");
+      for (String url :
+          List.of("ftp://example.com/a.mp3", "https://user:pw@example.com/a.mp3", "not a url")) {
+        JsonNode error = assertError(add(host, Map.of("url", url), token), 400, "invalid_url");
+        assertThat(error.path("field").asText()).isEqualTo("url");
+      }
+      assertBadField(
+          add(
+              host,
+              Map.of("url", "https://example.com/a.mp3", "track_id", fx.track(0).id()),
+              token),
+          "url");
     }
 
     assertThat(fx.version(host)).isZero();

@@ -164,10 +164,14 @@ abstract class RequestResourceContract {
     assertBadField(fx.fileRequest(guest, body("action", 7, "track_id", track)), "action");
     JsonNode url =
         assertError(
-            fx.fileRequest(guest, body("action", "add", "url", "https://example.com/a.mp3")),
+            fx.fileRequest(guest, body("action", "add", "url", "ftp://example.com/a.mp3")),
             400,
-            "url_unsupported");
+            "invalid_url");
     assertThat(url.path("field").asText()).isEqualTo("url");
+    assertBadField(
+        fx.fileRequest(
+            guest, body("action", "add", "url", "https://example.com/a.mp3", "track_id", track)),
+        "url");
     assertError(
         fx.fileRequest(guest, body("action", "add", "track_id", SessionFixtures.unknownId())),
         404,

@@ -713,6 +713,46 @@ abstract class SyncEndpointContract {
     assertThat(Scenario.requests(api(), host, "pending")).isEmpty();
   }
 
+  @Test
+  void a_guest_suggests_a_url_which_the_request_keeps_for_the_hosts_approval() {
+    Host host = newSession();
+    Guest guest = join(host, "Uma");
+    WsClient hostWs = connect(host);
+    WsClient guestWs = connect(host, guest);
+
+    guestWs.send(
+        msg(
+            "type",
+            "request_playlist_change",
+            "action",
+            "add",
+            "url",
+            "ftp://example.org/a.mp3",
+            "ref",
+            "f"));
+    JsonNode bad = guestWs.awaitType("error");
+    assertThat(bad.path("code").asText()).isEqualTo("invalid_url");
+    assertThat(bad.path("ref").asText()).isEqualTo("f");
+
+    guestWs.send(
+        msg(
+            "type",
+            "request_playlist_change",
+            "action",
+            "add",
+            "url",
+            "HTTPS://Music.Example.org/Song.mp3#x",
+            "position",
+            0));
+
+    JsonNode created = hostWs.awaitType("request_update");
+    assertThat(created.path("status").asText()).isEqualTo("pending");
+    assertThat(created.path("payload").path("url").asText())
+        .isEqualTo("https://music.example.org/Song.mp3");
+    assertThat(created.path("payload").has("track_id")).isFalse();
+    assertThat(Scenario.requests(api(), host, "pending")).hasSize(1);
+  }
+
   // --- playback ---------------------------------------------------------------------------------
 
   @Test

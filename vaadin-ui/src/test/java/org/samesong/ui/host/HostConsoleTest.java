@@ -215,6 +215,20 @@ class HostConsoleTest {
   }
 
   @Test
+  void a_url_to_a_private_address_is_refused_with_the_reason() {
+    TextField url = _get(TextField.class, s -> s.withId("add-url"));
+    _setValue(url, "http://127.0.0.1:9/song.mp3");
+    _click(_get(Button.class, s -> s.withId("add-url-button")));
+    assertThat(url.isInvalid()).isTrue();
+    assertThat(url.getErrorMessage()).containsIgnoringCase("private");
+    assertThat(ui.services.playlist().get(sessionId).items()).isEmpty();
+
+    _setValue(url, "ftp://example.org/song.mp3");
+    _click(_get(Button.class, s -> s.withId("add-url-button")));
+    assertThat(url.getErrorMessage()).containsIgnoringCase("http");
+  }
+
+  @Test
   void ending_the_session_returns_to_the_start_form() {
     _click(_get(Button.class, s -> s.withId("end-session")));
     _click(_get(Button.class, s -> s.withId("end-confirm")));

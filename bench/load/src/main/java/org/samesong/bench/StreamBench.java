@@ -1,0 +1,312 @@
+package org.samesong.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Streaming benchmark of bench/run-stream.sh: L listeners fetch the demo tracks' signed stream URLs
+ * the way a browser's {@code <audio>} does. Each listener in a loop: {@code Range: bytes=0-} and
+ * reads the whole track (the browser's first request), then SEEKS times a random {@code bytes=X-}
+ * of which it reads SEEK_KB before dropping the connection (a seek, then another). Nothing throttles
+ * the reads, so this is the worst case of many listeners buffering at once. Counts bytes, requests,
+ * time to first byte (request sent → first body byte), errors (status, Content-Range or length not
+ * as asked, I/O failures), and samples the server's RSS and CPU from /proc.
+ */
+public final class StreamBench {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static String base = "http://127.0.0.1:8080";
+  static String adminUser;
+  static String adminPassword;
+  static int listeners = 100;
+  static int durationS = 30;
+  static int warmupS = 5;
+  static int seeks = 3;
+  static int seekKb = 256;
+  static long serverPid = -1;
+  static int clkTck = 100;
+  static Path json;
+
+  static final Recorder ttfb = new Recorder(60_000_000_000L, 3);
+  static final AtomicLong bytes = new AtomicLong();
+  static final AtomicLong requests = new AtomicLong();
+  static final AtomicLong fullReads = new AtomicLong();
+  static final AtomicLong errors = new AtomicLong();
+  static final Map<String, AtomicInteger> errorKinds = new ConcurrentHashMap<>();
+  static volatile boolean measuring;
+  static volatile boolean stopping;
+
+  record Track(String url, long length) {}
+
+  public static void main(String[] args) throws Exception {
+    for (int i = 0; i < args.length; i += 2) {
+      String v = args[i + 1];
+      switch (args[i]) {
+        case "--base" -> base = v;
+        case "--admin-user" -> adminUser = v;
+        case "--admin-password" -> adminPassword = v;
+        case "--listeners" -> listeners = Integer.parseInt(v);
+        case "--duration" -> durationS = Integer.parseInt(v);
+        case "--warmup" -> warmupS = Integer.parseInt(v);
+        case "--seeks" -> seeks = Integer.parseInt(v);
+        case "--seek-kb" -> seekKb = Integer.parseInt(v);
+        case "--server-pid" -> serverPid = Long.parseLong(v);
+        case "--clk-tck" -> clkTck = Integer.parseInt(v);
+        case "--json" -> json = Path.of(v);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
+
+    // ---- the demo tracks' stream URLs, as any account sees them
+    ObjectNode credentials = JSON.createObjectNode().put("username", adminUser).put("password", adminPassword);
+    HttpResponse<String> login =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/auth/login"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(credentials.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    String token = JSON.readTree(login.body()).path("access_token").asText();
+    JsonNode page =
+        JSON.readTree(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/catalog/tracks?limit=20"))
+                        .header("authorization", "Bearer " + token)
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+    List<Track> tracks = new ArrayList<>();
+    for (JsonNode t : page.path("items")) {
+      String url = base + t.path("stream_url").asText();
+      HttpResponse<Void> head =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+              HttpResponse.BodyHandlers.discarding());
+      long length = head.headers().firstValueAsLong("content-length").orElse(-1);
+      if (head.statusCode() != 200 || length <= 0) {
+        throw new IllegalStateException("HEAD " + t.path("title").asText() + ": " + head.statusCode());
+      }
+      tracks.add(new Track(url, length));
+    }
+    long totalLength = tracks.stream().mapToLong(Track::length).sum();
+    System.out.printf(
+        "tracks: %d (%.1f MB in all); listeners %d, warm-up %d s, measured %d s, %d seeks of %d KiB after each full read%n",
+        tracks.size(), totalLength / 1e6, listeners, warmupS, durationS, seeks, seekKb);
+
+    // ---- the listeners
+    CountDownLatch done = new CountDownLatch(listeners);
+    for (int i = 0; i < listeners; i++) {
+      Track track = tracks.get(i % tracks.size());
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  listen(http, track);
+                } finally {
+                  done.countDown();
+                }
+              },
+              "listener-" + i);
+      t.setDaemon(true);
+      t.start();
+    }
+    Thread.sleep(warmupS * 1000L);
+    ttfb.reset();
+    long bytes0 = bytes.get();
+    long requests0 = requests.get();
+    long full0 = fullReads.get();
+    long errors0 = errors.get();
+    double cpu0 = cpuSeconds(serverPid);
+    long t0 = System.nanoTime();
+    measuring = true;
+    long rssMax = 0;
+    long threadsMax = 0;
+    for (int s = 0; s < durationS; s++) {
+      Thread.sleep(1000);
+      rssMax = Math.max(rssMax, procKb(serverPid, "VmRSS"));
+      threadsMax = Math.max(threadsMax, procKb(serverPid, "Threads"));
+    }
+    measuring = false;
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpu = cpuSeconds(serverPid) - cpu0;
+    Histogram h = ttfb.getIntervalHistogram();
+    long b = bytes.get() - bytes0;
+    long r = requests.get() - requests0;
+    long e = errors.get() - errors0;
+    stopping = true;
+
+    System.out.printf(
+        "listeners %d: %.1f MB/s (%.0f Mbit/s), %.0f requests/s, %d full reads; time to first byte p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (%d requests); errors %d %s%n",
+        listeners,
+        b / seconds / 1e6,
+        b * 8 / seconds / 1e6,
+        r / seconds,
+        fullReads.get() - full0,
+        ms(h.getValueAtPercentile(50)),
+        ms(h.getValueAtPercentile(95)),
+        ms(h.getValueAtPercentile(99)),
+        ms(h.getMaxValue()),
+        h.getTotalCount(),
+        e,
+        errorKinds.isEmpty() ? "" : errorKinds.toString());
+    System.out.printf(
+        "server during the window: CPU %.2f cores, RSS peak %d MB, RSS now %d MB (peak of the process %d MB), threads peak %d%n",
+        cpu / seconds,
+        rssMax / 1024,
+        procKb(serverPid, "VmRSS") / 1024,
+        procKb(serverPid, "VmHWM") / 1024,
+        threadsMax);
+    if (json != null) {
+      ObjectNode out = JSON.createObjectNode();
+      out.put("listeners", listeners);
+      out.put("seconds", seconds);
+      out.put("mb_per_s", b / seconds / 1e6);
+      out.put("requests_per_s", r / seconds);
+      out.put("ttfb_p50_ms", ms(h.getValueAtPercentile(50)));
+      out.put("ttfb_p95_ms", ms(h.getValueAtPercentile(95)));
+      out.put("ttfb_p99_ms", ms(h.getValueAtPercentile(99)));
+      out.put("ttfb_max_ms", ms(h.getMaxValue()));
+      out.put("errors", e);
+      out.put("server_cpu_cores", cpu / seconds);
+      out.put("server_rss_peak_mb", rssMax / 1024);
+      out.put("server_threads_peak", threadsMax);
+      Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+    System.exit(e > 0 ? 2 : 0);
+  }
+
+  /** One listener: a full read from the start, then a few seeks, again and again. */
+  static void listen(HttpClient http, Track track) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    byte[] buffer = new byte[64 * 1024];
+    while (!stopping) {
+      fetch(http, track, 0, Long.MAX_VALUE, buffer);
+      for (int i = 0; i < seeks && !stopping; i++) {
+        long from = random.nextLong(track.length());
+        fetch(http, track, from, seekKb * 1024L, buffer);
+      }
+    }
+  }
+
+  /** GET {@code bytes=from-}, reads at most {@code limit} bytes, then closes. */
+  static void fetch(HttpClient http, Track track, long from, long limit, byte[] buffer) {
+    long sent = System.nanoTime();
+    try {
+      HttpResponse<InputStream> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(track.url()))
+                  .header("Range", "bytes=" + from + "-")
+                  .timeout(Duration.ofSeconds(60))
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = response.body()) {
+        String expected = "bytes " + from + "-" + (track.length() - 1) + "/" + track.length();
+        if (response.statusCode() != 206
+            || !expected.equals(response.headers().firstValue("content-range").orElse(""))) {
+          error("status " + response.statusCode());
+          return;
+        }
+        long want = Math.min(limit, track.length() - from);
+        long got = 0;
+        boolean first = true;
+        while (got < want) {
+          int n = in.read(buffer, 0, (int) Math.min(buffer.length, want - got));
+          if (n < 0) {
+            break;
+          }
+          if (first) {
+            if (measuring) {
+              ttfb.recordValue(System.nanoTime() - sent);
+            }
+            first = false;
+          }
+          got += n;
+          if (measuring) {
+            bytes.addAndGet(n);
+          }
+        }
+        if (got < want) {
+          error("short body");
+          return;
+        }
+        if (measuring) {
+          requests.incrementAndGet();
+          if (limit == Long.MAX_VALUE) {
+            fullReads.incrementAndGet();
+          }
+        }
+      }
+    } catch (IOException e) {
+      if (!stopping) {
+        error(e.getClass().getSimpleName());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void error(String kind) {
+    if (measuring) {
+      errors.incrementAndGet();
+      errorKinds.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+    }
+  }
+
+  static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  static long procKb(long pid, String key) {
+    if (pid <= 0) {
+      return 0;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith(key + ":")) {
+          return Long.parseLong(line.substring(key.length() + 1).strip().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  static double cpuSeconds(long pid) {
+    if (pid <= 0) {
+      return 0;
+    }
+    try {
+      String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) clkTck;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}
