@@ -18,6 +18,22 @@ public final class Browser {
 
   private Browser() {}
 
+  /**
+   * Makes the page a phone screen of {@code width}×{@code height} CSS pixels (touch, mobile
+   * viewport): a headless window cannot be narrower than 500 pixels, an emulated screen can.
+   */
+  public static void emulateScreen(ChromeDriver driver, int width, int height, boolean mobile) {
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        java.util.Map.of(
+            "width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
+  }
+
+  /** Back to the window's own size. */
+  public static void stopEmulating(ChromeDriver driver) {
+    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", java.util.Map.of());
+  }
+
   public static ChromeDriver start(int width, int height) {
     Services.assume(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),

@@ -130,7 +130,8 @@ class FirstRunBrowserIT {
         .startsWith("data:image/svg+xml");
 
     // a guest on a phone opens the link, picks a name and suggests a track
-    guest = Browser.start(390, 844);
+    guest = Browser.start(500, 900);
+    Browser.emulateScreen(guest, 390, 844, true);
     guest.get(joinUrl);
     type(guest, "display-name", "Gus");
     guest.findElement(By.id("join")).click();
@@ -164,18 +165,50 @@ class FirstRunBrowserIT {
                 By.id("playlist"), "Copper Lanterns"));
     assertThat(browser.findElement(By.id("listeners")).getText()).contains("Gus");
 
+    // the host presses play: both browsers' <sync-audio> players play the same track
+    browser.findElement(By.id("play-pause")).click();
+    for (ChromeDriver page : java.util.List.of(browser, guest)) {
+      waiting(page)
+          .until(
+              d ->
+                  ((Number)
+                              page.executeScript(
+                                  "const a = document.getElementById('player')"
+                                      + ".shadowRoot.getElementById('audio');"
+                                      + "return a && !a.paused ? a.currentTime : 0;"))
+                          .doubleValue()
+                      > 1.0);
+    }
+    String hostSrc = playingSrc(browser);
+    assertThat(hostSrc).contains("/api/tracks/").contains("/stream?");
+    assertThat(trackOf(playingSrc(guest))).isEqualTo(trackOf(hostSrc));
+    waiting(guest)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(By.id("audio-status"), "in sync"));
+
     // screenshots of every screen at desktop and phone sizes
     screenshot(browser, "host");
     screenshot(guest, "guest-phone");
+    Browser.stopEmulating(guest);
     guest.manage().window().setSize(new Dimension(1280, 900));
     screenshot(guest, "guest");
-    browser.manage().window().setSize(new Dimension(390, 844));
+    Browser.emulateScreen(browser, 390, 844, true);
     screenshot(browser, "host-phone");
     browser.get(url("/admin"));
     waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("save-settings")));
     screenshot(browser, "admin-phone");
-    browser.manage().window().setSize(new Dimension(1280, 900));
+    Browser.stopEmulating(browser);
     screenshot(browser, "admin");
+  }
+
+  private static String playingSrc(ChromeDriver page) {
+    return (String)
+        page.executeScript(
+            "return document.getElementById('player').shadowRoot.getElementById('audio').src;");
+  }
+
+  private static String trackOf(String streamUrl) {
+    return streamUrl.replaceAll(".*/api/tracks/([^/]+)/stream.*", "$1");
   }
 
   /** Saves a full-page screenshot to target/screenshots (the README's come from there). */

@@ -320,7 +320,8 @@ public class HostConsole extends FlexLayout {
 
   private VerticalLayout playlistPanel() {
     playlist.setId("playlist");
-    playlist.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+    playlist.addThemeVariants(
+        GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
     playlist.setAllRowsVisible(true);
     playlist
         .addColumn(i -> (isCurrent(i) ? "▶ " : "") + (i.position() + 1))
@@ -347,7 +348,11 @@ public class HostConsole extends FlexLayout {
               for (Button b : List.of(up, down, remove)) {
                 b.addThemeVariants(ButtonVariant.LUMO_SMALL);
               }
-              return new HorizontalLayout(up, down, remove);
+              HorizontalLayout actions = new HorizontalLayout(up, down, remove);
+              actions.setWrap(true);
+              actions.setSpacing(false);
+              actions.getStyle().set("gap", "var(--lumo-space-xs)");
+              return actions;
             })
         .setHeader("")
         .setKey("actions")
