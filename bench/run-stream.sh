@@ -13,6 +13,8 @@
 # tail) in bench/results/stream-<date>/.
 #
 # Environment: DURATION (30) WARMUP (5) SEEKS (3) SEEK_KB (256)
+#   PACE_KBPS       each listener reads at most this many KB/s (default 0: unthrottled, the worst
+#                   case; a demo WAV plays at 44 KB/s, a browser buffers ahead faster)
 #   JAVA_OPTS       server JVM options (default -Xmx1g)
 #   LOAD_JAVA_OPTS  load generator JVM options (default -Xmx1g)
 #   NO_BUILD=1      never build; SAMESONG_JAR=path benchmarks that jar instead
@@ -25,6 +27,7 @@ DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-5}
 SEEKS=${SEEKS:-3}
 SEEK_KB=${SEEK_KB:-256}
+PACE_KBPS=${PACE_KBPS:-0}
 server_java_opts=${JAVA_OPTS:--Xmx1g}
 load_java_opts=${LOAD_JAVA_OPTS:--Xmx1g}
 jar=${SAMESONG_JAR:-server/target/samesong.jar}
@@ -115,7 +118,7 @@ for n in "${counts[@]}"; do
   # shellcheck disable=SC2086
   java $load_java_opts -cp "$work/samesong-load.jar" org.samesong.bench.StreamBench \
     --base "http://127.0.0.1:$port" --admin-user bench --admin-password "$password" \
-    --listeners "$n" --duration "$DURATION" --warmup "$WARMUP" --seeks "$SEEKS" --seek-kb "$SEEK_KB" \
+    --listeners "$n" --duration "$DURATION" --warmup "$WARMUP" --seeks "$SEEKS" --seek-kb "$SEEK_KB" --pace-kbps "$PACE_KBPS" \
     --server-pid "$pid" --clk-tck "$(getconf CLK_TCK)" --json "$results/stream-$n.json" |
     tee "$results/stream-$n.txt" || rc=$?
   # S0U S1U EU OU are columns 3 4 6 8 (KB)
@@ -129,7 +132,8 @@ done
   echo
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "server RSS $(($(proc_kb "$pid" VmRSS) / 1024)) MB (peak $(($(proc_kb "$pid" VmHWM) / 1024)) MB), threads $(proc_kb "$pid" Threads)"
-  echo "server log: $(grep -cE ' (WARN|ERROR) ' "$work/server.log" || true) WARN/ERROR lines"
+  echo "server log: $(grep -cE ' (WARN|ERROR) ' "$work/server.log" || true) WARN/ERROR lines, by logger and message:"
+  grep -E ' (WARN|ERROR) ' "$work/server.log" | sed -E 's/^[0-9-]+ [0-9:,]+ //; s/\[[^]]*\] //' | cut -c1-160 | sort | uniq -c | sort -rn | head -10
 } | tee -a "$results/summary.txt"
 grep -E -A20 ' (WARN|ERROR) ' "$work/server.log" | head -200 >"$results/server-warnings.log" || true
 tail -200 "$work/server.log" >"$results/server-tail.log"

@@ -193,6 +193,7 @@ public class StreamResource {
           position += n;
           remaining -= n;
         }
+        flush(out);
       }
     };
   }
@@ -209,8 +210,21 @@ public class StreamResource {
             return;
           }
         }
+        flush(out);
       }
     };
+  }
+
+  /**
+   * Sends what is buffered while the failure of a gone client can still be absorbed here; Jersey
+   * would log it as an error when it closes the stream.
+   */
+  private static void flush(OutputStream out) {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      // the client went away just before the end
+    }
   }
 
   /** Writes; false when the client has gone away (the connection is closed then). */

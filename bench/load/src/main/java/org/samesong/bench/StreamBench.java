@@ -43,6 +43,7 @@ public final class StreamBench {
   static int warmupS = 5;
   static int seeks = 3;
   static int seekKb = 256;
+  static int paceKbps = 0;
   static long serverPid = -1;
   static int clkTck = 100;
   static Path json;
@@ -70,17 +71,23 @@ public final class StreamBench {
         case "--warmup" -> warmupS = Integer.parseInt(v);
         case "--seeks" -> seeks = Integer.parseInt(v);
         case "--seek-kb" -> seekKb = Integer.parseInt(v);
+        case "--pace-kbps" -> paceKbps = Integer.parseInt(v);
         case "--server-pid" -> serverPid = Long.parseLong(v);
         case "--clk-tck" -> clkTck = Integer.parseInt(v);
         case "--json" -> json = Path.of(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build();
+    // the JDK client reads all its connections on one selector thread: several clients spread them
+    HttpClient[] clients = new HttpClient[Math.max(1, Math.min(16, listeners / 25))];
+    for (int i = 0; i < clients.length; i++) {
+      clients[i] =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(30))
+              .build();
+    }
+    HttpClient http = clients[0];
 
     // ---- the demo tracks' stream URLs, as any account sees them
     ObjectNode credentials = JSON.createObjectNode().put("username", adminUser).put("password", adminPassword);
@@ -115,18 +122,27 @@ public final class StreamBench {
     }
     long totalLength = tracks.stream().mapToLong(Track::length).sum();
     System.out.printf(
-        "tracks: %d (%.1f MB in all); listeners %d, warm-up %d s, measured %d s, %d seeks of %d KiB after each full read%n",
-        tracks.size(), totalLength / 1e6, listeners, warmupS, durationS, seeks, seekKb);
+        "tracks: %d (%.1f MB in all); listeners %d over %d HTTP clients, warm-up %d s, measured %d s, %d seeks of %d KiB after each full read, %s%n",
+        tracks.size(),
+        totalLength / 1e6,
+        listeners,
+        clients.length,
+        warmupS,
+        durationS,
+        seeks,
+        seekKb,
+        paceKbps > 0 ? "each listener reading at most " + paceKbps + " KB/s" : "reads unthrottled");
 
     // ---- the listeners
     CountDownLatch done = new CountDownLatch(listeners);
     for (int i = 0; i < listeners; i++) {
       Track track = tracks.get(i % tracks.size());
+      HttpClient client = clients[i % clients.length];
       Thread t =
           new Thread(
               () -> {
                 try {
-                  listen(http, track);
+                  listen(client, track);
                 } finally {
                   done.countDown();
                 }
@@ -234,7 +250,16 @@ public final class StreamBench {
         long want = Math.min(limit, track.length() - from);
         long got = 0;
         boolean first = true;
+        long started = System.nanoTime();
         while (got < want) {
+          if (paceKbps > 0) {
+            // read no faster than a player that buffers paceKbps KB per second
+            long due = started + got * 1_000_000L / paceKbps;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+          }
           int n = in.read(buffer, 0, (int) Math.min(buffer.length, want - got));
           if (n < 0) {
             break;
