@@ -89,6 +89,17 @@ public final class DriftBench {
       "const d = window.__drift; if (!d) { return null; }"
           + " const r = d.rows; d.rows = []; return JSON.stringify(r);";
 
+  static final String DIAGNOSTICS =
+      """
+      const el = document.querySelector('sync-audio');
+      if (!el || !el.engine) { return 'no player'; }
+      const c = el.engine.controller;
+      const r = (x) => Math.round(x * 10) / 10;
+      const learned = Object.entries(c.learners).map(([k, l]) => k + ' ' + r(l.value) + ' ms (' + l.count + ')');
+      const landings = c.landings.slice(-4).map((l) => l.kind + ' ' + r(l.errorMs) + ' (lead ' + r(l.lead) + ')');
+      return 'learned ' + learned.join(', ') + '; last landings ' + landings.join(', ');
+      """;
+
   public static void main(String[] args) throws Exception {
     for (int i = 0; i < args.length; i += 2) {
       String v = args[i + 1];
@@ -254,12 +265,18 @@ public final class DriftBench {
 
       // ---- a track change: seek to 4 s before the current track's end
       List<Listener> three = List.of(la, lb, lc);
+      for (Listener l : three) {
+        say("before: " + l.diagnostics());
+      }
       double boundary = seekNearEnd();
       sleep(8_000);
       drain(three);
       say("");
       say("== track change (seek to duration − 4 s; the next track is due at the boundary)");
       trackChange(three, boundary);
+      for (Listener l : three) {
+        say("after: " + l.diagnostics());
+      }
     } finally {
       a.quit();
       b.quit();
@@ -274,7 +291,8 @@ public final class DriftBench {
     try {
       List<Listener> crowdList = new ArrayList<>();
       String how = null;
-      String[] hosts = {"localhost", "127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"};
+      // base is 127.0.0.1: the others need other host names to get cookies of their own
+      String[] hosts = {"127.0.0.1", "localhost", "127.0.0.2", "127.0.0.3", "127.0.0.4"};
       int port = URI.create(base).getPort();
       for (int i = 0; i < crowd; i++) {
         String handle = null;
@@ -284,7 +302,10 @@ public final class DriftBench {
             handle = newContextWindow(browser);
             how = "a browser context each (CDP Target.createBrowserContext + Target.createTarget)";
           } catch (RuntimeException e) {
-            say("CDP browser contexts not available (" + firstLine(e) + "); tabs on other host names instead");
+            say(
+                "CDP browser contexts not available ("
+                    + firstLine(e)
+                    + "); tabs on other host names instead");
             contexts = "hosts";
           }
         }
@@ -322,29 +343,103 @@ public final class DriftBench {
               + " s settle");
       summarize(crowdList, from, to, load.since(mark));
     } finally {
+      if (browserCdp != null) {
+        browserCdp.ws.abort();
+        browserCdp = null;
+      }
       browser.quit();
     }
   }
 
-  /** A new browser context (own cookies, own Vaadin session) with one page; its window handle. */
+  /**
+   * A new browser context (own cookies, so its own Vaadin session and guest) with one page; its
+   * window handle. chromedriver's own CDP passthrough talks to the page, which may not create
+   * contexts ("Not allowed"), so this goes to the browser's DevTools endpoint directly; the
+   * connection stays open, as the context lives only as long as it.
+   */
   static String newContextWindow(ChromeDriver browser) {
-    Map<String, Object> ctx = browser.executeCdpCommand("Target.createBrowserContext", Map.of());
-    Object id = ctx.get("browserContextId");
-    Map<String, Object> target =
-        browser.executeCdpCommand(
-            "Target.createTarget",
-            Map.of("url", "about:blank", "browserContextId", id, "newWindow", true));
-    String targetId = String.valueOf(target.get("targetId"));
-    long until = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < until) {
-      for (String h : browser.getWindowHandles()) {
-        if (h.equalsIgnoreCase(targetId)) {
-          return h;
+    try {
+      if (browserCdp == null) {
+        browserCdp = new Cdp(String.valueOf(browser.getCapabilities().getCapability("se:cdp")));
+      }
+      JsonNode ctx = browserCdp.call("Target.createBrowserContext", JSON.createObjectNode());
+      ObjectNode params = JSON.createObjectNode();
+      params.put("url", "about:blank");
+      params.put("browserContextId", ctx.path("browserContextId").asText());
+      params.put("newWindow", true);
+      String targetId = browserCdp.call("Target.createTarget", params).path("targetId").asText();
+      long until = System.currentTimeMillis() + 10_000;
+      while (System.currentTimeMillis() < until) {
+        for (String h : browser.getWindowHandles()) {
+          if (h.equalsIgnoreCase(targetId)) {
+            return h;
+          }
+        }
+        sleep(100);
+      }
+      throw new IllegalStateException("chromedriver does not list the new context's page");
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Cdp browserCdp;
+
+  /** A minimal Chrome DevTools Protocol client: one WebSocket, calls answered by id. */
+  static final class Cdp implements java.net.http.WebSocket.Listener {
+    final java.net.http.WebSocket ws;
+    final Map<Long, java.util.concurrent.CompletableFuture<JsonNode>> pending =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    final java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+    StringBuilder partial = new StringBuilder();
+
+    Cdp(String url) {
+      if (!url.startsWith("ws://")) {
+        throw new IllegalStateException("no DevTools endpoint (se:cdp is " + url + ")");
+      }
+      ws = http.newWebSocketBuilder().buildAsync(URI.create(url), this).join();
+    }
+
+    JsonNode call(String method, ObjectNode params) throws IOException, InterruptedException {
+      long id = ids.incrementAndGet();
+      java.util.concurrent.CompletableFuture<JsonNode> f = new java.util.concurrent.CompletableFuture<>();
+      pending.put(id, f);
+      ObjectNode msg = JSON.createObjectNode().put("id", id).put("method", method);
+      msg.set("params", params);
+      ws.sendText(msg.toString(), true).join();
+      try {
+        JsonNode reply = f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        if (reply.has("error")) {
+          throw new IllegalStateException(method + ": " + reply.path("error"));
+        }
+        return reply.path("result");
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new IOException(method + ": " + e, e);
+      }
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<?> onText(
+        java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        String text = partial.toString();
+        partial = new StringBuilder();
+        try {
+          JsonNode msg = JSON.readTree(text);
+          if (msg.has("id")) {
+            java.util.concurrent.CompletableFuture<JsonNode> f = pending.remove(msg.get("id").asLong());
+            if (f != null) {
+              f.complete(msg);
+            }
+          }
+        } catch (IOException e) {
+          // not an answer of ours
         }
       }
-      sleep(100);
+      webSocket.request(1);
+      return null;
     }
-    throw new IllegalStateException("chromedriver does not list the new context's page");
   }
 
   static double seekNearEnd() throws Exception {
@@ -455,6 +550,13 @@ public final class DriftBench {
       wait.until(ExpectedConditions.presenceOfElementLocated(By.id("player")));
       // the join swaps the view in place; if it ever reloads the page, sample again
       driver.executeScript(SAMPLER);
+    }
+
+    /** The controller's learned latencies and last landings (for the profile of a miss). */
+    String diagnostics() {
+      focus();
+      Object out = driver.executeScript(DIAGNOSTICS);
+      return name + ": " + out;
     }
 
     void drain() throws IOException {
@@ -720,14 +822,15 @@ public final class DriftBench {
             Locale.ROOT,
             "%-8s %12s %14s %16s %14s %12s",
             "listener",
-            "new starts",
-            "old stops",
+            "new moving",
+            "overlap",
             "old reached end",
             "max|err| 0–2 s",
             "|err| 2 s on"));
     List<Double> gaps = new ArrayList<>();
     for (Listener l : listeners) {
       Double newStart = null;
+      Double newError = null;
       Double oldStop = null;
       Double oldLast = null;
       Row prev = null;
@@ -757,8 +860,9 @@ public final class DriftBench {
             && !r.paused
             && r.currentTime > prev.currentTime
             && r.currentTime > 0) {
-          // currentTime moved: it started currentTime/rate ago
-          newStart = r.t - r.currentTime * 1000 / Math.max(0.5, r.rate);
+          // the first sample where the new track moves: when, and how far off the schedule
+          newStart = r.t;
+          newError = error(r);
         }
         prev = r;
       }
@@ -776,29 +880,29 @@ public final class DriftBench {
         }
       }
       Schedule.Item old = schedule.item(oldItem);
-      if (newStart != null) {
-        gaps.add(newStart - boundary);
+      if (newError != null) {
+        gaps.add(newError);
       }
       say(
           String.format(
               Locale.ROOT,
               "%-8s %12s %14s %16s %14s %12s",
               l.name,
-              newStart == null ? "never" : signed(newStart - boundary) + " ms",
-              oldStop == null ? "-" : signed(oldStop - boundary) + " ms",
+              newError == null ? "never" : signed(newError) + " ms",
+              oldStop == null || newStart == null ? "-" : signed(oldStop - newStart) + " ms",
               oldLast == null ? "-" : signed(oldLast * 1000 - old.durationMs) + " ms",
               fmt(worst) + " ms",
               after.isEmpty() ? "-" : "p50 " + fmt(pct(after, 50))));
     }
     say(
-        "new starts: when the new track's currentTime began advancing vs its scheduled start (+ late);"
-            + " old stops: last sample where the old one still advanced; old reached end: its last position"
-            + " vs its duration (− = stopped before the end)");
+        "new moving: the new track's error at its first sample that moved (+ = ahead); overlap: the old"
+            + " one's last moving sample − the new one's first (≥ 0: no silence between them; 50-ms"
+            + " samples); old reached end: its last position vs its duration (− = stopped before the end)");
     if (!gaps.isEmpty()) {
       say(
           String.format(
               Locale.ROOT,
-              "start of the new track vs schedule: %s ms (max |…| %s ms)",
+              "the new track's error when it first moved: %s ms (max |…| %s ms)",
               gaps.stream().map(DriftBench::signed).toList(),
               fmt(gaps.stream().mapToDouble(Math::abs).max().orElse(0))));
     }
