@@ -82,7 +82,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/samesong-drift.XXXXXX")
+work=$(mktemp -d -t samesong-drift.XXXXXX)
 cp "$jar" "$work/samesong.jar"
 cp "$loadjar" "$work/samesong-load.jar"
 port=$(free_port 18380)
