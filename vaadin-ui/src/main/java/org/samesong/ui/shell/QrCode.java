@@ -16,6 +16,11 @@ public final class QrCode {
 
   /** An {@code image/svg+xml} data URL of the QR code of {@code text}, with a 2-module margin. */
   public static String svgDataUrl(String text) {
+    return svgDataUrl(matrix(text));
+  }
+
+  /** The QR code's modules (true = dark), with a 2-module quiet zone. */
+  static BitMatrix matrix(String text) {
     BitMatrix matrix;
     try {
       matrix =
@@ -35,6 +40,11 @@ public final class QrCode {
     } catch (WriterException e) {
       throw new IllegalArgumentException("cannot encode a QR code for " + text, e);
     }
+    return matrix;
+  }
+
+  /** Draws the modules as one SVG path: a row's run of dark modules is one rectangle. */
+  static String svgDataUrl(BitMatrix matrix) {
     int width = matrix.getWidth();
     int height = matrix.getHeight();
     StringBuilder path = new StringBuilder();
