@@ -200,15 +200,18 @@ public final class SearchFill {
                 return null;
               }));
     }
-    for (Future<?> f : work) {
-      f.get();
+    try {
+      for (Future<?> f : work) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
     double insertS = (System.nanoTime() - t2) / 1e9;
     long t3 = System.nanoTime();
     for (int i : removed) {
       service.removeLibraryTrack(catalog.get(i).file());
     }
-    pool.shutdown();
     System.out.printf(Locale.ROOT, "registered %d tracks in %.1f s (%.0f/s), removed %d in %.1f s%n", tracks, insertS, tracks / insertS, removed.size(), (System.nanoTime() - t3) / 1e9);
 
     try (Statement s = keepAlive.createStatement()) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +52,8 @@ public class CatalogService {
    * them all instead.
    */
   private static final int MAX_CANDIDATE_WORDS = 2000;
+
+  private static final int UPSERT_ATTEMPTS = 4;
 
   // column sizes of the tracks table (changeset 002-tracks)
   private static final int MAX_TEXT = 500;
@@ -225,11 +228,45 @@ public class CatalogService {
             now,
             now,
             null);
-    try {
-      return jdbi.inTransaction(handle -> upsert(handle.attach(TrackDao.class), wanted));
-    } catch (UnableToExecuteStatementException e) {
-      // another registration of the same path inserted first (unique location_hash): update it
-      return jdbi.inTransaction(handle -> upsert(handle.attach(TrackDao.class), wanted));
+    addToDictionary(wanted.searchText());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return jdbi.inTransaction(handle -> upsert(handle.attach(TrackDao.class), wanted));
+      } catch (UnableToExecuteStatementException e) {
+        // another registration inserted the same path (unique location_hash) or a new word of the
+        // search index (its primary key) first: the next attempt updates that row or uses that
+        // word. Registrations running side by side (a scan) may collide on more than one word.
+        if (attempt == UPSERT_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Puts the words of a search text into the search index's dictionary before the track is written,
+   * each in a short transaction of its own: registrations running side by side (a scan) often bring
+   * the same new word, and the one that comes second then fails only this small step, finds the
+   * word there when it tries again, and never has to redo the track.
+   */
+  private void addToDictionary(String searchText) {
+    List<String> missing = new ArrayList<>(SearchWords.tokens(searchText));
+    missing.remove(SearchWords.LONG);
+    if (missing.isEmpty()) {
+      return;
+    }
+    missing.removeAll(jdbi.withExtension(TrackDao.class, dao -> dao.knownWords(missing)));
+    for (String token : missing) {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          jdbi.useTransaction(h -> h.attach(TrackDao.class).addToDictionary(List.of(token)));
+          break;
+        } catch (UnableToExecuteStatementException e) {
+          if (attempt == UPSERT_ATTEMPTS) {
+            throw e;
+          }
+        }
+      }
     }
   }
 

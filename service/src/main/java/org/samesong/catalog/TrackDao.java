@@ -11,7 +11,6 @@ import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -113,7 +112,7 @@ public interface TrackDao extends SqlObject {
   /** Takes the track at this location out of the catalog and out of the search index. */
   @Transaction
   default int markRemoved(String hash, long now) {
-    unindexWordsAt(hash);
+    findByLocationHash(hash).ifPresent(row -> unindexWords(row.id()));
     return markRemovedRow(hash, now);
   }
 
@@ -167,9 +166,27 @@ public interface TrackDao extends SqlObject {
         .one();
   }
 
-  /** Which of these tokens the dictionary holds already. */
-  @SqlQuery("SELECT word FROM search_words WHERE suffix IN (<words>) AND word = suffix")
-  List<String> knownWords(@BindList("words") Collection<String> words);
+  /**
+   * Which of these tokens the dictionary holds already: one primary key lookup per token in one
+   * statement (an IN list of parameters is no index lookup on H2).
+   */
+  default List<String> knownWords(List<String> tokens) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < tokens.size(); i++) {
+      if (i > 0) {
+        sql.append(" UNION ALL ");
+      }
+      sql.append("SELECT word FROM search_words WHERE suffix = :w")
+          .append(i)
+          .append(" AND word = :w")
+          .append(i);
+    }
+    Query query = getHandle().createQuery(sql.toString());
+    for (int i = 0; i < tokens.size(); i++) {
+      query.bind("w" + i, tokens.get(i));
+    }
+    return query.mapTo(String.class).list();
+  }
 
   @SqlBatch("INSERT INTO search_words (suffix, word) VALUES (:suffix, :word)")
   void insertSuffixes(@Bind("suffix") List<String> suffixes, @Bind("word") List<String> words);
@@ -179,13 +196,6 @@ public interface TrackDao extends SqlObject {
 
   @SqlUpdate("DELETE FROM track_words WHERE track_id = :id")
   int unindexWords(@Bind("id") String trackId);
-
-  @SqlUpdate(
-      """
-      DELETE FROM track_words
-       WHERE track_id IN (SELECT id FROM tracks WHERE location_hash = :hash)
-      """)
-  int unindexWordsAt(@Bind("hash") String hash);
 
   /**
    * Lists a track under its tokens, adding the tokens the dictionary lacks with their suffixes. Two
@@ -197,23 +207,29 @@ public interface TrackDao extends SqlObject {
     if (tokens.isEmpty()) {
       return;
     }
+    addToDictionary(tokens);
+    insertTrackWords(tokens, trackId);
+  }
+
+  /** Adds the tokens the dictionary lacks, with their suffixes. */
+  default void addToDictionary(Collection<String> tokens) {
     List<String> dictionary = new ArrayList<>(tokens);
     dictionary.remove(SearchWords.LONG);
-    if (!dictionary.isEmpty()) {
-      dictionary.removeAll(knownWords(dictionary));
-      List<String> suffixes = new ArrayList<>();
-      List<String> owners = new ArrayList<>();
-      for (String token : dictionary) {
-        for (String suffix : SearchWords.suffixes(token)) {
-          suffixes.add(suffix);
-          owners.add(token);
-        }
-      }
-      if (!suffixes.isEmpty()) {
-        insertSuffixes(suffixes, owners);
+    if (dictionary.isEmpty()) {
+      return;
+    }
+    dictionary.removeAll(knownWords(dictionary));
+    List<String> suffixes = new ArrayList<>();
+    List<String> owners = new ArrayList<>();
+    for (String token : dictionary) {
+      for (String suffix : SearchWords.suffixes(token)) {
+        suffixes.add(suffix);
+        owners.add(token);
       }
     }
-    insertTrackWords(tokens, trackId);
+    if (!suffixes.isEmpty()) {
+      insertSuffixes(suffixes, owners);
+    }
   }
 
   // ---------------------------------------------------------------- searching with words
