@@ -245,26 +245,24 @@ public class CatalogService {
 
   /**
    * Puts the words of a search text into the search index's dictionary before the track is written,
-   * each in a short transaction of its own: registrations running side by side (a scan) often bring
-   * the same new word, and the one that comes second then fails only this small step, finds the
-   * word there when it tries again, and never has to redo the track.
+   * in a short transaction of its own: registrations running side by side (a scan) often bring the
+   * same new word, and the one that comes second then fails only this small step, finds the word
+   * there when it tries again, and never has to redo the track.
    */
   private void addToDictionary(String searchText) {
-    List<String> missing = new ArrayList<>(SearchWords.tokens(searchText));
-    missing.remove(SearchWords.LONG);
-    if (missing.isEmpty()) {
-      return;
-    }
-    missing.removeAll(jdbi.withExtension(TrackDao.class, dao -> dao.knownWords(missing)));
-    for (String token : missing) {
-      for (int attempt = 1; ; attempt++) {
-        try {
-          jdbi.useTransaction(h -> h.attach(TrackDao.class).addToDictionary(List.of(token)));
-          break;
-        } catch (UnableToExecuteStatementException e) {
-          if (attempt == UPSERT_ATTEMPTS) {
-            throw e;
-          }
+    List<String> tokens = new ArrayList<>(SearchWords.tokens(searchText));
+    tokens.remove(SearchWords.LONG);
+    for (int attempt = 1; !tokens.isEmpty(); attempt++) {
+      tokens.removeAll(jdbi.withExtension(TrackDao.class, dao -> dao.knownWords(tokens)));
+      if (tokens.isEmpty()) {
+        return;
+      }
+      try {
+        jdbi.useTransaction(h -> h.attach(TrackDao.class).addToDictionary(tokens));
+        return;
+      } catch (UnableToExecuteStatementException e) {
+        if (attempt == UPSERT_ATTEMPTS) {
+          throw e;
         }
       }
     }
