@@ -179,7 +179,12 @@ run_one() {
     --admin-user bench --admin-password "$password" --queries "$results/$kind-queries.tsv" \
     --clients "$CLIENTS" --warmup "$WARMUP" --rounds "$ROUNDS" --label "$kind" --json "$results/$kind.json" |
     tee "$results/$kind.txt" || rc=$?
-  echo "server RSS after the run: $(($(proc_kb "$pid" VmRSS) / 1024)) MB" | tee -a "$results/$kind.txt"
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "server RSS after the run: $(($(proc_kb "$pid" VmRSS) / 1024)) MB" | tee -a "$results/$kind.txt"
+  else
+    echo "THE SERVER PROCESS IS GONE; the end of its log:" | tee -a "$results/$kind.txt"
+    tail -20 "$work/server.log" | tee -a "$results/$kind.txt"
+  fi
   grep -E -A20 '^[0-9-]+T?[0-9:., ]+ (WARN|ERROR)' "$work/server.log" | head -200 >"$results/$kind-server-warnings.log" || true
   tail -100 "$work/server.log" >"$results/$kind-server-tail.log"
   cleanup
