@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -22,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The catalog: looks tracks up, searches them (case-insensitive substring of title, artist or
- * album, removed tracks left out), registers library files, and renders tracks as JSON with a
- * signed stream URL.
+ * The catalog: looks tracks up, searches them (every word of the query a case-insensitive substring
+ * of title, artist or album; removed tracks left out), registers library files, and renders tracks
+ * as JSON with a signed stream URL.
  *
  * <p>A library file is keyed by the SHA-256 of its absolute, normalised path, so registering the
  * same file again updates its entry (or does nothing when nothing changed) instead of adding a
@@ -44,6 +45,15 @@ public class CatalogService {
 
   /** Longest search text, in characters. */
   public static final int MAX_QUERY_LENGTH = 200;
+
+  /**
+   * Most (suffix, token) rows a query word may match in the word index to pick the candidates; a
+   * word found in more (a letter or two) makes nearly every track a candidate, and the search reads
+   * them all instead.
+   */
+  private static final int MAX_CANDIDATE_WORDS = 2000;
+
+  private static final int UPSERT_ATTEMPTS = 4;
 
   // column sizes of the tracks table (changeset 002-tracks)
   private static final int MAX_TEXT = 500;
@@ -104,9 +114,15 @@ public class CatalogService {
   }
 
   /**
-   * Searches the catalog: tracks whose title, artist or album contains {@code q}, ignoring case;
-   * {@code %} and {@code _} in {@code q} are plain characters. An empty or blank {@code q} lists
-   * every track. Ordered by title, then artist.
+   * Searches the catalog: tracks whose title, artist or album contains every word of {@code q}
+   * (words are separated by whitespace; each may occur in a different field), ignoring case; {@code
+   * %} and {@code _} in {@code q} are plain characters. An empty or blank {@code q} lists every
+   * track. Ordered by title, then artist (their first 100 characters, lower-cased), then id; the
+   * total is exact. Removed tracks are left out.
+   *
+   * <p>Backed by indexes on both databases: listing walks the sort-key index, and a query reads
+   * only the tracks listed under the tokens that contain its most selective word (see changelog
+   * {@code 004-catalog-search.xml}).
    *
    * @param q the text to look for, at most {@value #MAX_QUERY_LENGTH} characters; null means empty
    * @param limit page size, 1 to {@value #MAX_LIMIT}
@@ -125,14 +141,39 @@ public class CatalogService {
     if (offset < 0 || offset > MAX_OFFSET) {
       throw ApiException.badRequest("offset", "must be between 0 and " + MAX_OFFSET);
     }
-    String pattern = "%" + escapeLike(lower(query.strip())) + "%";
+    List<String> words = SearchWords.queryWords(query);
     return jdbi.inTransaction(
         handle -> {
           TrackDao dao = handle.attach(TrackDao.class);
-          List<Track> items =
-              dao.search(pattern, limit, offset).stream().map(TrackDao.Row::toTrack).toList();
-          long total = dao.count(pattern);
-          return new Page(items, total, limit, offset);
+          if (words.isEmpty()) {
+            List<Track> items =
+                dao.pageLive(limit, offset).stream().map(TrackDao.Row::toTrack).toList();
+            return new Page(items, dao.countLive(), limit, offset);
+          }
+          List<String> patterns = words.stream().map(w -> "%" + escapeLike(w) + "%").toList();
+          TrackDao.WordRange range = null;
+          boolean longOnly = false;
+          // the longest word that few tokens contain picks the candidates; a word of a letter or
+          // two is in so many that reading every track costs no more
+          for (String word : words.subList(0, Math.min(3, words.size()))) {
+            if (word.length() > SearchWords.MAX_WORD) {
+              longOnly = true; // no dictionary token is long enough to contain it
+              break;
+            }
+            TrackDao.WordRange candidate =
+                new TrackDao.WordRange(word, SearchWords.prefixEnd(word), escapeLike(word) + "%");
+            if (dao.countSuffixes(candidate, MAX_CANDIDATE_WORDS + 1) <= MAX_CANDIDATE_WORDS) {
+              range = candidate;
+              break;
+            }
+          }
+          List<TrackDao.Hit> hits = dao.searchPage(range, longOnly, patterns, limit, offset);
+          long total =
+              hits.isEmpty()
+                  ? (offset == 0 ? 0 : dao.countMatching(range, longOnly, patterns))
+                  : hits.get(0).total();
+          return new Page(
+              hits.stream().map(hit -> hit.row().toTrack()).toList(), total, limit, offset);
         });
   }
 
@@ -200,11 +241,43 @@ public class CatalogService {
             now,
             now,
             null);
-    try {
-      return jdbi.inTransaction(handle -> upsert(handle.attach(TrackDao.class), wanted));
-    } catch (UnableToExecuteStatementException e) {
-      // another registration of the same path inserted first (unique location_hash): update it
-      return jdbi.inTransaction(handle -> upsert(handle.attach(TrackDao.class), wanted));
+    addToDictionary(wanted.searchText());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return jdbi.inTransaction(handle -> upsert(handle.attach(TrackDao.class), wanted));
+      } catch (UnableToExecuteStatementException e) {
+        // another registration inserted the same path (unique location_hash) or a new word of the
+        // search index (its primary key) first: the next attempt updates that row or uses that
+        // word. Registrations running side by side (a scan) may collide on more than one word.
+        if (attempt == UPSERT_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Puts the words of a search text into the search index's dictionary before the track is written,
+   * in a short transaction of its own: registrations running side by side (a scan) often bring the
+   * same new word, and the one that comes second then fails only this small step, finds the word
+   * there when it tries again, and never has to redo the track.
+   */
+  private void addToDictionary(String searchText) {
+    List<String> tokens = new ArrayList<>(SearchWords.tokens(searchText));
+    tokens.remove(SearchWords.LONG);
+    for (int attempt = 1; !tokens.isEmpty(); attempt++) {
+      tokens.removeAll(jdbi.withExtension(TrackDao.class, dao -> dao.knownWords(tokens)));
+      if (tokens.isEmpty()) {
+        return;
+      }
+      try {
+        jdbi.useTransaction(h -> h.attach(TrackDao.class).addToDictionary(tokens));
+        return;
+      } catch (UnableToExecuteStatementException e) {
+        if (attempt == UPSERT_ATTEMPTS) {
+          throw e;
+        }
+      }
     }
   }
 
