@@ -14,14 +14,11 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.data.value.ValueChangeMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.samesong.app.Services;
-import org.samesong.catalog.Page;
 import org.samesong.catalog.Track;
 import org.samesong.common.ApiException;
 import org.samesong.playback.PlaybackState;
@@ -34,9 +31,10 @@ import org.samesong.session.Session;
 import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
 import org.samesong.ui.player.SyncAudio;
-import org.samesong.ui.shell.MinutesSeconds;
+import org.samesong.ui.shell.CatalogPicker;
 import org.samesong.ui.shell.ProgressClock;
 import org.samesong.ui.shell.SessionFollower;
+import org.samesong.ui.shell.TrackText;
 import org.samesong.ui.shell.UiServices;
 
 /**
@@ -53,9 +51,8 @@ public class GuestPlayer extends VerticalLayout {
   private final Span artist = new Span();
   private final Span position = new Span("0:00 / 0:00");
   private final Grid<PlaylistItem> playlist = new Grid<>();
-  private final TextField search = new TextField();
   private final TextField note = new TextField();
-  private final Grid<Track> results = new Grid<>();
+  private final CatalogPicker catalogPicker = new CatalogPicker("Suggest", this::suggest);
   private final Grid<RequestJson> mine = new Grid<>();
   private final SyncAudio player;
   private final Span audioStatus = new Span("Audio: connecting…");
@@ -123,7 +120,7 @@ public class GuestPlayer extends VerticalLayout {
         .setHeader("#")
         .setFlexGrow(0)
         .setWidth("3.5rem");
-    playlist.addColumn(i -> describe(i.track())).setHeader("Track").setFlexGrow(3);
+    playlist.addColumn(i -> TrackText.describe(i.track())).setHeader("Track").setFlexGrow(3);
     playlist
         .addComponentColumn(
             i -> {
@@ -215,51 +212,14 @@ public class GuestPlayer extends VerticalLayout {
   // ---------------------------------------------------------------- suggest a track
 
   private VerticalLayout suggestPanel() {
-    search.setId("catalog-search");
-    search.setPlaceholder("Search title, artist or album");
-    search.setClearButtonVisible(true);
-    search.setValueChangeMode(ValueChangeMode.LAZY);
-    search.setWidthFull();
-    search.addValueChangeListener(e -> runSearch());
     note.setId("suggest-note");
     note.setPlaceholder("Note for the host (optional)");
     note.setMaxLength(200);
     note.setWidthFull();
-    results.setId("catalog-results");
-    results.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
-    results.setAllRowsVisible(true);
-    results.addColumn(GuestPlayer::describe).setHeader("Track").setFlexGrow(3);
-    results
-        .addColumn(t -> MinutesSeconds.format(t.durationMs()))
-        .setHeader("Length")
-        .setFlexGrow(0)
-        .setWidth("5rem");
-    results
-        .addComponentColumn(
-            t -> {
-              Button suggest = new Button("Suggest", e -> suggest(t));
-              suggest.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_PRIMARY);
-              suggest.setId("suggest-" + t.id());
-              return suggest;
-            })
-        .setKey("actions")
-        .setFlexGrow(0)
-        .setAutoWidth(true);
-    VerticalLayout panel = new VerticalLayout(new H3("Suggest a track"), search, note, results);
+    VerticalLayout panel = new VerticalLayout(new H3("Suggest a track"), note, catalogPicker);
     panel.setPadding(false);
-    runSearch();
+    catalogPicker.refresh();
     return panel;
-  }
-
-  private void runSearch() {
-    try {
-      Page page = services.catalog().search(search.getValue(), 20, 0);
-      results.setItems(page.items());
-      search.setInvalid(false);
-    } catch (ApiException e) {
-      search.setErrorMessage(e.getMessage());
-      search.setInvalid(true);
-    }
   }
 
   private void suggest(Track track) {
@@ -339,42 +299,7 @@ public class GuestPlayer extends VerticalLayout {
   }
 
   private String describe(RequestJson request) {
-    Map<String, Object> payload = request.payload() == null ? Map.of() : request.payload();
-    Object trackId = payload.get("track_id");
-    Object itemId = payload.get("item_id");
-    String target =
-        trackId instanceof String id
-            ? services
-                .catalog()
-                .findIncludingRemoved(id)
-                .map(t -> "“" + t.title() + "”")
-                .orElse("a track")
-            : itemId instanceof String item
-                ? currentPlaylist
-                    .item(item)
-                    .map(i -> "“" + i.track().title() + "”")
-                    .orElse("an item no longer in the playlist")
-                : String.valueOf(payload.getOrDefault("url", "a track"));
-    String what =
-        switch (request.action()) {
-          case "add" -> "Add " + target;
-          case "move" ->
-              "Move "
-                  + target
-                  + " to #"
-                  + (payload.get("position") instanceof Number n ? n.intValue() + 1 : "?");
-          case "remove" -> "Remove " + target;
-          default -> request.action();
-        };
-    return request.note() == null || request.note().isBlank()
-        ? what
-        : what + " — “" + request.note() + "”";
-  }
-
-  static String describe(Track track) {
-    return track.artist() == null || track.artist().isBlank()
-        ? track.title()
-        : track.title() + " — " + track.artist();
+    return TrackText.describe(request, services.catalog(), currentPlaylist);
   }
 
   private static String text(String value) {

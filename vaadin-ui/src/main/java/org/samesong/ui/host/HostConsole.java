@@ -28,11 +28,9 @@ import com.vaadin.flow.data.value.ValueChangeMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.samesong.app.Services;
 import org.samesong.auth.api.TokenResponse;
-import org.samesong.catalog.Page;
 import org.samesong.catalog.Track;
 import org.samesong.common.ApiException;
 import org.samesong.common.SamesongPrincipal;
@@ -47,10 +45,12 @@ import org.samesong.session.api.MemberJson;
 import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
 import org.samesong.ui.player.SyncAudio;
+import org.samesong.ui.shell.CatalogPicker;
 import org.samesong.ui.shell.MinutesSeconds;
 import org.samesong.ui.shell.ProgressClock;
 import org.samesong.ui.shell.QrCode;
 import org.samesong.ui.shell.SessionFollower;
+import org.samesong.ui.shell.TrackText;
 import org.samesong.ui.shell.UiRequests;
 import org.samesong.ui.shell.UiServices;
 import org.samesong.user.User;
@@ -83,8 +83,7 @@ public class HostConsole extends FlexLayout {
 
   // playlist and catalog
   private final Grid<PlaylistItem> playlist = new Grid<>();
-  private final TextField search = new TextField();
-  private final Grid<Track> results = new Grid<>();
+  private final CatalogPicker catalogPicker = new CatalogPicker("Add", this::addTrack);
   private final TextField url = new TextField();
   private final Button addUrl = new Button("Add URL");
 
@@ -137,7 +136,7 @@ public class HostConsole extends FlexLayout {
     add(main, side);
 
     new SessionFollower(this, this::onBroadcast).follow(session.id());
-    runSearch();
+    catalogPicker.refresh();
     addAttachListener(e -> getElement().executeJs(SPACE_TOGGLES_PLAY));
     refreshAll();
   }
@@ -328,7 +327,7 @@ public class HostConsole extends FlexLayout {
         .setHeader("#")
         .setFlexGrow(0)
         .setWidth("4rem");
-    playlist.addColumn(i -> describe(i.track())).setHeader("Track").setFlexGrow(3);
+    playlist.addColumn(i -> TrackText.describe(i.track())).setHeader("Track").setFlexGrow(3);
     playlist
         .addColumn(i -> MinutesSeconds.format(i.track().durationMs()))
         .setHeader("Length")
@@ -442,33 +441,6 @@ public class HostConsole extends FlexLayout {
   // ---------------------------------------------------------------- catalog
 
   private VerticalLayout catalogPanel() {
-    search.setId("catalog-search");
-    search.setPlaceholder("Search title, artist or album");
-    search.setClearButtonVisible(true);
-    search.setValueChangeMode(ValueChangeMode.LAZY);
-    search.setWidthFull();
-    search.addValueChangeListener(e -> runSearch());
-    results.setId("catalog-results");
-    results.addThemeVariants(GridVariant.LUMO_COMPACT);
-    results.setAllRowsVisible(true);
-    results.addColumn(HostConsole::describe).setHeader("Track").setFlexGrow(3);
-    results
-        .addColumn(t -> MinutesSeconds.format(t.durationMs()))
-        .setHeader("Length")
-        .setFlexGrow(0)
-        .setWidth("5rem");
-    results
-        .addComponentColumn(
-            t -> {
-              Button add = new Button("Add", e -> addTrack(t));
-              add.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_PRIMARY);
-              add.setId("add-" + t.id());
-              return add;
-            })
-        .setKey("actions")
-        .setFlexGrow(0)
-        .setAutoWidth(true);
-
     url.setId("add-url");
     url.setPlaceholder("https://example.org/song.mp3");
     url.setWidthFull();
@@ -478,24 +450,9 @@ public class HostConsole extends FlexLayout {
     byUrl.setWidthFull();
     byUrl.setAlignItems(FlexComponent.Alignment.BASELINE);
 
-    VerticalLayout panel = new VerticalLayout(new H3("Add music"), search, results, byUrl);
+    VerticalLayout panel = new VerticalLayout(new H3("Add music"), catalogPicker, byUrl);
     panel.setPadding(false);
     return panel;
-  }
-
-  private void runSearch() {
-    try {
-      Page page = services.catalog().search(search.getValue(), 20, 0);
-      results.setItems(page.items());
-      search.setHelperText(
-          page.total() > page.items().size()
-              ? "Showing " + page.items().size() + " of " + page.total()
-              : null);
-      search.setInvalid(false);
-    } catch (ApiException e) {
-      search.setErrorMessage(e.getMessage());
-      search.setInvalid(true);
-    }
   }
 
   private void addTrack(Track track) {
@@ -607,50 +564,7 @@ public class HostConsole extends FlexLayout {
   }
 
   private String describe(RequestJson request) {
-    Map<String, Object> payload = request.payload() == null ? Map.of() : request.payload();
-    String what =
-        switch (request.action()) {
-          case "add" -> "Add " + trackName(payload);
-          case "move" ->
-              "Move "
-                  + itemName(payload)
-                  + " to #"
-                  + (payload.get("position") instanceof Number n ? n.intValue() + 1 : "?");
-          case "remove" -> "Remove " + itemName(payload);
-          default -> request.action();
-        };
-    return request.note() == null || request.note().isBlank()
-        ? what
-        : what + " — “" + request.note() + "”";
-  }
-
-  private String trackName(Map<String, Object> payload) {
-    Object trackId = payload.get("track_id");
-    if (trackId instanceof String id) {
-      return services
-          .catalog()
-          .findIncludingRemoved(id)
-          .map(t -> "“" + describe(t) + "”")
-          .orElse("a track");
-    }
-    Object address = payload.get("url");
-    return address == null ? "a track" : address.toString();
-  }
-
-  private String itemName(Map<String, Object> payload) {
-    Object itemId = payload.get("item_id");
-    return itemId instanceof String id
-        ? currentPlaylist
-            .item(id)
-            .map(i -> "“" + describe(i.track()) + "”")
-            .orElse("an item no longer in the playlist")
-        : "an item";
-  }
-
-  static String describe(Track track) {
-    return track.artist() == null || track.artist().isBlank()
-        ? track.title()
-        : track.title() + " — " + track.artist();
+    return TrackText.describe(request, services.catalog(), currentPlaylist);
   }
 
   // ---------------------------------------------------------------- listeners and invitation

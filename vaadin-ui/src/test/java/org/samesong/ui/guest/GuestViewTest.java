@@ -122,7 +122,7 @@ class GuestViewTest {
 
     Grid<RequestJson> mine = grid("my-requests");
     assertThat(GridKt._getFormattedRow(mine, 0))
-        .contains("Add “Beta Song” — “for the road”", "Pending");
+        .contains("Add “Beta Song — Band” — “for the road”", "Pending");
 
     RequestJson request = ui.services.requests().pending(session.id()).get(0);
     ui.services.requests().approve(host, request.requestId());
@@ -157,7 +157,7 @@ class GuestViewTest {
     assertThat(request.action()).isEqualTo("move");
     assertThat(request.payload()).containsEntry("position", 0);
     assertThat(GridKt._getFormattedRow(grid("my-requests"), 0))
-        .contains("Move “Beta Song” to #1", "Pending");
+        .contains("Move “Beta Song — Band” to #1", "Pending");
   }
 
   @Test
