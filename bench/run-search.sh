@@ -15,6 +15,8 @@
 # Environment: TRACKS (100000) ROUNDS (100 measured rounds, one query of each shape per round)
 #   WARMUP (20 rounds) CLIENTS (1 concurrent client; 2+ measures under concurrency)
 #   JAVA_OPTS (server JVM options, default -Xmx1g) FILL_THREADS (2)
+#   SERVER_RUNS='-Xmx1g;-Xmx4g'  measure once per set of server JVM options, restarting the server
+#               on the same data (H2's page cache is 64 MB per GB of heap)
 #   QUIET=C     wait (up to 15 min) until the machine uses less than C cores for 10 s first
 #   REBUILD=1   rebuild samesong.jar first; NO_BUILD=1 never build; SAMESONG_JAR=path benchmarks
 #               that jar instead
@@ -156,37 +158,47 @@ run_one() {
     echo "database file: $(du -h "$work/data/samesong.mv.db" | cut -f1)" | tee -a "$results/$kind-fill.txt"
   fi
 
-  wait_quiet
-  echo "== $kind: starting samesong.jar on 127.0.0.1:$port (admin $admin), load $(cut -d' ' -f1-3 /proc/loadavg)"
-  local t0
-  t0=$(date +%s%3N)
-  # shellcheck disable=SC2086
-  env "${env[@]}" java $server_java_opts -jar "$work/samesong.jar" server config.yml >"$work/server.log" 2>&1 &
-  pid=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$port/api/time"; do
-    if ! kill -0 "$pid" 2>/dev/null || [ $(($(date +%s%3N) - t0)) -gt 180000 ]; then
-      echo "the server did not come up; the end of its log:" >&2
-      tail -40 "$work/server.log" >&2
-      cleanup
-      return 1
-    fi
-    sleep 0.1
-  done
-  echo "up in $(($(date +%s%3N) - t0)) ms"
+  local rc=0 opts label
+  # one measured run per set of server JVM options (SERVER_RUNS, ';'-separated), on the same data
+  IFS=';' read -r -a runs <<<"${SERVER_RUNS:-$server_java_opts}"
+  for opts in "${runs[@]}"; do
+    label="$kind${opts:+ ($opts)}"
+    wait_quiet
+    echo "== $label: starting samesong.jar on 127.0.0.1:$port (admin $admin), load $(cut -d' ' -f1-3 /proc/loadavg)"
+    local t0
+    t0=$(date +%s%3N)
+    # shellcheck disable=SC2086
+    env "${env[@]}" java $opts -jar "$work/samesong.jar" server config.yml >"$work/server.log" 2>&1 &
+    pid=$!
+    until curl -sf -o /dev/null "http://127.0.0.1:$port/api/time"; do
+      if ! kill -0 "$pid" 2>/dev/null || [ $(($(date +%s%3N) - t0)) -gt 180000 ]; then
+        echo "the server did not come up; the end of its log:" >&2
+        tail -40 "$work/server.log" >&2
+        cleanup
+        return 1
+      fi
+      sleep 0.1
+    done
+    echo "up in $(($(date +%s%3N) - t0)) ms"
 
-  local rc=0
-  java -Xmx512m -cp "$loadjar" org.samesong.bench.SearchBench --base "http://127.0.0.1:$port" \
-    --admin-user bench --admin-password "$password" --queries "$results/$kind-queries.tsv" \
-    --clients "$CLIENTS" --warmup "$WARMUP" --rounds "$ROUNDS" --label "$kind" --json "$results/$kind.json" |
-    tee "$results/$kind.txt" || rc=$?
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "server RSS after the run: $(($(proc_kb "$pid" VmRSS) / 1024)) MB" | tee -a "$results/$kind.txt"
-  else
-    echo "THE SERVER PROCESS IS GONE; the end of its log:" | tee -a "$results/$kind.txt"
-    tail -20 "$work/server.log" | tee -a "$results/$kind.txt"
-  fi
-  grep -E -A20 '^[0-9-]+T?[0-9:., ]+ (WARN|ERROR)' "$work/server.log" | head -200 >"$results/$kind-server-warnings.log" || true
-  tail -100 "$work/server.log" >"$results/$kind-server-tail.log"
+    java -Xmx512m -cp "$loadjar" org.samesong.bench.SearchBench --base "http://127.0.0.1:$port" \
+      --admin-user bench --admin-password "$password" --queries "$results/$kind-queries.tsv" \
+      --clients "$CLIENTS" --warmup "$WARMUP" --rounds "$ROUNDS" --label "$label" --json "$results/$kind.json" |
+      tee -a "$results/$kind.txt" || rc=$?
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "server RSS after the run: $(($(proc_kb "$pid" VmRSS) / 1024)) MB" | tee -a "$results/$kind.txt"
+    else
+      echo "THE SERVER PROCESS IS GONE; the end of its log:" | tee -a "$results/$kind.txt"
+      tail -20 "$work/server.log" | tee -a "$results/$kind.txt"
+    fi
+    grep -E -A20 '^[0-9-]+T?[0-9:., ]+ (WARN|ERROR)' "$work/server.log" | head -200 >>"$results/$kind-server-warnings.log" || true
+    tail -100 "$work/server.log" >>"$results/$kind-server-tail.log"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=""
+  done
   cleanup
   return $rc
 }
