@@ -62,7 +62,7 @@ fi
 [ -f "$jar" ] || { echo "no $jar" >&2; exit 1; }
 [ -f "$loadjar" ] || { echo "no $loadjar" >&2; exit 1; }
 
-# ---- helpers
+# ---- functions
 listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 free_port() { # first port from $1 on that nobody listens on (and that is not $2)
   local p=$1
@@ -114,7 +114,7 @@ trap 'exit 130' INT TERM
 # ---- one run: $1 = h2 | postgres
 run_one() {
   local kind=$1
-  work=$(mktemp -d "${TMPDIR:-/tmp}/samesong-search.XXXXXX")
+  work=$(mktemp -d -t samesong-search.XXXXXX)
   cp "$jar" "$work/samesong.jar" # a rebuild during the run must not pull the jar from under the server
   local -a target env
   local port admin password

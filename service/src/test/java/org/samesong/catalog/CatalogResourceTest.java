@@ -162,6 +162,15 @@ class CatalogResourceTest {
   }
 
   @Test
+  void every_word_of_the_query_must_match_title_artist_or_album() {
+    JsonNode body = get("user", "?q=ARTIST%203%20track").json();
+
+    assertThat(body.get("total").asLong()).isEqualTo(1);
+    assertThat(body.get("items").get(0).get("title").asText()).isEqualTo("Track 3");
+    assertThat(get("user", "?q=album%20nothing").json().get("total").asLong()).isZero();
+  }
+
+  @Test
   void wildcards_in_the_query_match_only_themselves() {
     assertThat(get("user", "?q=%").json().get("total").asLong()).isZero();
     assertThat(get("user", "?q=_").json().get("total").asLong()).isZero();
