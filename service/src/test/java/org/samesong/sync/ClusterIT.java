@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.samesong.testing.Reply;
 import org.samesong.testing.Services;
 import org.samesong.testing.TestDatabase;
+import org.samesong.testing.WsClient;
 
 /**
  * Two real instances on different ports sharing the machine's PostgreSQL and Redis, with no session

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.samesong.sync.Scenario.Guest;
 import org.samesong.sync.Scenario.Host;
 import org.samesong.testing.TestDatabase;
+import org.samesong.testing.WsClient;
 
 /**
  * The server's own timing, with the system clock: the advance at the end of a track and the {@code

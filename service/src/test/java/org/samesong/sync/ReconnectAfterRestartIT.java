@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.samesong.sync.Scenario.Guest;
 import org.samesong.sync.Scenario.Host;
 import org.samesong.testing.MutableClock;
+import org.samesong.testing.WsClient;
 
 /**
  * A restart loses nothing the listeners need: the application runs on an H2 file database in a

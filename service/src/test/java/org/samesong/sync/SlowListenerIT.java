@@ -25,6 +25,7 @@ import org.samesong.sync.Scenario.Host;
 import org.samesong.testing.Reply;
 import org.samesong.testing.TestDatabase;
 import org.samesong.testing.TestServer;
+import org.samesong.testing.WsClient;
 
 /**
  * A listener that stops reading delays nobody: a raw socket upgrades to the WebSocket and then

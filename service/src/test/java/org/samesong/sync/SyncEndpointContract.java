@@ -20,6 +20,7 @@ import org.samesong.sync.Scenario.Host;
 import org.samesong.testing.ApiAssertions;
 import org.samesong.testing.Reply;
 import org.samesong.testing.TestServer;
+import org.samesong.testing.WsClient;
 
 /**
  * {@code /ws/sessions/{id}} end to end: the real application, real WebSocket clients, and the REST

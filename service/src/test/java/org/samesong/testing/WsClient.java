@@ -1,4 +1,4 @@
-package org.samesong.sync;
+package org.samesong.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,16 +35,16 @@ import java.util.function.Predicate;
  * them. {@link #received()} keeps everything in arrival order, for checks across messages (such as
  * {@code seq}).
  */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
   /** How long a test waits for what should come. */
-  static final Duration TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** How the server closed the connection ({@code code} -1: it broke without a close frame). */
-  record Close(int code, String reason) {}
+  public record Close(int code, String reason) {}
 
   private final String label;
   private final BlockingQueue<JsonNode> arrivals = new LinkedBlockingQueue<>();
@@ -58,13 +58,13 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Connects to a session's WebSocket with a token (null: no token parameter at all). */
-  static WsClient connect(int port, String sessionId, String token) {
+  public static WsClient connect(int port, String sessionId, String token) {
     String query =
         token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
     return connect(URI.create("ws://localhost:" + port + "/ws/sessions/" + sessionId + query));
   }
 
-  static WsClient connect(URI uri) {
+  public static WsClient connect(URI uri) {
     WsClient client = new WsClient(uri.getPath());
     try {
       client.ws =
@@ -82,18 +82,18 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Connects and waits for {@code hello}; returns it. */
-  static Connected connectOk(int port, String sessionId, String token) {
+  public static Connected connectOk(int port, String sessionId, String token) {
     WsClient client = connect(port, sessionId, token);
     return new Connected(client, client.awaitType("hello"));
   }
 
   /** A client and the {@code hello} it got. */
-  record Connected(WsClient client, JsonNode hello) {}
+  public record Connected(WsClient client, JsonNode hello) {}
 
   // --- sending ---------------------------------------------------------------------------------
 
   /** Sends a text message as it is (one at a time: the JDK client refuses overlapping sends). */
-  synchronized void sendText(String text) {
+  public synchronized void sendText(String text) {
     try {
       ws.sendText(text, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -105,7 +105,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Sends a message built from a map (as JSON). */
-  void send(Map<String, ?> message) {
+  public void send(Map<String, ?> message) {
     try {
       sendText(JSON.writeValueAsString(message));
     } catch (JsonProcessingException e) {
@@ -114,7 +114,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Sends {@code ping} and returns the {@code pong} that answers it. */
-  JsonNode ping(double clientTime) {
+  public JsonNode ping(double clientTime) {
     send(Map.of("type", "ping", "client_time", clientTime));
     return awaitMessage(
         m ->
@@ -128,30 +128,30 @@ final class WsClient implements AutoCloseable {
    * A round trip through the server: once the {@code pong} is back, every message this client sent
    * before has been handled (a connection's messages are handled in order).
    */
-  void roundTrip() {
+  public void roundTrip() {
     ping(System.nanoTime());
   }
 
   // --- receiving -------------------------------------------------------------------------------
 
-  JsonNode awaitType(String type) {
+  public JsonNode awaitType(String type) {
     return awaitType(type, TIMEOUT);
   }
 
   /** The next message of {@code type} not yet taken by another wait. */
-  JsonNode awaitType(String type, Duration timeout) {
+  public JsonNode awaitType(String type, Duration timeout) {
     return awaitMessage(
         m -> type.equals(m.path("type").asText()), timeout, "a " + type + " message");
   }
 
   /** The next message of {@code type} that also satisfies {@code condition}. */
-  JsonNode awaitType(String type, Predicate<JsonNode> condition, String what) {
+  public JsonNode awaitType(String type, Predicate<JsonNode> condition, String what) {
     return awaitMessage(
         m -> type.equals(m.path("type").asText()) && condition.test(m), TIMEOUT, type + " " + what);
   }
 
   /** The next message (not yet taken by another wait) that matches. */
-  JsonNode awaitMessage(Predicate<JsonNode> matches, Duration timeout, String what) {
+  public JsonNode awaitMessage(Predicate<JsonNode> matches, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (skipped) {
       for (Iterator<JsonNode> it = skipped.iterator(); it.hasNext(); ) {
@@ -189,12 +189,12 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Everything received so far, in arrival order. */
-  List<JsonNode> received() {
+  public List<JsonNode> received() {
     return List.copyOf(received);
   }
 
   /** The received messages of one type, in arrival order. */
-  List<JsonNode> received(String type) {
+  public List<JsonNode> received(String type) {
     List<JsonNode> of = new ArrayList<>();
     for (JsonNode m : received) {
       if (type.equals(m.path("type").asText())) {
@@ -205,19 +205,19 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Forgets what is waiting (not {@link #received()}), so later waits see only what comes next. */
-  void drain() {
+  public void drain() {
     synchronized (skipped) {
       skipped.clear();
       arrivals.clear();
     }
   }
 
-  Close awaitClose() {
+  public Close awaitClose() {
     return awaitClose(TIMEOUT);
   }
 
   /** The server's close (code and reason), waiting for it. */
-  Close awaitClose(Duration timeout) {
+  public Close awaitClose(Duration timeout) {
     try {
       return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -230,13 +230,13 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Asserts the server closed the connection with this code (within the timeout). */
-  Close assertClosedWith(int code) {
+  public Close assertClosedWith(int code) {
     Close close = awaitClose();
     assertThat(close.code()).as("close code of %s (%s)", label, close).isEqualTo(code);
     return close;
   }
 
-  boolean isClosed() {
+  public boolean isClosed() {
     return closed.isDone();
   }
 
