@@ -14,14 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
-import org.apache.hc.core5.util.TimeValue;
-import org.glassfish.jersey.apache5.connector.Apache5ClientProperties;
-import org.glassfish.jersey.apache5.connector.Apache5ConnectorProvider;
-import org.glassfish.jersey.client.ClientConfig;
-import org.glassfish.jersey.client.JerseyClientBuilder;
 import org.samesong.app.SamesongApplication;
 import org.samesong.app.SamesongConfiguration;
+import org.samesong.testing.Api;
 import org.samesong.testing.TestApp;
 import org.samesong.testing.TestServer;
 
@@ -43,14 +38,7 @@ final class LiveApp implements AutoCloseable {
             return new SamesongApplication(clock, List.of());
           }
         };
-    this.client =
-        JerseyClientBuilder.newClient(
-            new ClientConfig()
-                .connectorProvider(new Apache5ConnectorProvider())
-                .property(Apache5ClientProperties.DISABLE_COOKIES, true)
-                .property(
-                    Apache5ClientProperties.RETRY_STRATEGY,
-                    new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS)));
+    this.client = Api.newClient(null);
     this.api = new Api(client, support::getLocalPort);
   }
 

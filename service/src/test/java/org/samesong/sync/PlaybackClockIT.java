@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.samesong.sync.Scenario.Guest;
 import org.samesong.sync.Scenario.Host;
+import org.samesong.testing.Api;
 import org.samesong.testing.TestDatabase;
 import org.samesong.testing.WsClient;
 

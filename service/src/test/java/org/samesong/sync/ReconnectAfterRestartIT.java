@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.samesong.sync.Scenario.Guest;
 import org.samesong.sync.Scenario.Host;
+import org.samesong.testing.Api;
 import org.samesong.testing.MutableClock;
 import org.samesong.testing.WsClient;
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.samesong.testing.Api;
 import org.samesong.testing.Reply;
 
 /** The REST steps that set a session up for the WebSocket tests, each asserting it worked. */

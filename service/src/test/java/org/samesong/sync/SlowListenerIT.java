@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.samesong.sync.Scenario.Guest;
 import org.samesong.sync.Scenario.Host;
+import org.samesong.testing.Api;
 import org.samesong.testing.Reply;
 import org.samesong.testing.TestDatabase;
 import org.samesong.testing.TestServer;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.samesong.sync.Scenario.Guest;
 import org.samesong.sync.Scenario.Host;
+import org.samesong.testing.Api;
 import org.samesong.testing.ApiAssertions;
 import org.samesong.testing.Reply;
 import org.samesong.testing.TestServer;
