@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.samesong.auth.AuthService;
 import org.samesong.common.ApiException;
 import org.samesong.common.SamesongPrincipal;
+import org.samesong.metrics.SamesongMetrics;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.playlist.ProposedChange;
@@ -57,7 +58,8 @@ public class SyncEndpoint extends Endpoint {
       SyncHub hub,
       Broadcaster broadcaster,
       ObjectMapper mapper,
-      Clock clock) {}
+      Clock clock,
+      SamesongMetrics metrics) {}
 
   private final Deps deps;
   private final ObjectReader reader;
@@ -105,7 +107,13 @@ public class SyncEndpoint extends Endpoint {
     principal = who;
     connection =
         new Connection(
-            ws, session.id(), who.memberId(), who.role(), MESSAGES_PER_SECOND, MESSAGE_BURST);
+            ws,
+            session.id(),
+            who.memberId(),
+            who.role(),
+            MESSAGES_PER_SECOND,
+            MESSAGE_BURST,
+            deps.metrics());
     connection.hold();
     deps.hub().register(connection);
     if (deps.sessions().find(session.id()).ended()) {
@@ -122,6 +130,8 @@ public class SyncEndpoint extends Endpoint {
 
   @Override
   public void onClose(Session ws, CloseReason reason) {
+    // every close, refused ones included, whichever side sent it (1006: no close frame at all)
+    deps.metrics().webSocketClosed(reason.getCloseCode().getCode());
     if (connection != null && deps.hub().unregister(connection)) {
       LOG.info(
           "session {}: {} disconnected ({})",
@@ -212,6 +222,7 @@ public class SyncEndpoint extends Endpoint {
       if (ack.driftMs() == null || !Double.isFinite(ack.driftMs())) {
         throw ApiException.badRequest("invalid", "drift_ms", "drift_ms must be a number");
       }
+      deps.metrics().driftReported(ack.driftMs());
       deps.broadcaster().driftReported(sessionId, connection.memberId(), ack.driftMs());
     } else if (message instanceof ClientMessage.RequestPlaylistChange change) {
       if (connection.isHost()) {
