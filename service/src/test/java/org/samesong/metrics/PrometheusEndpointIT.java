@@ -2,10 +2,18 @@ package org.samesong.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +41,27 @@ class PrometheusEndpointIT {
   private static final String REQUESTS = "samesong_guest_requests_total";
   private static final String REJECTIONS = "samesong_rate_limit_rejections_total";
   private static final String CLOSES = "samesong_websocket_closes_total";
+
+  private static final Path DASHBOARD =
+      repositoryRoot().resolve("deploy/grafana/samesong-dashboard.json");
+  private static final Pattern LABEL_VALUES =
+      Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)");
+  private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.$])[a-zA-Z_:][a-zA-Z0-9_:]*");
+  private static final Set<String> PROMQL_WORDS =
+      Set.of(
+          "and",
+          "or",
+          "unless",
+          "bool",
+          "offset",
+          "by",
+          "without",
+          "on",
+          "ignoring",
+          "group_left",
+          "group_right",
+          "inf",
+          "nan");
 
   private final List<WsClient> clients = new ArrayList<>();
   private SessionFixtures fx;
@@ -327,6 +356,71 @@ class PrometheusEndpointIT {
     assertThat(APP.delete("sessions/" + host.sessionId(), host.token()).status()).isEqualTo(204);
     APP.clock().advance(Duration.ofSeconds(5));
     assertThat(scrape().value("samesong_sessions_active")).isEqualTo(before);
+  }
+
+  @Test
+  void every_metric_the_grafana_dashboard_queries_is_in_a_real_scrape() throws Exception {
+    fx.session(fx.newSession()); // Jetty's timers have seen a request
+    JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+    Set<String> used = new TreeSet<>();
+    for (JsonNode target : dashboard.findValues("targets")) {
+      target.forEach(t -> used.addAll(metricNames(t.path("expr").asText())));
+    }
+    for (JsonNode variable : dashboard.path("templating").path("list")) {
+      Matcher m = LABEL_VALUES.matcher(variable.path("definition").asText());
+      if (m.find()) {
+        used.add(m.group(1));
+      }
+    }
+
+    assertThat(used)
+        .as("the dashboard's metrics (a parse that finds none would prove nothing)")
+        .contains(
+            "samesong_connected_listeners",
+            "samesong_fanout_latency_seconds_bucket",
+            "samesong_listener_drift_seconds_bucket",
+            "jvm_memory_used_bytes",
+            "org_eclipse_jetty_util_thread_QueuedThreadPool_dw_size");
+    assertThat(scrape().sampleNames()).containsAll(used);
+    // importable: a data source input and variable, and an instance variable
+    assertThat(dashboard.path("__inputs").get(0).path("name").asText()).isEqualTo("DS_PROMETHEUS");
+    assertThat(dashboard.findValuesAsText("name")).contains("DS_PROMETHEUS", "instance");
+    for (JsonNode target : dashboard.findValues("targets")) {
+      target.forEach(
+          t -> assertThat(t.path("datasource").path("uid").asText()).isEqualTo("${DS_PROMETHEUS}"));
+    }
+  }
+
+  /**
+   * The metric names in a PromQL expression: identifiers that are not functions, keywords, label
+   * names (inside braces or grouping clauses), strings, ranges or Grafana variables.
+   */
+  static Set<String> metricNames(String expr) {
+    String bare =
+        expr.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"")
+            .replaceAll("\\{[^}]*\\}", " ")
+            .replaceAll("\\[[^\\]]*\\]", " ")
+            .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ")
+            .replaceAll("\\$\\{?\\w+\\}?", " ");
+    Set<String> names = new TreeSet<>();
+    Matcher m = IDENTIFIER.matcher(bare);
+    while (m.find()) {
+      boolean call = bare.substring(m.end()).stripLeading().startsWith("(");
+      if (!call && !PROMQL_WORDS.contains(m.group().toLowerCase(java.util.Locale.ROOT))) {
+        names.add(m.group());
+      }
+    }
+    return names;
+  }
+
+  /** The folder with the Maven wrapper and {@code deploy/}, above the module running the tests. */
+  private static Path repositoryRoot() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("mvnw")) && Files.isDirectory(p.resolve("deploy"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
   }
 
   private static double delta(Scrape before, Scrape after, String name, String... labels) {
