@@ -66,6 +66,11 @@ public final class Scrape {
     }
   }
 
+  /** Parses text already scraped (or written by the library's own text writer). */
+  public static Scrape parse(String text) {
+    return new Scrape(text, "");
+  }
+
   /**
    * Scrapes until {@code condition} holds (what the server counts after it answered, such as a
    * close, lands a moment later), at most 5 s; returns the last scrape either way.
