@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.function.DoubleSupplier;
 import org.samesong.media.LibraryScanner;
 import org.samesong.media.ScanProgress;
+import org.samesong.sync.SyncEndpoint;
 import org.samesong.sync.SyncHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ final class Monitoring {
 
   static void install(Environment environment, Services services) {
     PrometheusRegistry registry = services.metrics().registry();
+    services.metrics().initMessageTypes(SyncEndpoint.MESSAGE_TYPES);
     gauges(registry, services);
     JvmMetrics.builder().register(registry);
     // the JVM is covered by JvmMetrics above: Dropwizard's own jvm.* gauges would only repeat it

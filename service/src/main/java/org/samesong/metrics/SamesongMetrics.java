@@ -52,6 +52,7 @@ public final class SamesongMetrics {
   private final PrometheusRegistry registry;
   private final Histogram fanout;
   private final Histogram drift;
+  private final Histogram handling;
   private final Counter requests;
   private final Counter rateLimited;
   private final Counter closes;
@@ -84,6 +85,17 @@ public final class SamesongMetrics {
                     + " as the listener reports it in sync_ack (about every 2 s per listener)")
             .classicOnly()
             .classicUpperBounds(DRIFT_BUCKETS)
+            .register(registry);
+    this.handling =
+        Histogram.builder()
+            .name("samesong_websocket_message_handling_seconds")
+            .help(
+                "Time this instance took to handle one client message on the sync WebSocket, by"
+                    + " type, from its parse to the end of its handling: for a playback_command,"
+                    + " the database transaction and the broadcast handed to every listener queue")
+            .labelNames("type")
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS)
             .register(registry);
     this.requests =
         Counter.builder()
@@ -159,6 +171,16 @@ public final class SamesongMetrics {
     if (Double.isFinite(driftMs)) {
       drift.observe(Math.abs(driftMs) / 1000.0);
     }
+  }
+
+  /** Lets the client message types appear at zero before their first message. */
+  public void initMessageTypes(Iterable<String> types) {
+    types.forEach(handling::initLabelValues);
+  }
+
+  /** A client message of this type was handled in {@code nanos}. */
+  public void messageHandled(String type, long nanos) {
+    handling.labelValues(type).observe(nanos / 1e9);
   }
 
   /** A guest request had this outcome (one of {@link #REQUEST_OUTCOMES}). */

@@ -1,5 +1,6 @@
 package org.samesong.sync;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,6 +47,12 @@ public class SyncEndpoint extends Endpoint {
   public static final long IDLE_TIMEOUT_MS = 120_000;
   static final int MESSAGES_PER_SECOND = 20;
   static final int MESSAGE_BURST = 60;
+
+  /** The client message types by class, as the protocol names them. */
+  private static final Map<Class<?>, String> TYPES = messageTypes();
+
+  /** Every client message type (what the handling-time metric is labelled with). */
+  public static final List<String> MESSAGE_TYPES = List.copyOf(TYPES.values());
 
   /** What every connection needs, wired once. */
   public record Deps(
@@ -193,6 +200,7 @@ public class SyncEndpoint extends Endpoint {
       error("forbidden", "only the host can send this", message.ref());
       return;
     }
+    long started = System.nanoTime();
     try {
       MDC.put("session_id", connection.sessionId());
       dispatch(message);
@@ -207,7 +215,16 @@ public class SyncEndpoint extends Endpoint {
       error("internal_error", "the server failed; it has been logged", message.ref());
     } finally {
       MDC.remove("session_id");
+      deps.metrics().messageHandled(TYPES.get(message.getClass()), System.nanoTime() - started);
     }
+  }
+
+  private static Map<Class<?>, String> messageTypes() {
+    Map<Class<?>, String> types = new LinkedHashMap<>();
+    for (JsonSubTypes.Type t : ClientMessage.class.getAnnotation(JsonSubTypes.class).value()) {
+      types.put(t.value(), t.name());
+    }
+    return types;
   }
 
   private void dispatch(ClientMessage message) {

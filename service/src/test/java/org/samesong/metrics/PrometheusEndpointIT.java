@@ -37,6 +37,7 @@ class PrometheusEndpointIT {
 
   private static final String LISTENERS = "samesong_connected_listeners";
   private static final String FANOUT = "samesong_fanout_latency_seconds";
+  private static final String HANDLING = "samesong_websocket_message_handling_seconds";
   private static final String DRIFT = "samesong_listener_drift_seconds";
   private static final String REQUESTS = "samesong_guest_requests_total";
   private static final String REJECTIONS = "samesong_rate_limit_rejections_total";
@@ -115,7 +116,8 @@ class PrometheusEndpointIT {
             "samesong_library_scan_state",
             "samesong_library_scan_files_seen",
             "samesong_library_scan_files_found",
-            "samesong_library_scan_tracks");
+            "samesong_library_scan_tracks",
+            HANDLING);
     for (String family : families) {
       assertThat(scrape.help().get(family)).as("HELP of %s", family).isNotBlank();
     }
@@ -127,6 +129,17 @@ class PrometheusEndpointIT {
     // no library folder configured: no scan ran
     assertThat(scrape.value("samesong_library_scan_state", "state", "idle")).isEqualTo(1);
     assertThat(scrape.value("samesong_library_scan_state", "state", "running")).isEqualTo(0);
+    // every client message type is there before its first message
+    for (String type :
+        List.of(
+            "ping",
+            "sync_ack",
+            "request_playlist_change",
+            "playback_command",
+            "approve_request",
+            "deny_request")) {
+      assertThat(scrape.has(HANDLING + "_count", "type", type)).as(type).isTrue();
+    }
   }
 
   @Test
@@ -195,11 +208,15 @@ class PrometheusEndpointIT {
     for (WsClient c : List.of(hostWs, guest1, guest2)) {
       c.awaitType("playback_state", m -> "playing".equals(m.path("state").asText()), "playing");
     }
+    // a connection's messages are handled in order: once the pong is back, the command's
+    // handling time has been recorded too
+    hostWs.roundTrip();
     Scrape after = scrape();
 
     // handed over before it arrived: counted by the time every listener has it
     assertThat(after.value(FANOUT + "_count")).isEqualTo(before.value(FANOUT + "_count") + 3);
     assertThat(after.value(FANOUT + "_sum")).isGreaterThan(before.value(FANOUT + "_sum"));
+    assertThat(delta(before, after, HANDLING + "_count", "type", "playback_command")).isEqualTo(1);
     assertBucketsAreCumulative(after, FANOUT);
     assertThat(after.value(FANOUT + "_bucket", "le", "+Inf"))
         .isEqualTo(after.value(FANOUT + "_count"));
