@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /prometheus} on the admin port, in the Prometheus text format: the features' {@code
  * samesong_} metrics, gauges read at scrape time (listeners, sessions, event bus, library scan),
- * the JVM's metrics, and Dropwizard's registry (Jetty, Jersey, the connection pool, JDBI) through
+ * the JVM's metrics, and Dropwizard's registry (Jetty, the connection pool, JDBI, logging) through
  * the bridge. Everything lives in the instance's own registry, never the library's static default.
  */
 final class Monitoring {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,7 +147,7 @@ class PrometheusEndpointIT {
   }
 
   @Test
-  void jvm_jetty_and_jersey_metrics_are_there_too() {
+  void jvm_and_jetty_metrics_are_there_too_and_dropwizards_json_metrics_stay() throws Exception {
     fx.session(fx.newSession()); // at least one API request went through Jetty
     Scrape scrape = scrape();
 
@@ -161,6 +165,16 @@ class PrometheusEndpointIT {
         .isPositive();
     // Dropwizard's own jvm.* gauges stay out: the JVM instrumentation covers them
     assertThat(scrape.sampleNames()).noneMatch(n -> n.startsWith("jvm_memory_heap_"));
+    // beside Dropwizard's own admin servlets, which still answer
+    HttpResponse<String> json =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + APP.getAdminPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(new ObjectMapper().readTree(json.body()).path("gauges").isObject()).isTrue();
   }
 
   @Test
