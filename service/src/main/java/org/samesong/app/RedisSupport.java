@@ -15,6 +15,7 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Clock;
 import java.time.Duration;
+import org.samesong.metrics.SamesongMetrics;
 import org.samesong.ratelimit.RateLimiter;
 import org.samesong.session.SessionService;
 import org.samesong.sync.RedisEventBus;
@@ -41,8 +42,10 @@ public final class RedisSupport implements AutoCloseable {
         client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
   }
 
-  public RedisEventBus eventBus(SessionService sessions, ObjectMapper mapper) {
-    return new RedisEventBus(client, mapper, sessions::reserveSequence, sessions::storedSequence);
+  public RedisEventBus eventBus(
+      SessionService sessions, ObjectMapper mapper, SamesongMetrics metrics) {
+    return new RedisEventBus(
+        client, mapper, sessions::reserveSequence, sessions::storedSequence, metrics);
   }
 
   /** Rate-limit buckets in Redis, timed by the application's clock. */

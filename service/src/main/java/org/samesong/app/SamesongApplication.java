@@ -55,6 +55,7 @@ import org.samesong.media.MediaHealthCheck;
 import org.samesong.media.StreamResource;
 import org.samesong.media.StreamService;
 import org.samesong.media.StreamSigner;
+import org.samesong.metrics.SamesongMetrics;
 import org.samesong.playback.PlaybackResource;
 import org.samesong.playlist.PlaylistResource;
 import org.samesong.request.RequestResource;
@@ -138,6 +139,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     byte[] secret = config.jwt().secretBytes(dataDir);
     TokenService tokens = new TokenService(secret, clock);
     StreamSigner signer = StreamSigner.derivedFrom(secret, clock);
+    SamesongMetrics metrics = new SamesongMetrics();
     Services wired =
         Services.wire(
             jdbi,
@@ -147,12 +149,13 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
             signer,
             redis == null
                 ? Services::inProcessBus
-                : s -> redis.eventBus(s, environment.getObjectMapper()),
+                : s -> redis.eventBus(s, environment.getObjectMapper(), metrics),
             redis == null ? null : redis.sharedBuckets(clock),
             seededSettings(config),
             infrastructure(config, dataDir),
             Ffmpeg.detect(null),
-            dataDir);
+            dataDir,
+            metrics);
     SettingsService settings = wired.settings();
     UserService users = wired.users();
     AuthService auth = wired.auth();
@@ -207,6 +210,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     environment.healthChecks().register("media", new MediaHealthCheck(scanner, wired.ffmpeg()));
     environment.admin().addTask(new LibraryScanTask(scanner));
     environment.admin().addTask(new LibraryStatusTask(scanner, wired.ffmpeg()));
+    // Prometheus text format at /prometheus, beside Dropwizard's JSON /metrics
+    Monitoring.install(environment, wired);
     jersey.register(
         new StreamResource(
             new StreamService(
@@ -244,7 +249,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
             wired.hub(),
             wired.broadcaster(),
             environment.getObjectMapper(),
-            clock);
+            clock,
+            metrics);
     JakartaWebSocketServletContainerInitializer.configure(
         environment.getApplicationContext(),
         (servletContext, container) ->

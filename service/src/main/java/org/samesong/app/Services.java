@@ -15,6 +15,7 @@ import org.samesong.media.MediaProber;
 import org.samesong.media.OriginClient;
 import org.samesong.media.UrlGuard;
 import org.samesong.media.UrlTrackProber;
+import org.samesong.metrics.SamesongMetrics;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.ratelimit.RateLimiter;
@@ -51,14 +52,10 @@ public record Services(
     PlaybackClock playbackClock,
     Ffmpeg ffmpeg,
     LibraryScanner scanner,
-    OriginClient origins) {
+    OriginClient origins,
+    SamesongMetrics metrics) {
 
-  /**
-   * Builds the services over a migrated database; the one place the graph is wired.
-   *
-   * @param dataDir the data folder (its generated demo tracks survive every library scan); null
-   *     when there is none
-   */
+  /** The services with metrics of their own, which nothing scrapes (tests, tools). */
   public static Services wire(
       Jdbi jdbi,
       ObjectMapper mapper,
@@ -71,9 +68,44 @@ public record Services(
       Map<String, String> infrastructure,
       Ffmpeg ffmpeg,
       Path dataDir) {
+    return wire(
+        jdbi,
+        mapper,
+        clock,
+        tokens,
+        streamUrls,
+        busFactory,
+        sharedBuckets,
+        seededSettings,
+        infrastructure,
+        ffmpeg,
+        dataDir,
+        new SamesongMetrics());
+  }
+
+  /**
+   * Builds the services over a migrated database; the one place the graph is wired.
+   *
+   * @param dataDir the data folder (its generated demo tracks survive every library scan); null
+   *     when there is none
+   * @param metrics where the features record what they measure
+   */
+  public static Services wire(
+      Jdbi jdbi,
+      ObjectMapper mapper,
+      Clock clock,
+      TokenService tokens,
+      StreamUrls streamUrls,
+      java.util.function.Function<SessionService, EventBus> busFactory,
+      RateLimiter.SharedBuckets sharedBuckets,
+      Map<Setting<?>, Object> seededSettings,
+      Map<String, String> infrastructure,
+      Ffmpeg ffmpeg,
+      Path dataDir,
+      SamesongMetrics metrics) {
     SettingsService settings =
         new SettingsService(jdbi, mapper, clock, seededSettings, infrastructure);
-    RateLimiter limiter = new RateLimiter(settings, clock, sharedBuckets);
+    RateLimiter limiter = new RateLimiter(settings, clock, sharedBuckets, metrics);
     UserService users = new UserService(jdbi, new PasswordHasher(), clock);
     AuthService auth = new AuthService(jdbi, tokens, users, settings, limiter, clock);
     // URL tracks: every connection to an origin passes the address check (allow_private_urls)
@@ -88,7 +120,8 @@ public record Services(
     SessionService sessions = new SessionService(jdbi, auth, users, settings, limiter, clock);
     PlaylistService playlist = new PlaylistService(jdbi, sessions, catalog, clock);
     PlaybackService playback = new PlaybackService(jdbi, sessions, playlist, clock);
-    RequestService requests = new RequestService(jdbi, sessions, playlist, limiter, mapper, clock);
+    RequestService requests =
+        new RequestService(jdbi, sessions, playlist, limiter, mapper, clock, metrics);
     playlist.addListener(playback);
     playlist.addListener(requests);
     EventBus bus = busFactory.apply(sessions);
@@ -126,7 +159,8 @@ public record Services(
         playbackClock,
         ffmpeg,
         scanner,
-        origins);
+        origins,
+        metrics);
   }
 
   /** The single-instance bus, numbering broadcasts in blocks reserved in the database. */

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.samesong.common.ApiException;
+import org.samesong.metrics.SamesongMetrics;
 import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsService;
 import org.slf4j.Logger;
@@ -48,17 +49,23 @@ public class RateLimiter {
 
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
   private final SharedBuckets shared;
+  private final SamesongMetrics metrics;
   private volatile boolean sharedDown;
 
   public RateLimiter(SettingsService settings, Clock clock) {
-    this(settings, clock, null);
+    this(settings, clock, null, new SamesongMetrics());
   }
 
-  /** Limits shared through {@code shared} (null: this instance only). */
-  public RateLimiter(SettingsService settings, Clock clock, SharedBuckets shared) {
+  /**
+   * Limits shared through {@code shared} (null: this instance only); every refusal is counted in
+   * {@code metrics}.
+   */
+  public RateLimiter(
+      SettingsService settings, Clock clock, SharedBuckets shared, SamesongMetrics metrics) {
     this.shared = shared;
     this.settings = settings;
     this.time = meter(clock);
+    this.metrics = metrics;
   }
 
   /** Takes one token for {@code key} under {@code limit}. */
@@ -89,6 +96,7 @@ public class RateLimiter {
     if (probe.isConsumed()) {
       return new Decision(true, 0);
     }
+    metrics.rateLimited(limit.name());
     long seconds = (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L;
     return new Decision(false, Math.max(1, seconds));
   }

@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.samesong.common.ApiException;
 import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
+import org.samesong.metrics.SamesongMetrics;
 import org.samesong.playlist.GuestProposals;
 import org.samesong.playlist.PlaylistItem;
 import org.samesong.playlist.PlaylistListener;
@@ -47,6 +48,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
   private final RateLimiter limiter;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final SamesongMetrics metrics;
 
   /** A decision and the playlist change it made (null for denials). */
   public record Decision(RequestJson request, PlaylistService.Change change) {}
@@ -57,8 +59,10 @@ public class RequestService implements GuestProposals, PlaylistListener {
       PlaylistService playlist,
       RateLimiter limiter,
       ObjectMapper mapper,
-      Clock clock) {
+      Clock clock,
+      SamesongMetrics metrics) {
     this.jdbi = jdbi;
+    this.metrics = metrics;
     this.sessions = sessions;
     this.playlist = playlist;
     this.limiter = limiter;
@@ -73,6 +77,19 @@ public class RequestService implements GuestProposals, PlaylistListener {
 
   /** Files a guest's request. */
   public RequestJson create(SamesongPrincipal guest, String sessionId, ProposedChange change) {
+    RequestJson created;
+    try {
+      created = createChecked(guest, sessionId, change);
+    } catch (ApiException e) {
+      metrics.requestOutcome(e.status() == 429 ? "rate_limited" : "refused");
+      throw e;
+    }
+    metrics.requestOutcome("created");
+    return created;
+  }
+
+  private RequestJson createChecked(
+      SamesongPrincipal guest, String sessionId, ProposedChange change) {
     ProposedChange checked = checkShape(change);
     if (checked.url() != null) {
       // only the form is checked now; the host's approval probes it
@@ -162,6 +179,12 @@ public class RequestService implements GuestProposals, PlaylistListener {
    */
   public Decision approve(SamesongPrincipal host, String requestId) {
     String probedTrackId = probeUrlOf(host, requestId);
+    Decision decision = approveProbed(host, requestId, probedTrackId);
+    metrics.requestOutcome(APPROVED);
+    return decision;
+  }
+
+  private Decision approveProbed(SamesongPrincipal host, String requestId, String probedTrackId) {
     return jdbi.inTransaction(
         h -> {
           RequestDao dao = h.attach(RequestDao.class);
@@ -224,20 +247,30 @@ public class RequestService implements GuestProposals, PlaylistListener {
     if (why != null && why.length() > MAX_TEXT) {
       throw ApiException.badRequest("reason", "must be at most " + MAX_TEXT + " characters");
     }
-    return jdbi.inTransaction(
-        h -> {
-          RequestDao dao = h.attach(RequestDao.class);
-          RequestDao.Row row = lockPending(h, host, requestId);
-          if (dao.decide(row.id(), DENIED, why, clock.millis(), host.memberId()) == 0) {
-            throw ApiException.conflict("already_decided", "this request was decided meanwhile");
-          }
-          LOG.info("session {}: request {} denied", row.sessionId(), row.id());
-          return announce(h, new Decision(toJson(dao.find(row.id()).orElseThrow()), null));
-        });
+    Decision decision =
+        jdbi.inTransaction(
+            h -> {
+              RequestDao dao = h.attach(RequestDao.class);
+              RequestDao.Row row = lockPending(h, host, requestId);
+              if (dao.decide(row.id(), DENIED, why, clock.millis(), host.memberId()) == 0) {
+                throw ApiException.conflict(
+                    "already_decided", "this request was decided meanwhile");
+              }
+              LOG.info("session {}: request {} denied", row.sessionId(), row.id());
+              return announce(h, new Decision(toJson(dao.find(row.id()).orElseThrow()), null));
+            });
+    metrics.requestOutcome(DENIED);
+    return decision;
   }
 
   /** Cancels a pending request; only its author may. */
   public RequestJson cancel(SamesongPrincipal guest, String requestId) {
+    RequestJson cancelled = cancelPending(guest, requestId);
+    metrics.requestOutcome(CANCELLED);
+    return cancelled;
+  }
+
+  private RequestJson cancelPending(SamesongPrincipal guest, String requestId) {
     return jdbi.inTransaction(
         h -> {
           RequestDao dao = h.attach(RequestDao.class);
@@ -262,6 +295,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
     for (String id : dao.pendingTargeting(sessionId, removed.itemId())) {
       dao.decide(id, EXPIRED, "the item it refers to left the playlist", clock.millis(), null);
       announce(h, new Decision(toJson(dao.find(id).orElseThrow()), null));
+      h.afterCommit(() -> metrics.requestOutcome(EXPIRED));
     }
   }
 

@@ -33,6 +33,9 @@ public interface SessionDao {
   @SqlQuery("SELECT " + COLUMNS + " FROM sessions WHERE ended_at IS NULL ORDER BY created_at DESC")
   List<Session> listLive();
 
+  @SqlQuery("SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL")
+  long countLive();
+
   @SqlUpdate(
       "UPDATE sessions SET ended_at = :now, live_code = NULL WHERE id = :id AND ended_at IS NULL")
   int end(@Bind("id") String id, @Bind("now") long now);

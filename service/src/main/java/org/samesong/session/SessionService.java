@@ -238,6 +238,11 @@ public class SessionService {
     return jdbi.withExtension(SessionDao.class, SessionDao::listLive);
   }
 
+  /** How many sessions are live (not ended), on all instances. */
+  public long countLive() {
+    return jdbi.withExtension(SessionDao.class, SessionDao::countLive);
+  }
+
   public List<Member> members(String sessionId) {
     return jdbi.withExtension(MemberDao.class, dao -> dao.listActive(sessionId));
   }

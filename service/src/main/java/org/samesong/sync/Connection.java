@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.websocket.jakarta.common.JakartaWebSocketSession;
+import org.samesong.metrics.SamesongMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +30,9 @@ public final class Connection {
   private final String sessionId;
   private final String memberId;
   private final String role;
-  private final Deque<String> queue = new ArrayDeque<>();
+  private final Deque<Outgoing> queue = new ArrayDeque<>();
   private final Bucket flood;
+  private final SamesongMetrics metrics;
   private static final ScheduledExecutorService CLOSER =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -38,6 +40,12 @@ public final class Connection {
             t.setDaemon(true);
             return t;
           });
+
+  /**
+   * A queued message; {@code createdMicros} is the broadcast's creation time for the fan-out
+   * latency, 0 for what is not measured (direct replies, heartbeats).
+   */
+  private record Outgoing(String text, long createdMicros) {}
 
   private boolean sending;
 
@@ -47,6 +55,7 @@ public final class Connection {
   private CloseReason closeAfterDrain;
   private volatile boolean closed;
 
+  /** A connection whose fan-out latency nobody reads (tests of the queue). */
   public Connection(
       Session ws,
       String sessionId,
@@ -54,7 +63,19 @@ public final class Connection {
       String role,
       int messagesPerSecond,
       int burst) {
+    this(ws, sessionId, memberId, role, messagesPerSecond, burst, new SamesongMetrics());
+  }
+
+  public Connection(
+      Session ws,
+      String sessionId,
+      String memberId,
+      String role,
+      int messagesPerSecond,
+      int burst,
+      SamesongMetrics metrics) {
     this.ws = ws;
+    this.metrics = metrics;
     this.sessionId = sessionId;
     this.memberId = memberId;
     this.role = role;
@@ -92,7 +113,7 @@ public final class Connection {
   /** Sends {@code first} ahead of everything queued so far, then starts sending. */
   public void start(String first) {
     synchronized (this) {
-      queue.addFirst(first);
+      queue.addFirst(new Outgoing(first, 0));
       held = false;
     }
     pump();
@@ -105,15 +126,23 @@ public final class Connection {
 
   /** Queues a message behind the others. */
   public void send(String text) {
-    enqueue(text, false);
+    enqueue(new Outgoing(text, 0), false);
+  }
+
+  /**
+   * Queues a broadcast behind the others; its fan-out latency (from {@code createdMicros}, wall
+   * clock µs) is recorded when it is handed to the socket.
+   */
+  public void send(String text, long createdMicros) {
+    enqueue(new Outgoing(text, createdMicros), false);
   }
 
   /** Queues a message ahead of the others (pong: clock estimates need it fast). */
   public void sendFirst(String text) {
-    enqueue(text, true);
+    enqueue(new Outgoing(text, 0), true);
   }
 
-  private void enqueue(String text, boolean first) {
+  private void enqueue(Outgoing text, boolean first) {
     boolean overflow;
     synchronized (this) {
       if (closed) {
@@ -142,7 +171,7 @@ public final class Connection {
   }
 
   private void pump() {
-    String next;
+    Outgoing next;
     CloseReason drained = null;
     synchronized (this) {
       if (!sending && !closed && queue.isEmpty() && closeAfterDrain != null) {
@@ -162,10 +191,13 @@ public final class Connection {
     if (next == null) {
       return;
     }
+    if (next.createdMicros() > 0) {
+      metrics.handedOver(next.createdMicros());
+    }
     try {
       ws.getAsyncRemote()
           .sendText(
-              next,
+              next.text(),
               result -> {
                 synchronized (this) {
                   sending = false;

@@ -1,6 +1,7 @@
 package org.samesong.sync;
 
 import java.util.Set;
+import org.samesong.metrics.SamesongMetrics;
 
 /**
  * One message on its way to a session's connections, on this instance or (through Redis) on all:
@@ -12,6 +13,8 @@ import java.util.Set;
  * @param roles roles that receive it ({@code host}, {@code guest}); empty means none by role
  * @param memberIds members that receive it whatever their role
  * @param origin when set, only the instance with this id delivers it (heartbeats)
+ * @param createdMicros when it was created, in wall-clock microseconds since the epoch: its fan-out
+ *     latency is measured from then, on whichever instance delivers it
  */
 public record Envelope(
     String kind,
@@ -20,12 +23,25 @@ public record Envelope(
     Set<String> roles,
     Set<String> memberIds,
     String json,
-    String origin) {
+    String origin,
+    long createdMicros) {
   public static final String DELIVER = "deliver";
   public static final String KICK = "kick";
   public static final String END = "end";
   public static final String SETTINGS = "settings";
   public static final Set<String> EVERYONE = Set.of("host", "guest");
+
+  /** An envelope created now. */
+  public Envelope(
+      String kind,
+      String sessionId,
+      long seq,
+      Set<String> roles,
+      Set<String> memberIds,
+      String json,
+      String origin) {
+    this(kind, sessionId, seq, roles, memberIds, json, origin, SamesongMetrics.wallMicros());
+  }
 
   public static Envelope toAll(String sessionId, long seq, String json) {
     return new Envelope(DELIVER, sessionId, seq, EVERYONE, Set.of(), json, null);
@@ -39,6 +55,6 @@ public record Envelope(
   public Envelope numbered(long number, long placeholder) {
     String text =
         json == null ? null : json.replace(Long.toString(placeholder), Long.toString(number));
-    return new Envelope(kind, sessionId, number, roles, memberIds, text, origin);
+    return new Envelope(kind, sessionId, number, roles, memberIds, text, origin, createdMicros);
   }
 }

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.ToLongBiFunction;
 import java.util.function.ToLongFunction;
+import org.samesong.metrics.SamesongMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,7 @@ public class RedisEventBus implements EventBus {
   private final ObjectMapper mapper;
   private final ToLongBiFunction<String, Integer> reserve;
   private final InProcessEventBus fallback;
+  private final SamesongMetrics metrics;
   private final List<Consumer<Envelope>> subscribers = new CopyOnWriteArrayList<>();
 
   /** Per session: {last number seen here, database mark}. */
@@ -75,13 +77,16 @@ public class RedisEventBus implements EventBus {
   /**
    * @param reserve reserves {@code n} numbers of a session's sequence in the database and returns
    *     the last of them
+   * @param metrics counts the broadcasts that fell back to this instance's listeners
    */
   public RedisEventBus(
       RedisClient client,
       ObjectMapper mapper,
       ToLongBiFunction<String, Integer> reserve,
-      ToLongFunction<String> stored) {
+      ToLongFunction<String> stored,
+      SamesongMetrics metrics) {
     this.client = client;
+    this.metrics = metrics;
     this.mapper = mapper;
     this.reserve = reserve;
     this.fallback = new InProcessEventBus(reserve, stored);
@@ -130,6 +135,7 @@ public class RedisEventBus implements EventBus {
         throw new IllegalStateException(e);
       } catch (RuntimeException e) {
         degrade(e);
+        metrics.busPublishFailed();
         // the database is ahead of every number Redis gave, so its blocks continue the sequence
         long number = fallback.next(sessionId, mark[0] + 1);
         mark[0] = number;
@@ -165,6 +171,7 @@ public class RedisEventBus implements EventBus {
       throw new IllegalStateException(e);
     } catch (RuntimeException e) {
       degrade(e);
+      metrics.busPublishFailed();
       deliverLocally(envelope);
     }
   }

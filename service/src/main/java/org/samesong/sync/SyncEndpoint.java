@@ -1,5 +1,6 @@
 package org.samesong.sync;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,7 @@ import java.util.stream.Collectors;
 import org.samesong.auth.AuthService;
 import org.samesong.common.ApiException;
 import org.samesong.common.SamesongPrincipal;
+import org.samesong.metrics.SamesongMetrics;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.playlist.ProposedChange;
@@ -46,6 +48,12 @@ public class SyncEndpoint extends Endpoint {
   static final int MESSAGES_PER_SECOND = 20;
   static final int MESSAGE_BURST = 60;
 
+  /** The client message types by class, as the protocol names them. */
+  private static final Map<Class<?>, String> TYPES = messageTypes();
+
+  /** Every client message type (what the handling-time metric is labelled with). */
+  public static final List<String> MESSAGE_TYPES = List.copyOf(TYPES.values());
+
   /** What every connection needs, wired once. */
   public record Deps(
       AuthService auth,
@@ -57,7 +65,8 @@ public class SyncEndpoint extends Endpoint {
       SyncHub hub,
       Broadcaster broadcaster,
       ObjectMapper mapper,
-      Clock clock) {}
+      Clock clock,
+      SamesongMetrics metrics) {}
 
   private final Deps deps;
   private final ObjectReader reader;
@@ -105,7 +114,13 @@ public class SyncEndpoint extends Endpoint {
     principal = who;
     connection =
         new Connection(
-            ws, session.id(), who.memberId(), who.role(), MESSAGES_PER_SECOND, MESSAGE_BURST);
+            ws,
+            session.id(),
+            who.memberId(),
+            who.role(),
+            MESSAGES_PER_SECOND,
+            MESSAGE_BURST,
+            deps.metrics());
     connection.hold();
     deps.hub().register(connection);
     if (deps.sessions().find(session.id()).ended()) {
@@ -122,6 +137,8 @@ public class SyncEndpoint extends Endpoint {
 
   @Override
   public void onClose(Session ws, CloseReason reason) {
+    // every close, refused ones included, whichever side sent it (1006: no close frame at all)
+    deps.metrics().webSocketClosed(reason.getCloseCode().getCode());
     if (connection != null && deps.hub().unregister(connection)) {
       LOG.info(
           "session {}: {} disconnected ({})",
@@ -183,6 +200,7 @@ public class SyncEndpoint extends Endpoint {
       error("forbidden", "only the host can send this", message.ref());
       return;
     }
+    long started = System.nanoTime();
     try {
       MDC.put("session_id", connection.sessionId());
       dispatch(message);
@@ -197,7 +215,16 @@ public class SyncEndpoint extends Endpoint {
       error("internal_error", "the server failed; it has been logged", message.ref());
     } finally {
       MDC.remove("session_id");
+      deps.metrics().messageHandled(TYPES.get(message.getClass()), System.nanoTime() - started);
     }
+  }
+
+  private static Map<Class<?>, String> messageTypes() {
+    Map<Class<?>, String> types = new LinkedHashMap<>();
+    for (JsonSubTypes.Type t : ClientMessage.class.getAnnotation(JsonSubTypes.class).value()) {
+      types.put(t.value(), t.name());
+    }
+    return types;
   }
 
   private void dispatch(ClientMessage message) {
@@ -212,6 +239,7 @@ public class SyncEndpoint extends Endpoint {
       if (ack.driftMs() == null || !Double.isFinite(ack.driftMs())) {
         throw ApiException.badRequest("invalid", "drift_ms", "drift_ms must be a number");
       }
+      deps.metrics().driftReported(ack.driftMs());
       deps.broadcaster().driftReported(sessionId, connection.memberId(), ack.driftMs());
     } else if (message instanceof ClientMessage.RequestPlaylistChange change) {
       if (connection.isHost()) {

@@ -23,6 +23,7 @@ public class SyncHub {
   private final Map<String, Set<Consumer<Envelope>>> watchers = new ConcurrentHashMap<>();
   private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
+  private final Map<String, AtomicInteger> byRole = new ConcurrentHashMap<>();
   private final String instanceId;
 
   private final EventBus bus;
@@ -42,6 +43,7 @@ public class SyncHub {
   public void register(Connection c) {
     rooms.computeIfAbsent(c.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(c);
     connections.incrementAndGet();
+    byRole.computeIfAbsent(c.role(), r -> new AtomicInteger()).incrementAndGet();
   }
 
   /** Removes a connection; true when it was registered. */
@@ -51,6 +53,7 @@ public class SyncHub {
       return false;
     }
     connections.decrementAndGet();
+    byRole.get(c.role()).decrementAndGet();
     rooms.computeIfPresent(c.sessionId(), (id, set) -> set.isEmpty() ? null : set);
     return true;
   }
@@ -71,6 +74,8 @@ public class SyncHub {
     if (room == null) {
       return;
     }
+    // the fan-out latency is that of changes; heartbeats (with an origin) are not measured
+    long measured = e.origin() == null ? e.createdMicros() : 0;
     for (Connection c : room) {
       switch (e.kind()) {
         case Envelope.KICK -> {
@@ -81,7 +86,7 @@ public class SyncHub {
         case Envelope.END -> c.sendAndClose(e.json(), ENDED, "the session ended");
         default -> {
           if (e.reaches(c.role(), c.memberId())) {
-            c.send(e.json());
+            c.send(e.json(), measured);
           }
         }
       }
@@ -156,6 +161,12 @@ public class SyncHub {
 
   public int connectionCount() {
     return connections.get();
+  }
+
+  /** This instance's connections of members with that role ({@code host}, {@code guest}). */
+  public int connectionCount(String role) {
+    AtomicInteger count = byRole.get(role);
+    return count == null ? 0 : count.get();
   }
 
   public int sessionCount() {

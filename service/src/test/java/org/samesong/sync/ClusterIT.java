@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.samesong.testing.Reply;
+import org.samesong.testing.Scrape;
 import org.samesong.testing.Services;
 import org.samesong.testing.TestDatabase;
 import org.samesong.testing.WsClient;
@@ -23,6 +24,7 @@ import org.samesong.testing.WsClient;
  * on B, and guest rate limits count requests on both.
  */
 class ClusterIT {
+  private static final String FANOUT = "samesong_fanout_latency_seconds";
   private static TestDatabase db;
   private static Path dataA;
   private static Path dataB;
@@ -119,6 +121,34 @@ class ClusterIT {
           last = m.path("seq").asLong();
         }
       }
+    }
+  }
+
+  @Test
+  void a_command_on_one_instance_moves_the_fanout_histogram_of_the_instance_that_delivers_it() {
+    Session s = newSession();
+    String guest = join(b, s, "measured-on-b");
+    try (WsClient onB = WsClient.connectOk(b.port(), s.id(), guest).client()) {
+      onB.roundTrip();
+      Scrape before = Scrape.of(b.adminPort());
+
+      assertThat(
+              a.api()
+                  .post(
+                      "/sessions/" + s.id() + "/playback", Map.of("action", "play"), s.hostToken())
+                  .status())
+          .isEqualTo(200);
+      onB.awaitType(
+          "playback_state", m -> "playing".equals(m.path("state").asText()), "playing on B");
+      Scrape after = Scrape.of(b.adminPort());
+
+      // created on A, handed over on B: one listener, one observation, A's stamp carried by Redis
+      assertThat(after.value(FANOUT + "_count")).isEqualTo(before.value(FANOUT + "_count") + 1);
+      double latency = after.value(FANOUT + "_sum") - before.value(FANOUT + "_sum");
+      assertThat(latency).isPositive().isLessThan(5);
+      assertThat(after.value("samesong_connected_listeners", "role", "guest"))
+          .isGreaterThanOrEqualTo(1);
+      assertThat(after.value("samesong_event_bus_up")).isEqualTo(1);
     }
   }
 
