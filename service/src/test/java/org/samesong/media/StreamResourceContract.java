@@ -397,7 +397,11 @@ abstract class StreamResourceContract {
         new ch.qos.logback.core.AppenderBase<>() {
           @Override
           protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
-            if (event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)) {
+            // Jetty 12.1.5 may warn "Serialized invocation error" when a client resets during a
+            // write (a race inside Jetty, jetty/jetty.project#14745, seen under heavy load only);
+            // harmless for the stream and not ours to fix
+            if (event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
+                && !event.getLoggerName().endsWith("SerializedInvoker")) {
               problems.add(event.getLoggerName() + ": " + event.getFormattedMessage());
             }
           }
