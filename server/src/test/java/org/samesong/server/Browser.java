@@ -35,6 +35,14 @@ public final class Browser {
   }
 
   public static ChromeDriver start(int width, int height) {
+    return start(width, height, new String[0]);
+  }
+
+  /**
+   * Like {@link #start(int, int)}, with more command-line switches (e.g. {@code
+   * --ignore-certificate-errors-spki-list=...} to trust a test's own TLS certificate).
+   */
+  public static ChromeDriver start(int width, int height, String... extraArguments) {
     Services.assume(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
@@ -52,6 +60,7 @@ public final class Browser {
         "--disable-sync",
         "--autoplay-policy=no-user-gesture-required",
         "--window-size=" + width + "," + height);
+    options.addArguments(extraArguments);
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())

@@ -284,6 +284,41 @@ class DemoCatalogTest {
     }
   }
 
+  @Test
+  void another_instance_makes_the_same_files_with_the_same_modification_times(
+      @TempDir Path otherDataDir) throws Exception {
+    // a second instance: its own data folder and catalog, files made a little later
+    TestDatabase otherDb = TestDatabase.h2();
+    try {
+      MutableClock clock = new MutableClock();
+      List<Track> theirs =
+          new DemoCatalog(
+                  new CatalogService(otherDb.jdbi(), new StreamSigner(new byte[32], clock), clock))
+              .ensure(otherDataDir);
+
+      assertThat(theirs).hasSameSizeAs(tracks);
+      for (int i = 0; i < tracks.size(); i++) {
+        Path mine = file(tracks.get(i));
+        Path other = file(theirs.get(i));
+        assertThat(other).isNotEqualTo(mine);
+        assertThat(sha256(other)).isEqualTo(sha256(mine));
+        // the stream's ETag is size and modification time; Last-Modified is the time
+        assertThat(Files.getLastModifiedTime(other)).isEqualTo(Files.getLastModifiedTime(mine));
+      }
+
+      // a file made before the times were stamped gets its time on the next start
+      Path older = file(theirs.get(0));
+      Files.setLastModifiedTime(older, FileTime.fromMillis(1_000_000_000_000L));
+      new DemoCatalog(
+              new CatalogService(otherDb.jdbi(), new StreamSigner(new byte[32], clock), clock))
+          .ensure(otherDataDir);
+      assertThat(Files.getLastModifiedTime(older))
+          .isEqualTo(Files.getLastModifiedTime(file(tracks.get(0))));
+    } finally {
+      otherDb.close();
+    }
+  }
+
   private static Map<String, Long> updatedAt() {
     return db.jdbi()
         .withHandle(

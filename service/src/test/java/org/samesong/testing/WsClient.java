@@ -25,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real WebSocket client of {@code /ws/sessions/{id}} (the JDK's {@link WebSocket}): every text
@@ -65,10 +66,28 @@ public final class WsClient implements AutoCloseable {
   }
 
   public static WsClient connect(URI uri) {
+    return connect(uri, HTTP);
+  }
+
+  /**
+   * Connects to a {@code wss://} URI (e.g. through a TLS proxy) trusting what {@code ssl} trusts;
+   * the host name is checked against the certificate, as browsers do.
+   */
+  public static WsClient connect(URI uri, SSLContext ssl) {
+    return connect(uri, HttpClient.newBuilder().connectTimeout(TIMEOUT).sslContext(ssl).build());
+  }
+
+  /** Connects and waits for {@code hello}; returns it. */
+  public static Connected connectOk(URI uri, SSLContext ssl) {
+    WsClient client = connect(uri, ssl);
+    return new Connected(client, client.awaitType("hello"));
+  }
+
+  private static WsClient connect(URI uri, HttpClient http) {
     WsClient client = new WsClient(uri.getPath());
     try {
       client.ws =
-          HTTP.newWebSocketBuilder()
+          http.newWebSocketBuilder()
               .connectTimeout(TIMEOUT)
               .buildAsync(uri, client.new Listener())
               .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
