@@ -242,7 +242,7 @@ public final class OpenApiDocument {
               + "**Who:** "
               + who
               + ".");
-      respond(
+      respondAlso(
           operation,
           "401",
           "No access token, or one that is expired, revoked, of a kicked guest or of a disabled"
@@ -257,7 +257,7 @@ public final class OpenApiDocument {
               "a request authenticated by the cookie lacks the `X-CSRF-Token` header equal to the"
                   + " `csrf` cookie (`csrf`)");
         }
-        respond(operation, "403", capitalise(String.join("; or ", reasons)) + ".");
+        respondAlso(operation, "403", capitalise(String.join("; or ", reasons)) + ".");
       }
       respond(
           operation,
@@ -316,6 +316,17 @@ public final class OpenApiDocument {
                   default -> "a token of role `" + role + "`";
                 })
         .collect(Collectors.joining(" or "));
+  }
+
+  /** Adds an answer, or adds its description to the operation's own for that status. */
+  private static void respondAlso(Operation operation, String status, String description) {
+    ApiResponse own =
+        operation.getResponses() == null ? null : operation.getResponses().get(status);
+    if (own == null) {
+      respond(operation, status, description);
+    } else {
+      own.setDescription(own.getDescription() + " " + description);
+    }
   }
 
   /** Adds an answer unless the operation describes that status itself. */
