@@ -204,6 +204,7 @@ public final class OpenApiDocument {
           complete(operation, entry.getKey(), method);
         }
         errorBodies(operation);
+        sortResponses(operation);
       }
     }
     return api;
@@ -250,14 +251,14 @@ public final class OpenApiDocument {
       if (!roles.isEmpty() || changes) {
         List<String> reasons = new ArrayList<>();
         if (!roles.isEmpty()) {
-          reasons.add("the token is not " + who + " (`forbidden`)");
+          reasons.add("`forbidden`: the token is not " + who + ".");
         }
         if (changes) {
           reasons.add(
-              "a request authenticated by the cookie lacks the `X-CSRF-Token` header equal to the"
-                  + " `csrf` cookie (`csrf`)");
+              "`csrf`: a request authenticated by the cookie lacks the `X-CSRF-Token` header"
+                  + " equal to the `csrf` cookie.");
         }
-        respondAlso(operation, "403", capitalise(String.join("; or ", reasons)) + ".");
+        respondAlso(operation, "403", String.join(" ", reasons));
       }
       respond(
           operation,
@@ -312,7 +313,7 @@ public final class OpenApiDocument {
                   case "user" -> "an account's token (`user` or `admin`)";
                   case "host" -> "the host's token of this session";
                   case "guest" -> "a guest's token of this session";
-                  case "member" -> "a member's token of this session (host or guest)";
+                  case "member" -> "the host's or a guest's token of this session";
                   default -> "a token of role `" + role + "`";
                 })
         .collect(Collectors.joining(" or "));
@@ -368,6 +369,15 @@ public final class OpenApiDocument {
                         .schema(new IntegerSchema()));
               }
             });
+  }
+
+  /** Answers in the order of their status, as a reader looks for them. */
+  private static void sortResponses(Operation operation) {
+    if (operation.getResponses() != null) {
+      ApiResponses sorted = new ApiResponses();
+      new TreeMap<>(operation.getResponses()).forEach(sorted::addApiResponse);
+      operation.setResponses(sorted);
+    }
   }
 
   private static Map<String, SecurityScheme> securitySchemes() {
@@ -448,9 +458,5 @@ public final class OpenApiDocument {
 
   private static Tag tag(String name, String description) {
     return new Tag().name(name).description(description);
-  }
-
-  private static String capitalise(String text) {
-    return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 }

@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.glassfish.jersey.client.ClientProperties;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.server.model.ResourceMethod;
@@ -95,7 +96,12 @@ class OpenApiDocumentIT {
 
   @BeforeAll
   static void fetch() {
-    Reply reply = APP.get("openapi.json", null);
+    // the first request reads the document: a second or so, more on a busy machine
+    Reply reply =
+        Reply.of(
+            APP.request("openapi.json", null)
+                .property(ClientProperties.READ_TIMEOUT, 60_000)
+                .get());
     assertThat(reply.status()).as("%s", reply).isEqualTo(200);
     assertThat(reply.header(HttpHeaders.CONTENT_TYPE)).startsWith("application/json");
     body = reply.body();
