@@ -2,6 +2,7 @@ package org.samesong.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -183,7 +185,7 @@ class OpenApiDocumentIT {
 
   @Test
   void every_endpoint_of_the_specification_is_documented_with_its_query_parameters() {
-    Map<String, Operation> byShape = new java.util.HashMap<>();
+    Map<String, Operation> byShape = new HashMap<>();
     forEachOperation((verb, path, operation) -> byShape.put(verb + " " + shape(path), operation));
 
     for (String endpoint : SPEC_ENDPOINTS) {
@@ -269,8 +271,8 @@ class OpenApiDocumentIT {
             unsecured.add(operation.getOperationId());
             assertThat(parameters(operation).stream().filter(p -> "query".equals(p.getIn())))
                 .extracting(Parameter::getName, Parameter::getRequired)
-                .contains(org.assertj.core.groups.Tuple.tuple("exp", true))
-                .contains(org.assertj.core.groups.Tuple.tuple("sig", true));
+                .contains(tuple("exp", true))
+                .contains(tuple("sig", true));
           } else {
             assertThat(security)
                 .as(where)
@@ -500,15 +502,13 @@ class OpenApiDocumentIT {
 
   private static void collectRefs(JsonNode node, Set<String> refs) {
     if (node.isObject()) {
-      node.fields()
-          .forEachRemaining(
-              e -> {
-                if (e.getKey().equals("$ref")) {
-                  refs.add(e.getValue().asText());
-                } else {
-                  collectRefs(e.getValue(), refs);
-                }
-              });
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        if (e.getKey().equals("$ref")) {
+          refs.add(e.getValue().asText());
+        } else {
+          collectRefs(e.getValue(), refs);
+        }
+      }
     } else if (node.isArray()) {
       node.forEach(child -> collectRefs(child, refs));
     }
