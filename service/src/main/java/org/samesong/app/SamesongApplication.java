@@ -56,6 +56,8 @@ import org.samesong.media.StreamResource;
 import org.samesong.media.StreamService;
 import org.samesong.media.StreamSigner;
 import org.samesong.metrics.SamesongMetrics;
+import org.samesong.openapi.OpenApiDocument;
+import org.samesong.openapi.OpenApiResource;
 import org.samesong.playback.PlaybackResource;
 import org.samesong.playlist.PlaylistResource;
 import org.samesong.request.RequestResource;
@@ -221,6 +223,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
                 dataDir.resolve(DemoCatalog.FOLDER),
                 wired.origins(),
                 clock)));
+    // the document of every resource registered by now or later, read on its first request
+    jersey.register(new OpenApiResource(OpenApiDocument.of(jersey.getResourceConfig())));
 
     // real time: the sync WebSocket in the same Jetty (Vaadin's push shares the container)
     environment.lifecycle().manage(wired.playbackClock());

@@ -1,6 +1,12 @@
 package org.samesong.auth;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.annotation.security.PermitAll;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.NotNull;
@@ -23,6 +29,7 @@ import org.samesong.common.SamesongPrincipal;
  * {@code /api/auth}: login, refresh (rotating) and logout. Besides the JSON body, login and refresh
  * set the access token as an HttpOnly cookie and a fresh {@code csrf} cookie for browser clients.
  */
+@Tag(name = "auth")
 @Path("/auth")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -36,6 +43,29 @@ public class AuthResource {
 
   @POST
   @Path("/login")
+  @Operation(
+      operationId = "login",
+      summary = "Log in with a username and password",
+      description =
+          "Answers a fresh access and refresh token (a new login: a token *family*). Browser"
+              + " clients also get the `samesong_access` cookie (HttpOnly) and a `csrf` cookie."
+              + " Limited per account and per IP address (setting `logins_per_minute`).")
+  @ApiResponse(
+      responseCode = "200",
+      description = "Logged in.",
+      headers = @Header(name = "Set-Cookie", description = "`samesong_access` and `csrf`"),
+      content = @Content(schema = @Schema(implementation = TokenResponse.class)))
+  @ApiResponse(
+      responseCode = "400",
+      description = "The username or password is missing, or the body is not JSON.")
+  @ApiResponse(
+      responseCode = "401",
+      description = "Wrong username or password (`invalid_credentials`).")
+  @ApiResponse(responseCode = "403", description = "The account is disabled (`account_disabled`).")
+  @ApiResponse(
+      responseCode = "429",
+      description = "Too many logins for this account or from this address (`rate_limited`).")
+  @ApiResponse(responseCode = "503", description = "The database is unavailable (`unavailable`).")
   public Response login(@NotNull LoginRequest body, @Context HttpServletRequest request) {
     TokenResponse tokens = auth.login(body.username(), body.password(), request.getRemoteAddr());
     return withCookies(tokens, request);
@@ -43,6 +73,25 @@ public class AuthResource {
 
   @POST
   @Path("/refresh")
+  @Operation(
+      operationId = "refresh",
+      summary = "Trade a refresh token for a new access and refresh token",
+      description =
+          "Rotates: the refresh token is spent and a new pair comes back (and new cookies)."
+              + " Presenting a spent refresh token again revokes its whole login: the newest"
+              + " refresh token and every access token issued in it stop working at once.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The new pair.",
+      headers = @Header(name = "Set-Cookie", description = "`samesong_access` and `csrf`"),
+      content = @Content(schema = @Schema(implementation = TokenResponse.class)))
+  @ApiResponse(responseCode = "400", description = "`refresh_token` is missing.")
+  @ApiResponse(
+      responseCode = "401",
+      description =
+          "The refresh token is invalid, expired, spent (its login is revoked now), of an ended"
+              + " login or of a disabled account (`unauthorized`).")
+  @ApiResponse(responseCode = "503", description = "The database is unavailable (`unavailable`).")
   public Response refresh(@NotNull RefreshRequest body, @Context HttpServletRequest request) {
     return withCookies(auth.refresh(body.refreshToken()), request);
   }
@@ -50,6 +99,17 @@ public class AuthResource {
   @POST
   @Path("/logout")
   @PermitAll
+  @Operation(
+      operationId = "logout",
+      summary = "End a login",
+      description =
+          "Revokes the refresh token's family: every token of that login stops working. Clears"
+              + " the cookies.")
+  @ApiResponse(responseCode = "204", description = "Logged out.")
+  @ApiResponse(responseCode = "400", description = "`refresh_token` is missing.")
+  @ApiResponse(
+      responseCode = "403",
+      description = "The refresh token belongs to someone else (`forbidden`).")
   public Response logout(
       @Auth SamesongPrincipal who,
       @NotNull RefreshRequest body,

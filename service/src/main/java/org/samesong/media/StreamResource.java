@@ -1,5 +1,14 @@
 package org.samesong.media;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
@@ -32,6 +41,8 @@ import org.samesong.common.ErrorBody;
  * and a {@code Cache-Control} that ends when the URL does. Files are streamed in chunks from a
  * {@link FileChannel}, never read whole; URL tracks are relayed from their origin as they arrive.
  */
+@Tag(name = "streams")
+@SecurityRequirement(name = "streamSignature")
 @Path("/tracks/{id}/stream")
 public class StreamResource {
   private static final int CHUNK = 64 * 1024;
@@ -44,19 +55,116 @@ public class StreamResource {
   }
 
   @GET
+  @Operation(
+      operationId = "streamTrack",
+      summary = "The audio of a track",
+      description =
+          "Use the track's `stream_url` as it is: its `exp` and `sig` are the only credential (an"
+              + " `<audio>` element sends no token). One byte range per request (206); several"
+              + " ranges, a malformed `Range` or an `If-Range` that does not match get the whole"
+              + " file (200). URL tracks are relayed from their origin as they arrive.")
+  @Parameter(
+      in = ParameterIn.HEADER,
+      name = "Range",
+      description = "One range: `bytes=a-b`, `bytes=a-` or `bytes=-n`.")
+  @Parameter(
+      in = ParameterIn.HEADER,
+      name = "If-Range",
+      description = "Serve the range only if the `ETag` or `Last-Modified` still matches.")
+  @Parameter(
+      in = ParameterIn.HEADER,
+      name = "If-None-Match",
+      description = "An `ETag`: 304 if it matches.")
+  @Parameter(
+      in = ParameterIn.HEADER,
+      name = "If-Modified-Since",
+      description = "304 unless modified since (when there is no `If-None-Match`).")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The whole file.",
+      headers = {
+        @Header(name = "Accept-Ranges", description = "`bytes`"),
+        @Header(name = "ETag", description = "strong, from size and modification time"),
+        @Header(name = "Last-Modified", description = "the file's modification time"),
+        @Header(name = "Cache-Control", description = "`private, max-age=` until the URL expires")
+      },
+      content =
+          @Content(mediaType = "audio/*", schema = @Schema(type = "string", format = "binary")))
+  @ApiResponse(
+      responseCode = "206",
+      description = "The one range asked for.",
+      headers = @Header(name = "Content-Range", description = "`bytes a-b/length`"),
+      content =
+          @Content(mediaType = "audio/*", schema = @Schema(type = "string", format = "binary")))
+  @ApiResponse(responseCode = "304", description = "Not modified since the `ETag` or date given.")
+  @ApiResponse(
+      responseCode = "403",
+      description =
+          "`exp` or `sig` missing, malformed, tampered, expired or of another track"
+              + " (`invalid_signature`), or a URL track whose origin's address is refused now"
+              + " (`url_not_allowed`).")
+  @ApiResponse(
+      responseCode = "404",
+      description =
+          "Unknown or removed track, or its library file is missing or lies outside the library"
+              + " (`not_found`).")
+  @ApiResponse(
+      responseCode = "416",
+      description = "The range starts at or after the end (`range_not_satisfiable`).",
+      headers = @Header(name = "Content-Range", description = "`bytes */length`"))
+  @ApiResponse(
+      responseCode = "502",
+      description = "A URL track's origin cannot be reached or fails (`origin_failed`).")
+  @ApiResponse(responseCode = "503", description = "The database is unavailable (`unavailable`).")
   public Response get(
-      @PathParam("id") String id,
-      @QueryParam("exp") String exp,
-      @QueryParam("sig") String sig,
+      @Parameter(description = "The track's id.") @PathParam("id") String id,
+      @Parameter(
+              description = "Expiry of the URL, epoch seconds (from `stream_url`).",
+              required = true,
+              schema = @Schema(type = "integer", format = "int64"))
+          @QueryParam("exp")
+          String exp,
+      @Parameter(
+              description = "Signature of the id and `exp`, base64url (from `stream_url`).",
+              required = true)
+          @QueryParam("sig")
+          String sig,
       @Context HttpHeaders headers) {
     return answer(streams.open(id, exp, sig), headers, true);
   }
 
   @HEAD
+  @Operation(
+      operationId = "streamTrackHead",
+      summary = "The headers of a track's audio, without the body",
+      description = "As `GET`, but without a body, and `Range` is ignored.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The headers of the whole file (`Content-Length`, `ETag`, `Accept-Ranges`, …).")
+  @ApiResponse(responseCode = "304", description = "Not modified since the `ETag` or date given.")
+  @ApiResponse(
+      responseCode = "403",
+      description =
+          "`exp` or `sig` missing, malformed, tampered, expired or of another track"
+              + " (`invalid_signature`), or the origin's address is refused (`url_not_allowed`).")
+  @ApiResponse(responseCode = "404", description = "Unknown or removed track (`not_found`).")
+  @ApiResponse(
+      responseCode = "502",
+      description = "A URL track's origin cannot be reached or fails (`origin_failed`).")
+  @ApiResponse(responseCode = "503", description = "The database is unavailable (`unavailable`).")
   public Response head(
-      @PathParam("id") String id,
-      @QueryParam("exp") String exp,
-      @QueryParam("sig") String sig,
+      @Parameter(description = "The track's id.") @PathParam("id") String id,
+      @Parameter(
+              description = "Expiry of the URL, epoch seconds (from `stream_url`).",
+              required = true,
+              schema = @Schema(type = "integer", format = "int64"))
+          @QueryParam("exp")
+          String exp,
+      @Parameter(
+              description = "Signature of the id and `exp`, base64url (from `stream_url`).",
+              required = true)
+          @QueryParam("sig")
+          String sig,
       @Context HttpHeaders headers) {
     return answer(streams.open(id, exp, sig), headers, false);
   }

@@ -1,6 +1,12 @@
 package org.samesong.session;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.NotNull;
@@ -19,10 +25,13 @@ import org.samesong.common.Ids;
 import org.samesong.common.Requests;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.api.CreateSessionRequest;
+import org.samesong.session.api.CreatedSessionJson;
 import org.samesong.session.api.JoinRequest;
+import org.samesong.session.api.JoinedJson;
 import org.samesong.session.api.SessionJson;
 
 /** {@code /api/sessions}: create, join by code, view, end, kick. */
+@Tag(name = "sessions")
 @Path("/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -35,6 +44,18 @@ public class SessionResource {
 
   @POST
   @RolesAllowed("user")
+  @Operation(
+      operationId = "createSession",
+      summary = "Start a listening session",
+      description =
+          "The caller becomes its host: the answer carries the host's token for the session"
+              + " (`host_token`, role `host`) and the invite code and link for guests. The body"
+              + " (an optional `name`) may be left out.")
+  @ApiResponse(
+      responseCode = "201",
+      description = "The new session.",
+      content = @Content(schema = @Schema(implementation = CreatedSessionJson.class)))
+  @ApiResponse(responseCode = "400", description = "`name` is too long or not printable.")
   public Response create(
       @Auth SamesongPrincipal caller, CreateSessionRequest body, @Context UriInfo uri) {
     var created = sessions.create(caller, body == null ? null : body.name(), Requests.baseUrl(uri));
@@ -43,8 +64,33 @@ public class SessionResource {
 
   @POST
   @Path("/{code}/join")
+  @Operation(
+      operationId = "joinSession",
+      summary = "Join a session as a guest with its invite code",
+      description =
+          "Anyone with the code. Answers the guest's tokens (role `guest`), permissions and the"
+              + " session's current state; then connect to the WebSocket. Limited per IP address"
+              + " (setting `joins_per_ip_per_minute`).")
+  @ApiResponse(
+      responseCode = "200",
+      description = "Joined.",
+      content = @Content(schema = @Schema(implementation = JoinedJson.class)))
+  @ApiResponse(
+      responseCode = "400",
+      description = "`display_name` is missing, too long or not printable.")
+  @ApiResponse(responseCode = "404", description = "No live session has this code (`not_found`).")
+  @ApiResponse(
+      responseCode = "409",
+      description =
+          "The session is full (`session_full`: setting `max_guests_per_session`) or a guest"
+              + " has this name already (`display_name_taken`).")
+  @ApiResponse(
+      responseCode = "429",
+      description = "Too many joins from this address (`rate_limited`).")
+  @ApiResponse(responseCode = "503", description = "The database is unavailable (`unavailable`).")
   public Response join(
-      @PathParam("code") String code,
+      @Parameter(description = "The invite code (case-insensitive).") @PathParam("code")
+          String code,
       @NotNull JoinRequest body,
       @Context HttpServletRequest request,
       @Context UriInfo uri) {
@@ -56,14 +102,30 @@ public class SessionResource {
   @GET
   @Path("/{id}")
   @RolesAllowed("member")
-  public SessionJson get(@PathParam("id") String id, @Context UriInfo uri) {
+  @Operation(
+      operationId = "getSession",
+      summary = "The session: metadata, members and playback state")
+  @ApiResponse(responseCode = "200", description = "The session.", useReturnTypeSchema = true)
+  @ApiResponse(responseCode = "404", description = "No such session (`not_found`).")
+  public SessionJson get(
+      @Parameter(description = "The session's id.") @PathParam("id") String id,
+      @Context UriInfo uri) {
     return sessions.view(Ids.requireUuid(id, "session"), Requests.baseUrl(uri));
   }
 
   @DELETE
   @Path("/{id}")
   @RolesAllowed("host")
-  public Response end(@PathParam("id") String id) {
+  @Operation(
+      operationId = "endSession",
+      summary = "End the session",
+      description =
+          "Every listener gets `session_ended`; the session then takes no joins, commands or"
+              + " requests.")
+  @ApiResponse(responseCode = "204", description = "Ended.")
+  @ApiResponse(responseCode = "404", description = "No such session (`not_found`).")
+  @ApiResponse(responseCode = "409", description = "The session has ended (`session_ended`).")
+  public Response end(@Parameter(description = "The session's id.") @PathParam("id") String id) {
     sessions.end(Ids.requireUuid(id, "session"));
     return Response.noContent().build();
   }
@@ -71,7 +133,17 @@ public class SessionResource {
   @DELETE
   @Path("/{id}/members/{memberId}")
   @RolesAllowed("host")
-  public Response kick(@PathParam("id") String id, @PathParam("memberId") String memberId) {
+  @Operation(
+      operationId = "kickMember",
+      summary = "Kick a guest",
+      description = "The guest's tokens stop working at once and their connection closes.")
+  @ApiResponse(responseCode = "204", description = "Kicked.")
+  @ApiResponse(responseCode = "400", description = "The member is the host (`cannot_kick_host`).")
+  @ApiResponse(responseCode = "404", description = "No such session or member (`not_found`).")
+  @ApiResponse(responseCode = "409", description = "The session has ended (`session_ended`).")
+  public Response kick(
+      @Parameter(description = "The session's id.") @PathParam("id") String id,
+      @Parameter(description = "The guest's member id.") @PathParam("memberId") String memberId) {
     sessions.kick(Ids.requireUuid(id, "session"), Ids.requireUuid(memberId, "member"));
     return Response.noContent().build();
   }

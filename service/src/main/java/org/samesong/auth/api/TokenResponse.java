@@ -2,6 +2,7 @@ package org.samesong.auth.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.samesong.user.User;
 
 /** A fresh access and refresh token: the answer to login and refresh. */
@@ -9,6 +10,7 @@ import org.samesong.user.User;
 public record TokenResponse(
     @JsonProperty("access_token") String accessToken,
     @JsonProperty("refresh_token") String refreshToken,
-    @JsonProperty("expires_in") long expiresIn,
-    @JsonProperty("token_type") String tokenType,
-    User user) {}
+    @Schema(description = "Seconds the access token lives.") @JsonProperty("expires_in")
+        long expiresIn,
+    @Schema(allowableValues = "Bearer") @JsonProperty("token_type") String tokenType,
+    @Schema(description = "The account logged in.") User user) {}

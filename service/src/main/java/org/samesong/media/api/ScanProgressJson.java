@@ -1,16 +1,21 @@
 package org.samesong.media.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Locale;
 import org.samesong.media.ScanProgress;
 
 /** The library scan's progress as the API shows it (see {@link ScanProgress} for each field). */
+@Schema(name = "ScanProgress")
 public record ScanProgressJson(
-    String state,
-    String phase,
+    @Schema(allowableValues = {"idle", "running", "done", "failed"}) String state,
+    @Schema(
+            nullable = true,
+            allowableValues = {"counting", "reading", "removing"})
+        String phase,
     List<String> folders,
-    @JsonProperty("current_folder") String currentFolder,
+    @Schema(nullable = true) @JsonProperty("current_folder") String currentFolder,
     @JsonProperty("files_seen") int filesSeen,
     @JsonProperty("files_total") int filesTotal,
     int added,
@@ -18,9 +23,9 @@ public record ScanProgressJson(
     int unchanged,
     int removed,
     int skipped,
-    @JsonProperty("started_at") Long startedAt,
-    @JsonProperty("finished_at") Long finishedAt,
-    @JsonProperty("last_error") String lastError,
+    @Schema(nullable = true) @JsonProperty("started_at") Long startedAt,
+    @Schema(nullable = true) @JsonProperty("finished_at") Long finishedAt,
+    @Schema(nullable = true) @JsonProperty("last_error") String lastError,
     @JsonProperty("folder_problems") List<FolderProblemJson> folderProblems) {
 
   public static ScanProgressJson of(ScanProgress progress) {

@@ -2,19 +2,26 @@ package org.samesong.request.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Map;
 
 /** A request on the wire. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "GuestRequest", description = "A guest's proposed playlist change.")
 public record RequestJson(
     @JsonProperty("request_id") String requestId,
     @JsonProperty("session_id") String sessionId,
-    String action,
-    Map<String, Object> payload,
+    @Schema(allowableValues = {"add", "move", "remove"}) String action,
+    @Schema(
+            description =
+                "What the change touches: `track_id` or `url`, `item_id`, `position`, as the"
+                    + " action needs.")
+        Map<String, Object> payload,
     String note,
-    String status,
-    String reason,
+    @Schema(allowableValues = {"pending", "approved", "denied", "cancelled", "expired"})
+        String status,
+    @Schema(description = "A denial's reason.") String reason,
     @JsonProperty("requested_by") String requestedBy,
     @JsonProperty("requested_by_name") String requestedByName,
-    @JsonProperty("created_at") long createdAt,
-    @JsonProperty("decided_at") Long decidedAt) {}
+    @Schema(description = "Epoch ms.") @JsonProperty("created_at") long createdAt,
+    @Schema(description = "Epoch ms.") @JsonProperty("decided_at") Long decidedAt) {}

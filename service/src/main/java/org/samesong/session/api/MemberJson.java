@@ -1,11 +1,15 @@
 package org.samesong.session.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /** A member as sessions show it. */
+@Schema(name = "Member")
 public record MemberJson(
     @JsonProperty("member_id") String memberId,
     @JsonProperty("display_name") String displayName,
-    String role,
+    @Schema(allowableValues = {"host", "guest"}) String role,
     boolean connected,
-    @JsonProperty("drift_ms") Double driftMs) {}
+    @Schema(nullable = true, description = "The listener's last reported drift.")
+        @JsonProperty("drift_ms")
+        Double driftMs) {}

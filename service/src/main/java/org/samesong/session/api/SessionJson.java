@@ -1,18 +1,22 @@
 package org.samesong.session.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /** {@code GET /api/sessions/{id}}: metadata, members and playback state. */
+@Schema(name = "Session")
 public record SessionJson(
     String id,
     String code,
     String name,
-    @JsonProperty("join_url") String joinUrl,
+    @Schema(nullable = true, description = "null once ended") @JsonProperty("join_url")
+        String joinUrl,
     @JsonProperty("owner_id") String ownerId,
-    String status,
+    @Schema(allowableValues = {"live", "ended"}) String status,
     @JsonProperty("created_at") long createdAt,
-    @JsonProperty("ended_at") Long endedAt,
+    @Schema(nullable = true) @JsonProperty("ended_at") Long endedAt,
     List<MemberJson> members,
     @JsonProperty("playlist_version") long playlistVersion,
-    @JsonProperty("playback_state") Object playbackState) {}
+    @Schema(ref = "#/components/schemas/PlaybackState") @JsonProperty("playback_state")
+        Object playbackState) {}
