@@ -43,6 +43,7 @@ import org.samesong.common.ConstraintViolationMapper;
 import org.samesong.common.JsonExceptionMapper;
 import org.samesong.common.PathThreadNameFilter;
 import org.samesong.common.SamesongPrincipal;
+import org.samesong.common.SessionLogContext;
 import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
 import org.samesong.media.DemoCatalog;
@@ -195,6 +196,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new BodySizeLimitFilter(config.maxRequestBytes()));
     jersey.register(new AuthDynamicFeature(new TokenAuthFilter(auth, new RoleAuthorizer())));
     jersey.register(RolesAllowedDynamicFeature.class);
+    jersey.register(new SessionLogContext());
     jersey.register(new AuthValueFactoryProvider.Binder<>(SamesongPrincipal.class));
     jersey.register(new TimeResource(clock));
     jersey.register(new AuthResource(auth));

@@ -24,6 +24,18 @@ public final class Ids {
     }
   }
 
+  /** Whether {@code value} is a UUID in its canonical lower-case form (as every id here is). */
+  public static boolean isId(String value) {
+    if (value == null || value.length() != 36) {
+      return false;
+    }
+    try {
+      return UUID.fromString(value).toString().equals(value);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private static String fail(String what) {
     throw ApiException.notFound(what);
   }
