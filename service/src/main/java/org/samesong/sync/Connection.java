@@ -29,6 +29,7 @@ public final class Connection {
   private final String sessionId;
   private final String memberId;
   private final String role;
+  private final String familyId;
   private final Deque<String> queue = new ArrayDeque<>();
   private final Bucket flood;
   private static final ScheduledExecutorService CLOSER =
@@ -47,17 +48,23 @@ public final class Connection {
   private CloseReason closeAfterDrain;
   private volatile boolean closed;
 
+  /**
+   * @param familyId the login (token family) whose token opened the connection; it closes when that
+   *     login is revoked
+   */
   public Connection(
       Session ws,
       String sessionId,
       String memberId,
       String role,
+      String familyId,
       int messagesPerSecond,
       int burst) {
     this.ws = ws;
     this.sessionId = sessionId;
     this.memberId = memberId;
     this.role = role;
+    this.familyId = familyId;
     this.flood =
         Bucket.builder()
             .addLimit(
@@ -78,6 +85,10 @@ public final class Connection {
 
   public String role() {
     return role;
+  }
+
+  public String familyId() {
+    return familyId;
   }
 
   public boolean isHost() {

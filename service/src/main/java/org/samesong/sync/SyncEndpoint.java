@@ -76,8 +76,8 @@ public class SyncEndpoint extends Endpoint {
     ws.setMaxIdleTimeout(IDLE_TIMEOUT_MS);
     String sessionId = ws.getPathParameters().get("id");
     List<String> tokens = ws.getRequestParameterMap().get("token");
-    Optional<AuthService.TokenCheck> check =
-        deps.auth().inspect(tokens == null || tokens.isEmpty() ? null : tokens.get(0));
+    String token = tokens == null || tokens.isEmpty() ? null : tokens.get(0);
+    Optional<AuthService.TokenCheck> check = deps.auth().inspect(token);
     // a kick revokes the member's logins too, but a kicked member is told 4403, not 4401
     if (check.isEmpty() || (check.get().revoked() && !check.get().kicked())) {
       refuse(ws, 4401, "the token is missing, invalid, expired or revoked");
@@ -105,12 +105,28 @@ public class SyncEndpoint extends Endpoint {
     principal = who;
     connection =
         new Connection(
-            ws, session.id(), who.memberId(), who.role(), MESSAGES_PER_SECOND, MESSAGE_BURST);
+            ws,
+            session.id(),
+            who.memberId(),
+            who.role(),
+            who.familyId(),
+            MESSAGES_PER_SECOND,
+            MESSAGE_BURST);
     connection.hold();
     deps.hub().register(connection);
     if (deps.sessions().find(session.id()).ended()) {
       // it ended while this connection was being checked: its session_ended went by already
       connection.sendAndClose(null, SyncHub.ENDED, "the session ended");
+      return;
+    }
+    Optional<AuthService.TokenCheck> again = deps.auth().inspect(token);
+    if (again.isEmpty() || again.get().revoked()) {
+      // kicked, or its login revoked, meanwhile: that close went by before this registration
+      boolean kicked = again.isPresent() && again.get().kicked();
+      connection.close(
+          kicked ? SyncHub.KICKED : SyncHub.REVOKED,
+          kicked ? "removed from the session" : "the login was revoked");
+      deps.hub().unregister(connection);
       return;
     }
     ws.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.samesong.media.TestOrigin;
 import org.samesong.security.Endpoints.Endpoint;
 import org.samesong.session.SessionFixtures;
@@ -34,6 +35,8 @@ final class Exemplars implements AutoCloseable {
    * body (null: none) and the status it gets.
    *
    * @param values the path parameters it uses, by name, so that a test can replace one
+   * @param state reads (without changing anything) the state the call would change, so that a test
+   *     can show that a refused call changed nothing
    */
   record Call(
       Endpoint endpoint,
@@ -41,7 +44,8 @@ final class Exemplars implements AutoCloseable {
       Map<String, String> values,
       String token,
       String body,
-      int expected) {
+      int expected,
+      Supplier<String> state) {
 
     /** The same call with one path parameter replaced by a raw (already encoded) value. */
     Call withParam(String name, String raw) {
@@ -49,19 +53,19 @@ final class Exemplars implements AutoCloseable {
       changed.put(name, raw);
       String query = path.contains("?") ? path.substring(path.indexOf('?')) : "";
       return new Call(
-          endpoint, endpoint.path(changed::get) + query, changed, token, body, expected);
+          endpoint, endpoint.path(changed::get) + query, changed, token, body, expected, state);
     }
 
     Call withToken(String other) {
-      return new Call(endpoint, path, values, other, body, expected);
+      return new Call(endpoint, path, values, other, body, expected, state);
     }
 
     Call withBody(String other) {
-      return new Call(endpoint, path, values, token, other, expected);
+      return new Call(endpoint, path, values, token, other, expected, state);
     }
 
     Call withQuery(String query) {
-      return new Call(endpoint, path + query, values, token, body, expected);
+      return new Call(endpoint, path + query, values, token, body, expected, state);
     }
 
     String method() {
@@ -76,6 +80,7 @@ final class Exemplars implements AutoCloseable {
 
   private final TestServer app;
   private final SessionFixtures fx;
+  private final StateReader state;
   private final String throwawayUser;
   private final String throwawayUserId;
   private TestOrigin origin;
@@ -83,6 +88,7 @@ final class Exemplars implements AutoCloseable {
   Exemplars(TestServer app) {
     this.app = app;
     this.fx = SessionFixtures.of(app);
+    this.state = new StateReader(app);
     this.throwawayUser = TestServer.uniqueName("plain");
     this.throwawayUserId =
         app.createUser(fx.adminToken(), throwawayUser, password(throwawayUser), null).text("id");
@@ -121,27 +127,47 @@ final class Exemplars implements AutoCloseable {
                 Map.of(),
                 null,
                 body("username", throwawayUser, "password", password(throwawayUser)),
-                200));
+                200,
+                () -> rows("token_families")));
     m.put(
         "POST /auth/refresh",
         e -> {
-          Guest g = guest(fx.newSession());
+          Host h = fx.newSession();
+          Guest g = guest(h);
           return call(
-              e, Map.of(), null, body("refresh_token", g.joined().text("refresh_token")), 200);
+              e,
+              Map.of(),
+              null,
+              body("refresh_token", g.joined().text("refresh_token")),
+              200,
+              () -> sessionState(h) + read("sessions/" + h.sessionId(), g.token()));
         });
     m.put(
         "POST /auth/logout",
         e -> {
-          Guest g = guest(fx.newSession());
+          Host h = fx.newSession();
+          Guest g = guest(h);
           return call(
-              e, Map.of(), g.token(), body("refresh_token", g.joined().text("refresh_token")), 204);
+              e,
+              Map.of(),
+              g.token(),
+              body("refresh_token", g.joined().text("refresh_token")),
+              204,
+              () -> read("sessions/" + h.sessionId(), g.token()));
         });
-    m.put("GET /time", e -> call(e, Map.of(), null, null, 200));
-    m.put("GET /admin/settings", e -> call(e, Map.of(), fx.adminToken(), null, 200));
+    m.put("GET /time", e -> call(e, Map.of(), null, null, 200, () -> ""));
+    m.put("GET /admin/settings", e -> call(e, Map.of(), fx.adminToken(), null, 200, () -> ""));
     m.put(
         "PATCH /admin/settings",
-        e -> call(e, Map.of(), fx.adminToken(), body("dead_band_ms", 2), 200));
-    m.put("GET /admin/users", e -> call(e, Map.of(), fx.adminToken(), null, 200));
+        e ->
+            call(
+                e,
+                Map.of(),
+                fx.adminToken(),
+                body("dead_band_ms", 3),
+                200,
+                () -> read("admin/settings", fx.adminToken())));
+    m.put("GET /admin/users", e -> call(e, Map.of(), fx.adminToken(), null, 200, () -> ""));
     m.put(
         "POST /admin/users",
         e -> {
@@ -151,46 +177,84 @@ final class Exemplars implements AutoCloseable {
               Map.of(),
               fx.adminToken(),
               body("username", name, "password", password(name), "role", "user"),
-              201);
+              201,
+              () -> read("admin/users", fx.adminToken()));
         });
     m.put(
         "PATCH /admin/users/{id}",
-        e -> call(e, Map.of("id", throwawayUserId), fx.adminToken(), body("disabled", false), 200));
-    m.put("GET /admin/library", e -> call(e, Map.of(), fx.adminToken(), null, 200));
-    m.put("POST /admin/library/scan", e -> call(e, Map.of(), fx.adminToken(), null, 202));
+        e -> {
+          String name = TestServer.uniqueName("patched");
+          String id = app.createUser(fx.adminToken(), name, password(name), null).text("id");
+          return call(
+              e,
+              Map.of("id", id),
+              fx.adminToken(),
+              body("disabled", true),
+              200,
+              () -> read("admin/users", fx.adminToken()));
+        });
+    m.put("GET /admin/library", e -> call(e, Map.of(), fx.adminToken(), null, 200, () -> ""));
+    m.put(
+        "POST /admin/library/scan",
+        e ->
+            call(
+                e,
+                Map.of(),
+                fx.adminToken(),
+                null,
+                202,
+                () -> read("admin/library", fx.adminToken())));
     m.put(
         "GET /catalog/tracks",
-        e -> call(e, Map.of(), fx.userToken(), null, 200).withQuery("?q=a&limit=5&offset=0"));
+        e ->
+            call(e, Map.of(), fx.userToken(), null, 200, () -> "")
+                .withQuery("?q=a&limit=5&offset=0"));
     m.put(
         "POST /catalog/tracks",
         e -> {
           allowOrigin();
           String url = origin.url("/song.wav?t=" + TestServer.uniqueName("u"));
-          return call(e, Map.of(), fx.userToken(), body("url", url), 201);
+          return call(
+              e,
+              Map.of(),
+              fx.userToken(),
+              body("url", url),
+              201,
+              () -> read("catalog/tracks?limit=1000", fx.userToken()));
         });
     m.put(
         "POST /sessions",
-        e -> call(e, Map.of(), fx.userToken(), body("name", TestServer.uniqueName("s")), 201));
-    m.put(
-        "POST /sessions/{code}/join",
         e ->
             call(
                 e,
-                Map.of("code", fx.newSession().code()),
-                null,
-                body("display_name", TestServer.uniqueName("g")),
-                200));
+                Map.of(),
+                fx.userToken(),
+                body("name", TestServer.uniqueName("s")),
+                201,
+                () -> rows("sessions")));
+    m.put(
+        "POST /sessions/{code}/join",
+        e -> {
+          Host h = fx.newSession();
+          return call(
+              e,
+              Map.of("code", h.code()),
+              null,
+              body("display_name", TestServer.uniqueName("g")),
+              200,
+              () -> sessionState(h));
+        });
     m.put(
         "GET /sessions/{id}",
         e -> {
           Host h = fx.newSession();
-          return call(e, Map.of("id", h.sessionId()), h.token(), null, 200);
+          return call(e, Map.of("id", h.sessionId()), h.token(), null, 200, () -> "");
         });
     m.put(
         "DELETE /sessions/{id}",
         e -> {
           Host h = fx.newSession();
-          return call(e, Map.of("id", h.sessionId()), h.token(), null, 204);
+          return call(e, Map.of("id", h.sessionId()), h.token(), null, 204, () -> sessionState(h));
         });
     m.put(
         "DELETE /sessions/{id}/members/{memberId}",
@@ -198,26 +262,43 @@ final class Exemplars implements AutoCloseable {
           Host h = fx.newSession();
           Guest g = guest(h);
           return call(
-              e, Map.of("id", h.sessionId(), "memberId", g.memberId()), h.token(), null, 204);
+              e,
+              Map.of("id", h.sessionId(), "memberId", g.memberId()),
+              h.token(),
+              null,
+              204,
+              () -> sessionState(h));
         });
     m.put(
         "POST /sessions/{id}/playback",
         e -> {
           Host h = fx.newSession();
-          return call(e, Map.of("id", h.sessionId()), h.token(), body("action", "pause"), 200);
+          fx.addItem(h, fx.track(0));
+          return call(
+              e,
+              Map.of("id", h.sessionId()),
+              h.token(),
+              body("action", "play"),
+              200,
+              () -> sessionState(h));
         });
     m.put(
         "GET /sessions/{id}/playlist",
         e -> {
           Host h = fx.newSession();
-          return call(e, Map.of("id", h.sessionId()), h.token(), null, 200);
+          return call(e, Map.of("id", h.sessionId()), h.token(), null, 200, () -> "");
         });
     m.put(
         "POST /sessions/{id}/playlist",
         e -> {
           Host h = fx.newSession();
           return call(
-              e, Map.of("id", h.sessionId()), h.token(), body("track_id", fx.track(0).id()), 201);
+              e,
+              Map.of("id", h.sessionId()),
+              h.token(),
+              body("track_id", fx.track(0).id()),
+              201,
+              () -> sessionState(h));
         });
     m.put(
         "PATCH /sessions/{id}/playlist/{itemId}",
@@ -229,54 +310,92 @@ final class Exemplars implements AutoCloseable {
               Map.of("id", h.sessionId(), "itemId", items.get(1)),
               h.token(),
               body("position", 0),
-              200);
+              200,
+              () -> sessionState(h));
         });
     m.put(
         "DELETE /sessions/{id}/playlist/{itemId}",
         e -> {
           Host h = fx.newSession();
           String item = fx.addItem(h, fx.track(0));
-          return call(e, Map.of("id", h.sessionId(), "itemId", item), h.token(), null, 204);
+          return call(
+              e,
+              Map.of("id", h.sessionId(), "itemId", item),
+              h.token(),
+              null,
+              204,
+              () -> sessionState(h));
         });
     m.put(
         "GET /sessions/{id}/requests",
         e -> {
           Host h = fx.newSession();
-          return call(e, Map.of("id", h.sessionId()), h.token(), null, 200);
+          return call(e, Map.of("id", h.sessionId()), h.token(), null, 200, () -> "");
         });
     m.put(
         "POST /sessions/{id}/requests",
         e -> {
-          Guest g = guest(fx.newSession());
+          Host h = fx.newSession();
+          Guest g = guest(h);
           return call(
               e,
               Map.of("id", g.sessionId()),
               g.token(),
               body("action", "add", "track_id", fx.track(0).id()),
-              201);
+              201,
+              () -> sessionState(h));
         });
     m.put(
         "POST /requests/{id}/approve",
         e -> {
           Pending p = pending();
-          return call(e, Map.of("id", p.requestId()), p.host().token(), null, 200);
+          return call(
+              e,
+              Map.of("id", p.requestId()),
+              p.host().token(),
+              null,
+              200,
+              () -> sessionState(p.host()));
         });
     m.put(
         "POST /requests/{id}/deny",
         e -> {
           Pending p = pending();
           return call(
-              e, Map.of("id", p.requestId()), p.host().token(), body("reason", "not now"), 200);
+              e,
+              Map.of("id", p.requestId()),
+              p.host().token(),
+              body("reason", "not now"),
+              200,
+              () -> sessionState(p.host()));
         });
     m.put(
         "DELETE /requests/{id}",
         e -> {
           Pending p = pending();
-          return call(e, Map.of("id", p.requestId()), p.guest().token(), null, 200);
+          return call(
+              e,
+              Map.of("id", p.requestId()),
+              p.guest().token(),
+              null,
+              200,
+              () -> sessionState(p.host()));
         });
     m.put("GET /tracks/{id}/stream", this::stream);
     m.put("HEAD /tracks/{id}/stream", this::stream);
     return m;
+  }
+
+  private String sessionState(Host h) {
+    return state.session(h);
+  }
+
+  private String read(String path, String token) {
+    return state.read(path, token);
+  }
+
+  private String rows(String table) {
+    return state.rows(table);
   }
 
   /** A guest's pending request in a session of its own. */
@@ -303,7 +422,8 @@ final class Exemplars implements AutoCloseable {
         Map.of("id", id),
         null,
         null,
-        200);
+        200,
+        () -> "");
   }
 
   private synchronized void allowOrigin() {
@@ -314,8 +434,13 @@ final class Exemplars implements AutoCloseable {
   }
 
   private static Call call(
-      Endpoint e, Map<String, String> values, String token, String body, int expected) {
-    return new Call(e, e.path(values::get), Map.copyOf(values), token, body, expected);
+      Endpoint e,
+      Map<String, String> values,
+      String token,
+      String body,
+      int expected,
+      Supplier<String> state) {
+    return new Call(e, e.path(values::get), Map.copyOf(values), token, body, expected, state);
   }
 
   static String body(Object... keyValues) {

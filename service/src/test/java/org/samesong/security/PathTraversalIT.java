@@ -160,7 +160,8 @@ class PathTraversalIT {
                 values,
                 valid.token(),
                 valid.body(),
-                valid.expected()));
+                valid.expected(),
+                valid.state()));
       } catch (IllegalArgumentException notSignable) {
         // not a plain path segment: no signature exists for it
       }
