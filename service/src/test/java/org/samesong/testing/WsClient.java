@@ -65,11 +65,17 @@ public final class WsClient implements AutoCloseable {
   }
 
   public static WsClient connect(URI uri) {
+    return connect(uri, Map.of());
+  }
+
+  /** Connects with extra handshake headers (e.g. a {@code Cookie} or an {@code Origin}). */
+  public static WsClient connect(URI uri, Map<String, String> headers) {
     WsClient client = new WsClient(uri.getPath());
     try {
+      WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+      headers.forEach(builder::header);
       client.ws =
-          HTTP.newWebSocketBuilder()
-              .connectTimeout(TIMEOUT)
+          builder
               .buildAsync(uri, client.new Listener())
               .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
