@@ -110,6 +110,27 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /** Sends one fragment of a text message ({@code last}: the message ends with it). */
+  public synchronized void sendFragment(String text, boolean last) {
+    await(ws.sendText(text, last), "sending a fragment");
+  }
+
+  /** Sends a binary message. */
+  public synchronized void sendBinary(java.nio.ByteBuffer bytes) {
+    await(ws.sendBinary(bytes, true), "sending binary data");
+  }
+
+  private void await(CompletableFuture<WebSocket> sent, String what) {
+    try {
+      sent.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(what + " to " + label + " failed: " + e.getCause(), e);
+    }
+  }
+
   /** Sends a message built from a map (as JSON). */
   public void send(Map<String, ?> message) {
     try {
