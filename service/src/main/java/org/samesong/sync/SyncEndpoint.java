@@ -130,6 +130,9 @@ public class SyncEndpoint extends Endpoint {
       return;
     }
     ws.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
+    // without a handler of its own a binary message would be dropped unseen and uncounted
+    ws.addMessageHandler(
+        java.nio.ByteBuffer.class, (MessageHandler.Whole<java.nio.ByteBuffer>) b -> onBinary());
     // registered first, so no broadcast is missed; hello goes ahead of what queued meanwhile
     connection.start(deps.broadcaster().write(hello()));
     LOG.info("session {}: {} {} connected", session.id(), who.role(), who.memberId());
@@ -158,11 +161,28 @@ public class SyncEndpoint extends Endpoint {
     LOG.debug("websocket error: {}", error.toString());
   }
 
+  private void onBinary() {
+    if (admit()) {
+      error(
+          "malformed",
+          "messages are JSON text; binary messages are not part of the protocol",
+          null);
+    }
+  }
+
+  /** Counts one incoming message; closes 4429 and returns false when the client floods. */
+  private boolean admit() {
+    if (connection.admitIncoming()) {
+      return true;
+    }
+    LOG.info(
+        "session {}: member {} floods; closing", connection.sessionId(), connection.memberId());
+    connection.close(CloseReason.CloseCodes.getCloseCode(4429), "too many messages");
+    return false;
+  }
+
   private void onText(String text) {
-    if (!connection.admitIncoming()) {
-      LOG.info(
-          "session {}: member {} floods; closing", connection.sessionId(), connection.memberId());
-      connection.close(CloseReason.CloseCodes.getCloseCode(4429), "too many messages");
+    if (!admit()) {
       return;
     }
     ClientMessage message;

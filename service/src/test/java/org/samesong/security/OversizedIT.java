@@ -8,6 +8,7 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.MediaType;
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +39,9 @@ import org.samesong.testing.WsClient;
  * payload_too_large} and changes nothing, whether the length is declared, chunked, or declared far
  * larger than what follows; a length that understates the body ends the request where it says. Each
  * oversized body is a valid request padded with blanks, so only its size can be the reason. A
- * WebSocket message over 16 KiB closes that connection with 1009, as the protocol documents; the
- * server stays healthy and the other members' connections are not disturbed.
+ * WebSocket message over 16 KiB closes that connection with 1009, as the protocol documents, and a
+ * binary message gets an {@code error} like any malformed one; the server stays healthy and the
+ * other members' connections are not disturbed.
  *
  * <p>The basic 413 cases (declared and chunked, on one endpoint each) are in {@code ApiErrorsIT}.
  */
@@ -195,7 +197,7 @@ class OversizedIT {
   }
 
   @Test
-  void a_websocket_message_over_16_kib_closes_that_connection_1009_and_no_other() {
+  void a_websocket_message_over_16_kib_closes_that_connection_1009_and_binary_ones_are_refused() {
     SessionFixtures fx = exemplars.fixtures();
     Host host = fx.newSession();
     fx.addItem(host, fx.track(0));
@@ -231,6 +233,22 @@ class OversizedIT {
       // the server may close as soon as the fragments so far pass the limit
     }
     assertThat(fragments.awaitClose().code()).as("fragments").isEqualTo(1009);
+
+    // binary messages are no part of the protocol: refused like any malformed message (they count
+    // against the flood limit like text)
+    WsClient binary = connect(host, attacker.token());
+    binary.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    JsonNode refused = binary.awaitType("error");
+    assertThat(refused.path("code").asText()).isEqualTo("malformed");
+    assertThat(binary.ping(5).path("client_time").asLong()).as("still open").isEqualTo(5);
+    for (int i = 0; i < 100 && !binary.isClosed(); i++) {
+      try {
+        binary.sendBinary(ByteBuffer.wrap(new byte[16 * 1024]));
+      } catch (IllegalStateException closedWhileSending) {
+        break;
+      }
+    }
+    assertThat(binary.awaitClose().code()).as("a binary flood").isEqualTo(4429);
 
     // the others stay and keep hearing the session
     assertThat(hostWs.isClosed()).isFalse();
