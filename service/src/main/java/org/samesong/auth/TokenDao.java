@@ -1,5 +1,6 @@
 package org.samesong.auth;
 
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -62,7 +63,7 @@ public interface TokenDao {
       SELECT * FROM token_families
       WHERE subject = :subject AND revoked_at IS NULL AND session_id IS NOT NULL
       """)
-  java.util.List<Family> liveSessionFamilies(@Bind("subject") String subject);
+  List<Family> liveSessionFamilies(@Bind("subject") String subject);
 
   @SqlUpdate("UPDATE token_families SET expires_at = :expiresAt WHERE id = :id")
   void extendFamily(@Bind("id") String id, @Bind("expiresAt") long expiresAt);

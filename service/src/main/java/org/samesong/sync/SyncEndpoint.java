@@ -10,6 +10,7 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,8 +132,7 @@ public class SyncEndpoint extends Endpoint {
     }
     ws.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
     // without a handler of its own a binary message would be dropped unseen and uncounted
-    ws.addMessageHandler(
-        java.nio.ByteBuffer.class, (MessageHandler.Whole<java.nio.ByteBuffer>) b -> onBinary());
+    ws.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) b -> onBinary());
     // registered first, so no broadcast is missed; hello goes ahead of what queued meanwhile
     connection.start(deps.broadcaster().write(hello()));
     LOG.info("session {}: {} {} connected", session.id(), who.role(), who.memberId());
