@@ -40,6 +40,8 @@ import org.samesong.catalog.CatalogResource;
 import org.samesong.common.ApiExceptionMapper;
 import org.samesong.common.BodySizeLimitFilter;
 import org.samesong.common.ConstraintViolationMapper;
+import org.samesong.common.ContentTypeCheckFilter;
+import org.samesong.common.ErrorBodyFilter;
 import org.samesong.common.JsonExceptionMapper;
 import org.samesong.common.PathThreadNameFilter;
 import org.samesong.common.SamesongPrincipal;
@@ -186,13 +188,18 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
       server.getGzipFilterFactory().setExcludedPaths(excluded);
     }
 
-    // REST API
+    // REST API; a Content-Type that cannot be parsed gets the error body, not the container's page
+    environment
+        .servlets()
+        .addFilter("content-type-check", new ContentTypeCheckFilter())
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
     var jersey = environment.jersey();
     jersey.register(new ApiExceptionMapper());
     jersey.register(new JsonExceptionMapper());
     jersey.register(new ConstraintViolationMapper());
     jersey.register(new WebApplicationExceptionMapper());
     jersey.register(new UnexpectedExceptionMapper());
+    jersey.register(new ErrorBodyFilter());
     jersey.register(new BodySizeLimitFilter(config.maxRequestBytes()));
     jersey.register(new AuthDynamicFeature(new TokenAuthFilter(auth, new RoleAuthorizer())));
     jersey.register(RolesAllowedDynamicFeature.class);

@@ -132,6 +132,7 @@ public record Services(
     PlaybackClock playbackClock = new PlaybackClock(playback, broadcaster, hub, settings, clock);
     sessions.setStateProvider(new SessionSnapshots(playback, playlist, hub));
     sessions.setEvents(broadcaster);
+    auth.onSessionLoginsRevoked(r -> broadcaster.loginRevoked(r.sessionId(), r.familyId()));
     // a settings change on one instance reaches the others through the bus
     settings.onUpdate(broadcaster::settingsChanged);
     bus.subscribe(

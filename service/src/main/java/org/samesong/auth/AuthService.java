@@ -3,8 +3,12 @@ package org.samesong.auth;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.auth.api.TokenResponse;
 import org.samesong.common.ApiException;
@@ -22,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Logins, token families and their rotation. A login (or a session join) starts a family; every
  * refresh spends its refresh token and issues a new pair in the same family; presenting a spent
  * refresh token again means it was stolen or replayed, so the whole family is revoked, and with it
- * every access token issued in it (access tokens carry the family id, checked per request).
+ * every access token issued in it (access tokens carry the family id, checked per request). A
+ * revoked login of a session member also ends the WebSocket connections opened with its tokens:
+ * listeners registered with {@link #onSessionLoginsRevoked} hear of it after the commit.
  */
 public class AuthService {
   private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
@@ -33,6 +39,10 @@ public class AuthService {
   private final SettingsService settings;
   private final RateLimiter limiter;
   private final Clock clock;
+  private final List<Consumer<RevokedLogin>> revocationListeners = new CopyOnWriteArrayList<>();
+
+  /** A revoked login (token family) of a session's member. */
+  public record RevokedLogin(String sessionId, String familyId) {}
 
   public AuthService(
       Jdbi jdbi,
@@ -127,8 +137,8 @@ public class AuthService {
     // transaction returns an outcome instead of throwing.
     Object outcome =
         jdbi.inTransaction(
-            handle -> {
-              TokenDao dao = handle.attach(TokenDao.class);
+            h -> {
+              TokenDao dao = h.attach(TokenDao.class);
               Optional<TokenDao.Refresh> row = dao.findRefresh(claims.tokenId());
               Optional<TokenDao.Family> family = dao.findFamily(claims.familyId());
               if (row.isEmpty()
@@ -140,7 +150,9 @@ public class AuthService {
                 return ApiException.unauthorized("this login has ended; log in again");
               }
               if (dao.spendRefresh(claims.tokenId(), now) == 0) {
-                dao.revokeFamily(family.get().id(), "reuse", now);
+                if (dao.revokeFamily(family.get().id(), "reuse", now) > 0) {
+                  h.afterCommit(() -> revoked(family.get()));
+                }
                 LOG.warn(
                     "refresh token reused: family {} of subject {} revoked",
                     family.get().id(),
@@ -175,8 +187,13 @@ public class AuthService {
     if (!claims.subject().equals(caller.subject())) {
       throw ApiException.forbidden("this refresh token belongs to someone else");
     }
-    jdbi.useExtension(
-        TokenDao.class, dao -> dao.revokeFamily(claims.familyId(), "logout", clock.millis()));
+    boolean revoked =
+        jdbi.withExtension(
+            TokenDao.class,
+            dao -> dao.revokeFamily(claims.familyId(), "logout", clock.millis()) > 0);
+    if (revoked && claims.sessionId() != null) {
+      notifyRevoked(new RevokedLogin(claims.sessionId(), claims.familyId()));
+    }
   }
 
   /** The claims of a refresh token; 400 when it is missing, {@code invalid} when it is bad. */
@@ -227,12 +244,59 @@ public class AuthService {
     return Optional.of(new TokenCheck(claims.principal(), revoked, kicked));
   }
 
-  /** Ends every login of an account (disabled, or its password reset). */
+  /**
+   * Ends every login of an account (disabled, or its password reset); the connections opened with
+   * them close.
+   */
   public void revokeAllOf(String subject) {
+    revokeSubject(subject, "credentials", true);
+  }
+
+  /** Ends a kicked member's logins. The kick closes the member's connections itself (4403). */
+  public void revokeKicked(String memberId) {
+    revokeSubject(memberId, "kicked", false);
+  }
+
+  private void revokeSubject(String subject, String reason, boolean closeConnections) {
+    List<RevokedLogin> revoked = new ArrayList<>();
     int n =
-        jdbi.withExtension(
-            TokenDao.class, dao -> dao.revokeSubject(subject, "credentials", clock.millis()));
+        jdbi.inTransaction(
+            h -> {
+              TokenDao dao = h.attach(TokenDao.class);
+              for (TokenDao.Family f : dao.liveSessionFamilies(subject)) {
+                revoked.add(new RevokedLogin(f.sessionId(), f.id()));
+              }
+              return dao.revokeSubject(subject, reason, clock.millis());
+            });
     LOG.info("revoked {} logins of {}", n, subject);
+    if (closeConnections) {
+      revoked.forEach(this::notifyRevoked);
+    }
+  }
+
+  /**
+   * Registers what runs after a session member's login was revoked (its reuse detected, logged out,
+   * its account disabled or its password reset), such as closing its connections.
+   */
+  public void onSessionLoginsRevoked(Consumer<RevokedLogin> listener) {
+    revocationListeners.add(listener);
+  }
+
+  private void revoked(TokenDao.Family family) {
+    if (family.sessionId() != null) {
+      notifyRevoked(new RevokedLogin(family.sessionId(), family.id()));
+    }
+  }
+
+  private void notifyRevoked(RevokedLogin login) {
+    for (Consumer<RevokedLogin> listener : revocationListeners) {
+      try {
+        listener.accept(login);
+      } catch (RuntimeException e) {
+        // the revocation stands (every request checks it); only the early close is lost
+        LOG.warn("closing the connections of a revoked login failed: {}", e.toString());
+      }
+    }
   }
 
   private TokenResponse issuePair(TokenDao dao, SamesongPrincipal who, User user) {

@@ -1,5 +1,6 @@
 package org.samesong.auth;
 
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -55,6 +56,14 @@ public interface TokenDao {
       """)
   int revokeSubject(
       @Bind("subject") String subject, @Bind("reason") String reason, @Bind("now") long now);
+
+  /** The logins of a subject that are scoped to a session and not revoked yet. */
+  @SqlQuery(
+      """
+      SELECT * FROM token_families
+      WHERE subject = :subject AND revoked_at IS NULL AND session_id IS NOT NULL
+      """)
+  List<Family> liveSessionFamilies(@Bind("subject") String subject);
 
   @SqlUpdate("UPDATE token_families SET expires_at = :expiresAt WHERE id = :id")
   void extendFamily(@Bind("id") String id, @Bind("expiresAt") long expiresAt);

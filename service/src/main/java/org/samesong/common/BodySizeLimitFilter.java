@@ -3,12 +3,17 @@ package org.samesong.common;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 
-/** Refuses request bodies over a limit with 413, whether or not they declare their length. */
+/**
+ * Refuses request bodies over a limit with 413, whether or not they declare their length, before
+ * any resource runs: a body of undeclared length (chunked) is read here, up to the limit, so that
+ * an endpoint that never reads its body (an approval, a scan) cannot act on an oversized request.
+ */
 @PreMatching
 public class BodySizeLimitFilter implements ContainerRequestFilter {
   private final long maxBytes;
@@ -22,6 +27,21 @@ public class BodySizeLimitFilter implements ContainerRequestFilter {
     if (request.getLength() > maxBytes) {
       throw tooLarge();
     }
+    if (request.getLength() < 0 && request.hasEntity()) {
+      byte[] body;
+      try {
+        body =
+            request.getEntityStream().readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE));
+      } catch (IOException e) {
+        throw new ApiException(400, "unreadable_body", "the request body could not be read");
+      }
+      if (body.length > maxBytes) {
+        throw tooLarge();
+      }
+      request.setEntityStream(new ByteArrayInputStream(body));
+      return;
+    }
+    // a declared length is held to by the server; counting guards against one that is not
     request.setEntityStream(new LimitedStream(request.getEntityStream()));
   }
 

@@ -277,7 +277,7 @@ public class SessionService {
           }
           members.kick(memberId, clock.millis());
         });
-    auth.revokeAllOf(memberId);
+    auth.revokeKicked(memberId);
     LOG.info("session {}: guest {} kicked", sessionId, memberId);
     events.memberKicked(sessionId, memberId);
     events.membersChanged(sessionId);

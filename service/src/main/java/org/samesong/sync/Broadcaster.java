@@ -128,6 +128,15 @@ public class Broadcaster implements SessionEvents {
         new Envelope(Envelope.KICK, sessionId, 0, Set.of(), Set.of(memberId), null, null));
   }
 
+  /**
+   * Closes, on every instance, the connections to a session opened with a token of a revoked login:
+   * a revoked token must stop working at once, not only at the next connect.
+   */
+  public void loginRevoked(String sessionId, String familyId) {
+    bus.publishControl(
+        new Envelope(Envelope.REVOKE, sessionId, 0, Set.of(), Set.of(familyId), null, null));
+  }
+
   /** Tells every instance to reload the settings (an admin changed them on this one). */
   public void settingsChanged() {
     bus.publishControl(new Envelope(Envelope.SETTINGS, "", 0, Set.of(), Set.of(), null, null));

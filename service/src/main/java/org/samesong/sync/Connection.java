@@ -30,6 +30,7 @@ public final class Connection {
   private final String sessionId;
   private final String memberId;
   private final String role;
+  private final String familyId;
   private final Deque<Outgoing> queue = new ArrayDeque<>();
   private final Bucket flood;
   private final SamesongMetrics metrics;
@@ -61,16 +62,22 @@ public final class Connection {
       String sessionId,
       String memberId,
       String role,
+      String familyId,
       int messagesPerSecond,
       int burst) {
-    this(ws, sessionId, memberId, role, messagesPerSecond, burst, new SamesongMetrics());
+    this(ws, sessionId, memberId, role, familyId, messagesPerSecond, burst, new SamesongMetrics());
   }
 
+  /**
+   * @param familyId the login (token family) whose token opened the connection; it closes when that
+   *     login is revoked
+   */
   public Connection(
       Session ws,
       String sessionId,
       String memberId,
       String role,
+      String familyId,
       int messagesPerSecond,
       int burst,
       SamesongMetrics metrics) {
@@ -79,6 +86,7 @@ public final class Connection {
     this.sessionId = sessionId;
     this.memberId = memberId;
     this.role = role;
+    this.familyId = familyId;
     this.flood =
         Bucket.builder()
             .addLimit(
@@ -99,6 +107,10 @@ public final class Connection {
 
   public String role() {
     return role;
+  }
+
+  public String familyId() {
+    return familyId;
   }
 
   public boolean isHost() {

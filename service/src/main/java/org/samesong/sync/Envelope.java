@@ -8,10 +8,12 @@ import org.samesong.metrics.SamesongMetrics;
  * the serialised server message and who gets it.
  *
  * @param kind {@code deliver} a message; {@code kick} closes {@code memberIds}' connections with
- *     4403; {@code end} sends the message to all, then closes every connection with 4410; {@code
- *     settings} tells every instance to reload the settings
+ *     4403; {@code revoke} closes with 4401 the connections opened with a token of the revoked
+ *     logins (token families) whose ids {@code memberIds} holds; {@code end} sends the message to
+ *     all, then closes every connection with 4410; {@code settings} tells every instance to reload
+ *     the settings
  * @param roles roles that receive it ({@code host}, {@code guest}); empty means none by role
- * @param memberIds members that receive it whatever their role
+ * @param memberIds members that receive it whatever their role (for {@code revoke}: token families)
  * @param origin when set, only the instance with this id delivers it (heartbeats)
  * @param createdMicros when it was created, in wall-clock microseconds since the epoch: its fan-out
  *     latency is measured from then, on whichever instance delivers it
@@ -27,6 +29,7 @@ public record Envelope(
     long createdMicros) {
   public static final String DELIVER = "deliver";
   public static final String KICK = "kick";
+  public static final String REVOKE = "revoke";
   public static final String END = "end";
   public static final String SETTINGS = "settings";
   public static final Set<String> EVERYONE = Set.of("host", "guest");

@@ -11,6 +11,7 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,8 +86,8 @@ public class SyncEndpoint extends Endpoint {
     ws.setMaxIdleTimeout(IDLE_TIMEOUT_MS);
     String sessionId = ws.getPathParameters().get("id");
     List<String> tokens = ws.getRequestParameterMap().get("token");
-    Optional<AuthService.TokenCheck> check =
-        deps.auth().inspect(tokens == null || tokens.isEmpty() ? null : tokens.get(0));
+    String token = tokens == null || tokens.isEmpty() ? null : tokens.get(0);
+    Optional<AuthService.TokenCheck> check = deps.auth().inspect(token);
     // a kick revokes the member's logins too, but a kicked member is told 4403, not 4401
     if (check.isEmpty() || (check.get().revoked() && !check.get().kicked())) {
       refuse(ws, 4401, "the token is missing, invalid, expired or revoked");
@@ -118,6 +119,7 @@ public class SyncEndpoint extends Endpoint {
             session.id(),
             who.memberId(),
             who.role(),
+            who.familyId(),
             MESSAGES_PER_SECOND,
             MESSAGE_BURST,
             deps.metrics());
@@ -128,7 +130,19 @@ public class SyncEndpoint extends Endpoint {
       connection.sendAndClose(null, SyncHub.ENDED, "the session ended");
       return;
     }
+    Optional<AuthService.TokenCheck> again = deps.auth().inspect(token);
+    if (again.isEmpty() || again.get().revoked()) {
+      // kicked, or its login revoked, meanwhile: that close went by before this registration
+      boolean kicked = again.isPresent() && again.get().kicked();
+      connection.close(
+          kicked ? SyncHub.KICKED : SyncHub.REVOKED,
+          kicked ? "removed from the session" : "the login was revoked");
+      deps.hub().unregister(connection);
+      return;
+    }
     ws.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
+    // without a handler of its own a binary message would be dropped unseen and uncounted
+    ws.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) b -> onBinary());
     // registered first, so no broadcast is missed; hello goes ahead of what queued meanwhile
     connection.start(deps.broadcaster().write(hello()));
     LOG.info("session {}: {} {} connected", session.id(), who.role(), who.memberId());
@@ -159,11 +173,28 @@ public class SyncEndpoint extends Endpoint {
     LOG.debug("websocket error: {}", error.toString());
   }
 
+  private void onBinary() {
+    if (admit()) {
+      error(
+          "malformed",
+          "messages are JSON text; binary messages are not part of the protocol",
+          null);
+    }
+  }
+
+  /** Counts one incoming message; closes 4429 and returns false when the client floods. */
+  private boolean admit() {
+    if (connection.admitIncoming()) {
+      return true;
+    }
+    LOG.info(
+        "session {}: member {} floods; closing", connection.sessionId(), connection.memberId());
+    connection.close(CloseReason.CloseCodes.getCloseCode(4429), "too many messages");
+    return false;
+  }
+
   private void onText(String text) {
-    if (!connection.admitIncoming()) {
-      LOG.info(
-          "session {}: member {} floods; closing", connection.sessionId(), connection.memberId());
-      connection.close(CloseReason.CloseCodes.getCloseCode(4429), "too many messages");
+    if (!admit()) {
       return;
     }
     ClientMessage message;

@@ -18,6 +18,7 @@ public class SyncHub {
   private static final Logger LOG = LoggerFactory.getLogger(SyncHub.class);
   public static final CloseReason.CloseCode KICKED = CloseReason.CloseCodes.getCloseCode(4403);
   public static final CloseReason.CloseCode ENDED = CloseReason.CloseCodes.getCloseCode(4410);
+  public static final CloseReason.CloseCode REVOKED = CloseReason.CloseCodes.getCloseCode(4401);
 
   private final Map<String, Set<Connection>> rooms = new ConcurrentHashMap<>();
   private final Map<String, Set<Consumer<Envelope>>> watchers = new ConcurrentHashMap<>();
@@ -81,6 +82,12 @@ public class SyncHub {
         case Envelope.KICK -> {
           if (e.memberIds().contains(c.memberId())) {
             c.sendAndClose(null, KICKED, "removed from the session");
+          }
+        }
+        case Envelope.REVOKE -> {
+          if (e.memberIds().contains(c.familyId())) {
+            // at once: what is still queued is not for a revoked login
+            c.close(REVOKED, "the login was revoked");
           }
         }
         case Envelope.END -> c.sendAndClose(e.json(), ENDED, "the session ended");

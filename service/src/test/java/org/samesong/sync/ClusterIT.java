@@ -20,8 +20,9 @@ import org.samesong.testing.WsClient;
 
 /**
  * Two real instances on different ports sharing the machine's PostgreSQL and Redis, with no session
- * affinity: a host command on A reaches a guest connected to B in order, settings changed on A hold
- * on B, and guest rate limits count requests on both.
+ * affinity: a host command on A reaches a guest connected to B in order, a login revoked on A
+ * closes its connection on B, settings changed on A hold on B, and guest rate limits count requests
+ * on both.
  */
 class ClusterIT {
   private static final String FANOUT = "samesong_fanout_latency_seconds";
@@ -149,6 +150,26 @@ class ClusterIT {
       assertThat(after.value("samesong_connected_listeners", "role", "guest"))
           .isGreaterThanOrEqualTo(1);
       assertThat(after.value("samesong_event_bus_up")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void a_login_revoked_on_one_instance_closes_its_connection_on_the_other() {
+    Session s = newSession();
+    Reply joined =
+        b.api().post("/sessions/" + s.code() + "/join", Map.of("display_name", "leaver"), null);
+    assertThat(joined.status()).isEqualTo(200);
+    try (WsClient onB =
+        WsClient.connectOk(b.port(), s.id(), joined.json().path("token").asText()).client()) {
+      Reply out =
+          a.api()
+              .post(
+                  "/auth/logout",
+                  Map.of("refresh_token", joined.json().path("refresh_token").asText()),
+                  joined.json().path("token").asText());
+
+      assertThat(out.status()).isEqualTo(204);
+      onB.assertClosedWith(4401);
     }
   }
 

@@ -73,7 +73,7 @@ class ConnectionTest {
   }
 
   private static Connection connection(FakeSocket socket, String memberId) {
-    return new Connection(socket.session, "s-1", memberId, "guest", 20, 60);
+    return new Connection(socket.session, "s-1", memberId, "guest", "f-1", 20, 60);
   }
 
   @Test

@@ -66,7 +66,12 @@ public final class WsClient implements AutoCloseable {
   }
 
   public static WsClient connect(URI uri) {
-    return connect(uri, HTTP);
+    return connect(uri, HTTP, Map.of());
+  }
+
+  /** Connects with extra handshake headers (e.g. a {@code Cookie} or an {@code Origin}). */
+  public static WsClient connect(URI uri, Map<String, String> headers) {
+    return connect(uri, HTTP, headers);
   }
 
   /**
@@ -74,7 +79,8 @@ public final class WsClient implements AutoCloseable {
    * the host name is checked against the certificate, as browsers do.
    */
   public static WsClient connect(URI uri, SSLContext ssl) {
-    return connect(uri, HttpClient.newBuilder().connectTimeout(TIMEOUT).sslContext(ssl).build());
+    return connect(
+        uri, HttpClient.newBuilder().connectTimeout(TIMEOUT).sslContext(ssl).build(), Map.of());
   }
 
   /** Connects and waits for {@code hello}; returns it. */
@@ -83,12 +89,13 @@ public final class WsClient implements AutoCloseable {
     return new Connected(client, client.awaitType("hello"));
   }
 
-  private static WsClient connect(URI uri, HttpClient http) {
+  private static WsClient connect(URI uri, HttpClient http, Map<String, String> headers) {
     WsClient client = new WsClient(uri.getPath());
     try {
+      WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
+      headers.forEach(builder::header);
       client.ws =
-          http.newWebSocketBuilder()
-              .connectTimeout(TIMEOUT)
+          builder
               .buildAsync(uri, client.new Listener())
               .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -120,6 +127,27 @@ public final class WsClient implements AutoCloseable {
       throw new IllegalStateException(e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("sending to " + label + " failed: " + e.getCause(), e);
+    }
+  }
+
+  /** Sends one fragment of a text message ({@code last}: the message ends with it). */
+  public synchronized void sendFragment(String text, boolean last) {
+    await(ws.sendText(text, last), "sending a fragment");
+  }
+
+  /** Sends a binary message. */
+  public synchronized void sendBinary(java.nio.ByteBuffer bytes) {
+    await(ws.sendBinary(bytes, true), "sending binary data");
+  }
+
+  private void await(CompletableFuture<WebSocket> sent, String what) {
+    try {
+      sent.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(what + " to " + label + " failed: " + e.getCause(), e);
     }
   }
 
