@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.samesong.auth.AuthService;
 import org.samesong.common.ApiException;
 import org.samesong.common.SamesongPrincipal;
+import org.samesong.common.SessionLogContext;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
@@ -233,7 +234,7 @@ public class SyncEndpoint extends Endpoint {
     }
     long started = System.nanoTime();
     try {
-      MDC.put("session_id", connection.sessionId());
+      MDC.put(SessionLogContext.KEY, connection.sessionId());
       dispatch(message);
     } catch (ApiException e) {
       error(e.code(), e.getMessage(), message.ref());
@@ -245,7 +246,7 @@ public class SyncEndpoint extends Endpoint {
           e);
       error("internal_error", "the server failed; it has been logged", message.ref());
     } finally {
-      MDC.remove("session_id");
+      MDC.remove(SessionLogContext.KEY);
       deps.metrics().messageHandled(TYPES.get(message.getClass()), System.nanoTime() - started);
     }
   }
