@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.samesong.auth.AuthService;
 import org.samesong.common.ApiException;
+import org.samesong.common.DatabaseTrouble;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.SessionLogContext;
 import org.samesong.metrics.SamesongMetrics;
@@ -239,6 +240,12 @@ public class SyncEndpoint extends Endpoint {
     } catch (ApiException e) {
       error(e.code(), e.getMessage(), message.ref());
     } catch (RuntimeException e) {
+      Optional<ApiException> trouble = DatabaseTrouble.of(e);
+      if (trouble.isPresent()) {
+        // the database is restarting or busy: the client may send it again, nothing failed here
+        error(trouble.get().code(), trouble.get().getMessage(), message.ref());
+        return;
+      }
       LOG.error(
           "session {}: handling {} failed",
           connection.sessionId(),
