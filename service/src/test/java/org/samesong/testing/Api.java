@@ -69,7 +69,9 @@ public final class Api {
   public Invocation.Builder request(String path, String token) {
     Invocation.Builder builder =
         client
-            .target(base.get().resolve("/api/" + (path.startsWith("/") ? path.substring(1) : path)))
+            // concatenated, not resolved: a test's path goes on the wire as written (dot segments
+            // too)
+            .target(base.get() + "/api/" + (path.startsWith("/") ? path.substring(1) : path))
             .request(MediaType.APPLICATION_JSON_TYPE);
     if (token != null) {
       builder.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);

@@ -6,11 +6,8 @@ import io.dropwizard.core.Application;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.client.WebTarget;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -176,32 +173,33 @@ public class TestServer extends DropwizardAppExtension<SamesongConfiguration>
     return client().target("http://localhost:" + getLocalPort() + "/api/" + stripSlash(path));
   }
 
+  /** The REST calls of {@link Api}, on this server. */
+  public Api rest() {
+    return Api.of(this);
+  }
+
   /** A request to {@code /api/<path>}, with a bearer token when {@code token} is not null. */
   public Invocation.Builder request(String path, String token) {
-    Invocation.Builder builder = api(path).request(MediaType.APPLICATION_JSON_TYPE);
-    if (token != null) {
-      builder.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
-    }
-    return builder;
+    return rest().request(path, token);
   }
 
   public Reply get(String path, String token) {
-    return Reply.of(request(path, token).get());
+    return rest().get(path, token);
   }
 
   /**
    * POSTs {@code body} as JSON: a {@code String} goes on the wire as it is, anything else mapped.
    */
   public Reply post(String path, Object body, String token) {
-    return Reply.of(request(path, token).post(Entity.json(body)));
+    return rest().post(path, body, token);
   }
 
   public Reply patch(String path, Object body, String token) {
-    return Reply.of(request(path, token).method("PATCH", Entity.json(body)));
+    return rest().patch(path, body, token);
   }
 
   public Reply delete(String path, String token) {
-    return Reply.of(request(path, token).delete());
+    return rest().delete(path, token);
   }
 
   public Reply login(String username, String password) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.samesong.testing.Services;
 
 /**
@@ -61,16 +60,7 @@ public final class PrivateRedis implements AutoCloseable {
 
   /** Stops the server (its data is gone: nothing is saved, as in production's pub/sub use). */
   public void stop() {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Processes.stop(process);
   }
 
   public boolean isRunning() {
