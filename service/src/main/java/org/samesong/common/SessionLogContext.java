@@ -8,14 +8,13 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.PathSegment;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.MDC;
 
 /**
  * Puts the session a request is about into the logging context ({@code session_id}, which
  * config.yml's log format prints), so every line a request logs carries it (SPEC §9): the session
  * of a host's or guest's token, else the {@code {id}} of a {@code /sessions/{id}/…} path. The
- * WebSocket endpoint does the same around each message with {@link #run}.
+ * WebSocket endpoint puts its connection's session under the same {@link #KEY} around each message.
  *
  * <p>Runs after authentication (so the principal is known); {@link PathThreadNameFilter} clears the
  * context when the request ends, whatever happened in between.
@@ -47,33 +46,5 @@ public class SessionLogContext implements ContainerRequestFilter, ContainerRespo
   @Override
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {
     MDC.remove(KEY);
-  }
-
-  /** Runs {@code work} with {@code sessionId} in the logging context (none: as it is). */
-  public static <T> T call(String sessionId, Supplier<T> work) {
-    if (sessionId == null) {
-      return work.get();
-    }
-    String before = MDC.get(KEY);
-    MDC.put(KEY, sessionId);
-    try {
-      return work.get();
-    } finally {
-      if (before == null) {
-        MDC.remove(KEY);
-      } else {
-        MDC.put(KEY, before);
-      }
-    }
-  }
-
-  /** Runs {@code work} with {@code sessionId} in the logging context (none: as it is). */
-  public static void run(String sessionId, Runnable work) {
-    call(
-        sessionId,
-        () -> {
-          work.run();
-          return null;
-        });
   }
 }

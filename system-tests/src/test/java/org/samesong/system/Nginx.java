@@ -101,6 +101,7 @@ public final class Nginx implements AutoCloseable {
     conf = replace(conf, "listen 80;", "listen 127.0.0.1:" + httpPort + ";", 1);
     conf = replace(conf, "/etc/nginx/certs/", certDir.toAbsolutePath() + "/", 2);
     conf = replace(conf, "/var/log/nginx/access.log", dir.resolve("access.log").toString(), 2);
+    conf = replace(conf, "/var/log/nginx/error.log", dir.resolve("error.log").toString(), 2);
     Files.writeString(dir.resolve("samesong.conf"), conf);
 
     StringBuilder upstreams = new StringBuilder("# the test's instances\n");

@@ -465,6 +465,9 @@ class NginxClusterIT {
       wait.until(ExpectedConditions.presenceOfElementLocated(By.tagName("vaadin-login-form")));
       List<Nginx.Logged> pages = guiRequests();
       assertThat(pages.get(pages.size() - 1).upstream()).contains(Nginx.upstreamOf(other));
+      // the instance that went away left error lines (refused connections, a broken WebSocket),
+      // none of them quoting a WebSocket token or a stream signature
+      assertThat(nginx.errors()).doesNotContain("token=").doesNotContain("sig=");
     } finally {
       browser.quit();
       if (elsewhere != null) {
