@@ -1,0 +1,147 @@
+package org.samesong.system;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.samesong.server.Browser;
+
+/**
+ * A guest in headless Chromium: joins through {@code /join/{code}} like a person and then only
+ * watches the page's {@code <sync-audio>} player (its open shadow root holds {@code #audio}) and
+ * the status line under it. The test never reloads the page: whatever the page does after a fault
+ * it does on its own.
+ */
+final class GuestBrowser implements AutoCloseable {
+  /**
+   * One reading of the page.
+   *
+   * @param connected the player's WebSocket is open
+   * @param playing the audio element is not paused
+   * @param positionMs the audio's currentTime in ms
+   * @param pageTimeMs the page's clock (epoch ms) at that moment; agrees with the machine's
+   * @param pageMark the mark {@link #mark} left, null after a reload
+   * @param status the player's status line
+   */
+  record Reading(
+      boolean connected,
+      boolean playing,
+      double positionMs,
+      double pageTimeMs,
+      String src,
+      String pageMark,
+      String status) {}
+
+  private static final String READ =
+      """
+      const p = document.getElementById('player');
+      const a = p && p.shadowRoot ? p.shadowRoot.getElementById('audio') : null;
+      const s = document.getElementById('audio-status');
+      return {
+        connected: !!(p && p.connected),
+        playing: !!(a && !a.paused),
+        position: a ? a.currentTime * 1000 : -1,
+        time: performance.timeOrigin + performance.now(),
+        src: a ? a.src : null,
+        mark: window.__samesongMark || null,
+        status: s ? s.textContent : null,
+      };
+      """;
+
+  private final ChromeDriver driver;
+
+  private GuestBrowser(ChromeDriver driver) {
+    this.driver = driver;
+  }
+
+  /** Opens the join link, enters {@code name}, and waits for the player to play. */
+  static GuestBrowser join(Instance instance, String code, String name) {
+    GuestBrowser guest = new GuestBrowser(Browser.start(800, 900));
+    try {
+      guest.driver.get(instance.uri("/join/" + code).toString());
+      WebElement field =
+          guest
+              .waiting(Duration.ofSeconds(30))
+              .until(ExpectedConditions.presenceOfElementLocated(By.id("display-name")));
+      WebElement input = field.findElement(By.cssSelector("input"));
+      input.click();
+      input.sendKeys(name);
+      guest.driver.findElement(By.id("join")).click();
+      guest.await(r -> r.playing() && r.positionMs() > 500, Duration.ofSeconds(30), "playing");
+      return guest;
+    } catch (RuntimeException | AssertionError e) {
+      guest.close();
+      throw e;
+    }
+  }
+
+  ChromeDriver driver() {
+    return driver;
+  }
+
+  Reading read() {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> r = (Map<String, Object>) driver.executeScript(READ);
+    return new Reading(
+        Boolean.TRUE.equals(r.get("connected")),
+        Boolean.TRUE.equals(r.get("playing")),
+        ((Number) r.get("position")).doubleValue(),
+        ((Number) r.get("time")).doubleValue(),
+        (String) r.get("src"),
+        (String) r.get("mark"),
+        (String) r.get("status"));
+  }
+
+  /** Leaves a mark in the page's window: a reload would wipe it. */
+  void mark(String value) {
+    driver.executeScript("window.__samesongMark = arguments[0];", value);
+  }
+
+  /** Starts recording the player's status events (connected / reconnecting) in the page. */
+  void recordStatusEvents() {
+    driver.executeScript(
+        """
+        window.__samesongStatus = [];
+        document.getElementById('player').addEventListener('status', (e) =>
+          window.__samesongStatus.push(JSON.stringify(e.detail)));
+        """);
+  }
+
+  @SuppressWarnings("unchecked")
+  List<String> statusEvents() {
+    Object events = driver.executeScript("return window.__samesongStatus || null;");
+    return events == null ? null : (List<String>) events;
+  }
+
+  String bodyText() {
+    return driver.findElement(By.tagName("body")).getText();
+  }
+
+  Reading await(Predicate<Reading> condition, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Reading last = null;
+    while (System.nanoTime() < deadline) {
+      last = read();
+      if (condition.test(last)) {
+        return last;
+      }
+      Instance.sleep(100);
+    }
+    throw new AssertionError(
+        "the guest's page was not " + what + " within " + timeout + "; last reading " + last);
+  }
+
+  WebDriverWait waiting(Duration timeout) {
+    return new WebDriverWait(driver, timeout);
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+}
