@@ -1,7 +1,6 @@
 package org.samesong.system;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.openqa.selenium.By;
@@ -25,6 +24,7 @@ final class GuestBrowser implements AutoCloseable {
    * @param playing the audio element is not paused
    * @param positionMs the audio's currentTime in ms
    * @param pageTimeMs the page's clock (epoch ms) at that moment; agrees with the machine's
+   * @param pageLoadedMs when the page (re)loaded, on the same clock
    * @param pageMark the mark {@link #mark} left, null after a reload
    * @param status the player's status line
    */
@@ -33,6 +33,7 @@ final class GuestBrowser implements AutoCloseable {
       boolean playing,
       double positionMs,
       double pageTimeMs,
+      double pageLoadedMs,
       String src,
       String pageMark,
       String status) {}
@@ -47,6 +48,7 @@ final class GuestBrowser implements AutoCloseable {
         playing: !!(a && !a.paused),
         position: a ? a.currentTime * 1000 : -1,
         time: performance.timeOrigin + performance.now(),
+        loaded: performance.timeOrigin,
         src: a ? a.src : null,
         mark: window.__samesongMark || null,
         status: s ? s.textContent : null,
@@ -92,6 +94,7 @@ final class GuestBrowser implements AutoCloseable {
         Boolean.TRUE.equals(r.get("playing")),
         ((Number) r.get("position")).doubleValue(),
         ((Number) r.get("time")).doubleValue(),
+        ((Number) r.get("loaded")).doubleValue(),
         (String) r.get("src"),
         (String) r.get("mark"),
         (String) r.get("status"));
@@ -100,22 +103,6 @@ final class GuestBrowser implements AutoCloseable {
   /** Leaves a mark in the page's window: a reload would wipe it. */
   void mark(String value) {
     driver.executeScript("window.__samesongMark = arguments[0];", value);
-  }
-
-  /** Starts recording the player's status events (connected / reconnecting) in the page. */
-  void recordStatusEvents() {
-    driver.executeScript(
-        """
-        window.__samesongStatus = [];
-        document.getElementById('player').addEventListener('status', (e) =>
-          window.__samesongStatus.push(JSON.stringify(e.detail)));
-        """);
-  }
-
-  @SuppressWarnings("unchecked")
-  List<String> statusEvents() {
-    Object events = driver.executeScript("return window.__samesongStatus || null;");
-    return events == null ? null : (List<String>) events;
   }
 
   String bodyText() {
@@ -133,7 +120,14 @@ final class GuestBrowser implements AutoCloseable {
       Instance.sleep(100);
     }
     throw new AssertionError(
-        "the guest's page was not " + what + " within " + timeout + "; last reading " + last);
+        "the guest's page was not "
+            + what
+            + " within "
+            + timeout
+            + "; last reading "
+            + last
+            + "; the page says: "
+            + bodyText());
   }
 
   WebDriverWait waiting(Duration timeout) {
