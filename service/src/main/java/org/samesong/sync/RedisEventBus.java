@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.ToLongBiFunction;
@@ -66,8 +67,19 @@ public class RedisEventBus implements EventBus {
   private final InProcessEventBus fallback;
   private final List<Consumer<Envelope>> subscribers = new CopyOnWriteArrayList<>();
 
-  /** Per session: {last number seen here, database mark}. */
-  private final Map<String, long[]> marks = new ConcurrentHashMap<>();
+  /**
+   * Per session: the last number seen here and the database mark. The publisher holds the mark's
+   * lock while it waits for Redis; the subscriber, on Lettuce's event loop, only raises {@code
+   * seen} and never waits for that lock: its own message can arrive before the script's answer, on
+   * the same event-loop thread that has to read that answer (after a reconnect both connections may
+   * share one), and waiting there stalled every publish for the 2-s command timeout.
+   */
+  private static final class Mark {
+    final AtomicLong seen = new AtomicLong();
+    long reserved;
+  }
+
+  private final Map<String, Mark> marks = new ConcurrentHashMap<>();
 
   private final String instanceId = UUID.randomUUID().toString();
   private volatile boolean degraded;
@@ -100,11 +112,11 @@ public class RedisEventBus implements EventBus {
   @Override
   public long publish(String sessionId, LongFunction<Envelope> build) {
     Envelope template = build.apply(PLACEHOLDER);
-    long[] mark = marks.computeIfAbsent(sessionId, id -> new long[] {0, 0});
+    Mark mark = marks.computeIfAbsent(sessionId, id -> new Mark());
     synchronized (mark) {
       try {
-        if (mark[1] == 0) {
-          mark[1] = reserve.applyAsLong(sessionId, InProcessEventBus.BLOCK);
+        if (mark.reserved == 0) {
+          mark.reserved = reserve.applyAsLong(sessionId, InProcessEventBus.BLOCK);
         }
         Long number =
             commands
@@ -117,12 +129,12 @@ public class RedisEventBus implements EventBus {
                     Long.toString(PLACEHOLDER),
                     // never below what this instance saw; a missing counter (Redis lost it)
                     // starts at the database's mark, which is ahead of every number given
-                    Long.toString(mark[0] + 1),
-                    Long.toString(mark[1]));
-        mark[0] = number;
-        if (number >= mark[1]) {
+                    Long.toString(mark.seen.get() + 1),
+                    Long.toString(mark.reserved));
+        mark.seen.accumulateAndGet(number, Math::max);
+        if (number >= mark.reserved) {
           // keep the database ahead of Redis, a block at a time
-          mark[1] = reserve.applyAsLong(sessionId, InProcessEventBus.BLOCK);
+          mark.reserved = reserve.applyAsLong(sessionId, InProcessEventBus.BLOCK);
         }
         recovered();
         return number;
@@ -131,8 +143,8 @@ public class RedisEventBus implements EventBus {
       } catch (RuntimeException e) {
         degrade(e);
         // the database is ahead of every number Redis gave, so its blocks continue the sequence
-        long number = fallback.next(sessionId, mark[0] + 1);
-        mark[0] = number;
+        long number = fallback.next(sessionId, mark.seen.get() + 1);
+        mark.seen.accumulateAndGet(number, Math::max);
         deliverLocally(template.numbered(number, PLACEHOLDER));
         return number;
       }
@@ -141,13 +153,8 @@ public class RedisEventBus implements EventBus {
 
   @Override
   public long currentSeq(String sessionId) {
-    long[] mark = marks.get(sessionId);
-    long seen = 0;
-    if (mark != null) {
-      synchronized (mark) {
-        seen = mark[0];
-      }
-    }
+    Mark mark = marks.get(sessionId);
+    long seen = mark == null ? 0 : mark.seen.get();
     try {
       String value = commands.sync().get(SEQ_KEY + sessionId);
       return Math.max(seen, value == null ? 0 : Long.parseLong(value));
@@ -213,10 +220,10 @@ public class RedisEventBus implements EventBus {
       return;
     }
     if (envelope.seq() > 0) {
-      long[] mark = marks.computeIfAbsent(envelope.sessionId(), id -> new long[] {0, 0});
-      synchronized (mark) {
-        mark[0] = Math.max(mark[0], envelope.seq());
-      }
+      marks
+          .computeIfAbsent(envelope.sessionId(), id -> new Mark())
+          .seen
+          .accumulateAndGet(envelope.seq(), Math::max);
     }
     deliverLocally(envelope);
   }
