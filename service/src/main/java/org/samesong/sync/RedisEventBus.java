@@ -12,6 +12,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
@@ -33,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When Redis is unreachable, each instance keeps serving its own listeners: envelopes are
  * delivered locally, numbered from the database; Lettuce reconnects by itself and the health check
- * reports the outage meanwhile.
+ * reports the outage meanwhile. Whatever went by while the link was down is lost (pub/sub keeps
+ * nothing), so once the subscription is back, or publishing works again, the {@link #onReconnect}
+ * listeners run and re-send the current state.
  */
 public class RedisEventBus implements EventBus {
   private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
@@ -84,6 +91,21 @@ public class RedisEventBus implements EventBus {
   private final String instanceId = UUID.randomUUID().toString();
   private volatile boolean degraded;
 
+  /** How long after a reconnect the listeners run: the other connection is usually back by then. */
+  static final long RESYNC_DELAY_MS = 500;
+
+  private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean subscribedOnce = new AtomicBoolean();
+  private final AtomicBoolean resyncPlanned = new AtomicBoolean();
+  // Lettuce calls back on its event loop, which must never wait for Redis itself
+  private final ScheduledExecutorService resyncer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "event-bus-resync");
+            t.setDaemon(true);
+            return t;
+          });
+
   /**
    * @param reserve reserves {@code n} numbers of a session's sequence in the database and returns
    *     the last of them
@@ -104,6 +126,15 @@ public class RedisEventBus implements EventBus {
           @Override
           public void message(String channel, String message) {
             receive(message);
+          }
+
+          @Override
+          public void subscribed(String channel, long count) {
+            // Lettuce subscribes again by itself after a reconnect; messages of the gap are lost
+            if (subscribedOnce.getAndSet(true)) {
+              LOG.info("subscribed to {} again after losing the connection", channel);
+              planResync();
+            }
           }
         });
     pubsub.sync().subscribe(CHANNEL);
@@ -187,6 +218,11 @@ public class RedisEventBus implements EventBus {
   }
 
   @Override
+  public void onReconnect(Runnable listener) {
+    reconnectListeners.add(listener);
+  }
+
+  @Override
   public boolean healthy() {
     return commands.isOpen() && pubsub.isOpen() && !degraded;
   }
@@ -207,6 +243,7 @@ public class RedisEventBus implements EventBus {
 
   @Override
   public void close() {
+    resyncer.shutdownNow();
     pubsub.close();
     commands.close();
   }
@@ -246,7 +283,33 @@ public class RedisEventBus implements EventBus {
   private void recovered() {
     if (degraded) {
       LOG.info("Redis reachable again: events reach every instance");
+      degraded = false;
+      // the other instances missed what was delivered here only
+      planResync();
     }
-    degraded = false;
+  }
+
+  /** Runs the reconnect listeners soon, once for a burst of reasons (resubscribed, recovered). */
+  private void planResync() {
+    if (!resyncPlanned.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      resyncer.schedule(
+          () -> {
+            resyncPlanned.set(false);
+            for (Runnable listener : reconnectListeners) {
+              try {
+                listener.run();
+              } catch (RuntimeException e) {
+                LOG.warn("resync after the reconnect failed: {}", e.toString());
+              }
+            }
+          },
+          RESYNC_DELAY_MS,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
   }
 }

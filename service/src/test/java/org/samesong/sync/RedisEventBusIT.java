@@ -6,6 +6,7 @@ import io.dropwizard.jackson.Jackson;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.DefaultEventLoopGroupProvider;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +29,7 @@ import org.samesong.testing.Services;
  * after a reconnect, when the publishing and the subscribed connection can share a thread.
  */
 class RedisEventBusIT {
+  private final String name = "samesong-test-" + UUID.randomUUID();
   private final Map<String, AtomicLong> stored = new ConcurrentHashMap<>();
   private ClientResources resources;
   private RedisClient client;
@@ -43,6 +46,8 @@ class RedisEventBusIT {
             .build();
     RedisURI uri = RedisURI.create("redis://127.0.0.1:6379");
     uri.setTimeout(Duration.ofSeconds(2));
+    // a name of its own, so that the test can cut its own connections and nobody else's
+    uri.setClientName(name);
     client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
@@ -108,6 +113,36 @@ class RedisEventBusIT {
     awaitSize(session, 120);
     assertThat(of(session)).extracting(Envelope::seq).doesNotHaveDuplicates().hasSize(120);
     assertThat(bus.healthy()).isTrue();
+  }
+
+  @Test
+  void when_the_subscription_is_cut_and_comes_back_the_reconnect_listeners_run() throws Exception {
+    CountDownLatch reconnected = new CountDownLatch(1);
+    bus.onReconnect(reconnected::countDown);
+    String session = UUID.randomUUID().toString();
+
+    cutOwnConnections();
+
+    assertThat(reconnected.await(30, TimeUnit.SECONDS))
+        .as("the reconnect listeners ran after Lettuce subscribed again")
+        .isTrue();
+    bus.publish(session, seq -> Envelope.toAll(session, seq, "{}"));
+    awaitSize(session, 1);
+  }
+
+  /** CLIENT KILL of this test's connections (by their name), as a Redis restart would cut them. */
+  private void cutOwnConnections() {
+    RedisClient admin = RedisClient.create("redis://127.0.0.1:6379");
+    try (StatefulRedisConnection<String, String> c = admin.connect()) {
+      for (String line : c.sync().clientList().split("\n")) {
+        if (line.contains(" name=" + name + " ")) {
+          String id = line.replaceAll(".*\\bid=(\\d+).*", "$1");
+          c.sync().clientKill(io.lettuce.core.KillArgs.Builder.id(Long.parseLong(id)));
+        }
+      }
+    } finally {
+      admin.shutdown();
+    }
   }
 
   private void awaitSize(String session, int size) {

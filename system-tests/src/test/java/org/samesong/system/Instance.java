@@ -203,6 +203,20 @@ public final class Instance implements AutoCloseable {
     return name + " (http " + httpPort + ", admin " + adminPort + ")";
   }
 
+  /** A GET with its body (e.g. {@code adminUri("/healthcheck")}); fails when nothing answers. */
+  public static HttpResponse<String> get(URI uri) {
+    try {
+      return HTTP.send(
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The HTTP status of a GET, or -1 when nothing answers. */
   static int status(URI uri) {
     try {

@@ -119,6 +119,27 @@ public final class UiTestSupport implements AutoCloseable {
     return (FakeResponse) ((VaadinServletResponse) VaadinResponse.getCurrent()).getResponse();
   }
 
+  /**
+   * Decides a request straight in the database, as another instance of a cluster does while Redis
+   * is away: its broadcast never reaches this one.
+   */
+  public void decideUnheard(String requestId, String status, String reason) {
+    try (java.sql.Connection c = db.dataSource().getConnection();
+        java.sql.PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE requests SET status = ?, reason = ?, decided_at = ? WHERE id = ?")) {
+      update.setString(1, status);
+      update.setString(2, reason);
+      update.setLong(3, clock.millis());
+      update.setString(4, requestId);
+      if (update.executeUpdate() != 1) {
+        throw new AssertionError("no request " + requestId);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public void navigate(String location) {
     UI.getCurrent().navigate(location);
   }

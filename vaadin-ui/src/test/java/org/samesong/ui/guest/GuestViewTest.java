@@ -199,6 +199,23 @@ class GuestViewTest {
   }
 
   @Test
+  void a_resync_after_the_event_bus_lost_messages_shows_a_decision_never_heard_of() {
+    joinAs("Gus");
+    _setValue(_get(TextField.class, s -> s.withId("catalog-search")), "beta");
+    _click(rowButton(grid("catalog-results"), 0, "Suggest"));
+    Grid<RequestJson> mine = grid("my-requests");
+    RequestJson request = ui.services.requests().pending(session.id()).get(0);
+
+    ui.decideUnheard(request.requestId(), "denied", "not tonight");
+    ui.roundtrip();
+    assertThat(GridKt._getFormattedRow(mine, 0)).contains("Pending");
+
+    ui.services.broadcaster().resyncFollowedSessions();
+    ui.roundtrip();
+    assertThat(GridKt._getFormattedRow(mine, 0)).contains("Denied: not tonight");
+  }
+
+  @Test
   void a_denial_shows_its_reason() {
     joinAs("Gus");
     _click(rowButton(grid("playlist"), 0, "Remove"));
