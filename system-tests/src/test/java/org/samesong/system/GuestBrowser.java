@@ -82,10 +82,6 @@ final class GuestBrowser implements AutoCloseable {
     }
   }
 
-  ChromeDriver driver() {
-    return driver;
-  }
-
   Reading read() {
     @SuppressWarnings("unchecked")
     Map<String, Object> r = (Map<String, Object>) driver.executeScript(READ);

@@ -5,15 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
-import java.util.function.Predicate;
 import org.samesong.testing.WsClient;
 
 /**
  * A protocol-level listener that does what a real client must: when its WebSocket breaks it
  * reconnects by itself with the same token, with a capped exponential backoff (250 ms doubling up
  * to 2 s), until it gets a {@code hello} again. Every {@code hello} is kept, so a test can tell
- * that a reconnect happened and what state it brought; every message of every connection is kept in
- * arrival order.
+ * that a reconnect happened and what state it brought.
  */
 final class ReconnectingListener implements AutoCloseable {
   private final IntSupplier port;
@@ -21,7 +19,6 @@ final class ReconnectingListener implements AutoCloseable {
   private final String token;
   private final Thread thread;
   private final List<JsonNode> hellos = new CopyOnWriteArrayList<>();
-  private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
   private final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
   private volatile WsClient current;
   private volatile boolean closed;
@@ -64,10 +61,7 @@ final class ReconnectingListener implements AutoCloseable {
         // the server is away (connection refused, no hello): try again after the backoff
       } finally {
         if (client != null) {
-          messages.addAll(client.received());
-          if (closed) {
-            client.close();
-          }
+          client.close();
         }
       }
       try {
@@ -99,34 +93,6 @@ final class ReconnectingListener implements AutoCloseable {
       Instance.sleep(50);
     }
     return hellos.get(count - 1);
-  }
-
-  List<JsonNode> hellos() {
-    return List.copyOf(hellos);
-  }
-
-  /** The connection of the moment (changes with every reconnect). */
-  WsClient current() {
-    return current;
-  }
-
-  /** The next message of the current connection that matches (see {@link WsClient}). */
-  JsonNode await(Predicate<JsonNode> matches, Duration timeout, String what) {
-    return current.awaitMessage(matches, timeout, what);
-  }
-
-  /** Every message of the earlier connections and the current one, in arrival order. */
-  List<JsonNode> messages() {
-    List<JsonNode> all = new java.util.ArrayList<>(messages);
-    WsClient now = current;
-    if (now != null && !now.isClosed()) {
-      all.addAll(now.received());
-    }
-    return all;
-  }
-
-  List<Integer> closeCodes() {
-    return List.copyOf(closeCodes);
   }
 
   @Override
