@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -109,9 +110,13 @@ final class GuestBrowser implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     Reading last = null;
     while (System.nanoTime() < deadline) {
-      last = read();
-      if (condition.test(last)) {
-        return last;
+      try {
+        last = read();
+        if (condition.test(last)) {
+          return last;
+        }
+      } catch (WebDriverException e) {
+        // the page is between two documents (a reload): read again
       }
       Instance.sleep(100);
     }
