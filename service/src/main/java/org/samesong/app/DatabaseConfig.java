@@ -28,10 +28,13 @@ public class DatabaseConfig {
       return url.strip();
     }
     // OPTIMIZE_REUSE_RESULTS=FALSE: H2 may otherwise answer a read taken under a row lock from a
-    // cached result that predates a concurrent commit (two racing approvals both "won")
+    // cached result that predates a concurrent commit (two racing approvals both "won").
+    // WRITE_DELAY=0: every commit is written to the file before it returns; by default H2 keeps
+    // commits in memory for up to half a second, and a kill -9 (or an OOM kill) lost requests
+    // and playback commands already acknowledged to the client (KillRestartIT)
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().normalize().resolve("samesong")
-        + ";DB_CLOSE_ON_EXIT=FALSE;OPTIMIZE_REUSE_RESULTS=FALSE";
+        + ";DB_CLOSE_ON_EXIT=FALSE;OPTIMIZE_REUSE_RESULTS=FALSE;WRITE_DELAY=0";
   }
 
   /** The same URL without credentials, to show in the admin screen and logs. */

@@ -13,8 +13,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.ratelimit.RateLimiter;
 import org.samesong.session.SessionService;
@@ -22,16 +26,27 @@ import org.samesong.sync.RedisEventBus;
 
 /**
  * Redis for a cluster (SAMESONG_REDIS_URL): the event bus between instances and the shared rate
- * limit buckets. Lettuce reconnects by itself; commands fail fast while Redis is away.
+ * limit buckets. Lettuce reconnects by itself (an attempt at least every 2 s); commands fail fast
+ * while Redis is away.
  */
 public final class RedisSupport implements AutoCloseable {
+  /**
+   * How long Lettuce waits between attempts to reconnect: doubling from 100 ms up to 2 s. Its
+   * default doubles up to 30 s, so after an outage of a minute instances went on without each other
+   * for up to half a minute more after Redis was back.
+   */
+  static final Delay RECONNECT_DELAY =
+      Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS);
+
+  private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, byte[]> bucketConnection;
 
   public RedisSupport(String url) {
     RedisURI uri = RedisURI.create(url);
     uri.setTimeout(Duration.ofSeconds(2));
-    this.client = RedisClient.create(uri);
+    this.resources = DefaultClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
+    this.client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
@@ -65,5 +80,6 @@ public final class RedisSupport implements AutoCloseable {
   public void close() {
     bucketConnection.close();
     client.shutdown();
+    resources.shutdown();
   }
 }

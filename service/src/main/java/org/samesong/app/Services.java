@@ -128,7 +128,7 @@ public record Services(
     SyncHub hub = new SyncHub(bus);
     bus.subscribe(hub::deliver);
     Broadcaster broadcaster =
-        new Broadcaster(bus, hub, sessions, playlist, playback, mapper, clock);
+        new Broadcaster(bus, hub, sessions, playlist, playback, requests, mapper, clock);
     PlaybackClock playbackClock = new PlaybackClock(playback, broadcaster, hub, settings, clock);
     sessions.setStateProvider(new SessionSnapshots(playback, playlist, hub));
     sessions.setEvents(broadcaster);
@@ -140,6 +140,12 @@ public record Services(
           if (Envelope.SETTINGS.equals(e.kind())) {
             settings.reload();
           }
+        });
+    // after an outage of the bus: a settings change or any broadcast may have gone by unheard
+    bus.onReconnect(
+        () -> {
+          settings.reload();
+          broadcaster.resyncFollowedSessions();
         });
     LibraryScanner scanner = new LibraryScanner(catalog, settings, clock, dataDir);
     settings.onUpdate(scanner::settingsUpdated);

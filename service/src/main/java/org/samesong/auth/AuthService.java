@@ -179,6 +179,70 @@ public class AuthService {
     return (TokenResponse) outcome;
   }
 
+  /** A guest's seat taken again: who the guest is and a fresh pair of tokens. */
+  public record Seat(SamesongPrincipal member, TokenResponse tokens) {}
+
+  /**
+   * A seat token for the guest holding {@code accessToken}: what a browser keeps (in an HttpOnly
+   * cookie) to take its place in the session again when the server no longer knows the browser,
+   * e.g. after a restart wiped the in-memory web sessions. Unlike a refresh token it is not spent
+   * on use, since a browser cannot be told a new one from a server-side renewal; it holds as long
+   * as a refresh token would, and only while the login it belongs to is not revoked and its member
+   * was not removed.
+   *
+   * @throws ApiException 401 when the access token is not a valid guest token
+   */
+  public String seatFor(String accessToken) {
+    TokenService.Claims claims;
+    try {
+      claims = tokens.verify(accessToken, TokenService.ACCESS);
+    } catch (JWTVerificationException e) {
+      throw ApiException.unauthorized("the access token is invalid or expired");
+    }
+    if (!SamesongPrincipal.GUEST.equals(claims.role()) || claims.memberId() == null) {
+      throw ApiException.unauthorized("only a guest's token has a seat");
+    }
+    return tokens
+        .issue(
+            TokenService.SEAT,
+            claims.principal(),
+            Duration.ofSeconds(settings.get(Settings.REFRESH_TOKEN_TTL_S)))
+        .token();
+  }
+
+  /**
+   * Takes a seat again: a new pair of tokens in the seat's login; empty when the seat token is bad
+   * or expired, its login was revoked or its member removed.
+   */
+  public Optional<Seat> retakeSeat(String seatToken) {
+    if (seatToken == null || seatToken.isBlank()) {
+      return Optional.empty();
+    }
+    TokenService.Claims claims;
+    try {
+      claims = tokens.verify(seatToken, TokenService.SEAT);
+    } catch (JWTVerificationException e) {
+      return Optional.empty();
+    }
+    long now = clock.millis();
+    return jdbi.inTransaction(
+        handle -> {
+          TokenDao dao = handle.attach(TokenDao.class);
+          Optional<TokenDao.AuthState> state = dao.authState(claims.familyId());
+          if (state.isEmpty()
+              || state.get().revokedAt() != null
+              || state.get().memberKickedAt() != null) {
+            return Optional.empty();
+          }
+          dao.extendFamily(
+              claims.familyId(), now + settings.get(Settings.REFRESH_TOKEN_TTL_S) * 1000L);
+          LOG.info(
+              "session {}: guest {} took their seat again", claims.sessionId(), claims.memberId());
+          return Optional.of(
+              new Seat(claims.principal(), issuePair(dao, claims.principal(), null)));
+        });
+  }
+
   /** Logout: revokes the family of the given refresh token, which must be the caller's. */
   public void logout(SamesongPrincipal caller, String refreshToken) {
     TokenService.Claims claims =

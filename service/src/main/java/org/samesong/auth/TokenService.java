@@ -15,18 +15,23 @@ import org.samesong.common.SamesongPrincipal;
 
 /**
  * Signs and checks the JWTs (HS256): claims {@code sub role sid mid exp jti}, plus {@code fam} (the
- * token family, for revocation) and {@code typ} ({@code access} or {@code refresh}, so one can
- * never pass for the other).
+ * token family, for revocation) and {@code typ} ({@code access}, {@code refresh} or {@code seat},
+ * so one can never pass for another).
  */
 public class TokenService {
   public static final String ACCESS = "access";
   public static final String REFRESH = "refresh";
+
+  /** A guest browser's seat in a session: see {@link AuthService#seatFor}. */
+  public static final String SEAT = "seat";
+
   private static final String ISSUER = "samesong";
 
   private final Algorithm algorithm;
   private final Clock clock;
   private final JWTVerifier accessVerifier;
   private final JWTVerifier refreshVerifier;
+  private final JWTVerifier seatVerifier;
 
   /** The claims of a verified token. */
   public record Claims(
@@ -53,6 +58,7 @@ public class TokenService {
     this.clock = clock;
     this.accessVerifier = verifier(ACCESS);
     this.refreshVerifier = verifier(REFRESH);
+    this.seatVerifier = verifier(SEAT);
   }
 
   private JWTVerifier verifier(String type) {
@@ -90,7 +96,14 @@ public class TokenService {
    * @throws JWTVerificationException when any of them is wrong
    */
   public Claims verify(String token, String type) {
-    DecodedJWT jwt = (ACCESS.equals(type) ? accessVerifier : refreshVerifier).verify(token);
+    JWTVerifier verifier =
+        switch (type) {
+          case ACCESS -> accessVerifier;
+          case REFRESH -> refreshVerifier;
+          case SEAT -> seatVerifier;
+          default -> throw new IllegalArgumentException("no token type " + type);
+        };
+    DecodedJWT jwt = verifier.verify(token);
     String role = jwt.getClaim("role").asString();
     String family = jwt.getClaim("fam").asString();
     if (jwt.getSubject() == null || role == null || family == null || jwt.getId() == null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playback.api.PlaybackJson;
+import org.samesong.playlist.Playlist;
 import org.samesong.playlist.PlaylistService;
+import org.samesong.request.RequestService;
 import org.samesong.request.api.RequestJson;
 import org.samesong.session.SessionEvents;
 import org.samesong.session.SessionService;
 import org.samesong.sync.api.ServerMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns committed session changes into server messages: serialised once, numbered with the
@@ -27,11 +32,17 @@ public class Broadcaster implements SessionEvents {
   /** Drift updates reach the host at most this often per session. */
   static final long DRIFT_UPDATE_INTERVAL_MS = 1000;
 
+  /** The {@code change.op} of a {@code playlist_update} that re-sends the playlist as it is. */
+  public static final String RESYNC = "resync";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
+
   private final EventBus bus;
   private final SyncHub hub;
   private final SessionService sessions;
   private final PlaylistService playlist;
   private final PlaybackService playback;
+  private final RequestService requests;
   private final Clock clock;
   private final ObjectWriter writer;
   private final Map<String, Long> lastPlaybackSent = new ConcurrentHashMap<>();
@@ -45,6 +56,7 @@ public class Broadcaster implements SessionEvents {
       SessionService sessions,
       PlaylistService playlist,
       PlaybackService playback,
+      RequestService requests,
       ObjectMapper mapper,
       Clock clock) {
     this.bus = bus;
@@ -52,6 +64,7 @@ public class Broadcaster implements SessionEvents {
     this.sessions = sessions;
     this.playlist = playlist;
     this.playback = playback;
+    this.requests = requests;
     this.clock = clock;
     this.writer = mapper.writerFor(ServerMessage.class);
   }
@@ -155,6 +168,55 @@ public class Broadcaster implements SessionEvents {
                 Set.of(),
                 write(new ServerMessage.SessionEnded(seq, clock.millis())),
                 null));
+  }
+
+  /**
+   * After the bus lost messages (Redis was away), brings everyone who follows a session here back
+   * in step: see {@link #resync(String)}.
+   */
+  public void resyncFollowedSessions() {
+    Set<String> followed = hub.followedSessions();
+    LOG.info(
+        "re-sending the state of {} session(s) after the event bus reconnected", followed.size());
+    for (String sessionId : followed) {
+      try {
+        resync(sessionId);
+      } catch (RuntimeException e) {
+        LOG.warn("session {}: resync failed: {}", sessionId, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Re-sends what listeners of a session may have missed, as it is now: the playlist (a {@code
+   * playlist_update} whose change is {@code {"op": "resync"}}), the playback state, the members
+   * and, to the host, the pending requests. A missed end or removal is repeated, so connections
+   * that should have closed do.
+   */
+  void resync(String sessionId) {
+    if (sessions.find(sessionId).ended()) {
+      sessionEnded(sessionId);
+      return;
+    }
+    Set<String> active = new HashSet<>();
+    sessions.members(sessionId).forEach(m -> active.add(m.id()));
+    for (String memberId : hub.connectedMembers(sessionId)) {
+      if (!active.contains(memberId)) {
+        memberKicked(sessionId, memberId);
+      }
+    }
+    Playlist current = playlist.get(sessionId);
+    List<Object> items = List.copyOf(playlist.toJson(current).items());
+    publishToAll(
+        sessionId,
+        seq ->
+            new ServerMessage.PlaylistUpdate(
+                seq, clock.millis(), current.version(), items, Map.of("op", RESYNC)));
+    playbackChanged(sessionId);
+    membersChanged(sessionId);
+    for (RequestJson pending : requests.pending(sessionId)) {
+      requestChanged(sessionId, pending, pending.requestedBy(), true);
+    }
   }
 
   /**

@@ -32,6 +32,13 @@ public interface EventBus extends AutoCloseable {
   /** This instance's id (heartbeats are delivered only by their origin). */
   String instanceId();
 
+  /**
+   * Registers work to run after the bus may have lost messages: its link to the other instances
+   * broke and came back (Redis went away). The listeners re-send their clients what they may have
+   * missed. Runs on a thread of the bus's own, never on a caller's.
+   */
+  default void onReconnect(Runnable listener) {}
+
   /** Whether the bus reaches the other instances right now. */
   default boolean healthy() {
     return true;

@@ -12,6 +12,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.ToLongBiFunction;
@@ -33,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When Redis is unreachable, each instance keeps serving its own listeners: envelopes are
  * delivered locally, numbered from the database; Lettuce reconnects by itself and the health check
- * reports the outage meanwhile.
+ * reports the outage meanwhile. Whatever went by while the link was down is lost (pub/sub keeps
+ * nothing), so once the subscription is back, or publishing works again, the {@link #onReconnect}
+ * listeners run and re-send the current state.
  */
 public class RedisEventBus implements EventBus {
   private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
@@ -68,11 +76,37 @@ public class RedisEventBus implements EventBus {
   private final SamesongMetrics metrics;
   private final List<Consumer<Envelope>> subscribers = new CopyOnWriteArrayList<>();
 
-  /** Per session: {last number seen here, database mark}. */
-  private final Map<String, long[]> marks = new ConcurrentHashMap<>();
+  /**
+   * Per session: the last number seen here and the database mark. The publisher holds the mark's
+   * lock while it waits for Redis; the subscriber, on Lettuce's event loop, only raises {@code
+   * seen} and never waits for that lock: its own message can arrive before the script's answer, on
+   * the same event-loop thread that has to read that answer (after a reconnect both connections may
+   * share one), and waiting there stalled every publish for the 2-s command timeout.
+   */
+  private static final class Mark {
+    final AtomicLong seen = new AtomicLong();
+    long reserved;
+  }
+
+  private final Map<String, Mark> marks = new ConcurrentHashMap<>();
 
   private final String instanceId = UUID.randomUUID().toString();
   private volatile boolean degraded;
+
+  /** How long after a reconnect the listeners run: the other connection is usually back by then. */
+  static final long RESYNC_DELAY_MS = 500;
+
+  private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean subscribedOnce = new AtomicBoolean();
+  private final AtomicBoolean resyncPlanned = new AtomicBoolean();
+  // Lettuce calls back on its event loop, which must never wait for Redis itself
+  private final ScheduledExecutorService resyncer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "event-bus-resync");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
    * @param reserve reserves {@code n} numbers of a session's sequence in the database and returns
@@ -98,6 +132,15 @@ public class RedisEventBus implements EventBus {
           public void message(String channel, String message) {
             receive(message);
           }
+
+          @Override
+          public void subscribed(String channel, long count) {
+            // Lettuce subscribes again by itself after a reconnect; messages of the gap are lost
+            if (subscribedOnce.getAndSet(true)) {
+              LOG.info("subscribed to {} again after losing the connection", channel);
+              planResync();
+            }
+          }
         });
     pubsub.sync().subscribe(CHANNEL);
   }
@@ -105,11 +148,11 @@ public class RedisEventBus implements EventBus {
   @Override
   public long publish(String sessionId, LongFunction<Envelope> build) {
     Envelope template = build.apply(PLACEHOLDER);
-    long[] mark = marks.computeIfAbsent(sessionId, id -> new long[] {0, 0});
+    Mark mark = marks.computeIfAbsent(sessionId, id -> new Mark());
     synchronized (mark) {
       try {
-        if (mark[1] == 0) {
-          mark[1] = reserve.applyAsLong(sessionId, InProcessEventBus.BLOCK);
+        if (mark.reserved == 0) {
+          mark.reserved = reserve.applyAsLong(sessionId, InProcessEventBus.BLOCK);
         }
         Long number =
             commands
@@ -122,12 +165,12 @@ public class RedisEventBus implements EventBus {
                     Long.toString(PLACEHOLDER),
                     // never below what this instance saw; a missing counter (Redis lost it)
                     // starts at the database's mark, which is ahead of every number given
-                    Long.toString(mark[0] + 1),
-                    Long.toString(mark[1]));
-        mark[0] = number;
-        if (number >= mark[1]) {
+                    Long.toString(mark.seen.get() + 1),
+                    Long.toString(mark.reserved));
+        mark.seen.accumulateAndGet(number, Math::max);
+        if (number >= mark.reserved) {
           // keep the database ahead of Redis, a block at a time
-          mark[1] = reserve.applyAsLong(sessionId, InProcessEventBus.BLOCK);
+          mark.reserved = reserve.applyAsLong(sessionId, InProcessEventBus.BLOCK);
         }
         recovered();
         return number;
@@ -137,8 +180,8 @@ public class RedisEventBus implements EventBus {
         degrade(e);
         metrics.busPublishFailed();
         // the database is ahead of every number Redis gave, so its blocks continue the sequence
-        long number = fallback.next(sessionId, mark[0] + 1);
-        mark[0] = number;
+        long number = fallback.next(sessionId, mark.seen.get() + 1);
+        mark.seen.accumulateAndGet(number, Math::max);
         deliverLocally(template.numbered(number, PLACEHOLDER));
         return number;
       }
@@ -147,13 +190,8 @@ public class RedisEventBus implements EventBus {
 
   @Override
   public long currentSeq(String sessionId) {
-    long[] mark = marks.get(sessionId);
-    long seen = 0;
-    if (mark != null) {
-      synchronized (mark) {
-        seen = mark[0];
-      }
-    }
+    Mark mark = marks.get(sessionId);
+    long seen = mark == null ? 0 : mark.seen.get();
     try {
       String value = commands.sync().get(SEQ_KEY + sessionId);
       return Math.max(seen, value == null ? 0 : Long.parseLong(value));
@@ -187,6 +225,11 @@ public class RedisEventBus implements EventBus {
   }
 
   @Override
+  public void onReconnect(Runnable listener) {
+    reconnectListeners.add(listener);
+  }
+
+  @Override
   public boolean healthy() {
     return commands.isOpen() && pubsub.isOpen() && !degraded;
   }
@@ -207,6 +250,7 @@ public class RedisEventBus implements EventBus {
 
   @Override
   public void close() {
+    resyncer.shutdownNow();
     pubsub.close();
     commands.close();
   }
@@ -220,10 +264,10 @@ public class RedisEventBus implements EventBus {
       return;
     }
     if (envelope.seq() > 0) {
-      long[] mark = marks.computeIfAbsent(envelope.sessionId(), id -> new long[] {0, 0});
-      synchronized (mark) {
-        mark[0] = Math.max(mark[0], envelope.seq());
-      }
+      marks
+          .computeIfAbsent(envelope.sessionId(), id -> new Mark())
+          .seen
+          .accumulateAndGet(envelope.seq(), Math::max);
     }
     deliverLocally(envelope);
   }
@@ -246,7 +290,33 @@ public class RedisEventBus implements EventBus {
   private void recovered() {
     if (degraded) {
       LOG.info("Redis reachable again: events reach every instance");
+      degraded = false;
+      // the other instances missed what was delivered here only
+      planResync();
     }
-    degraded = false;
+  }
+
+  /** Runs the reconnect listeners soon, once for a burst of reasons (resubscribed, recovered). */
+  private void planResync() {
+    if (!resyncPlanned.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      resyncer.schedule(
+          () -> {
+            resyncPlanned.set(false);
+            for (Runnable listener : reconnectListeners) {
+              try {
+                listener.run();
+              } catch (RuntimeException e) {
+                LOG.warn("resync after the reconnect failed: {}", e.toString());
+              }
+            }
+          },
+          RESYNC_DELAY_MS,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
   }
 }

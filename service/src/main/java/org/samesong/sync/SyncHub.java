@@ -166,6 +166,13 @@ public class SyncHub {
     return rooms.keySet();
   }
 
+  /** The sessions someone follows on this instance: listeners' or server-side views'. */
+  public Set<String> followedSessions() {
+    Set<String> followed = new java.util.HashSet<>(rooms.keySet());
+    followed.addAll(watchers.keySet());
+    return followed;
+  }
+
   public int connectionCount() {
     return connections.get();
   }

@@ -28,8 +28,12 @@ import org.samesong.testing.TestServer;
  * ports, data folder and database, as an operator's restart would.
  */
 public final class Instance implements AutoCloseable {
-  /** The jar the server module built (system tests run after its package phase). */
-  public static final Path JAR = Path.of("..", "server", "target", "samesong.jar").toAbsolutePath();
+  /**
+   * The jar the server module built (system tests run after its package phase), or the one the
+   * {@code samesong.jar} system property names (e.g. an older build, to show a test fails on it).
+   */
+  public static final Path JAR =
+      Path.of(System.getProperty("samesong.jar", "../server/target/samesong.jar")).toAbsolutePath();
 
   public static final Path CONFIG = Path.of("..", "config.yml").toAbsolutePath();
   public static final String JWT_SECRET = "system-test-secret-system-test-secret-0123456789";
@@ -197,6 +201,20 @@ public final class Instance implements AutoCloseable {
   @Override
   public String toString() {
     return name + " (http " + httpPort + ", admin " + adminPort + ")";
+  }
+
+  /** A GET with its body (e.g. {@code adminUri("/healthcheck")}); fails when nothing answers. */
+  public static HttpResponse<String> get(URI uri) {
+    try {
+      return HTTP.send(
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The HTTP status of a GET, or -1 when nothing answers. */

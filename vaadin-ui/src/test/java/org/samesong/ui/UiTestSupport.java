@@ -1,13 +1,23 @@
 package org.samesong.ui;
 
+import com.github.mvysny.fakeservlet.FakeRequest;
+import com.github.mvysny.fakeservlet.FakeResponse;
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.github.mvysny.kaributesting.v10.Routes;
 import com.github.mvysny.kaributesting.v10.mock.MockVaadinServlet;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.function.DeploymentConfiguration;
+import com.vaadin.flow.server.VaadinRequest;
+import com.vaadin.flow.server.VaadinResponse;
+import com.vaadin.flow.server.VaadinServletRequest;
+import com.vaadin.flow.server.VaadinServletResponse;
 import io.dropwizard.jackson.Jackson;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.samesong.app.Services;
 import org.samesong.auth.TokenService;
@@ -42,6 +52,10 @@ public final class UiTestSupport implements AutoCloseable {
           null);
 
   public UiTestSupport() {
+    setUpVaadin();
+  }
+
+  private void setUpVaadin() {
     MockVaadin.setup(
         UI::new,
         new MockVaadinServlet(ROUTES) {
@@ -52,6 +66,78 @@ public final class UiTestSupport implements AutoCloseable {
             return super.createDeploymentConfiguration();
           }
         });
+  }
+
+  /**
+   * The server forgets this browser, as a restart does (web sessions live in memory), while the
+   * browser keeps its cookies: a new Vaadin session whose requests carry the cookies that the
+   * responses so far left in the browser.
+   */
+  public void forgetBrowserSessionKeepingCookies() {
+    Map<String, Cookie> kept = new LinkedHashMap<>();
+    for (Cookie cookie : fakeResponse().getCookies()) {
+      if (cookie.getMaxAge() == 0) {
+        kept.remove(cookie.getName());
+      } else {
+        kept.put(cookie.getName(), cookie);
+      }
+    }
+    MockVaadin.tearDown();
+    setUpVaadin();
+    kept.values().forEach(this::sendCookie);
+  }
+
+  /** The last cookie of that name the responses set (a clearing one has max age 0), if any. */
+  public java.util.Optional<Cookie> lastSetCookie(String name) {
+    Cookie last = null;
+    for (Cookie cookie : fakeResponse().getCookies()) {
+      if (cookie.getName().equals(name)) {
+        last = cookie;
+      }
+    }
+    return java.util.Optional.ofNullable(last);
+  }
+
+  /** A cookie the browser sends from now on, instead of the one it had of that name, if any. */
+  public void sendCookie(Cookie cookie) {
+    FakeRequest request =
+        (FakeRequest) ((VaadinServletRequest) VaadinRequest.getCurrent()).getRequest();
+    Cookie[] had = request.getCookiesInt();
+    List<Cookie> cookies = new ArrayList<>();
+    if (had != null) {
+      for (Cookie c : had) {
+        if (!c.getName().equals(cookie.getName())) {
+          cookies.add(c);
+        }
+      }
+    }
+    cookies.add(cookie);
+    request.setCookiesInt(cookies.toArray(Cookie[]::new));
+  }
+
+  private static FakeResponse fakeResponse() {
+    return (FakeResponse) ((VaadinServletResponse) VaadinResponse.getCurrent()).getResponse();
+  }
+
+  /**
+   * Decides a request straight in the database, as another instance of a cluster does while Redis
+   * is away: its broadcast never reaches this one.
+   */
+  public void decideUnheard(String requestId, String status, String reason) {
+    try (java.sql.Connection c = db.dataSource().getConnection();
+        java.sql.PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE requests SET status = ?, reason = ?, decided_at = ? WHERE id = ?")) {
+      update.setString(1, status);
+      update.setString(2, reason);
+      update.setLong(3, clock.millis());
+      update.setString(4, requestId);
+      if (update.executeUpdate() != 1) {
+        throw new AssertionError("no request " + requestId);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public void navigate(String location) {

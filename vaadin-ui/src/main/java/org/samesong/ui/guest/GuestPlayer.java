@@ -311,7 +311,13 @@ public class GuestPlayer extends VerticalLayout {
   private void onBroadcast(SessionFollower.Broadcast broadcast) {
     switch (broadcast.type()) {
       case "playback_state" -> refreshPlayback();
-      case "playlist_update" -> refreshPlaylist();
+      case "playlist_update" -> {
+        refreshPlaylist();
+        if (SessionFollower.isResync(broadcast)) {
+          // the bus was down: a decision on another instance may have gone by unheard
+          refreshRequests();
+        }
+      }
       case "request_update" -> refreshRequests();
       case "kick" -> {
         if (broadcast.kicked().contains(seat.principal().memberId())) {

@@ -15,16 +15,19 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import java.util.Optional;
 import org.samesong.app.Services;
+import org.samesong.auth.AuthService;
 import org.samesong.common.ApiException;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.InviteCodes;
 import org.samesong.session.api.JoinedJson;
+import org.samesong.settings.Settings;
 import org.samesong.ui.shell.UiRequests;
 import org.samesong.ui.shell.UiServices;
 
 /**
  * {@code /join/{code}}: a guest picks a display name and lands on the player. The seat is kept in
- * the browser's session, so a reload goes straight back to the player.
+ * the browser's session, so a reload goes straight back to the player, and in a cookie, so that it
+ * still does when the server has forgotten that session (a restart).
  */
 @Route("join")
 @PageTitle("Samesong · Join")
@@ -42,13 +45,63 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
   public void setParameter(BeforeEvent event, String parameter) {
     code = InviteCodes.normalise(parameter);
     removeAll();
-    Optional<GuestSeat> seat = code == null ? Optional.empty() : GuestSeat.find(code);
+    Optional<GuestSeat> seat =
+        code == null ? Optional.empty() : GuestSeat.find(code).or(() -> seatFromCookie(code));
     if (seat.isPresent() && stillMember(seat.get())) {
       showPlayer(seat.get());
     } else {
-      seat.ifPresent(s -> GuestSeat.forget(s.code()));
+      seat.ifPresent(
+          s -> {
+            GuestSeat.forget(s.code());
+            SeatCookie.clear(s.code());
+          });
       showJoinForm(parameter);
     }
+  }
+
+  /**
+   * The seat this browser kept in its cookie, taken again with fresh tokens: the server forgot the
+   * browser's web session (a restart, or another instance of a cluster), not the guest.
+   */
+  private static Optional<GuestSeat> seatFromCookie(String code) {
+    Optional<String> token = SeatCookie.read(code);
+    if (token.isEmpty()) {
+      return Optional.empty();
+    }
+    Services services = UiServices.get();
+    Optional<GuestSeat> seat =
+        services.auth().retakeSeat(token.get()).flatMap(s -> toSeat(services, code, s));
+    if (seat.isEmpty()) {
+      SeatCookie.clear(code);
+      return Optional.empty();
+    }
+    GuestSeat.keep(seat.get());
+    return seat;
+  }
+
+  private static Optional<GuestSeat> toSeat(Services services, String code, AuthService.Seat s) {
+    String sessionId = s.member().sessionId();
+    String memberId = s.member().memberId();
+    try {
+      if (!code.equals(services.sessions().find(sessionId).code())) {
+        return Optional.empty();
+      }
+    } catch (ApiException e) {
+      return Optional.empty();
+    }
+    return services.sessions().members(sessionId).stream()
+        .filter(m -> m.id().equals(memberId))
+        .findFirst()
+        .map(
+            m ->
+                new GuestSeat(
+                    code,
+                    new SamesongPrincipal(
+                        memberId, SamesongPrincipal.GUEST, sessionId, memberId, null),
+                    m.displayName(),
+                    s.tokens().accessToken(),
+                    s.tokens().refreshToken(),
+                    services.clock().millis() + s.tokens().expiresIn() * 1000));
   }
 
   private boolean stillMember(GuestSeat seat) {
@@ -113,6 +166,10 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
               joined.refreshToken(),
               services.clock().millis() + joined.expiresIn() * 1000);
       GuestSeat.keep(seat);
+      SeatCookie.write(
+          code,
+          services.auth().seatFor(joined.token()),
+          services.settings().get(Settings.REFRESH_TOKEN_TTL_S));
       showPlayer(seat);
     } catch (ApiException e) {
       name.setErrorMessage(e.getMessage());
@@ -129,6 +186,7 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
   /** The guest was removed or the session ended: the seat is gone, say so. */
   private void left(String why) {
     GuestSeat.forget(code);
+    SeatCookie.clear(code);
     removeAll();
     setAlignItems(FlexComponent.Alignment.CENTER);
     Paragraph message = new Paragraph(why);

@@ -679,7 +679,14 @@ public class HostConsole extends FlexLayout {
   private void onBroadcast(SessionFollower.Broadcast broadcast) {
     switch (broadcast.type()) {
       case "playback_state" -> refreshPlayback();
-      case "playlist_update" -> refreshPlaylist();
+      case "playlist_update" -> {
+        if (SessionFollower.isResync(broadcast)) {
+          // the bus was down: requests and members may have changed unheard too
+          refreshAll();
+        } else {
+          refreshPlaylist();
+        }
+      }
       case "request_update" -> refreshRequests();
       case "member_update" -> showMembers(broadcast.message());
       case "kick" -> refreshMembers();

@@ -7,6 +7,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.samesong.sync.Broadcaster;
 import org.samesong.sync.Envelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,15 @@ public final class SessionFollower {
    * @param message the message as the WebSocket carries it; null for {@code kick}
    */
   public record Broadcast(String type, JsonNode message, Set<String> kicked) {}
+
+  /**
+   * Whether a broadcast re-sends the session's state after the event bus lost messages (a {@code
+   * playlist_update} whose change is {@code resync}): views then reload everything they show.
+   */
+  public static boolean isResync(Broadcast broadcast) {
+    return broadcast.message() != null
+        && Broadcaster.RESYNC.equals(broadcast.message().at("/change/op").asText());
+  }
 
   private final Component owner;
   private final Consumer<Broadcast> handler;

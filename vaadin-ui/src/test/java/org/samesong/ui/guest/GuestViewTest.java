@@ -13,9 +13,12 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
+import jakarta.servlet.http.Cookie;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,7 @@ import org.samesong.request.api.RequestJson;
 import org.samesong.session.Member;
 import org.samesong.session.api.CreatedSessionJson;
 import org.samesong.ui.UiTestSupport;
+import org.samesong.ui.player.SyncAudio;
 import org.samesong.user.User;
 
 class GuestViewTest {
@@ -96,6 +100,69 @@ class GuestViewTest {
     assertThat(ui.services.sessions().members(session.id())).hasSize(2);
   }
 
+  private String seatCookie() {
+    return "samesong_seat_" + session.code();
+  }
+
+  @Test
+  void when_the_server_forgot_the_browser_its_seat_cookie_puts_the_guest_back_in_the_player() {
+    joinAs("Gus");
+    Cookie cookie = ui.lastSetCookie(seatCookie()).orElseThrow();
+    assertThat(cookie.isHttpOnly()).isTrue();
+    assertThat(cookie.getPath()).isEqualTo("/");
+    assertThat(cookie.getAttribute("SameSite")).isEqualTo("Lax");
+    assertThat(cookie.getMaxAge()).isEqualTo(604_800);
+    String memberId = myMemberId();
+
+    ui.forgetBrowserSessionKeepingCookies();
+    ui.navigate("join/" + session.code());
+
+    _assertOne(GuestPlayer.class);
+    assertThat(_get(Span.class, s -> s.withId("guest-identity")).getText()).endsWith("you are Gus");
+    assertThat(ui.services.sessions().members(session.id())).hasSize(2);
+    String token = _get(SyncAudio.class, s -> s.withId("player")).getToken();
+    assertThat(ui.services.auth().authenticate(token).map(SamesongPrincipal::memberId))
+        .contains(memberId);
+  }
+
+  @Test
+  void a_removed_guest_is_not_seated_again_and_the_cookie_is_cleared() {
+    joinAs("Gus");
+    ui.services.sessions().kick(session.id(), myMemberId());
+
+    ui.forgetBrowserSessionKeepingCookies();
+    ui.navigate("join/" + session.code());
+
+    _assertNone(GuestPlayer.class);
+    _assertOne(TextField.class, s -> s.withId("display-name"));
+    assertThat(ui.lastSetCookie(seatCookie()).map(Cookie::getMaxAge)).contains(0);
+  }
+
+  @Test
+  void an_access_token_or_another_sessions_seat_in_the_cookie_seats_nobody() {
+    joinAs("Gus");
+    String seat = ui.lastSetCookie(seatCookie()).orElseThrow().getValue();
+    String access = _get(SyncAudio.class, s -> s.withId("player")).getToken();
+    CreatedSessionJson other =
+        ui.services
+            .sessions()
+            .create(new SamesongPrincipal(host.subject(), "admin", null, null, null), "Other", "x");
+
+    for (Cookie cookie :
+        List.of(
+            new Cookie(seatCookie(), access),
+            new Cookie("samesong_seat_" + other.code(), seat),
+            new Cookie(seatCookie(), seat + "x"))) {
+      ui.forgetBrowserSessionKeepingCookies();
+      ui.sendCookie(cookie);
+      ui.navigate("join/" + cookie.getName().substring("samesong_seat_".length()));
+      _assertNone(GuestPlayer.class);
+      _assertOne(TextField.class, s -> s.withId("display-name"));
+    }
+    assertThat(ui.services.sessions().members(session.id())).hasSize(2);
+    assertThat(ui.services.sessions().members(other.id())).hasSize(1);
+  }
+
   @Test
   void a_taken_name_or_a_bad_code_is_explained_and_joins_nobody() {
     joinAs("Gus");
@@ -129,6 +196,23 @@ class GuestViewTest {
     ui.roundtrip();
     assertThat(GridKt._getFormattedRow(mine, 0)).contains("Approved");
     assertThat(GridKt._size(grid("playlist"))).isEqualTo(2);
+  }
+
+  @Test
+  void a_resync_after_the_event_bus_lost_messages_shows_a_decision_never_heard_of() {
+    joinAs("Gus");
+    _setValue(_get(TextField.class, s -> s.withId("catalog-search")), "beta");
+    _click(rowButton(grid("catalog-results"), 0, "Suggest"));
+    Grid<RequestJson> mine = grid("my-requests");
+    RequestJson request = ui.services.requests().pending(session.id()).get(0);
+
+    ui.decideUnheard(request.requestId(), "denied", "not tonight");
+    ui.roundtrip();
+    assertThat(GridKt._getFormattedRow(mine, 0)).contains("Pending");
+
+    ui.services.broadcaster().resyncFollowedSessions();
+    ui.roundtrip();
+    assertThat(GridKt._getFormattedRow(mine, 0)).contains("Denied: not tonight");
   }
 
   @Test

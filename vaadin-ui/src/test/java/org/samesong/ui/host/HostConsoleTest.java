@@ -154,6 +154,28 @@ class HostConsoleTest {
   }
 
   @Test
+  void a_resync_after_the_event_bus_lost_messages_shows_a_decision_never_heard_of() {
+    SamesongPrincipal gus = guest("Gus");
+    RequestJson request =
+        ui.services
+            .requests()
+            .create(gus, sessionId, new ProposedChange("add", beta.id(), null, null, null, null));
+    ui.roundtrip();
+    assertThat(GridKt._size(grid("pending-requests"))).isEqualTo(1);
+
+    // the host decided it on another instance (a second tab) while Redis was away
+    ui.decideUnheard(request.requestId(), "denied", "not tonight");
+    ui.roundtrip();
+    assertThat(GridKt._size(grid("pending-requests"))).isEqualTo(1);
+
+    ui.services.broadcaster().resyncFollowedSessions();
+    ui.roundtrip();
+    assertThat(GridKt._size(grid("pending-requests"))).isZero();
+    assertThat(GridKt._getFormattedRow(grid("request-history"), 0))
+        .contains("denied (not tonight)");
+  }
+
+  @Test
   void denying_stores_the_reason_and_shows_it_in_the_history() {
     SamesongPrincipal gus = guest("Gus");
     ui.services
