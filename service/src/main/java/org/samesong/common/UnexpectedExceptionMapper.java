@@ -21,9 +21,11 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
           .header("Retry-After", "1")
           .build();
     }
-    if (isDatabaseDown(e)) {
-      return Errors.response(
-          503, "unavailable", "the database is unavailable; try again shortly", null);
+    if (DatabaseDown.is(e)) {
+      // not a bug of ours: the health check says so, and a stack trace per request would bury
+      // the log
+      DatabaseDown.note("a request", e);
+      return Errors.response(DatabaseDown.refusal());
     }
     String id = UUID.randomUUID().toString().substring(0, 8);
     LOG.error("unexpected failure {}", id, e);
@@ -44,16 +46,6 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
             || sql.getErrorCode() == 50200) {
           return true;
         }
-      }
-    }
-    return false;
-  }
-
-  private static boolean isDatabaseDown(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.sql.SQLTransientConnectionException
-          || t instanceof java.sql.SQLNonTransientConnectionException) {
-        return true;
       }
     }
     return false;

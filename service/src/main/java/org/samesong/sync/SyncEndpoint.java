@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.samesong.auth.AuthService;
 import org.samesong.common.ApiException;
+import org.samesong.common.DatabaseDown;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
@@ -74,6 +75,22 @@ public class SyncEndpoint extends Endpoint {
     ws.setMaxTextMessageBufferSize(MAX_MESSAGE_BYTES);
     ws.setMaxBinaryMessageBufferSize(MAX_MESSAGE_BYTES);
     ws.setMaxIdleTimeout(IDLE_TIMEOUT_MS);
+    try {
+      open(ws);
+    } catch (RuntimeException e) {
+      if (!DatabaseDown.is(e)) {
+        throw e;
+      }
+      // 1013 Try Again Later: the client reconnects with its backoff, as after any drop
+      DatabaseDown.note("a WebSocket connection", e);
+      if (connection != null) {
+        deps.hub().unregister(connection);
+      }
+      refuse(ws, CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(), DatabaseDown.MESSAGE);
+    }
+  }
+
+  private void open(Session ws) {
     String sessionId = ws.getPathParameters().get("id");
     List<String> tokens = ws.getRequestParameterMap().get("token");
     Optional<AuthService.TokenCheck> check =
@@ -189,6 +206,12 @@ public class SyncEndpoint extends Endpoint {
     } catch (ApiException e) {
       error(e.code(), e.getMessage(), message.ref());
     } catch (RuntimeException e) {
+      if (DatabaseDown.is(e)) {
+        // the connection stays: the client may try again once the database is back
+        DatabaseDown.note("a " + message.getClass().getSimpleName() + " message", e);
+        error(DatabaseDown.CODE, DatabaseDown.MESSAGE, message.ref());
+        return;
+      }
       LOG.error(
           "session {}: handling {} failed",
           connection.sessionId(),
