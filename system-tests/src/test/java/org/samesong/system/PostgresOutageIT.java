@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -138,7 +142,36 @@ class PostgresOutageIT {
     Story.join(api, host, "Bo");
     assertThat(Instance.get(server.adminUri("/healthcheck")).statusCode()).isEqualTo(200);
 
+    // a quick restart with nobody asking meanwhile: the pool holds connections to the old server
+    // (a burst of parallel requests opened them), and none of them is handed out afterwards
+    burst(api, host, 16);
+    pg.stop();
+    pg.start();
+    for (int i = 0; i < 20; i++) {
+      Reply reply = api.get("sessions/" + host.sessionId(), host.token());
+      assertThat(reply.status())
+          .as("request %d after the quick restart: %s", i, reply)
+          .isEqualTo(200);
+    }
     assertThat(server.log()).doesNotContain("unexpected failure");
+  }
+
+  private static void burst(Api api, Host host, int parallel) {
+    ExecutorService threads = Executors.newFixedThreadPool(parallel);
+    try {
+      List<Future<Integer>> statuses = new ArrayList<>();
+      for (int i = 0; i < parallel * 4; i++) {
+        statuses.add(
+            threads.submit(() -> api.get("sessions/" + host.sessionId(), host.token()).status()));
+      }
+      for (Future<Integer> status : statuses) {
+        assertThat(status.get()).isEqualTo(200);
+      }
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   private void assertUnavailable(Supplier<Reply> call) {
