@@ -76,13 +76,25 @@ class PostgresOutageIT {
     Story.addTrack(api, host, tracks.get(1));
     Guest ada = Story.join(api, host, "Ada");
     Story.request(api, host, ada, Map.of("action", "add", "track_id", tracks.get(2)));
-    JsonNode playing = Story.playback(api, host, "play", null);
+    // heartbeats once a minute: a listener that hears of the next track heard of it from the
+    // track's end, not from a heartbeat
+    Reply settings =
+        api.patch("admin/settings", Map.of("resync_interval_ms", 60_000), api.adminToken());
+    assertThat(settings.status()).as("%s", settings).isEqualTo(200);
+    JsonNode playlist = api.get("sessions/" + host.sessionId() + "/playlist", host.token()).json();
+    long duration = playlist.at("/items/0/track/duration_ms").asLong();
+    String nextItem = playlist.at("/items/1/item_id").asText();
+    // the first track ends while the database is away
+    Story.playback(api, host, "play", null);
+    JsonNode playing = Story.playback(api, host, "seek", duration - 3_000);
+    long endsAt = System.currentTimeMillis() + 3_000;
     WsClient hostWs =
         open(WsClient.connectOk(server.httpPort(), host.sessionId(), host.token()).client());
     WsClient adaWs =
         open(WsClient.connectOk(server.httpPort(), host.sessionId(), ada.token()).client());
     Snapshot before = Story.snapshot(api, host);
     pg.stop();
+    assertThat(System.currentTimeMillis()).as("stopped before the track's end").isLessThan(endsAt);
 
     // REST: every call that needs the database says so, the ones that do not still answer
     assertUnavailable(() -> api.get("sessions/" + host.sessionId(), host.token()));
@@ -116,6 +128,7 @@ class PostgresOutageIT {
     WsClient late = open(WsClient.connect(server.httpPort(), host.sessionId(), ada.token()));
     assertThat(late.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo(1013);
 
+    Instance.sleep(Math.max(0, endsAt + 1_000 - System.currentTimeMillis()));
     pg.start();
 
     // the first requests after it is back already succeed: no connection that died with the
@@ -128,9 +141,19 @@ class PostgresOutageIT {
     assertThat(after.sessionAtRest()).isEqualTo(before.sessionAtRest());
     assertThat(after.playlist()).isEqualTo(before.playlist());
     assertThat(after.requests()).isEqualTo(before.requests());
+    // the stored schedule went on: the first track ended, the second plays from its start
+    JsonNode state = after.playback();
     long now = System.currentTimeMillis();
-    assertThat(Story.expectedPosition(after.playback(), now))
-        .isEqualTo(Story.expectedPosition(playing, now));
+    assertThat(state.path("item_id").asText()).isEqualTo(nextItem);
+    assertThat(Story.expectedPosition(state, now))
+        .isEqualTo(Story.expectedPosition(playing, now) - duration);
+    // and the listeners were told, by the advance that waited for the database
+    adaWs.awaitMessage(
+        m ->
+            "playback_state".equals(m.path("type").asText())
+                && nextItem.equals(m.path("item_id").asText()),
+        Duration.ofSeconds(10),
+        "the next track's state");
     // writes work again, and the listeners hear of them over the connections they kept
     hostWs.send(Map.of("type", "playback_command", "action", "seek", "position_ms", 42_000));
     adaWs.awaitMessage(
