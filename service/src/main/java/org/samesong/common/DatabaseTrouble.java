@@ -1,8 +1,6 @@
 package org.samesong.common;
 
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,8 +13,11 @@ import java.util.Optional;
 public final class DatabaseTrouble {
   private DatabaseTrouble() {}
 
-  /** The 503 that {@code failure} deserves, if it is one of these. */
-  public static Optional<ApiException> of(Throwable failure) {
+  /**
+   * The 503 that {@code failure} deserves, if it is one of these; an unreachable database is noted
+   * in the log ({@link DatabaseDown#note}) as met by {@code what}.
+   */
+  public static Optional<ApiException> of(Throwable failure, String what) {
     if (isContention(failure)) {
       return Optional.of(
           new ApiException(
@@ -26,14 +27,9 @@ public final class DatabaseTrouble {
               null,
               Map.of("Retry-After", "1")));
     }
-    if (isDatabaseDown(failure)) {
-      return Optional.of(
-          new ApiException(
-              503,
-              "unavailable",
-              "the database is unavailable; try again shortly",
-              null,
-              Map.of("Retry-After", "5")));
+    if (DatabaseDown.is(failure)) {
+      DatabaseDown.note(what, failure);
+      return Optional.of(DatabaseDown.refusal());
     }
     return Optional.empty();
   }
@@ -48,24 +44,6 @@ public final class DatabaseTrouble {
             || state.equals("55P03")
             || state.equals("HYT00")
             || sql.getErrorCode() == 50200) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean isDatabaseDown(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientConnectionException
-          || t instanceof SQLNonTransientConnectionException) {
-        return true;
-      }
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        String state = sql.getSQLState();
-        // class 08: connection exceptions (refused, broken); 57P01–57P03: the server shuts down,
-        // crashed or is starting up (PostgreSQL's driver reports these as plain PSQLExceptions)
-        if (state.startsWith("08") || state.matches("57P0[123]")) {
           return true;
         }
       }

@@ -17,7 +17,7 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
 
   @Override
   public Response toResponse(Throwable e) {
-    Optional<ApiException> trouble = DatabaseTrouble.of(e);
+    Optional<ApiException> trouble = DatabaseTrouble.of(e, "a request");
     if (trouble.isPresent()) {
       return Errors.response(trouble.get());
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.samesong.common.DatabaseDown;
 import org.samesong.playback.PlaybackService;
 import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsService;
@@ -81,7 +82,13 @@ public class PlaybackClock implements Managed {
     try {
       endsAt = playback.trackEndsAt(sessionId);
     } catch (RuntimeException e) {
-      LOG.warn("session {}: cannot plan the next advance: {}", sessionId, e.getMessage());
+      if (DatabaseDown.is(e)) {
+        // the next tick plans it, once the database answers
+        planned.remove(sessionId);
+        DatabaseDown.note("planning the end of a track", e);
+      } else {
+        LOG.warn("session {}: cannot plan the next advance: {}", sessionId, e.getMessage());
+      }
       return;
     }
     ScheduledFuture<?> previous;
@@ -102,6 +109,13 @@ public class PlaybackClock implements Managed {
       // stores the next item's state and broadcasts it (which plans the following advance)
       playback.settleAndStore(sessionId);
     } catch (RuntimeException e) {
+      if (DatabaseDown.is(e) && executor != null && !executor.isShutdown()) {
+        // the track ended while the database was away: try again each second, or listeners would
+        // hear of the next track only from a heartbeat, and of no later track end at all
+        DatabaseDown.note("advancing to the next track", e);
+        ends.put(sessionId, executor.schedule(() -> advance(sessionId), 1, TimeUnit.SECONDS));
+        return;
+      }
       ends.remove(sessionId);
       LOG.debug("session {}: no advance ({})", sessionId, e.getMessage());
     }

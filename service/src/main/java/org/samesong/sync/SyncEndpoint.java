@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.samesong.auth.AuthService;
 import org.samesong.common.ApiException;
+import org.samesong.common.DatabaseDown;
 import org.samesong.common.DatabaseTrouble;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.SessionLogContext;
@@ -86,6 +87,22 @@ public class SyncEndpoint extends Endpoint {
     ws.setMaxTextMessageBufferSize(MAX_MESSAGE_BYTES);
     ws.setMaxBinaryMessageBufferSize(MAX_MESSAGE_BYTES);
     ws.setMaxIdleTimeout(IDLE_TIMEOUT_MS);
+    try {
+      open(ws);
+    } catch (RuntimeException e) {
+      if (!DatabaseDown.is(e)) {
+        throw e;
+      }
+      // 1013 Try Again Later: the client reconnects with its backoff, as after any drop
+      DatabaseDown.note("a WebSocket connection", e);
+      if (connection != null) {
+        deps.hub().unregister(connection);
+      }
+      refuse(ws, CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(), DatabaseDown.MESSAGE);
+    }
+  }
+
+  private void open(Session ws) {
     String sessionId = ws.getPathParameters().get("id");
     List<String> tokens = ws.getRequestParameterMap().get("token");
     String token = tokens == null || tokens.isEmpty() ? null : tokens.get(0);
@@ -240,7 +257,8 @@ public class SyncEndpoint extends Endpoint {
     } catch (ApiException e) {
       error(e.code(), e.getMessage(), message.ref());
     } catch (RuntimeException e) {
-      Optional<ApiException> trouble = DatabaseTrouble.of(e);
+      Optional<ApiException> trouble =
+          DatabaseTrouble.of(e, "a " + message.getClass().getSimpleName() + " message");
       if (trouble.isPresent()) {
         // the database is restarting or busy: the client may send it again, nothing failed here
         error(trouble.get().code(), trouble.get().getMessage(), message.ref());
