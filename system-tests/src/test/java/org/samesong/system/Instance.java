@@ -120,6 +120,8 @@ public final class Instance implements AutoCloseable {
       }
       sleep(200);
     }
+    // the caller never gets this instance to stop: no JVM may outlive the test
+    kill();
     throw new AssertionError(name + " did not answer within " + timeout + ":\n" + logTail(60));
   }
 

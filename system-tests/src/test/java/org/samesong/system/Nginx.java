@@ -184,6 +184,7 @@ public final class Nginx implements AutoCloseable {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
     while (!Services.listening("127.0.0.1", httpsPort)) {
       if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+        Processes.stop(process);
         throw new AssertionError("nginx did not start:\n" + errors());
       }
       Instance.sleep(50);
