@@ -55,34 +55,6 @@ public record Services(
     OriginClient origins,
     SamesongMetrics metrics) {
 
-  /** The services with metrics of their own, which nothing scrapes (tests, tools). */
-  public static Services wire(
-      Jdbi jdbi,
-      ObjectMapper mapper,
-      Clock clock,
-      TokenService tokens,
-      StreamUrls streamUrls,
-      java.util.function.Function<SessionService, EventBus> busFactory,
-      RateLimiter.SharedBuckets sharedBuckets,
-      Map<Setting<?>, Object> seededSettings,
-      Map<String, String> infrastructure,
-      Ffmpeg ffmpeg,
-      Path dataDir) {
-    return wire(
-        jdbi,
-        mapper,
-        clock,
-        tokens,
-        streamUrls,
-        busFactory,
-        sharedBuckets,
-        seededSettings,
-        infrastructure,
-        ffmpeg,
-        dataDir,
-        new SamesongMetrics());
-  }
-
   /**
    * Builds the services over a migrated database; the one place the graph is wired.
    *

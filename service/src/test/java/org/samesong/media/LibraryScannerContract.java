@@ -29,6 +29,7 @@ import org.samesong.catalog.Track;
 import org.samesong.media.AudioFixtures.Fixture;
 import org.samesong.media.AudioFixtures.Tags;
 import org.samesong.media.ScanProgress.State;
+import org.samesong.metrics.SamesongMetrics;
 import org.samesong.testing.MutableClock;
 import org.samesong.testing.TestApp;
 import org.samesong.testing.TestDatabase;
@@ -71,7 +72,8 @@ abstract class LibraryScannerContract {
             Map.of(),
             Map.of(),
             Ffmpeg.absent(),
-            dir.resolve("data"));
+            dir.resolve("data"),
+            new SamesongMetrics());
     scanner = services.scanner();
     catalog = services.catalog();
   }

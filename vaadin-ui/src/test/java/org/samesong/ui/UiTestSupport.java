@@ -23,6 +23,7 @@ import org.samesong.app.Services;
 import org.samesong.auth.TokenService;
 import org.samesong.media.Ffmpeg;
 import org.samesong.media.StreamSigner;
+import org.samesong.metrics.SamesongMetrics;
 import org.samesong.testing.MutableClock;
 import org.samesong.testing.TestApp;
 import org.samesong.testing.TestDatabase;
@@ -49,7 +50,8 @@ public final class UiTestSupport implements AutoCloseable {
           Map.of(),
           Map.of(),
           Ffmpeg.absent(),
-          null);
+          null,
+          new SamesongMetrics());
 
   public UiTestSupport() {
     setUpVaadin();
