@@ -327,15 +327,15 @@ public class AuthService {
         jdbi.inTransaction(
             h -> {
               TokenDao dao = h.attach(TokenDao.class);
-              for (TokenDao.Family f : dao.liveSessionFamilies(subject)) {
-                revoked.add(new RevokedLogin(f.sessionId(), f.id()));
+              if (closeConnections) {
+                for (TokenDao.Family f : dao.liveSessionFamilies(subject)) {
+                  revoked.add(new RevokedLogin(f.sessionId(), f.id()));
+                }
               }
               return dao.revokeSubject(subject, reason, clock.millis());
             });
     LOG.info("revoked {} logins of {}", n, subject);
-    if (closeConnections) {
-      revoked.forEach(this::notifyRevoked);
-    }
+    revoked.forEach(this::notifyRevoked);
   }
 
   /**
