@@ -17,9 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.samesong.sync.Scenario.Guest;
-import org.samesong.sync.Scenario.Host;
 import org.samesong.testing.Api;
+import org.samesong.testing.Scenario;
+import org.samesong.testing.Scenario.Guest;
+import org.samesong.testing.Scenario.Host;
 import org.samesong.testing.TestDatabase;
 import org.samesong.testing.WsClient;
 

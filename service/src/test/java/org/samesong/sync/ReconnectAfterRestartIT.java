@@ -14,10 +14,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.samesong.sync.Scenario.Guest;
-import org.samesong.sync.Scenario.Host;
 import org.samesong.testing.Api;
 import org.samesong.testing.MutableClock;
+import org.samesong.testing.Scenario;
+import org.samesong.testing.Scenario.Guest;
+import org.samesong.testing.Scenario.Host;
 import org.samesong.testing.WsClient;
 
 /**

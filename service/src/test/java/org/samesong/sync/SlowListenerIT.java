@@ -1,7 +1,7 @@
 package org.samesong.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.samesong.sync.Scenario.member;
+import static org.samesong.testing.Scenario.member;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -20,10 +20,11 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.samesong.sync.Scenario.Guest;
-import org.samesong.sync.Scenario.Host;
 import org.samesong.testing.Api;
 import org.samesong.testing.Reply;
+import org.samesong.testing.Scenario;
+import org.samesong.testing.Scenario.Guest;
+import org.samesong.testing.Scenario.Host;
 import org.samesong.testing.TestDatabase;
 import org.samesong.testing.TestServer;
 import org.samesong.testing.WsClient;

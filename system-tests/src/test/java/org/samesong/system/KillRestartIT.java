@@ -14,10 +14,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.samesong.system.Story.Guest;
-import org.samesong.system.Story.Host;
 import org.samesong.system.Story.Snapshot;
 import org.samesong.testing.Api;
+import org.samesong.testing.Scenario;
+import org.samesong.testing.Scenario.Guest;
+import org.samesong.testing.Scenario.Host;
 import org.samesong.testing.TestDatabase;
 
 /**
@@ -52,12 +53,12 @@ class KillRestartIT {
   private record World(Host host, Guest ada, Guest bo, List<String> tracks) {}
 
   private static World buildWorld(Api api) {
-    Host host = Story.createSession(api, "Friday night");
+    Host host = Scenario.createSession(api, api.adminToken(), "Friday night");
     List<String> tracks = Story.trackIds(api, host);
     Story.addTrack(api, host, tracks.get(0));
     String second = Story.addTrack(api, host, tracks.get(1));
-    Guest ada = Story.join(api, host, "Ada");
-    Guest bo = Story.join(api, host, "Bo");
+    Guest ada = Scenario.join(api, host, "Ada");
+    Guest bo = Scenario.join(api, host, "Bo");
     String approved =
         Story.request(api, host, ada, Map.of("action", "add", "track_id", tracks.get(2)));
     Story.approve(api, host, approved);
@@ -66,7 +67,7 @@ class KillRestartIT {
             api, host, bo, Map.of("action", "remove", "item_id", second, "note", "too slow"));
     Story.deny(api, host, denied, "it stays");
     Story.request(api, host, ada, Map.of("action", "move", "item_id", second, "position", 0));
-    Story.playback(api, host, "play", null);
+    Scenario.playback(api, host, "play", null);
     return new World(host, ada, bo, tracks);
   }
 
@@ -110,7 +111,7 @@ class KillRestartIT {
     // track, the host lets go: kill -9 right after these acknowledged writes. H2's default
     // writer stores commits at most every 500 ms, so the last ones were lost before WRITE_DELAY=0
     for (int i = 0; i < 20; i++) {
-      Story.playback(api, world.host(), "seek", 1_000L * i);
+      Scenario.playback(api, world.host(), "seek", 1_000L * i);
       Instance.sleep(50);
     }
     String lastRequest =
@@ -119,7 +120,7 @@ class KillRestartIT {
             world.host(),
             world.bo(),
             Map.of("action", "add", "track_id", world.tracks().get(0)));
-    JsonNode seek = Story.playback(api, world.host(), "seek", 20_000L);
+    JsonNode seek = Scenario.playback(api, world.host(), "seek", 20_000L);
     server.kill();
     if (page != null) {
       // the player goes on with what it buffered while the server is away

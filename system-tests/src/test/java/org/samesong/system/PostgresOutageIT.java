@@ -19,12 +19,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.samesong.system.Story.Guest;
-import org.samesong.system.Story.Host;
 import org.samesong.system.Story.Snapshot;
 import org.samesong.testing.Api;
 import org.samesong.testing.ApiAssertions;
 import org.samesong.testing.Reply;
+import org.samesong.testing.Scenario;
+import org.samesong.testing.Scenario.Guest;
+import org.samesong.testing.Scenario.Host;
 import org.samesong.testing.TestServer;
 import org.samesong.testing.WsClient;
 
@@ -70,11 +71,11 @@ class PostgresOutageIT {
                     Map.of("SAMESONG_DB_URL", pg.jdbcUrl(), "SAMESONG_DB_USER", pg.user()))
                 .start());
     Api api = new Api(CLIENT, server::httpPort);
-    Host host = Story.createSession(api, "maintenance night");
+    Host host = Scenario.createSession(api, api.adminToken(), "maintenance night");
     List<String> tracks = Story.trackIds(api, host);
     Story.addTrack(api, host, tracks.get(0));
     Story.addTrack(api, host, tracks.get(1));
-    Guest ada = Story.join(api, host, "Ada");
+    Guest ada = Scenario.join(api, host, "Ada");
     Story.request(api, host, ada, Map.of("action", "add", "track_id", tracks.get(2)));
     // heartbeats once a minute: a listener that hears of the next track heard of it from the
     // track's end, not from a heartbeat
@@ -85,8 +86,8 @@ class PostgresOutageIT {
     long duration = playlist.at("/items/0/track/duration_ms").asLong();
     String nextItem = playlist.at("/items/1/item_id").asText();
     // the first track ends while the database is away
-    Story.playback(api, host, "play", null);
-    JsonNode playing = Story.playback(api, host, "seek", duration - 3_000);
+    Scenario.playback(api, host, "play", null);
+    JsonNode playing = Scenario.playback(api, host, "seek", duration - 3_000);
     long endsAt = System.currentTimeMillis() + 3_000;
     WsClient hostWs =
         open(WsClient.connectOk(server.httpPort(), host.sessionId(), host.token()).client());
@@ -162,7 +163,7 @@ class PostgresOutageIT {
                 && m.path("position_ms").asLong() == 42_000,
         Duration.ofSeconds(10),
         "the seek after the outage");
-    Story.join(api, host, "Bo");
+    Scenario.join(api, host, "Bo");
     assertThat(Instance.get(server.adminUri("/healthcheck")).statusCode()).isEqualTo(200);
 
     // a quick restart with nobody asking meanwhile: the pool holds connections to the old server

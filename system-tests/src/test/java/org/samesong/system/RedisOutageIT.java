@@ -15,11 +15,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.samesong.system.Story.Guest;
-import org.samesong.system.Story.Host;
 import org.samesong.testing.Api;
 import org.samesong.testing.ApiAssertions;
 import org.samesong.testing.Reply;
+import org.samesong.testing.Scenario;
+import org.samesong.testing.Scenario.Guest;
+import org.samesong.testing.Scenario.Host;
 import org.samesong.testing.TestDatabase;
 import org.samesong.testing.WsClient;
 
@@ -72,20 +73,20 @@ class RedisOutageIT {
     Api onA = new Api(CLIENT, a::httpPort);
     Api onB = new Api(CLIENT, b::httpPort);
 
-    Host host = Story.createSession(onA, "two instances");
+    Host host = Scenario.createSession(onA, onA.adminToken(), "two instances");
     List<String> tracks = Story.trackIds(onA, host);
     Story.addTrack(onA, host, tracks.get(0));
     Story.addTrack(onA, host, tracks.get(1));
-    Story.playback(onA, host, "play", null);
-    Guest ada = Story.join(onA, host, "Ada");
-    Guest bo = Story.join(onB, host, "Bo");
+    Scenario.playback(onA, host, "play", null);
+    Guest ada = Scenario.join(onA, host, "Ada");
+    Guest bo = Scenario.join(onB, host, "Bo");
     WsClient adaOnA = listen(a, host, ada.token());
     WsClient boOnB = listen(b, host, bo.token());
-    Guest dee = Story.join(onB, host, "Dee");
+    Guest dee = Scenario.join(onB, host, "Dee");
     WsClient deeOnB = listen(b, host, dee.token());
 
     // the cluster works: a command on A reaches B's listener
-    Story.playback(onA, host, "seek", 5_000L);
+    Scenario.playback(onA, host, "seek", 5_000L);
     awaitState(boOnB, at(5_000), Duration.ofSeconds(5), "the seek to 5 s, across instances");
 
     redis.stop();
@@ -100,7 +101,7 @@ class RedisOutageIT {
     }
 
     // a command on A reaches A's listeners
-    JsonNode seek = Story.playback(onA, host, "seek", 30_000L);
+    JsonNode seek = Scenario.playback(onA, host, "seek", 30_000L);
     awaitState(adaOnA, at(30_000), Duration.ofSeconds(5), "the seek to 30 s on its instance");
     // B's listener hears of it from B's own heartbeat, which reads the shared database
     awaitState(
@@ -110,7 +111,7 @@ class RedisOutageIT {
         "B's heartbeat with the state A stored");
 
     // REST keeps working on both: joins, logins, guest requests, limited per instance
-    Guest cy = Story.join(onB, host, "Cy");
+    Guest cy = Scenario.join(onB, host, "Cy");
     onB.adminToken();
     for (int i = 0; i < 3; i++) {
       Story.request(onB, host, cy, Map.of("action", "add", "track_id", tracks.get(2)));
@@ -158,7 +159,7 @@ class RedisOutageIT {
     // the removal B missed takes effect there too
     assertThat(deeOnB.awaitClose(RECOVERY).code()).as("Dee's close code on B").isEqualTo(4403);
     // and a command on A reaches B's listener again
-    Story.playback(onA, host, "seek", 40_000L);
+    Scenario.playback(onA, host, "seek", 40_000L);
     awaitState(boOnB, at(40_000), Duration.ofSeconds(5), "the seek to 40 s, across instances");
 
     assertThat(adaOnA.isClosed()).as("A's listener stayed connected").isFalse();

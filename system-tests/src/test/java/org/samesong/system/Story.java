@@ -5,62 +5,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.samesong.testing.Api;
 import org.samesong.testing.Reply;
+import org.samesong.testing.Scenario;
+import org.samesong.testing.Scenario.Guest;
+import org.samesong.testing.Scenario.Host;
 
 /**
  * A listening session told through the REST API, each step asserting it worked: what the fault
  * tests build before they break something, and the snapshot they compare after.
  */
 final class Story {
-  /** The host of a session. */
-  record Host(String sessionId, String code, String token, String refreshToken) {}
-
-  /** A guest who joined with the invite code. */
-  record Guest(String name, String memberId, String token, String refreshToken) {}
-
   private Story() {}
-
-  static Host createSession(Api api, String name) {
-    Reply reply = api.post("sessions", Map.of("name", name), api.adminToken());
-    assertThat(reply.status()).as("create session: %s", reply).isEqualTo(201);
-    return new Host(
-        reply.text("id"),
-        reply.text("code"),
-        reply.text("host_token"),
-        reply.text("refresh_token"));
-  }
-
-  static Guest join(Api api, Host host, String name) {
-    Reply reply = api.post("sessions/" + host.code() + "/join", Map.of("display_name", name), null);
-    assertThat(reply.status()).as("join as %s: %s", name, reply).isEqualTo(200);
-    return new Guest(
-        name, reply.text("member_id"), reply.text("token"), reply.text("refresh_token"));
-  }
 
   /** The demo catalog's track ids (three at least). */
   static List<String> trackIds(Api api, Host host) {
-    Reply reply = api.get("catalog/tracks?limit=50", host.token());
-    assertThat(reply.status()).as("catalog: %s", reply).isEqualTo(200);
-    List<String> ids = new ArrayList<>();
-    reply.json().path("items").forEach(t -> ids.add(t.path("id").asText()));
+    List<String> ids =
+        Scenario.tracks(api, host.token()).stream().map(t -> t.path("id").asText()).toList();
     assertThat(ids).as("demo tracks").hasSizeGreaterThanOrEqualTo(3);
     return ids;
   }
 
   /** The host adds a track; returns the new item's id. */
   static String addTrack(Api api, Host host, String trackId) {
-    Reply reply =
-        api.post(
-            "sessions/" + host.sessionId() + "/playlist",
-            Map.of("track_id", trackId),
-            host.token());
-    assertThat(reply.status()).as("add %s: %s", trackId, reply).isEqualTo(201);
-    return reply.text("item_id");
+    return Scenario.addTrack(api, host, trackId).path("item_id").asText();
   }
 
   /** A guest's request; returns its id. */
@@ -79,18 +49,6 @@ final class Story {
     Reply reply =
         api.post("requests/" + requestId + "/deny", Map.of("reason", reason), host.token());
     assertThat(reply.status()).as("deny: %s", reply).isEqualTo(200);
-  }
-
-  /** A host command over REST; returns the new playback state. */
-  static JsonNode playback(Api api, Host host, String action, Long positionMs) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("action", action);
-    if (positionMs != null) {
-      body.put("position_ms", positionMs);
-    }
-    Reply reply = api.post("sessions/" + host.sessionId() + "/playback", body, host.token());
-    assertThat(reply.status()).as("%s: %s", action, reply).isEqualTo(200);
-    return reply.json();
   }
 
   /**

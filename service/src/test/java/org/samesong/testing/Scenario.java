@@ -1,4 +1,4 @@
-package org.samesong.sync;
+package org.samesong.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,21 +7,27 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.samesong.testing.Api;
-import org.samesong.testing.Reply;
 
-/** The REST steps that set a session up for the WebSocket tests, each asserting it worked. */
-final class Scenario {
+/**
+ * The REST steps that set a session up for a test (WebSocket tests, system tests), each asserting
+ * it worked.
+ */
+public final class Scenario {
   private Scenario() {}
 
   /** A session as its host sees it after {@code POST /api/sessions}. */
-  record Host(String sessionId, String code, String token, String refreshToken, String memberId) {}
+  public record Host(
+      String sessionId, String code, String token, String refreshToken, String memberId) {}
 
   /** A guest after {@code POST /api/sessions/{code}/join}. */
-  record Guest(String name, String memberId, String token, String refreshToken) {}
+  public record Guest(String name, String memberId, String token, String refreshToken) {}
 
-  static Host createSession(Api api, String userToken) {
-    Reply reply = api.post("sessions", Map.of("name", "ws test"), userToken);
+  public static Host createSession(Api api, String userToken) {
+    return createSession(api, userToken, "ws test");
+  }
+
+  public static Host createSession(Api api, String userToken, String name) {
+    Reply reply = api.post("sessions", Map.of("name", name), userToken);
     assertThat(reply.status()).as("create session: %s", reply).isEqualTo(201);
     return new Host(
         reply.text("id"),
@@ -31,7 +37,7 @@ final class Scenario {
         reply.json().at("/session/members/0/member_id").asText());
   }
 
-  static Guest join(Api api, Host host, String name) {
+  public static Guest join(Api api, Host host, String name) {
     Reply reply = api.post("sessions/" + host.code() + "/join", Map.of("display_name", name), null);
     assertThat(reply.status()).as("join as %s: %s", name, reply).isEqualTo(200);
     return new Guest(
@@ -39,7 +45,7 @@ final class Scenario {
   }
 
   /** The demo catalog's tracks (at least two). */
-  static List<JsonNode> tracks(Api api, String token) {
+  public static List<JsonNode> tracks(Api api, String token) {
     Reply reply = api.get("catalog/tracks?limit=50", token);
     assertThat(reply.status()).as("catalog: %s", reply).isEqualTo(200);
     List<JsonNode> tracks = new ArrayList<>();
@@ -49,7 +55,7 @@ final class Scenario {
   }
 
   /** The host adds a track ({@code 201}); returns the new item. */
-  static JsonNode addTrack(Api api, Host host, String trackId) {
+  public static JsonNode addTrack(Api api, Host host, String trackId) {
     Reply reply =
         api.post(
             "sessions/" + host.sessionId() + "/playlist",
@@ -60,7 +66,7 @@ final class Scenario {
   }
 
   /** A host command over REST; returns the new playback state. */
-  static JsonNode playback(Api api, Host host, String action, Long positionMs) {
+  public static JsonNode playback(Api api, Host host, String action, Long positionMs) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("action", action);
     if (positionMs != null) {
@@ -72,7 +78,7 @@ final class Scenario {
   }
 
   /** A guest's request over REST ({@code 201}); returns it. */
-  static JsonNode request(Api api, Host host, Guest guest, String trackId) {
+  public static JsonNode request(Api api, Host host, Guest guest, String trackId) {
     Reply reply =
         api.post(
             "sessions/" + host.sessionId() + "/requests",
@@ -83,14 +89,14 @@ final class Scenario {
   }
 
   /** {@code GET /api/sessions/{id}}. */
-  static JsonNode session(Api api, Host host) {
+  public static JsonNode session(Api api, Host host) {
     Reply reply = api.get("sessions/" + host.sessionId(), host.token());
     assertThat(reply.status()).as("session: %s", reply).isEqualTo(200);
     return reply.json();
   }
 
   /** The session's requests of one status, as the host sees them. */
-  static List<JsonNode> requests(Api api, Host host, String status) {
+  public static List<JsonNode> requests(Api api, Host host, String status) {
     Reply reply =
         api.get("sessions/" + host.sessionId() + "/requests?status=" + status, host.token());
     assertThat(reply.status()).as("requests: %s", reply).isEqualTo(200);
@@ -100,7 +106,7 @@ final class Scenario {
   }
 
   /** A member's entry in a {@code members} array. */
-  static JsonNode member(JsonNode members, String memberId) {
+  public static JsonNode member(JsonNode members, String memberId) {
     for (JsonNode m : members) {
       if (memberId.equals(m.path("member_id").asText())) {
         return m;
