@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import java.util.Map;
  */
 final class RawHttp {
   private static final int TIMEOUT_MS = 10_000;
+  private static final int RESET_TRIES = 4;
 
   private RawHttp() {}
 
@@ -43,8 +45,35 @@ final class RawHttp {
   /**
    * Sends {@code head} (request line and headers, without the blank line) and then {@code body},
    * and reads the response.
+   *
+   * <p>A server that answers before reading the whole body and then closes leaves unread bytes in
+   * its socket, so its kernel ends the connection with a reset, which can overtake the answer and
+   * discard it on our side (RFC 9112 section 9.6). That is a property of TCP, not of the answer:
+   * such a request is sent again, a few times at most, and only a reset on every try fails.
    */
   static Response exchange(int port, String head, byte[] body) {
+    int tries = body == null || body.length == 0 ? 1 : RESET_TRIES;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return exchangeOnce(port, head, body);
+      } catch (SocketException e) {
+        if (attempt >= tries || !isReset(e)) {
+          throw new UncheckedIOException(
+              "request to port " + port + " failed (try " + attempt + "): " + head, e);
+        }
+        System.out.printf("connection reset before the answer was read; sending again: %s%n", e);
+      } catch (IOException e) {
+        throw new UncheckedIOException("request to port " + port + " failed: " + head, e);
+      }
+    }
+  }
+
+  private static boolean isReset(SocketException e) {
+    String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return message.contains("reset") || message.contains("broken pipe");
+  }
+
+  private static Response exchangeOnce(int port, String head, byte[] body) throws IOException {
     try (Socket socket = new Socket("localhost", port)) {
       socket.setSoTimeout(TIMEOUT_MS);
       OutputStream out = socket.getOutputStream();
@@ -52,14 +81,12 @@ final class RawHttp {
       if (body != null) {
         try {
           out.write(body);
+          out.flush();
         } catch (IOException e) {
           // the server answered and closed before reading everything: its answer is what counts
         }
       }
-      out.flush();
       return read(socket.getInputStream());
-    } catch (IOException e) {
-      throw new UncheckedIOException("request to port " + port + " failed: " + head, e);
     }
   }
 
