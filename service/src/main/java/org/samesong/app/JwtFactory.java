@@ -1,5 +1,6 @@
 package org.samesong.app;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ public class JwtFactory {
 
   @JsonProperty private String secret = "";
 
+  @JsonIgnore // not a setting: Dropwizard round-trips a default instance through JSON
   public boolean isConfigured() {
     return secret != null && !secret.isBlank();
   }

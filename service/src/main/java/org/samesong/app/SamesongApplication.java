@@ -99,7 +99,15 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
   }
 
   public static void main(String[] args) throws Exception {
-    new SamesongApplication().run(args);
+    new SamesongApplication().run(withDefaultConfigFile(args));
+  }
+
+  /**
+   * {@code server} or {@code check} without a configuration file names config.yml: the one in the
+   * working folder, else the copy inside the jar (environment variables apply to both).
+   */
+  public static String[] withDefaultConfigFile(String[] args) {
+    return BundledConfig.withDefaultFile(args);
   }
 
   @Override
@@ -111,7 +119,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
   public void initialize(Bootstrap<SamesongConfiguration> bootstrap) {
     bootstrap.setConfigurationSourceProvider(
         new SubstitutingSourceProvider(
-            bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+            new BundledConfig(bootstrap.getConfigurationSourceProvider()),
+            new EnvironmentVariableSubstitutor(false)));
     bootstrap.addBundle(
         new MigrationsBundle<>() {
           @Override
