@@ -224,6 +224,9 @@ public class AuthService {
     } catch (JWTVerificationException e) {
       return Optional.empty();
     }
+    if (!SamesongPrincipal.GUEST.equals(claims.role()) || claims.memberId() == null) {
+      return Optional.empty(); // an account's remembered sign-in is no seat in a session
+    }
     long now = clock.millis();
     return jdbi.inTransaction(
         handle -> {
@@ -241,6 +244,108 @@ public class AuthService {
           return Optional.of(
               new Seat(claims.principal(), issuePair(dao, claims.principal(), null)));
         });
+  }
+
+  /** A browser's remembered sign-in: the token its cookie holds and how long it is good for. */
+  public record BrowserLogin(String token, Duration ttl) {}
+
+  /**
+   * Starts a login for the web GUI that the browser remembers (in an HttpOnly cookie): a token
+   * family of the account, and a seat token of that family, which {@link #resumeLogin} accepts when
+   * the server no longer knows the browser (after a restart, or on another instance). Like a
+   * guest's seat, it is not spent on use and holds as long as a refresh token would; the family's
+   * revocation (logout, a disabled account, a password reset) ends it.
+   */
+  public BrowserLogin rememberLogin(User user) {
+    String familyId = Ids.newId();
+    long now = clock.millis();
+    Duration ttl = Duration.ofSeconds(settings.get(Settings.REFRESH_TOKEN_TTL_S));
+    SamesongPrincipal who = new SamesongPrincipal(user.id(), user.role(), null, null, familyId);
+    jdbi.useExtension(
+        TokenDao.class,
+        dao ->
+            dao.insertFamily(
+                new TokenDao.Family(
+                    familyId,
+                    user.id(),
+                    user.role(),
+                    null,
+                    null,
+                    now,
+                    now + ttl.toMillis(),
+                    null,
+                    null)));
+    return new BrowserLogin(tokens.issue(TokenService.SEAT, who, ttl).token(), ttl);
+  }
+
+  /**
+   * The account of a remembered sign-in, and a renewed token (the sign-in is kept for as long again
+   * from now); empty when the token is bad or expired, is not an account's (a guest's seat), its
+   * login ended, or the account is disabled or gone. The old token stays good until it expires: a
+   * browser cannot be made to drop it.
+   */
+  public Optional<Resumed> resumeLogin(String token) {
+    Optional<User> user = loginOf(token);
+    if (user.isEmpty()) {
+      return Optional.empty();
+    }
+    TokenService.Claims claims = browserLoginClaims(token).orElseThrow();
+    Duration ttl = Duration.ofSeconds(settings.get(Settings.REFRESH_TOKEN_TTL_S));
+    long expiresAt = clock.millis() + ttl.toMillis();
+    jdbi.useExtension(TokenDao.class, dao -> dao.extendFamily(claims.familyId(), expiresAt));
+    LOG.info("user {} signed in again from a browser that kept its sign-in", user.get().username());
+    String renewed = tokens.issue(TokenService.SEAT, claims.principal(), ttl).token();
+    return Optional.of(new Resumed(user.get(), new BrowserLogin(renewed, ttl)));
+  }
+
+  /** A remembered sign-in taken up again: the account, and the renewed token for the cookie. */
+  public record Resumed(User user, BrowserLogin login) {}
+
+  /**
+   * The account of a remembered sign-in as it is now (its role may have changed), without renewing
+   * it; empty when {@link #resumeLogin} would be. The GUI checks it on every page it opens, so a
+   * logout elsewhere, a disabled account or a reset password ends a signed-in browser too.
+   */
+  public Optional<User> loginOf(String token) {
+    Optional<TokenService.Claims> claims = browserLoginClaims(token);
+    if (claims.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<TokenDao.AuthState> state =
+        jdbi.withExtension(TokenDao.class, dao -> dao.authState(claims.get().familyId()));
+    if (state.isEmpty()
+        || state.get().revokedAt() != null
+        || Boolean.TRUE.equals(state.get().userDisabled())) {
+      return Optional.empty();
+    }
+    return users.find(claims.get().subject()).filter(u -> !u.disabled());
+  }
+
+  /** Ends a remembered sign-in (the GUI's "Log out"); a bad or ended token changes nothing. */
+  public void endLogin(String token) {
+    browserLoginClaims(token)
+        .ifPresent(
+            claims ->
+                jdbi.useExtension(
+                    TokenDao.class,
+                    dao -> dao.revokeFamily(claims.familyId(), "logout", clock.millis())));
+  }
+
+  private Optional<TokenService.Claims> browserLoginClaims(String token) {
+    if (token == null || token.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      TokenService.Claims claims = tokens.verify(token, TokenService.SEAT);
+      boolean account =
+          claims.sessionId() == null
+              && claims.memberId() == null
+              && (SamesongPrincipal.ADMIN.equals(claims.role())
+                  || SamesongPrincipal.USER.equals(claims.role()));
+      return account ? Optional.of(claims) : Optional.empty();
+    } catch (JWTVerificationException e) {
+      return Optional.empty();
+    }
   }
 
   /** Logout: revokes the family of the given refresh token, which must be the caller's. */

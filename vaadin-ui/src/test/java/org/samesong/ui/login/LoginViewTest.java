@@ -9,12 +9,15 @@ import com.github.mvysny.kaributesting.v10.LoginFormKt;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.login.LoginForm;
+import jakarta.servlet.http.Cookie;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.samesong.ui.UiTestSupport;
 import org.samesong.ui.host.HostView;
+import org.samesong.ui.shell.CurrentUser;
 import org.samesong.user.User;
 import org.samesong.user.api.UserPatch;
 
@@ -94,5 +97,74 @@ class LoginViewTest {
     _assertOne(LoginView.class);
     ui.navigate("host");
     _assertOne(LoginView.class);
+  }
+
+  @Test
+  void a_browser_that_lost_its_web_session_stays_signed_in_through_its_cookie() {
+    loginAs("alice", "correct horse battery");
+    Cookie cookie = ui.lastSetCookie(CurrentUser.COOKIE).orElseThrow();
+    assertThat(cookie.isHttpOnly()).isTrue();
+    assertThat(cookie.getPath()).isEqualTo("/");
+    assertThat(cookie.getAttribute("SameSite")).isEqualTo("Lax");
+    assertThat(cookie.getMaxAge()).isEqualTo(604_800);
+
+    // as after a restart: the server knows nothing of this browser but its cookies
+    ui.forgetBrowserSessionKeepingCookies();
+    ui.navigate("host");
+
+    _assertOne(HostView.class);
+    assertThat(_get(Span.class, s -> s.withId("host-user")).getText())
+        .isEqualTo("Signed in as alice (admin)");
+  }
+
+  @Test
+  void logout_ends_the_remembered_sign_in_everywhere() {
+    loginAs("alice", "correct horse battery");
+    Cookie remembered = ui.lastSetCookie(CurrentUser.COOKIE).orElseThrow();
+
+    _click(_get(Button.class, s -> s.withId("logout")));
+
+    assertThat(ui.lastSetCookie(CurrentUser.COOKIE).map(Cookie::getMaxAge)).contains(0);
+    // a copy of the cookie kept elsewhere signs nobody in any more
+    ui.forgetBrowserSessionKeepingCookies();
+    ui.sendCookie(remembered);
+    ui.navigate("host");
+    _assertOne(LoginView.class);
+  }
+
+  @Test
+  void a_disabled_account_or_a_reset_password_ends_a_signed_in_browser_at_its_next_page() {
+    User bob = ui.services.users().create("bob", "bob's long password", User.USER);
+    loginAs("bob", "bob's long password");
+    _assertOne(HostView.class);
+
+    ui.services
+        .users()
+        .update(bob.id(), new UserPatch(null, "a new long password", null), admin.id());
+    ui.navigate("host");
+
+    _assertOne(LoginView.class);
+    assertThat(ui.lastSetCookie(CurrentUser.COOKIE).map(Cookie::getMaxAge)).contains(0);
+
+    loginAs("bob", "a new long password");
+    _assertOne(HostView.class);
+    ui.services.users().update(bob.id(), new UserPatch(true, null, null), admin.id());
+    ui.forgetBrowserSessionKeepingCookies();
+    ui.navigate("host");
+    _assertOne(LoginView.class);
+  }
+
+  @Test
+  void a_cookie_that_is_no_sign_in_signs_nobody_in_and_is_cleared() {
+    loginAs("alice", "correct horse battery");
+    String token = ui.lastSetCookie(CurrentUser.COOKIE).orElseThrow().getValue();
+
+    for (String value : List.of(token + "x", "garbage", token.replace('.', '-'))) {
+      ui.forgetBrowserSessionKeepingCookies();
+      ui.sendCookie(new Cookie(CurrentUser.COOKIE, value));
+      ui.navigate("host");
+      _assertOne(LoginView.class);
+      assertThat(ui.lastSetCookie(CurrentUser.COOKIE).map(Cookie::getMaxAge)).contains(0);
+    }
   }
 }
