@@ -20,6 +20,7 @@ import org.samesong.testing.Scenario;
 import org.samesong.testing.Scenario.Guest;
 import org.samesong.testing.Scenario.Host;
 import org.samesong.testing.TestDatabase;
+import org.samesong.testing.TestServer;
 
 /**
  * {@code kill -9} in the middle of a session, then a restart on the same data: nothing that was
@@ -101,9 +102,13 @@ class KillRestartIT {
             ReconnectingListener.start(
                 server::httpPort, world.host().sessionId(), world.ada().token(), "ada"));
     GuestBrowser page = null;
+    HostBrowser console = null;
     if (withBrowser) {
       page = open(GuestBrowser.join(server, world.host().code(), "Cleo"));
       page.mark("before the kill");
+      console = open(HostBrowser.signIn(server, TestServer.ADMIN, TestServer.ADMIN_PASSWORD));
+      assertThat(console.console().inviteCode()).isEqualTo(world.host().code());
+      console.mark("before the kill");
     }
     Snapshot before = Story.snapshot(api, world.host());
 
@@ -145,6 +150,16 @@ class KillRestartIT {
         .isEqualTo(Story.expectedPosition(seek, serverTime));
     assertThat(hello.path("member_id").asText()).isEqualTo(world.ada().memberId());
 
+    if (console != null) {
+      // the host's page reloads itself too, and the browser's sign-in cookie takes it straight
+      // back to the console of the same session: no login form
+      console.awaitReload(Duration.ofSeconds(45));
+      assertThat(console.showsLoginForm()).as("the host's page: %s", console.bodyText()).isFalse();
+      assertThat(console.console())
+          .isEqualTo(
+              new HostBrowser.Console(
+                  "Signed in as " + TestServer.ADMIN + " (admin)", world.host().code()));
+    }
     if (page != null) {
       assertGuestPagePlaysOn(page, seek, restarted);
       assertThat(Story.snapshot(api, world.host()).sessionAtRest())

@@ -1,0 +1,94 @@
+package org.samesong.system;
+
+import java.time.Duration;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.samesong.server.Browser;
+
+/**
+ * A host in headless Chromium: signs in on the login form like a person and keeps the host console
+ * open. As with {@link GuestBrowser}, the test never reloads the page itself.
+ */
+final class HostBrowser implements AutoCloseable {
+  /** What the console shows: who is signed in and the invite code of the live session. */
+  record Console(String signedInAs, String inviteCode) {}
+
+  private final ChromeDriver driver;
+
+  private HostBrowser(ChromeDriver driver) {
+    this.driver = driver;
+  }
+
+  /** Signs in at {@code /} and waits for the console of the account's live session. */
+  static HostBrowser signIn(Instance instance, String username, String password) {
+    HostBrowser host = new HostBrowser(Browser.start(1280, 900));
+    try {
+      host.driver.get(instance.uri("/").toString());
+      WebElement form =
+          host.waiting(Duration.ofSeconds(30))
+              .until(ExpectedConditions.presenceOfElementLocated(By.tagName("vaadin-login-form")));
+      form.findElement(By.cssSelector("input[name='username']")).sendKeys(username);
+      form.findElement(By.cssSelector("input[name='password']")).sendKeys(password);
+      form.findElement(By.cssSelector("vaadin-button[slot='submit']")).click();
+      host.waiting(Duration.ofSeconds(30))
+          .until(ExpectedConditions.presenceOfElementLocated(By.id("invite-code")));
+      return host;
+    } catch (RuntimeException | AssertionError e) {
+      host.close();
+      throw e;
+    }
+  }
+
+  /** The console as it is now; null fields when it is not showing. */
+  Console console() {
+    return new Console(text(By.id("host-user")), text(By.id("invite-code")));
+  }
+
+  boolean showsLoginForm() {
+    return !driver.findElements(By.tagName("vaadin-login-form")).isEmpty();
+  }
+
+  /** Leaves a mark in the page's window: a reload would wipe it. */
+  void mark(String value) {
+    driver.executeScript("window.__samesongMark = arguments[0];", value);
+  }
+
+  /** Waits until the page has reloaded itself (the mark is gone) and shows something again. */
+  void awaitReload(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        Object mark = driver.executeScript("return window.__samesongMark || null;");
+        if (mark == null && (console().inviteCode() != null || showsLoginForm())) {
+          return;
+        }
+      } catch (WebDriverException e) {
+        // between two documents: look again
+      }
+      Instance.sleep(100);
+    }
+    throw new AssertionError(
+        "the host's page did not reload itself within " + timeout + "; it says: " + bodyText());
+  }
+
+  String bodyText() {
+    return driver.findElement(By.tagName("body")).getText();
+  }
+
+  private String text(By by) {
+    return driver.findElements(by).stream().findFirst().map(WebElement::getText).orElse(null);
+  }
+
+  private WebDriverWait waiting(Duration timeout) {
+    return new WebDriverWait(driver, timeout);
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+}
