@@ -7,6 +7,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,11 +195,28 @@ class FirstRunBrowserIT {
     screenshot(guest, "guest");
     Browser.emulateScreen(browser, 390, 844, true);
     screenshot(browser, "host-phone");
+    assertThat(sidewaysScrollingGrids(browser)).as("grids wider than a phone's screen").isEmpty();
     browser.get(url("/admin"));
     waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("save-settings")));
     screenshot(browser, "admin-phone");
     Browser.stopEmulating(browser);
     screenshot(browser, "admin");
+  }
+
+  /** The ids of the page's grids whose content is wider than the grid (scrolls sideways). */
+  @SuppressWarnings("unchecked")
+  private static List<String> sidewaysScrollingGrids(ChromeDriver page) {
+    return (List<String>)
+        page.executeScript(
+            """
+            return [...document.querySelectorAll('vaadin-grid')]
+              .filter(g => g.offsetParent !== null)
+              .filter(g => {
+                const t = g.shadowRoot.getElementById('table');
+                return t.scrollWidth > t.clientWidth + 1;
+              })
+              .map(g => g.id || g.outerHTML.slice(0, 60));
+            """);
   }
 
   private static String playingSrc(ChromeDriver page) {

@@ -172,7 +172,9 @@ public final class UiTestSupport implements AutoCloseable {
 
   private static java.util.Optional<com.vaadin.flow.component.button.Button> findButton(
       com.vaadin.flow.component.Component c, String text) {
-    if (c instanceof com.vaadin.flow.component.button.Button b && text.equals(b.getText())) {
+    // by its text, or by the name a screen reader gives it (icon-like buttons)
+    if (c instanceof com.vaadin.flow.component.button.Button b
+        && (text.equals(b.getText()) || text.equals(b.getElement().getAttribute("aria-label")))) {
       return java.util.Optional.of(b);
     }
     return c.getChildren()

@@ -326,13 +326,13 @@ public class HostConsole extends FlexLayout {
         .addColumn(i -> (isCurrent(i) ? "▶ " : "") + (i.position() + 1))
         .setHeader("#")
         .setFlexGrow(0)
-        .setWidth("4rem");
+        .setWidth("3.25rem");
     playlist.addColumn(i -> TrackText.describe(i.track())).setHeader("Track").setFlexGrow(3);
     playlist
         .addColumn(i -> MinutesSeconds.format(i.track().durationMs()))
         .setHeader("Length")
         .setFlexGrow(0)
-        .setWidth("5rem");
+        .setWidth("4rem");
     playlist
         .addComponentColumn(
             i -> {
@@ -342,13 +342,19 @@ public class HostConsole extends FlexLayout {
               Button down = new Button("↓", e -> move(i, i.position() + 1));
               down.setEnabled(i.position() < currentPlaylist.items().size() - 1);
               down.getElement().setAttribute("aria-label", "Move down");
-              Button remove = new Button("Remove", e -> removeItem(i));
-              remove.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
+              // three narrow buttons, so the grid fits a phone's width without scrolling sideways
+              Button remove = new Button("✕", e -> removeItem(i));
+              remove.getElement().setAttribute("aria-label", "Remove");
+              remove.setTooltipText("Remove");
+              remove.addThemeVariants(ButtonVariant.LUMO_ERROR);
               for (Button b : List.of(up, down, remove)) {
-                b.addThemeVariants(ButtonVariant.LUMO_SMALL);
+                b.addThemeVariants(
+                    ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ICON, ButtonVariant.LUMO_TERTIARY);
               }
+              up.setTooltipText("Move up");
+              down.setTooltipText("Move down");
               HorizontalLayout actions = new HorizontalLayout(up, down, remove);
-              actions.setWrap(true);
+              actions.setWrap(false);
               actions.setSpacing(false);
               actions.getStyle().set("gap", "var(--lumo-space-xs)");
               return actions;
