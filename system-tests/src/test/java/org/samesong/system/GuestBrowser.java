@@ -8,7 +8,6 @@ import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.samesong.server.Browser;
 
 /**
@@ -17,7 +16,7 @@ import org.samesong.server.Browser;
  * the status line under it. The test never reloads the page: whatever the page does after a fault
  * it does on its own.
  */
-final class GuestBrowser implements AutoCloseable {
+final class GuestBrowser extends BrowserPage {
   /**
    * One reading of the page.
    *
@@ -56,10 +55,8 @@ final class GuestBrowser implements AutoCloseable {
       };
       """;
 
-  private final ChromeDriver driver;
-
   private GuestBrowser(ChromeDriver driver) {
-    this.driver = driver;
+    super(driver);
   }
 
   /** Opens the join link, enters {@code name}, and waits for the player to play. */
@@ -97,15 +94,6 @@ final class GuestBrowser implements AutoCloseable {
         (String) r.get("status"));
   }
 
-  /** Leaves a mark in the page's window: a reload would wipe it. */
-  void mark(String value) {
-    driver.executeScript("window.__samesongMark = arguments[0];", value);
-  }
-
-  String bodyText() {
-    return driver.findElement(By.tagName("body")).getText();
-  }
-
   Reading await(Predicate<Reading> condition, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Reading last = null;
@@ -129,14 +117,5 @@ final class GuestBrowser implements AutoCloseable {
             + last
             + "; the page says: "
             + bodyText());
-  }
-
-  WebDriverWait waiting(Duration timeout) {
-    return new WebDriverWait(driver, timeout);
-  }
-
-  @Override
-  public void close() {
-    driver.quit();
   }
 }

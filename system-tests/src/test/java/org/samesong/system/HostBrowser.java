@@ -6,21 +6,18 @@ import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.samesong.server.Browser;
 
 /**
  * A host in headless Chromium: signs in on the login form like a person and keeps the host console
  * open. As with {@link GuestBrowser}, the test never reloads the page itself.
  */
-final class HostBrowser implements AutoCloseable {
+final class HostBrowser extends BrowserPage {
   /** What the console shows: who is signed in and the invite code of the live session. */
   record Console(String signedInAs, String inviteCode) {}
 
-  private final ChromeDriver driver;
-
   private HostBrowser(ChromeDriver driver) {
-    this.driver = driver;
+    super(driver);
   }
 
   /** Signs in at {@code /} and waits for the console of the account's live session. */
@@ -52,18 +49,12 @@ final class HostBrowser implements AutoCloseable {
     return !driver.findElements(By.tagName("vaadin-login-form")).isEmpty();
   }
 
-  /** Leaves a mark in the page's window: a reload would wipe it. */
-  void mark(String value) {
-    driver.executeScript("window.__samesongMark = arguments[0];", value);
-  }
-
   /** Waits until the page has reloaded itself (the mark is gone) and shows something again. */
   void awaitReload(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        Object mark = driver.executeScript("return window.__samesongMark || null;");
-        if (mark == null && (console().inviteCode() != null || showsLoginForm())) {
+        if (markLeft() == null && (console().inviteCode() != null || showsLoginForm())) {
           return;
         }
       } catch (WebDriverException e) {
@@ -75,20 +66,7 @@ final class HostBrowser implements AutoCloseable {
         "the host's page did not reload itself within " + timeout + "; it says: " + bodyText());
   }
 
-  String bodyText() {
-    return driver.findElement(By.tagName("body")).getText();
-  }
-
   private String text(By by) {
     return driver.findElements(by).stream().findFirst().map(WebElement::getText).orElse(null);
-  }
-
-  private WebDriverWait waiting(Duration timeout) {
-    return new WebDriverWait(driver, timeout);
-  }
-
-  @Override
-  public void close() {
-    driver.quit();
   }
 }
