@@ -13,6 +13,7 @@ import {
   parsePlaybackState,
   ReadingFilter,
   SyncController,
+  SyncEngine,
 } from '../../main/resources/META-INF/resources/sync-audio/sync-core.js';
 import { item, rng, track } from './sim.mjs';
 
@@ -109,6 +110,15 @@ test('settings from hello replace the defaults; unknown keys and bad values are 
   controller.updateSettings({ max_rate_correction: 0.05 });
   assert.equal(controller.settings.dead_band_ms, 3);
   assert.equal(controller.settings.max_rate_correction, 0.05);
+});
+
+test('a settings_update while connected changes the thresholds at once and keeps the rest', () => {
+  const engine = new SyncEngine({ now: () => 0, send: () => {}, audios: [] });
+  engine.receive({ type: 'hello', role: 'guest', member_id: 'm', settings: { dead_band_ms: 2, seek_threshold_ms: 150 } });
+  engine.receive({ type: 'settings_update', seq: 4, server_time: 1, settings: { dead_band_ms: 7, max_rate_correction: 0.03 } });
+  assert.equal(engine.settings.dead_band_ms, 7);
+  assert.equal(engine.settings.max_rate_correction, 0.03);
+  assert.equal(engine.settings.seek_threshold_ms, 150);
 });
 
 test('reconnect backoff grows exponentially with jitter, capped', () => {

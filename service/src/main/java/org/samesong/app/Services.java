@@ -29,6 +29,7 @@ import org.samesong.sync.Envelope;
 import org.samesong.sync.EventBus;
 import org.samesong.sync.InProcessEventBus;
 import org.samesong.sync.PlaybackClock;
+import org.samesong.sync.PlayerSettings;
 import org.samesong.sync.SessionSnapshots;
 import org.samesong.sync.SyncHub;
 import org.samesong.user.PasswordHasher;
@@ -107,16 +108,20 @@ public record Services(
     auth.onSessionLoginsRevoked(r -> broadcaster.loginRevoked(r.sessionId(), r.familyId()));
     // a settings change on one instance reaches the others through the bus
     settings.onUpdate(broadcaster::settingsChanged);
+    // and the players connected to each instance hear of the part that is theirs
+    PlayerSettings playerSettings = new PlayerSettings(settings, hub, broadcaster, clock);
     bus.subscribe(
         e -> {
           if (Envelope.SETTINGS.equals(e.kind())) {
             settings.reload();
+            playerSettings.reloaded();
           }
         });
     // after an outage of the bus: a settings change or any broadcast may have gone by unheard
     bus.onReconnect(
         () -> {
           settings.reload();
+          playerSettings.reloaded();
           broadcaster.resyncFollowedSessions();
         });
     LibraryScanner scanner = new LibraryScanner(catalog, settings, clock, dataDir);

@@ -30,7 +30,6 @@ import org.samesong.playlist.PlaylistService;
 import org.samesong.playlist.ProposedChange;
 import org.samesong.request.RequestService;
 import org.samesong.session.SessionService;
-import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsService;
 import org.samesong.sync.api.ClientMessage;
 import org.samesong.sync.api.ServerMessage;
@@ -335,15 +334,6 @@ public class SyncEndpoint extends Endpoint {
 
   private ServerMessage.Hello hello() {
     String sessionId = connection.sessionId();
-    Map<String, Object> settings = new LinkedHashMap<>();
-    for (var s :
-        List.of(
-            Settings.DEAD_BAND_MS,
-            Settings.SEEK_THRESHOLD_MS,
-            Settings.MAX_RATE_CORRECTION,
-            Settings.RESYNC_INTERVAL_MS)) {
-      settings.put(s.key(), deps.settings().get(s));
-    }
     List<Object> pending =
         connection.isHost() ? List.copyOf(deps.requests().pending(sessionId)) : null;
     return new ServerMessage.Hello(
@@ -355,7 +345,7 @@ public class SyncEndpoint extends Endpoint {
         deps.playlist().toJson(deps.playlist().get(sessionId)),
         deps.broadcaster().members(sessionId),
         pending,
-        settings);
+        PlayerSettings.of(deps.settings()));
   }
 
   private void error(String code, String message, String ref) {

@@ -101,6 +101,28 @@ public class SyncHub {
   }
 
   /**
+   * Sends every open connection here a direct message built for its session (once per session).
+   *
+   * @return how many connections it went to
+   */
+  public int sendToEveryone(java.util.function.Function<String, String> messageForSession) {
+    int sent = 0;
+    for (Map.Entry<String, Set<Connection>> room : rooms.entrySet()) {
+      String json = null;
+      for (Connection c : room.getValue()) {
+        if (c.isOpen()) {
+          if (json == null) {
+            json = messageForSession.apply(room.getKey());
+          }
+          c.send(json);
+          sent++;
+        }
+      }
+    }
+    return sent;
+  }
+
+  /**
    * Follows a session's broadcasts on this instance without a WebSocket: what the server-side views
    * (the Vaadin screens) use to update live from the same bus as the listeners. The watcher runs on
    * the delivering thread and must only hand the work on (e.g. to {@code UI.access}).

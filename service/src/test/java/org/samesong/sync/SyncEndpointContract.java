@@ -257,6 +257,53 @@ abstract class SyncEndpointContract {
         .isTrue();
   }
 
+  @Test
+  void a_change_of_the_players_settings_reaches_the_connected_players_at_once() {
+    Host host = newSession();
+    Guest guest = join(host, "Sam");
+    WsClient hostWs = connect(host);
+    WsClient guestWs = connect(host, guest);
+    JsonNode before = api().get("admin/settings", adminToken).json();
+    try {
+      assertThat(
+              api()
+                  .patch(
+                      "admin/settings",
+                      Map.of("dead_band_ms", 7, "max_rate_correction", 0.03),
+                      adminToken)
+                  .status())
+          .isEqualTo(200);
+
+      for (WsClient ws : List.of(hostWs, guestWs)) {
+        JsonNode update = ws.awaitType("settings_update");
+        assertThat(update.path("settings").path("dead_band_ms").asInt()).isEqualTo(7);
+        assertThat(update.path("settings").path("max_rate_correction").asDouble()).isEqualTo(0.03);
+        assertThat(update.path("settings").path("seek_threshold_ms").asInt())
+            .isEqualTo(before.path("seek_threshold_ms").asInt());
+        assertThat(update.path("settings").size()).isEqualTo(4);
+      }
+      // and a new connection's hello has them
+      WsClient late = connect(host, join(host, "Tia"));
+      assertThat(late.received("hello").get(0).path("settings").path("dead_band_ms").asInt())
+          .isEqualTo(7);
+
+      // a change of the other settings tells the players nothing
+      int guests = before.path("max_guests_per_session").asInt();
+      api().patch("admin/settings", Map.of("max_guests_per_session", guests + 1), adminToken);
+      guestWs.roundTrip();
+      assertThat(guestWs.received("settings_update")).hasSize(1);
+    } finally {
+      api()
+          .patch(
+              "admin/settings",
+              Map.of(
+                  "dead_band_ms", before.path("dead_band_ms").asInt(),
+                  "max_rate_correction", before.path("max_rate_correction").asDouble(),
+                  "max_guests_per_session", before.path("max_guests_per_session").asInt()),
+              adminToken);
+    }
+  }
+
   // --- close codes ------------------------------------------------------------------------------
 
   @Test

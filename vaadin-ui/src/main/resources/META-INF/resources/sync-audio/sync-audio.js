@@ -139,7 +139,7 @@ export class SyncAudioElement extends HTMLElement {
     return this._engine.settings;
   }
 
-  /** Overrides of the sync thresholds (dead_band_ms, seek_threshold_ms, ...) until the next hello. */
+  /** Overrides of the sync thresholds (dead_band_ms, seek_threshold_ms, ...) over the server's. */
   set settings(value) {
     this._settings = value && typeof value === 'object' ? { ...value } : null;
     if (this._settings) {
@@ -315,11 +315,12 @@ export class SyncAudioElement extends HTMLElement {
     if (!msg || typeof msg !== 'object' || msg.type === 'pong') {
       return;
     }
+    if ((msg.type === 'hello' || msg.type === 'settings_update') && this._settings) {
+      // the page's own overrides win over the server's settings, on every change of those
+      this._engine.applySettings(this._settings);
+    }
     if (msg.type === 'hello') {
       this._attempt = 0; // a connection that got as far as hello counts as a success
-      if (this._settings) {
-        this._engine.applySettings(this._settings);
-      }
       this._dispatch('status', { connected: true, reconnecting: false, attempt: 0 });
     }
     this._dispatch('message', { msg });

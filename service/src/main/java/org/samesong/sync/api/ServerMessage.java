@@ -21,6 +21,7 @@ import java.util.Map;
   @JsonSubTypes.Type(value = ServerMessage.MemberUpdate.class, name = "member_update"),
   @JsonSubTypes.Type(value = ServerMessage.Pong.class, name = "pong"),
   @JsonSubTypes.Type(value = ServerMessage.SessionEnded.class, name = "session_ended"),
+  @JsonSubTypes.Type(value = ServerMessage.SettingsUpdate.class, name = "settings_update"),
   @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error")
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -86,6 +87,14 @@ public sealed interface ServerMessage {
       long seq,
       @JsonProperty("server_time") long serverTime,
       @JsonProperty("client_time") double clientTime)
+      implements ServerMessage {}
+
+  /**
+   * The players' settings (those of {@code hello}) after an admin changed them; a direct message to
+   * every connection, carrying the session's current number.
+   */
+  record SettingsUpdate(
+      long seq, @JsonProperty("server_time") long serverTime, Map<String, Object> settings)
       implements ServerMessage {}
 
   /** The host ended the session; the connection closes with 4410. */
