@@ -125,7 +125,9 @@ public class SyncHub {
   /**
    * Follows a session's broadcasts on this instance without a WebSocket: what the server-side views
    * (the Vaadin screens) use to update live from the same bus as the listeners. The watcher runs on
-   * the delivering thread and must only hand the work on (e.g. to {@code UI.access}).
+   * the delivering thread (a request's, or the Redis client's event loop) and must only hand the
+   * work on to a thread of its own: {@code UI.access} alone is not enough, it runs the work at once
+   * when the UI's lock is free.
    *
    * @return closes the subscription
    */

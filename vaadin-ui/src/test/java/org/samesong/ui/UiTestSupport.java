@@ -157,6 +157,16 @@ public final class UiTestSupport implements AutoCloseable {
   }
 
   /**
+   * Views opened from now on run their live updates on {@code updates} (the real UI has threads of
+   * its own for them; a test without this runs them on the delivering thread).
+   */
+  public void runLiveUpdatesOn(java.util.concurrent.Executor updates) {
+    com.vaadin.flow.server.VaadinServlet.getCurrent()
+        .getServletContext()
+        .setAttribute(UiServices.UPDATES_ATTRIBUTE, updates);
+  }
+
+  /**
    * The button labelled {@code text} in the {@code actions} column of a grid's row: action buttons
    * live in component columns, which Karibu renders on demand.
    */

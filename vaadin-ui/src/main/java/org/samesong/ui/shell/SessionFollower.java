@@ -2,10 +2,12 @@ package org.samesong.ui.shell;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.samesong.sync.Broadcaster;
 import org.samesong.sync.Envelope;
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a view live: while its component is attached, every broadcast of the followed session (the
  * same messages the WebSocket listeners get, from any instance of a cluster) reaches the view's
- * handler inside {@code UI.access}, so it is pushed to the browser at once. No polling.
+ * handler inside {@code UI.access}, so it is pushed to the browser at once. No polling. The
+ * handlers run on the UI's update threads ({@link UiServices#updates}), in the order of the
+ * broadcasts, never on the thread that delivered them.
  */
 public final class SessionFollower {
   private static final Logger LOG = LoggerFactory.getLogger(SessionFollower.class);
@@ -64,22 +68,27 @@ public final class SessionFollower {
     if (sessionId == null) {
       return;
     }
+    // the delivering thread only queues: UI.access runs the handler at once when the session's
+    // lock is free, and handlers read the database; one queue per view keeps the order
+    Executor inOrder = MoreExecutors.newSequentialExecutor(UiServices.updates());
     subscription =
         UiServices.get()
             .hub()
             .watch(
                 sessionId,
-                envelope -> {
-                  Broadcast broadcast = parse(envelope);
-                  if (broadcast == null) {
-                    return;
-                  }
-                  try {
-                    ui.access(() -> handler.accept(broadcast));
-                  } catch (UIDetachedException e) {
-                    unsubscribe();
-                  }
-                });
+                envelope ->
+                    inOrder.execute(
+                        () -> {
+                          Broadcast broadcast = parse(envelope);
+                          if (broadcast == null) {
+                            return;
+                          }
+                          try {
+                            ui.access(() -> handler.accept(broadcast));
+                          } catch (UIDetachedException e) {
+                            unsubscribe();
+                          }
+                        }));
   }
 
   private void unsubscribe() {

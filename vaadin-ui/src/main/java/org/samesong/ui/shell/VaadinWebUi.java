@@ -65,6 +65,14 @@ public class VaadinWebUi implements WebUi {
     long start = System.nanoTime();
     MutableServletContextHandler context = environment.getApplicationContext();
     context.setAttribute(UiServices.ATTRIBUTE, services);
+    context.setAttribute(
+        UiServices.UPDATES_ATTRIBUTE,
+        environment
+            .lifecycle()
+            .executorService("ui-updates-%d")
+            .minThreads(2)
+            .maxThreads(2)
+            .build());
     context.setSessionHandler(new SessionHandler());
     context.setBaseResource(metaInfResources(context));
     addInitializers(context);

@@ -18,6 +18,7 @@ import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.textfield.TextField;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,6 +152,41 @@ class HostConsoleTest {
     List<PlaylistItem> items = ui.services.playlist().get(sessionId).items();
     assertThat(items).extracting(i -> i.track().id()).containsExactly(beta.id());
     assertThat(GridKt._getFormattedRow(grid("request-history"), 0)).contains("approved");
+  }
+
+  @Test
+  void live_updates_run_on_the_ui_update_threads_never_on_the_delivering_thread() {
+    List<Runnable> queued = new ArrayList<>();
+    ui.forgetBrowserSessionKeepingCookies(); // a new page, whose views take the update threads
+    ui.runLiveUpdatesOn(queued::add);
+    ui.navigate("host");
+    SamesongPrincipal gus = guest("Gus");
+    runAll(queued); // what the join itself sent
+
+    for (String note : List.of("first", "second")) {
+      ui.services
+          .requests()
+          .create(gus, sessionId, new ProposedChange("add", beta.id(), null, null, null, note));
+    }
+    ui.roundtrip();
+
+    // the requests' thread (here: the test's) only queued the updates
+    Grid<RequestJson> pending = grid("pending-requests");
+    assertThat(GridKt._size(pending)).isZero();
+    assertThat(queued).isNotEmpty();
+
+    runAll(queued);
+    ui.roundtrip();
+    assertThat(GridKt._size(pending)).isEqualTo(2);
+    assertThat(List.of(GridKt._getFormattedRow(pending, 0), GridKt._getFormattedRow(pending, 1)))
+        .anySatisfy(row -> assertThat(row.toString()).contains("“first”"))
+        .anySatisfy(row -> assertThat(row.toString()).contains("“second”"));
+  }
+
+  private static void runAll(List<Runnable> queued) {
+    while (!queued.isEmpty()) {
+      queued.remove(0).run();
+    }
   }
 
   @Test
