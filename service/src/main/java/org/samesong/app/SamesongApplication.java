@@ -37,6 +37,7 @@ import org.samesong.auth.RoleAuthorizer;
 import org.samesong.auth.TokenAuthFilter;
 import org.samesong.auth.TokenService;
 import org.samesong.catalog.CatalogResource;
+import org.samesong.common.ApiErrorHandler;
 import org.samesong.common.ApiExceptionMapper;
 import org.samesong.common.BodySizeLimitFilter;
 import org.samesong.common.ConstraintViolationMapper;
@@ -202,6 +203,13 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
         .servlets()
         .addFilter("content-type-check", new ContentTypeCheckFilter())
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
+    // and so do the refusals Jetty makes before any of it runs (a request target, request line or
+    // headers it will not read), for requests under /api; the web UI keeps Jetty's pages
+    environment
+        .lifecycle()
+        .addEventListener(
+            ApiErrorHandler.installer(
+                environment.getObjectMapper(), environment.getApplicationContext()));
     var jersey = environment.jersey();
     jersey.register(new ApiExceptionMapper());
     jersey.register(new JsonExceptionMapper());

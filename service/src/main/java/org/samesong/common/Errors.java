@@ -23,8 +23,12 @@ public final class Errors {
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 406 -> "not_acceptable";
+      case 408 -> "request_timeout";
       case 413 -> "payload_too_large";
+      case 414 -> "uri_too_long";
       case 415 -> "unsupported_media_type";
+      case 431 -> "headers_too_large";
+      case 505 -> "http_version_not_supported";
       default -> status >= 500 ? "internal_error" : "request_refused";
     };
   }

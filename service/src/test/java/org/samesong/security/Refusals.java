@@ -15,56 +15,50 @@ final class Refusals {
 
   /**
    * Refusals of the servlet container, before the application sees the request: a request target it
-   * will not route (400: ambiguous or illegal encodings, 414, 431), and for a target whose dot
-   * segments lead out of {@code /api}, that it has nothing there (404, or 501 for a method such as
-   * PATCH that plain servlets do not implement).
+   * will not route (400: ambiguous or illegal encodings, 414, 431). Under {@code /api} they carry
+   * the API's error body like its own refusals. For a target whose dot segments lead out of {@code
+   * /api}, the container says that it has nothing there (404, or 501 for a method such as PATCH
+   * that plain servlets do not implement), in its own way.
    */
   static final Set<Integer> CONTAINER_REFUSALS = Set.of(400, 414, 431);
 
   static final Set<Integer> OUTSIDE_API = Set.of(400, 404, 405, 501);
 
-  /** Who refused a request. */
-  enum By {
-    API,
-    CONTAINER
-  }
-
   private Refusals() {}
 
   /**
    * Null when {@code response} refuses {@code target} cleanly, else what is wrong: never a 2xx or a
-   * 5xx, never a stack trace or a file's content; a refusal of the API in its uniform error body.
+   * 5xx, never a stack trace or a file's content; under {@code /api}, a refusal of the API or of
+   * the container in the uniform error body.
    */
   static String problem(RawHttp.Response response, String method, String target) {
     String leak = leak(response.text());
     if (leak != null) {
       return leak + ": " + response;
     }
-    By by = by(response);
     int status = response.status();
     if (leavesApi(target)) {
       return OUTSIDE_API.contains(status) ? null : "status " + response;
     }
-    if (by == By.CONTAINER) {
-      return CONTAINER_REFUSALS.contains(status) ? null : "status " + response;
-    }
-    if (!API_REFUSALS.contains(status)) {
+    if (!API_REFUSALS.contains(status) && !CONTAINER_REFUSALS.contains(status)) {
       return "status " + response;
     }
-    if ("HEAD".equals(method)) {
-      return null;
-    }
-    String shape = errorShape(response.header("content-type"), response.text());
+    String shape = errorShape(method, response);
     return shape == null ? null : shape + ": " + response;
   }
 
   /**
-   * The API answers in JSON (HEAD: with a JSON content type); the container's own refusals are an
-   * HTML page, or nothing for methods it writes no page for.
+   * Null when a refusal of a request under {@code /api} is in the error body; for HEAD, which gets
+   * no body, when it says the body would be JSON.
    */
-  static By by(RawHttp.Response response) {
+  static String errorShape(String method, RawHttp.Response response) {
     String type = response.header("content-type");
-    return type != null && type.startsWith("application/json") ? By.API : By.CONTAINER;
+    if ("HEAD".equals(method)) {
+      return type != null && type.startsWith("application/json")
+          ? null
+          : "content type " + type + " instead of JSON";
+    }
+    return errorShape(type, response.text());
   }
 
   /** Whether the target's dot segments, resolved as a server does, lead out of {@code /api/}. */
