@@ -16,10 +16,15 @@ import java.util.Set;
  * environment cannot reach.
  */
 final class BundledConfig implements ConfigurationSourceProvider {
-  /** The name the commands fall back to, and the file looked for first. */
+  /** The file the commands fall back to when the working folder has it. */
   static final String NAME = "config.yml";
 
   static final String RESOURCE = "/org/samesong/app/config.yml";
+
+  /** What the command line gets instead of a file name when the jar's copy is to be read. */
+  static final String BUNDLED = "(config.yml inside the jar)";
+
+  private static volatile boolean usedBundled;
 
   private static final Set<String> COMMANDS_WITH_A_FILE = Set.of("server", "check");
 
@@ -33,22 +38,31 @@ final class BundledConfig implements ConfigurationSourceProvider {
     this.files = files;
   }
 
-  /** {@code server} or {@code check} without a file becomes {@code server config.yml}. */
+  /**
+   * {@code server} or {@code check} without a file becomes {@code server config.yml} when the
+   * working folder has one, else names the copy inside the jar. A file named on the command line is
+   * always read from disk: a missing one is an error, never replaced by the bundled copy.
+   */
   static String[] withDefaultFile(String[] args) {
     if (args.length == 1 && COMMANDS_WITH_A_FILE.contains(args[0])) {
-      return new String[] {args[0], NAME};
+      return new String[] {args[0], Files.exists(Path.of(NAME)) ? NAME : BUNDLED};
     }
     return args;
   }
 
+  /** Whether the copy inside the jar was read (for the start-up log). */
+  static boolean usedBundled() {
+    return usedBundled;
+  }
+
   @Override
   public InputStream open(String path) throws IOException {
-    if (NAME.equals(path) && !Files.exists(Path.of(path))) {
+    if (BUNDLED.equals(path)) {
       InputStream bundled = BundledConfig.class.getResourceAsStream(RESOURCE);
       if (bundled == null) {
-        throw new FileNotFoundException(
-            "no config.yml here and none inside the jar: name a configuration file");
+        throw new FileNotFoundException("no config.yml inside the jar: name a configuration file");
       }
+      usedBundled = true;
       return bundled;
     }
     return files.open(path);

@@ -139,6 +139,9 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
 
   @Override
   public void run(SamesongConfiguration config, Environment environment) {
+    if (BundledConfig.usedBundled()) {
+      LOG.info("configuration: the config.yml inside the jar (no config.yml in this folder)");
+    }
     Path dataDir = prepareDataDir(config);
 
     // storage: migrate before anything reads

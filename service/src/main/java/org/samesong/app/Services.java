@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.auth.AuthService;
 import org.samesong.auth.TokenService;
@@ -109,12 +112,30 @@ public record Services(
     // a settings change on one instance reaches the others through the bus
     settings.onUpdate(broadcaster::settingsChanged);
     // and the players connected to each instance hear of the part that is theirs
+    // (on a thread of their own: the bus may deliver on the Redis client's event loop, which must
+    // not wait for the database or for Redis itself)
     PlayerSettings playerSettings = new PlayerSettings(settings, hub, broadcaster, clock);
+    ThreadPoolExecutor settingsThread =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "settings-reload");
+              t.setDaemon(true);
+              return t;
+            });
+    settingsThread.allowCoreThreadTimeOut(true);
     bus.subscribe(
         e -> {
           if (Envelope.SETTINGS.equals(e.kind())) {
-            settings.reload();
-            playerSettings.reloaded();
+            settingsThread.execute(
+                () -> {
+                  settings.reload();
+                  playerSettings.reloaded();
+                });
           }
         });
     // after an outage of the bus: a settings change or any broadcast may have gone by unheard

@@ -108,8 +108,17 @@ public class ApiErrorHandler extends ErrorHandler {
     if (isStandIn(request)) {
       return true;
     }
-    String path = request.getHttpURI().getPath();
-    String routed = path == null ? null : URIUtil.normalizePath(path);
+    // decoded where it can be (Jetty routes /%61pi/… to the API), else as it came
+    String routed = null;
+    try {
+      routed = request.getHttpURI().getCanonicalPath();
+    } catch (RuntimeException e) {
+      // not decodable: judged as it came
+    }
+    if (routed == null) {
+      String path = request.getHttpURI().getPath();
+      routed = path == null ? null : URIUtil.normalizePath(path);
+    }
     return routed != null && (routed.equals(PREFIX) || routed.startsWith(PREFIX + "/"));
   }
 

@@ -57,7 +57,7 @@ public final class PlayerSettings {
    * After the settings were (re)loaded: when the players' part differs from what this instance last
    * told them, every connection here gets a {@code settings_update}.
    */
-  public void reloaded() {
+  public synchronized void reloaded() {
     Map<String, Object> now = of(settings);
     Map<String, Object> before = announced.getAndSet(now);
     if (now.equals(before)) {

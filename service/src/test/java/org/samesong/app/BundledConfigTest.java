@@ -26,10 +26,11 @@ class BundledConfigTest {
 
   @Test
   void server_and_check_without_a_file_name_config_yml_and_nothing_else_changes() {
+    // the test runs in a folder without a config.yml: the jar's copy is named
     assertThat(BundledConfig.withDefaultFile(new String[] {"server"}))
-        .containsExactly("server", "config.yml");
+        .containsExactly("server", BundledConfig.BUNDLED);
     assertThat(BundledConfig.withDefaultFile(new String[] {"check"}))
-        .containsExactly("check", "config.yml");
+        .containsExactly("check", BundledConfig.BUNDLED);
     assertThat(BundledConfig.withDefaultFile(new String[] {"server", "mine.yml"}))
         .containsExactly("server", "mine.yml");
     assertThat(BundledConfig.withDefaultFile(new String[] {"db", "migrate"}))
@@ -56,11 +57,18 @@ class BundledConfigTest {
         factory.build(
             new SubstitutingSourceProvider(
                 new BundledConfig(), new EnvironmentVariableSubstitutor(false)),
-            BundledConfig.NAME);
+            BundledConfig.BUNDLED);
 
     String dataDir = System.getenv().getOrDefault("SAMESONG_DATA_DIR", "./data");
     assertThat(config.dataDir()).isEqualTo(Path.of(dataDir));
     assertThat(config.getServerFactory()).isNotNull();
+  }
+
+  @Test
+  void a_config_yml_named_on_the_command_line_is_never_replaced_by_the_bundled_one() {
+    assertThat(Path.of(BundledConfig.NAME)).doesNotExist();
+    assertThatThrownBy(() -> factory.build(new BundledConfig(), BundledConfig.NAME))
+        .isInstanceOf(IOException.class);
   }
 
   @Test

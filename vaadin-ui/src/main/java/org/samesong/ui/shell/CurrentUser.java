@@ -18,7 +18,15 @@ public final class CurrentUser {
   /** The cookie that holds the remembered sign-in. */
   public static final String COOKIE = "samesong_login";
 
+  /** How often {@link SignInCheck} checks a signed-in browser's sign-in between pages. */
+  static final long CHECK_EVERY_MS = 2_000;
+
   private static final String TOKEN = CurrentUser.class.getName() + ".token";
+  private static final String CHECKED_AT = CurrentUser.class.getName() + ".checkedAt";
+  private static final String RENEWED_AT = CurrentUser.class.getName() + ".renewedAt";
+
+  /** A sign-in in use is renewed (kept for as long again) at most this often. */
+  private static final long RENEW_EVERY_MS = 24 * 3600 * 1000L;
 
   private CurrentUser() {}
 
@@ -33,9 +41,6 @@ public final class CurrentUser {
       return Optional.ofNullable(user);
     }
     String token = (String) session.getAttribute(TOKEN);
-    if (user != null && token == null) {
-      return Optional.of(user); // signed in before the browser could be given a cookie
-    }
     AuthService auth = UiServices.get().auth();
     if (token == null) {
       Optional<AuthService.Resumed> resumed = BrowserCookie.read(COOKIE).flatMap(auth::resumeLogin);
@@ -43,7 +48,9 @@ public final class CurrentUser {
         BrowserCookie.read(COOKIE).ifPresent(stale -> BrowserCookie.clear(COOKIE));
         return Optional.empty();
       }
-      keep(session, resumed.get().user(), resumed.get().login());
+      // a web session that did not sign in becomes a signed-in one: a new id (no fixation)
+      newSessionId();
+      keep(VaadinSession.getCurrent(), resumed.get().user(), resumed.get().login());
       return Optional.of(resumed.get().user());
     }
     Optional<User> now = auth.loginOf(token);
@@ -54,12 +61,35 @@ public final class CurrentUser {
       return Optional.empty();
     }
     session.setAttribute(User.class, now.get());
+    Long renewedAt = (Long) session.getAttribute(RENEWED_AT);
+    if (renewedAt == null || UiServices.get().clock().millis() - renewedAt > RENEW_EVERY_MS) {
+      // in use: kept for as long again from now, so a tab used daily is never signed out
+      auth.resumeLogin(token).ifPresent(r -> keep(session, r.user(), r.login()));
+    }
     return now;
+  }
+
+  /**
+   * The sign-in token of the web session when it is due for a check (the session must be locked);
+   * null when nobody is signed in or it was checked less than {@link #CHECK_EVERY_MS} ago.
+   */
+  static String tokenDueForCheck(VaadinSession session, long nowMs) {
+    String token = (String) session.getAttribute(TOKEN);
+    if (token == null || session.getAttribute(User.class) == null) {
+      return null;
+    }
+    Long checkedAt = (Long) session.getAttribute(CHECKED_AT);
+    if (checkedAt != null && nowMs - checkedAt < CHECK_EVERY_MS && nowMs >= checkedAt) {
+      return null;
+    }
+    session.setAttribute(CHECKED_AT, nowMs);
+    return token;
   }
 
   private static void keep(VaadinSession session, User user, AuthService.BrowserLogin login) {
     session.setAttribute(User.class, user);
     session.setAttribute(TOKEN, login.token());
+    session.setAttribute(RENEWED_AT, UiServices.get().clock().millis());
     BrowserCookie.write(COOKIE, login.token(), login.ttl().toSeconds());
   }
 
@@ -68,6 +98,12 @@ public final class CurrentUser {
    * login in the browser's cookie.
    */
   public static void set(User user) {
+    newSessionId();
+    keep(VaadinSession.getCurrent(), user, UiServices.get().auth().rememberLogin(user));
+  }
+
+  /** Moves the web session to a new HTTP session id, its contents kept. */
+  private static void newSessionId() {
     VaadinRequest request = VaadinRequest.getCurrent();
     if (request != null && request.getWrappedSession(false) != null) {
       try {
@@ -76,8 +112,6 @@ public final class CurrentUser {
         // not inside a real HTTP request (e.g. a test): keep the session
       }
     }
-    VaadinSession session = VaadinSession.getCurrent();
-    keep(session, user, UiServices.get().auth().rememberLogin(user));
   }
 
   /** Signs out: the remembered login ends (its cookie is no good anywhere) and is cleared. */

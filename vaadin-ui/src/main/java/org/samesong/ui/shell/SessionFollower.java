@@ -47,7 +47,7 @@ public final class SessionFollower {
   private final Component owner;
   private final Consumer<Broadcast> handler;
   private String sessionId;
-  private AutoCloseable subscription;
+  private volatile AutoCloseable subscription;
 
   public SessionFollower(Component owner, Consumer<Broadcast> handler) {
     this.owner = owner;
@@ -71,7 +71,8 @@ public final class SessionFollower {
     // the delivering thread only queues: UI.access runs the handler at once when the session's
     // lock is free, and handlers read the database; one queue per view keeps the order
     Executor inOrder = MoreExecutors.newSequentialExecutor(UiServices.updates());
-    subscription =
+    AutoCloseable[] mine = new AutoCloseable[1];
+    mine[0] =
         UiServices.get()
             .hub()
             .watch(
@@ -84,21 +85,34 @@ public final class SessionFollower {
                             return;
                           }
                           try {
-                            ui.access(() -> handler.accept(broadcast));
+                            ui.access(
+                                () -> {
+                                  // queued before the view moved on (detached, or follows another
+                                  // session now): not for it any more
+                                  if (subscription == mine[0] && owner.isAttached()) {
+                                    handler.accept(broadcast);
+                                  }
+                                });
                           } catch (UIDetachedException e) {
-                            unsubscribe();
+                            closeQuietly(mine[0]);
                           }
                         }));
+    subscription = mine[0];
   }
 
   private void unsubscribe() {
-    if (subscription != null) {
-      try {
-        subscription.close();
-      } catch (Exception e) {
-        LOG.debug("closing a session subscription failed: {}", e.toString());
-      }
-      subscription = null;
+    AutoCloseable current = subscription;
+    subscription = null;
+    if (current != null) {
+      closeQuietly(current);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable subscription) {
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      LOG.debug("closing a session subscription failed: {}", e.toString());
     }
   }
 

@@ -118,6 +118,30 @@ class LoginViewTest {
   }
 
   @Test
+  void a_sign_in_in_use_is_renewed_daily_so_it_outlives_its_first_week() {
+    loginAs("alice", "correct horse battery");
+    String first = ui.lastSetCookie(CurrentUser.COOKIE).orElseThrow().getValue();
+
+    ui.clock.advance(Duration.ofDays(2));
+    ui.navigate("host");
+    Cookie renewed = ui.lastSetCookie(CurrentUser.COOKIE).orElseThrow();
+    assertThat(renewed.getValue()).isNotEqualTo(first);
+    assertThat(renewed.getMaxAge()).isEqualTo(604_800);
+
+    // eight days after signing in, the first cookie is too old; the renewed one is not
+    ui.clock.advance(Duration.ofDays(6));
+    ui.forgetBrowserSessionKeepingCookies();
+    ui.sendCookie(new Cookie(CurrentUser.COOKIE, first));
+    ui.navigate("host");
+    _assertOne(LoginView.class);
+
+    ui.forgetBrowserSessionKeepingCookies();
+    ui.sendCookie(renewed);
+    ui.navigate("host");
+    _assertOne(HostView.class);
+  }
+
+  @Test
   void logout_ends_the_remembered_sign_in_everywhere() {
     loginAs("alice", "correct horse battery");
     Cookie remembered = ui.lastSetCookie(CurrentUser.COOKIE).orElseThrow();
