@@ -74,7 +74,7 @@ done
   echo "load after: $(load_avg)"
   server_memory
   echo "server log: $(log_problem_count) WARN/ERROR lines, by logger and message:"
-  grep -E "$log_problems" "$server_log" | sed -E 's/^[0-9-]+ [0-9:,]+ //; s/\[[^]]*\] //' | cut -c1-160 | sort | uniq -c | sort -rn | head -10
+  { grep -E "$log_problems" "$server_log" || true; } | sed -E 's/^[0-9-]+ [0-9:,]+ //; s/\[[^]]*\] //' | cut -c1-160 | sort | uniq -c | sort -rn | head -10
 } | tee -a "$results/summary.txt"
 keep_server_log "$results/"
 cleanup
