@@ -7,6 +7,7 @@
 # Usage: bench/run-scan.sh [files] [seconds per file]   (defaults 1500 and 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 files=${1:-1500}
 seconds=${2:-5}
 jar=server/target/samesong.jar
@@ -17,10 +18,7 @@ admin=${SAMESONG_ADMIN_PORT:-18081}
 mkdir -p bench/results
 out=bench/results/scan-$(date -u +%Y%m%dT%H%M%SZ).txt
 work=$(mktemp -d)
-pid=""
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 
-ms() { date +%s%3N; }
 mkdir -p "$work/library" "$work/data"
 started=$(ms)
 java -cp "$jar:$tests" bench/scan/MakeLibrary.java "$work/library" "$files" "$seconds"
@@ -29,10 +27,9 @@ echo "generated $files files of ${seconds} s ($(du -sh "$work/library" | cut -f1
 # the library is configured but empty at start: the start-up scan finds nothing, so the first
 # real scan below runs on a started, idle server
 mv "$work/library" "$work/library.full"; mkdir "$work/library"
-SAMESONG_DATA_DIR=$work/data SAMESONG_LIBRARY=$work/library SAMESONG_HTTP_PORT=$port \
-  SAMESONG_ADMIN_PORT=$admin java -jar "$jar" server config.yml >"$work/log" 2>&1 &
-pid=$!
-for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$port/api/time" && break; sleep 0.5; done
+start_server "$jar" "$work/log" SAMESONG_DATA_DIR="$work/data" SAMESONG_LIBRARY="$work/library" \
+  SAMESONG_HTTP_PORT="$port" SAMESONG_ADMIN_PORT="$admin"
+wait_ready "$port" 0.5 60 || exit 1
 rmdir "$work/library"; mv "$work/library.full" "$work/library"
 
 scan() {
@@ -44,5 +41,5 @@ echo "rescan, unchanged:   $(scan)" | tee -a "$out"
 find "$work/library" -type f -exec touch {} +
 echo "rescan, all touched: $(scan)" | tee -a "$out"
 echo "server: $(grep -c 'library scan: skipped' "$work/log" || true) skip warnings; cores $(nproc); $(java -version 2>&1 | head -1)" | tee -a "$out"
-kill $pid; wait $pid 2>/dev/null || true
+stop_server
 echo "written to $out"

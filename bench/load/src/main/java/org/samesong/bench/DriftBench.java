@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,11 +36,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the change); then one Chromium with five browser contexts (settle, measure).
  */
 public final class DriftBench {
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = Rest.JSON;
 
-  static String base = "http://127.0.0.1:8080";
-  static String adminUser;
-  static String adminPassword;
+  static Args.Server server;
+  static String base;
   static Path results = Path.of("bench/results/drift");
   static Path chromium = Path.of("/usr/bin/chromium");
   static Path chromedriver = Path.of("/usr/bin/chromedriver");
@@ -52,6 +49,7 @@ public final class DriftBench {
   static String contexts = "cdp";
 
   static HttpClient http;
+  static Rest rest;
   static String hostToken;
   static String sessionId;
   static String code;
@@ -101,31 +99,23 @@ public final class DriftBench {
       """;
 
   public static void main(String[] args) throws Exception {
-    for (int i = 0; i < args.length; i += 2) {
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--base" -> base = v;
-        case "--admin-user" -> adminUser = v;
-        case "--admin-password" -> adminPassword = v;
-        case "--results" -> results = Path.of(v);
-        case "--chromium" -> chromium = Path.of(v);
-        case "--chromedriver" -> chromedriver = Path.of(v);
-        case "--settle" -> settleS = Integer.parseInt(v);
-        case "--measure" -> measureS = Integer.parseInt(v);
-        case "--crowd" -> crowd = Integer.parseInt(v);
-        case "--contexts" -> contexts = v;
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    Args a = Args.parse(args);
+    server = a.server();
+    base = server.base();
+    results = a.path("--results", results);
+    chromium = a.path("--chromium", chromium);
+    chromedriver = a.path("--chromedriver", chromedriver);
+    settleS = a.integer("--settle", settleS);
+    measureS = a.integer("--measure", measureS);
+    crowd = a.integer("--crowd", crowd);
+    contexts = a.string("--contexts", contexts);
+    a.rejectUnknown();
     if (!URI.create(base).getHost().matches("127\\.0\\.0\\.1|localhost")) {
       throw new IllegalArgumentException("loopback only: " + base);
     }
     Files.createDirectories(results);
-    http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build();
+    http = Rest.http11(Duration.ofSeconds(30));
+    rest = new Rest(http, base, Duration.ofSeconds(30));
     load.start();
     try {
       setUp();
@@ -144,19 +134,17 @@ public final class DriftBench {
   // ---------------------------------------------------------------- REST set-up
 
   static void setUp() throws Exception {
-    ObjectNode credentials =
-        JSON.createObjectNode().put("username", adminUser).put("password", adminPassword);
-    String admin = send("POST", "/api/auth/login", null, credentials, 200).path("access_token").asText();
+    String admin = rest.login(server.adminUser(), server.adminPassword());
     ObjectNode limits = JSON.createObjectNode();
     limits.put("joins_per_ip_per_minute", 1000);
     limits.put("access_token_ttl_s", 3600);
-    send("PATCH", "/api/admin/settings", admin, limits, 200);
+    rest.expect("PATCH", "/api/admin/settings", admin, limits, 200);
     JsonNode created =
-        send("POST", "/api/sessions", admin, JSON.createObjectNode().put("name", "drift"), 201);
+        rest.expect("POST", "/api/sessions", admin, JSON.createObjectNode().put("name", "drift"), 201);
     sessionId = created.path("id").asText();
     code = created.path("code").asText();
     hostToken = created.path("host_token").asText();
-    JsonNode tracks = send("GET", "/api/catalog/tracks?limit=20", admin, null, 200).path("items");
+    JsonNode tracks = rest.expect("GET", "/api/catalog/tracks?limit=20", admin, null, 200).path("items");
     long total = 0;
     for (JsonNode t : tracks) {
       total += t.path("duration_ms").asLong();
@@ -168,15 +156,15 @@ public final class DriftBench {
     int rounds = (int) Math.max(1, Math.ceil(900_000.0 / total));
     for (int r = 0; r < rounds; r++) {
       for (JsonNode t : tracks) {
-        send(
+        rest.expect(
             "POST",
             "/api/sessions/" + sessionId + "/playlist",
             hostToken,
             JSON.createObjectNode().put("track_id", t.path("id").asText()),
-            -1);
+            201);
       }
     }
-    JsonNode playlist = send("GET", "/api/sessions/" + sessionId + "/playlist", hostToken, null, 200);
+    JsonNode playlist = rest.expect("GET", "/api/sessions/" + sessionId + "/playlist", hostToken, null, 200);
     schedule.setPlaylist(playlist.path("items"));
     command(JSON.createObjectNode().put("action", "play"));
     say(
@@ -193,32 +181,9 @@ public final class DriftBench {
 
   /** A playback command; the new state (fetched at once) is the schedule from now on. */
   static void command(ObjectNode body) throws Exception {
-    send("POST", "/api/sessions/" + sessionId + "/playback", hostToken, body, 200);
-    JsonNode session = send("GET", "/api/sessions/" + sessionId, hostToken, null, 200);
+    rest.expect("POST", "/api/sessions/" + sessionId + "/playback", hostToken, body, 200);
+    JsonNode session = rest.expect("GET", "/api/sessions/" + sessionId, hostToken, null, 200);
     schedule.addState(session.path("playback_state"));
-  }
-
-  static JsonNode send(String method, String path, String token, JsonNode body, int expect)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-    if (token != null) {
-      b.header("authorization", "Bearer " + token);
-    }
-    if (body != null) {
-      b.header("content-type", "application/json");
-    }
-    b.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body.toString()));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    boolean ok = expect < 0 ? r.statusCode() / 100 == 2 : r.statusCode() == expect;
-    if (!ok) {
-      throw new IllegalStateException(method + " " + path + " → " + r.statusCode() + " " + r.body());
-    }
-    return r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
   }
 
   // ---------------------------------------------------------------- phases
@@ -235,16 +200,7 @@ public final class DriftBench {
       la.join(base);
       lb.join(base);
       List<Listener> pair = List.of(la, lb);
-      waitConverged(pair, 30_000);
-      sleep(settleS * 1000L);
-      double from = now();
-      LoadSampler.Mark mark = load.mark();
-      sleep(measureS * 1000L);
-      double to = now();
-      drain(pair);
-      say("");
-      say("== 2 browsers (2 Chromium processes), " + measureS + " s measured after a " + settleS + " s settle");
-      summarize(pair, from, to, load.since(mark));
+      settleAndMeasure(pair, 30_000, "== 2 browsers (2 Chromium processes), " + measureS + " s measured after a " + settleS + " s settle");
 
       // ---- a late joiner: a third browser, once the first two are settled
       c = startBrowser();
@@ -286,6 +242,23 @@ public final class DriftBench {
     }
   }
 
+  /**
+   * Waits until the listeners are within 20 ms of each other (at most {@code convergeMs}), lets
+   * them settle, measures, and prints the window under {@code heading}.
+   */
+  static void settleAndMeasure(List<Listener> listeners, long convergeMs, String heading) throws Exception {
+    waitConverged(listeners, convergeMs);
+    sleep(settleS * 1000L);
+    double from = now();
+    LoadSampler.Mark mark = load.mark();
+    sleep(measureS * 1000L);
+    double to = now();
+    drain(listeners);
+    say("");
+    say(heading);
+    summarize(listeners, from, to, load.since(mark));
+  }
+
   static void runCrowdPhase(List<Listener> all) throws Exception {
     ChromeDriver browser = startBrowser();
     try {
@@ -323,15 +296,9 @@ public final class DriftBench {
         all.add(l);
         l.join(origin);
       }
-      waitConverged(crowdList, 45_000);
-      sleep(settleS * 1000L);
-      double from = now();
-      LoadSampler.Mark mark = load.mark();
-      sleep(measureS * 1000L);
-      double to = now();
-      drain(crowdList);
-      say("");
-      say(
+      settleAndMeasure(
+          crowdList,
+          45_000,
           "== "
               + crowd
               + " listeners in one Chromium ("
@@ -341,7 +308,6 @@ public final class DriftBench {
               + " s measured after a "
               + settleS
               + " s settle");
-      summarize(crowdList, from, to, load.since(mark));
     } finally {
       if (browserCdp != null) {
         browserCdp.ws.abort();
@@ -443,7 +409,7 @@ public final class DriftBench {
   }
 
   static double seekNearEnd() throws Exception {
-    JsonNode state = send("GET", "/api/sessions/" + sessionId, hostToken, null, 200).path("playback_state");
+    JsonNode state = rest.expect("GET", "/api/sessions/" + sessionId, hostToken, null, 200).path("playback_state");
     String itemId = state.path("item_id").asText();
     Schedule.Item item = schedule.item(itemId);
     command(JSON.createObjectNode().put("action", "seek").put("position_ms", item.durationMs - 4000));
@@ -742,18 +708,14 @@ public final class DriftBench {
     say(
         String.format(
             Locale.ROOT,
-            "error vs schedule, all listeners: |error| p50 %s  p95 %s  max %s ms (%d samples)",
-            fmt(pct(pooled, 50)),
-            fmt(pct(pooled, 95)),
-            fmt(pct(pooled, 100)),
+            "error vs schedule, all listeners: |error| %s ms (%d samples)",
+            percentiles(pooled),
             pooled.size()));
     say(
         String.format(
             Locale.ROOT,
-            "spread between listeners (max − min at common 50-ms instants): p50 %s  p95 %s  max %s ms (%d instants); target p95 ≤ %d ms",
-            fmt(pct(spread, 50)),
-            fmt(pct(spread, 95)),
-            fmt(pct(spread, 100)),
+            "spread between listeners (max − min at common 50-ms instants): %s ms (%d instants); target p95 ≤ %d ms",
+            percentiles(spread),
             spread.size(),
             listeners.size() <= 2 ? 5 : 10));
     say(w.toString());
@@ -918,6 +880,11 @@ public final class DriftBench {
     s.sort(null);
     int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
     return s.get(Math.max(0, Math.min(s.size() - 1, i)));
+  }
+
+  /** "p50 …  p95 …  max …" of the values. */
+  static String percentiles(List<Double> values) {
+    return "p50 " + fmt(pct(values, 50)) + "  p95 " + fmt(pct(values, 95)) + "  max " + fmt(pct(values, 100));
   }
 
   static String fmt(double v) {

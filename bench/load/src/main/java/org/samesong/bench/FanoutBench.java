@@ -1,13 +1,10 @@
 package org.samesong.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +24,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -39,12 +35,8 @@ import org.HdrHistogram.Recorder;
  * System.nanoTime in this JVM. Other playback_state messages are the heartbeats.
  */
 public final class FanoutBench {
-  static final ObjectMapper JSON = new ObjectMapper();
-
   // ---- options
-  static String base = "http://127.0.0.1:8080";
-  static String adminUser;
-  static String adminPassword;
+  static Args.Server server;
   static int listeners = 10_000;
   static int sessions = 1_000;
   static int durationS = 60;
@@ -54,8 +46,6 @@ public final class FanoutBench {
   static int clients = 4;
   static int connectWaitS = 120;
   static int settleS = 5;
-  static long serverPid = -1;
-  static int clkTck = 100;
   static Path phaseFile;
 
   static HttpClient[] httpClients;
@@ -169,7 +159,7 @@ public final class FanoutBench {
         helloSeen = true;
         if (isHost) {
           try {
-            JsonNode ps = JSON.readTree(text).path("playback_state");
+            JsonNode ps = Rest.JSON.readTree(text).path("playback_state");
             room.state = ps.path("state").asText("paused");
           } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -211,27 +201,19 @@ public final class FanoutBench {
   }
 
   public static void main(String[] args) throws Exception {
-    for (int i = 0; i < args.length; i += 2) {
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--base" -> base = v;
-        case "--admin-user" -> adminUser = v;
-        case "--admin-password" -> adminPassword = v;
-        case "--listeners" -> listeners = Integer.parseInt(v);
-        case "--sessions" -> sessions = Integer.parseInt(v);
-        case "--duration" -> durationS = Integer.parseInt(v);
-        case "--interval-ms" -> intervalMs = Integer.parseInt(v);
-        case "--ramp" -> rampPerS = Integer.parseInt(v);
-        case "--join-concurrency" -> joinConcurrency = Integer.parseInt(v);
-        case "--clients" -> clients = Integer.parseInt(v);
-        case "--connect-wait" -> connectWaitS = Integer.parseInt(v);
-        case "--settle" -> settleS = Integer.parseInt(v);
-        case "--server-pid" -> serverPid = Long.parseLong(v);
-        case "--clk-tck" -> clkTck = Integer.parseInt(v);
-        case "--phase-file" -> phaseFile = Path.of(v);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    Args a = Args.parse(args);
+    server = a.server();
+    listeners = a.integer("--listeners", listeners);
+    sessions = a.integer("--sessions", sessions);
+    durationS = a.integer("--duration", durationS);
+    intervalMs = a.integer("--interval-ms", intervalMs);
+    rampPerS = a.integer("--ramp", rampPerS);
+    joinConcurrency = a.integer("--join-concurrency", joinConcurrency);
+    clients = a.integer("--clients", clients);
+    connectWaitS = a.integer("--connect-wait", connectWaitS);
+    settleS = a.integer("--settle", settleS);
+    phaseFile = a.path("--phase-file", null);
+    a.rejectUnknown();
     if (sessions > listeners) {
       sessions = listeners;
     }
@@ -247,19 +229,18 @@ public final class FanoutBench {
               });
       httpClients[i] = HttpClient.newBuilder().executor(ex).connectTimeout(Duration.ofSeconds(30)).build();
     }
-    HttpClient rest = httpClients[0];
+    Rest rest = new Rest(httpClients[0], server.base(), Duration.ofSeconds(60));
     long t0 = System.nanoTime();
 
     // ---- admin: login, limits, a track
-    JsonNode login = call(rest, "POST", "/api/auth/login", null, obj("username", adminUser, "password", adminPassword));
-    String admin = login.path("access_token").asText();
-    ObjectNode settings = JSON.createObjectNode();
+    String admin = rest.login(server.adminUser(), server.adminPassword());
+    ObjectNode settings = Rest.JSON.createObjectNode();
     settings.put("joins_per_ip_per_minute", 1_000_000);
     settings.put("max_guests_per_session", 100_000);
     settings.put("logins_per_minute", 1_000_000);
     settings.put("resync_interval_ms", 10_000);
-    call(rest, "PATCH", "/api/admin/settings", admin, settings);
-    JsonNode tracks = call(rest, "GET", "/api/catalog/tracks?limit=5", admin, null);
+    rest.expect("PATCH", "/api/admin/settings", admin, settings, 200);
+    JsonNode tracks = rest.expect("GET", "/api/catalog/tracks?limit=5", admin, null, 200);
     JsonNode track = tracks.path("items").get(0);
     String trackId = track.path("id").asText();
     System.out.printf("track %s (%s, duration_ms %s)%n", trackId, track.path("title").asText(), track.path("duration_ms").asText());
@@ -274,14 +255,16 @@ public final class FanoutBench {
       rooms[i] = r;
       gate.acquire();
       pending.add(
-          callAsync(rest, "POST", "/api/sessions", admin, obj("name", "fanout-" + i))
+          rest.callAsync("POST", "/api/sessions", admin, Map.of("name", "fanout-" + i))
               .thenCompose(
-                  s -> {
+                  created -> {
+                    JsonNode s = created.expect(201, "creating a session");
                     r.id = s.path("id").asText();
                     r.code = s.path("code").asText();
                     r.hostToken = s.path("host_token").asText();
-                    return callAsync(rest, "POST", "/api/sessions/" + r.id + "/playlist", r.hostToken, obj("track_id", trackId));
+                    return rest.callAsync("POST", "/api/sessions/" + r.id + "/playlist", r.hostToken, Map.of("track_id", trackId));
                   })
+              .thenApply(added -> added.expect(201, "adding the track"))
               .whenComplete(
                   (x, e) -> {
                     gate.release();
@@ -304,7 +287,8 @@ public final class FanoutBench {
       int gi = g;
       gate.acquire();
       pending.add(
-          callAsync(rest, "POST", "/api/sessions/" + r.code + "/join", null, obj("display_name", "listener-" + g))
+          rest.callAsync("POST", "/api/sessions/" + r.code + "/join", null, Map.of("display_name", "listener-" + g))
+              .thenApply(joined -> joined.expect(200, "joining"))
               .whenComplete(
                   (j, e) -> {
                     gate.release();
@@ -335,7 +319,7 @@ public final class FanoutBench {
       }
     }
     helloLatch[0] = new CountDownLatch(all.size());
-    String wsBase = base.replaceFirst("^http", "ws");
+    String wsBase = server.base().replaceFirst("^http", "ws");
     Semaphore handshakes = new Semaphore(256);
     long rampStart = System.nanoTime();
     long stepNanos = 1_000_000_000L / rampPerS;
@@ -371,8 +355,8 @@ public final class FanoutBench {
 
     // ---- measured window
     phase("measure");
-    long cpu0 = serverPid > 0 ? cpuTicks(serverPid) : -1;
-    long self0 = cpuTicks(ProcessHandle.current().pid());
+    long cpu0 = server.pid() > 0 ? Proc.cpuTicks(server.pid()) : -1;
+    long self0 = Proc.cpuTicks(ProcessHandle.current().pid());
     long msg0 = messagesReceived.get();
     windowStart = System.nanoTime();
     windowEnd = windowStart + durationS * 1_000_000_000L;
@@ -416,13 +400,13 @@ public final class FanoutBench {
     long windowNanos = System.nanoTime() - windowStart;
     // the last commands' deliveries: a short grace period
     Thread.sleep(2000);
-    long cpu1 = serverPid > 0 ? cpuTicks(serverPid) : -1;
-    long self1 = cpuTicks(ProcessHandle.current().pid());
+    long cpu1 = server.pid() > 0 ? Proc.cpuTicks(server.pid()) : -1;
+    long self1 = Proc.cpuTicks(ProcessHandle.current().pid());
     long msg1 = messagesReceived.get();
     phase("done");
 
-    Histogram h = deliveries.getIntervalHistogram();
-    Histogram a = allReceived.getIntervalHistogram();
+    Latency each = Latency.of(deliveries.getIntervalHistogram(), 1000.0);
+    Latency whole = Latency.of(allReceived.getIntervalHistogram(), 1000.0);
     long incomplete = cmds.stream().filter(c -> c.received.get() < c.listeners).count();
     int connectedListeners = (int) all.stream().filter(l -> !l.isHost && l.helloSeen).count();
     double minutes = windowNanos / 60e9;
@@ -439,45 +423,42 @@ public final class FanoutBench {
     out.put("command_send_errors", sendErrors);
     out.put("deliveries_measured", deliveriesMeasured.get());
     out.put("deliveries_expected", deliveriesExpected.get());
-    out.put("p50_ms", h.getValueAtPercentile(50) / 1000.0);
-    out.put("p95_ms", h.getValueAtPercentile(95) / 1000.0);
-    out.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
-    out.put("p999_ms", h.getValueAtPercentile(99.9) / 1000.0);
-    out.put("max_ms", h.getMaxValue() / 1000.0);
-    out.put("mean_ms", h.getMean() / 1000.0);
-    out.put("session_all_p50_ms", a.getValueAtPercentile(50) / 1000.0);
-    out.put("session_all_p99_ms", a.getValueAtPercentile(99) / 1000.0);
-    out.put("session_all_max_ms", a.getMaxValue() / 1000.0);
+    out.put("p50_ms", each.p50());
+    out.put("p95_ms", each.p95());
+    out.put("p99_ms", each.p99());
+    out.put("p999_ms", each.p999());
+    out.put("max_ms", each.max());
+    out.put("mean_ms", each.mean());
+    out.put("session_all_p50_ms", whole.p50());
+    out.put("session_all_p99_ms", whole.p99());
+    out.put("session_all_max_ms", whole.max());
     out.put("sessions_incomplete", incomplete);
     out.put("heartbeats_per_listener_per_min", connectedListeners == 0 ? 0 : heartbeatsInWindow.get() / (double) connectedListeners / minutes);
     out.put("messages_received_in_window", msg1 - msg0);
-    if (serverPid > 0) {
-      out.put("server_cpu_s", (cpu1 - cpu0) / (double) clkTck);
-      out.put("server_cores", (cpu1 - cpu0) / (double) clkTck / ((windowNanos + 2e9) / 1e9));
+    if (server.pid() > 0) {
+      out.put("server_cpu_s", (cpu1 - cpu0) / (double) server.clkTck());
+      out.put("server_cores", (cpu1 - cpu0) / (double) server.clkTck() / ((windowNanos + 2e9) / 1e9));
     }
-    out.put("loadgen_cpu_s", (self1 - self0) / (double) clkTck);
-    out.put("loadgen_cores", (self1 - self0) / (double) clkTck / ((windowNanos + 2e9) / 1e9));
+    out.put("loadgen_cpu_s", (self1 - self0) / (double) server.clkTck());
+    out.put("loadgen_cores", (self1 - self0) / (double) server.clkTck() / ((windowNanos + 2e9) / 1e9));
 
     System.out.printf("%n== fan-out: %d listeners (+%d host sockets) over %d sessions%n", connectedListeners, sessions, sessions);
     System.out.printf("commands sent: %d (one every %d ms over %.1f s, via the host's WebSocket), %d send errors%n", sent, intervalMs, windowNanos / 1e9, sendErrors);
     System.out.printf("deliveries measured/expected: %d / %d; sessions not fully reached: %d%n", deliveriesMeasured.get(), deliveriesExpected.get(), incomplete);
     System.out.printf(
         "delivery latency per listener: p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms  (mean %.2f)%n",
-        h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-        h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, h.getMean() / 1000.0);
+        each.p50(), each.p95(), each.p99(), each.p999(), each.max(), each.mean());
     System.out.printf(
-        "all listeners of the session reached: p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
-        a.getValueAtPercentile(50) / 1000.0, a.getValueAtPercentile(99) / 1000.0, a.getMaxValue() / 1000.0);
+        "all listeners of the session reached: p50 %.2f ms  p99 %.2f ms  max %.2f ms%n", whole.p50(), whole.p99(), whole.max());
     System.out.printf("heartbeats per listener per minute: %.2f (6 expected at resync_interval_ms 10000)%n", out.get("heartbeats_per_listener_per_min"));
-    if (serverPid > 0) {
+    if (server.pid() > 0) {
       System.out.printf("server CPU in the window (+2 s grace): %.1f s = %.2f cores%n", out.get("server_cpu_s"), out.get("server_cores"));
     }
     System.out.printf("load generator CPU in the window: %.1f s = %.2f cores%n", out.get("loadgen_cpu_s"), out.get("loadgen_cores"));
     System.out.printf("connections closed early: %d %s%n", closedEarly.get(), closeCodes);
-    String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out);
     String jsonPath = System.getProperty("fanout.json");
     if (jsonPath != null) {
-      Files.writeString(Path.of(jsonPath), json);
+      Rest.writeJson(Path.of(jsonPath), out);
     }
 
     // ---- close everything
@@ -499,56 +480,5 @@ public final class FanoutBench {
     } catch (IOException e) {
       // not essential
     }
-  }
-
-  static long cpuTicks(long pid) {
-    try {
-      String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    } catch (IOException e) {
-      return -1;
-    }
-  }
-
-  static ObjectNode obj(String... kv) {
-    ObjectNode o = JSON.createObjectNode();
-    for (int i = 0; i < kv.length; i += 2) {
-      o.put(kv[i], kv[i + 1]);
-    }
-    return o;
-  }
-
-  static HttpRequest request(String method, String path, String bearer, JsonNode body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
-    if (bearer != null) {
-      b.header("authorization", "Bearer " + bearer);
-    }
-    if (body != null) {
-      b.header("content-type", "application/json");
-      b.method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
-    } else {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    }
-    return b.build();
-  }
-
-  static JsonNode call(HttpClient c, String method, String path, String bearer, JsonNode body) throws Exception {
-    return callAsync(c, method, path, bearer, body).get(60, TimeUnit.SECONDS);
-  }
-
-  static CompletableFuture<JsonNode> callAsync(HttpClient c, String method, String path, String bearer, JsonNode body) {
-    return c.sendAsync(request(method, path, bearer, body), HttpResponse.BodyHandlers.ofString())
-        .thenApply(
-            r -> {
-              if (r.statusCode() / 100 != 2) {
-                throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
-              }
-              try {
-                return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
-              } catch (IOException e) {
-                throw new IllegalStateException(e);
-              }
-            });
   }
 }

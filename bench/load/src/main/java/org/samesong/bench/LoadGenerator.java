@@ -1,16 +1,10 @@
 package org.samesong.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +38,6 @@ import org.HdrHistogram.Histogram;
  * ({@code --server-pid}) is gone. Traffic goes to loopback addresses only.
  */
 public final class LoadGenerator {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String[] STEPS = {"join", "request", "decide", "cycle"};
   private static final int JOIN = 0;
   private static final int REQUEST = 1;
@@ -53,7 +46,7 @@ public final class LoadGenerator {
   private static final int SLICE_S = 5;
 
   private final Options o;
-  private final HttpClient client;
+  private final Rest rest;
   private final Map<String, LongAdder> warmupErrors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> measuredErrors = new ConcurrentHashMap<>();
   private final LongAdder allErrors = new LongAdder();
@@ -67,27 +60,14 @@ public final class LoadGenerator {
 
   private LoadGenerator(Options o) {
     this.o = o;
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.rest = new Rest(Rest.http11(Duration.ofSeconds(5)), o.base.toString(), o.requestTimeout).withIndentedBodies();
   }
 
   public static void main(String[] args) throws Exception {
-    Options o;
-    try {
-      o = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println(Options.USAGE);
-      System.exit(64);
-      return;
-    }
+    Options o = Args.orUsage(() -> Options.parse(args), Options.USAGE);
     try {
       System.exit(new LoadGenerator(o).run());
-    } catch (SetupException e) {
+    } catch (Rest.SetupException e) {
       System.err.println("setup failed: " + e.getMessage());
       System.exit(2);
     }
@@ -107,18 +87,9 @@ public final class LoadGenerator {
     }
   }
 
-  static final class SetupException extends RuntimeException {
-    SetupException(String message) {
-      super(message);
-    }
-  }
-
   private int run() throws Exception {
     // ---- setup
-    String adminToken =
-        expect(post("/api/auth/login", null, Map.of("username", o.adminUser, "password", o.adminPassword)), 200, "admin login")
-            .path("access_token")
-            .asText();
+    String adminToken = rest.login(o.adminUser, o.adminPassword);
     Map<String, Object> limits = new LinkedHashMap<>();
     limits.put("joins_per_ip_per_minute", 1_000_000);
     limits.put("guest_requests_per_minute", 100_000);
@@ -127,18 +98,18 @@ public final class LoadGenerator {
     limits.put("max_guests_per_session", 1_000_000);
     limits.put("logins_per_minute", 1_000_000);
     limits.put("access_token_ttl_s", 86_400);
-    expect(send("PATCH", "/api/admin/settings", adminToken, limits), 200, "raising the limits");
-    JsonNode tracks = expect(send("GET", "/api/catalog/tracks?limit=1", adminToken, null), 200, "catalog search");
+    rest.call("PATCH", "/api/admin/settings", adminToken, limits).expect(200, "raising the limits");
+    JsonNode tracks = rest.call("GET", "/api/catalog/tracks?limit=1", adminToken, null).expect(200, "catalog search");
     if (tracks.path("items").size() == 0) {
-      throw new SetupException("the catalog is empty: no track to request");
+      throw new Rest.SetupException("the catalog is empty: no track to request");
     }
     String trackId = tracks.path("items").get(0).path("id").asText();
     List<BenchSession> sessions = new ArrayList<>();
     for (int i = 0; i < o.sessions; i++) {
-      JsonNode created = expect(post("/api/sessions", adminToken, Map.of("name", "bench " + i)), 201, "creating a session");
+      JsonNode created = rest.call("POST", "/api/sessions", adminToken, Map.of("name", "bench " + i)).expect(201, "creating a session");
       BenchSession s =
           new BenchSession(created.path("id").asText(), created.path("code").asText(), created.path("host_token").asText());
-      expect(post("/api/sessions/" + s.id() + "/playlist", s.hostToken(), Map.of("track_id", trackId)), 201, "seeding a playlist");
+      rest.call("POST", "/api/sessions/" + s.id() + "/playlist", s.hostToken(), Map.of("track_id", trackId)).expect(201, "seeding a playlist");
       sessions.add(s);
     }
     System.out.printf(
@@ -188,24 +159,24 @@ public final class LoadGenerator {
     long still = java.util.Arrays.stream(threads).filter(Thread::isAlive).count();
 
     // ---- results
-    Histogram[] merged = new Histogram[STEPS.length];
+    Latency[] steps = new Latency[STEPS.length];
     for (int i = 0; i < STEPS.length; i++) {
-      merged[i] = new Histogram(3_600_000_000L, 3);
+      Histogram merged = new Histogram(3_600_000_000L, 3);
       for (UserStats s : stats) {
-        merged[i].add(s.steps[i]);
+        merged.add(s.steps[i]);
       }
+      steps[i] = Latency.of(merged, 1000.0);
     }
     // the window the cycles were counted in: from the end of the warm-up to the end (or the stop)
     double seconds = (Math.min(measureStop, measureEnd) - warmupEnd) / 1e9;
     double probeSeconds = (measureStop - measureStart) / 1e9;
     long cycles = Math.min(measuredCycles.get(), o.maxCycles);
-    double rate = cycles / seconds;
-    PlaylistCheck check = checkPlaylists(sessions);
-    report(merged, cycles, seconds, probeSeconds, rate, before, after, check, still);
+    Outcome outcome = new Outcome(steps, cycles, seconds, probeSeconds, cycles / seconds, before, after, checkPlaylists(sessions));
+    report(outcome, still);
     if (o.jsonOut != null) {
-      writeJson(merged, cycles, seconds, probeSeconds, rate, before, after, check);
+      writeJson(outcome);
     }
-    return measuredErrors.isEmpty() && check.ok() ? 0 : 1;
+    return measuredErrors.isEmpty() && outcome.check().ok() ? 0 : 1;
   }
 
   /** Tells a watcher (bench/run-api.sh's profiler) which phase the run is in. */
@@ -230,22 +201,22 @@ public final class LoadGenerator {
       String name = "vu" + user + "-" + seq++;
       // join
       long t0 = System.nanoTime();
-      Result join = call("POST", "/api/sessions/" + session.code() + "/join", null, Map.of("display_name", name));
+      Rest.Result join = rest.call("POST", "/api/sessions/" + session.code() + "/join", null, Map.of("display_name", name));
       long t1 = System.nanoTime();
       if (!ok(JOIN, join, 200, t0, t1, stats)) {
         continue;
       }
       String guestToken = join.body().path("token").asText();
       // request
-      Result request = call("POST", "/api/sessions/" + session.id() + "/requests", guestToken, requestBody);
+      Rest.Result request = rest.call("POST", "/api/sessions/" + session.id() + "/requests", guestToken, requestBody);
       long t2 = System.nanoTime();
       if (!ok(REQUEST, request, 201, t1, t2, stats)) {
         continue;
       }
       String requestId = request.body().path("request_id").asText();
       // the host decides
-      Result decision =
-          call("POST", "/api/requests/" + requestId + "/" + o.decide, session.hostToken(), o.decide.equals("deny") ? Map.of() : null);
+      Rest.Result decision =
+          rest.call("POST", "/api/requests/" + requestId + "/" + o.decide, session.hostToken(), o.decide.equals("deny") ? Map.of() : null);
       long t3 = System.nanoTime();
       if (!ok(DECIDE, decision, 200, t2, t3, stats)) {
         continue;
@@ -274,7 +245,7 @@ public final class LoadGenerator {
   }
 
   /** Records the step's latency (when it started in the measured window) and checks its status. */
-  private boolean ok(int step, Result r, int expected, long started, long ended, UserStats stats) {
+  private boolean ok(int step, Rest.Result r, int expected, long started, long ended, UserStats stats) {
     if (started >= warmupEnd && started < measureEnd) {
       stats.steps[step].recordValue(Math.max(1, (ended - started) / 1_000));
     }
@@ -300,61 +271,6 @@ public final class LoadGenerator {
     }
   }
 
-  // ---------------------------------------------------------------- HTTP
-
-  /** A response (status -1 and a failure text when the exchange itself failed). */
-  record Result(int status, JsonNode body, String failure) {}
-
-  private Result call(String method, String path, String token, Object body) {
-    try {
-      HttpResponse<byte[]> response = client.send(request(method, path, token, body), HttpResponse.BodyHandlers.ofByteArray());
-      JsonNode json = null;
-      byte[] bytes = response.body();
-      if (bytes != null && bytes.length > 0) {
-        try {
-          json = JSON.readTree(bytes);
-        } catch (IOException e) {
-          json = null;
-        }
-      }
-      return new Result(response.statusCode(), json, null);
-    } catch (IOException e) {
-      return new Result(-1, null, e.getClass().getSimpleName());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Result(-1, null, "interrupted");
-    }
-  }
-
-  private HttpRequest request(String method, String path, String token, Object body) throws IOException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(o.base.resolve(path)).timeout(o.requestTimeout);
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    if (body == null) {
-      b.method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"));
-    } else {
-      b.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-    }
-    return b.header("Content-Type", "application/json").header("Accept", "application/json").build();
-  }
-
-  private Result post(String path, String token, Object body) {
-    return call("POST", path, token, body);
-  }
-
-  private Result send(String method, String path, String token, Object body) {
-    return call(method, path, token, body);
-  }
-
-  private static JsonNode expect(Result r, int status, String what) {
-    if (r.status() != status) {
-      throw new SetupException(
-          what + ": expected " + status + ", got " + (r.status() < 0 ? r.failure() : r.status() + " " + r.body()));
-    }
-    return r.body();
-  }
-
   // ---------------------------------------------------------------- checks and output
 
   /** Every approval must have landed in a playlist: items = seeded + approved. */
@@ -367,7 +283,7 @@ public final class LoadGenerator {
   private PlaylistCheck checkPlaylists(List<BenchSession> sessions) {
     long items = 0;
     for (BenchSession s : sessions) {
-      Result r = call("GET", "/api/sessions/" + s.id() + "/playlist", s.hostToken(), null);
+      Rest.Result r = rest.call("GET", "/api/sessions/" + s.id() + "/playlist", s.hostToken(), null);
       if (r.status() != 200) {
         return new PlaylistCheck(items, 0, "GET playlist: " + (r.status() < 0 ? r.failure() : r.status()));
       }
@@ -377,16 +293,26 @@ public final class LoadGenerator {
     return new PlaylistCheck(items, expected, null);
   }
 
-  private void report(
-      Histogram[] h,
+  /**
+   * What a run measured: the latency per step (µs histograms), the cycles counted in {@code
+   * seconds} (the window after the warm-up), the /proc probes {@code probeSeconds} apart.
+   */
+  record Outcome(
+      Latency[] steps,
       long cycles,
       double seconds,
       double probeSeconds,
       double rate,
       Probe before,
       Probe after,
-      PlaylistCheck check,
-      long still) {
+      PlaylistCheck check) {}
+
+  private void report(Outcome r, long still) {
+    long cycles = r.cycles();
+    double probeSeconds = r.probeSeconds();
+    Probe before = r.before();
+    Probe after = r.after();
+    PlaylistCheck check = r.check();
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%n== %s: join + request + %s ==%n", o.label, o.decide));
     out.append(
@@ -394,9 +320,9 @@ public final class LoadGenerator {
             Locale.ROOT,
             "throughput: %d cycles in %.1f s = %.1f cycles/s (%.1f API calls/s); %d users, %d sessions; stop: %s%n",
             cycles,
-            seconds,
-            rate,
-            rate * 3,
+            r.seconds(),
+            r.rate(),
+            r.rate() * 3,
             o.users,
             o.sessions,
             stopReason));
@@ -407,18 +333,18 @@ public final class LoadGenerator {
     out.append("cycles/s per " + SLICE_S + " s slice:" + sl + "\n");
     out.append(String.format(Locale.ROOT, "%-8s %8s %8s %8s %8s %8s %8s%n", "step", "count", "p50 ms", "p95 ms", "p99 ms", "max ms", "mean ms"));
     for (int i = 0; i < STEPS.length; i++) {
-      String name = i == DECIDE ? o.decide : STEPS[i];
+      Latency l = r.steps()[i];
       out.append(
           String.format(
               Locale.ROOT,
               "%-8s %8d %8.2f %8.2f %8.2f %8.2f %8.2f%n",
-              name,
-              h[i].getTotalCount(),
-              ms(h[i].getValueAtPercentile(50)),
-              ms(h[i].getValueAtPercentile(95)),
-              ms(h[i].getValueAtPercentile(99)),
-              ms(h[i].getMaxValue()),
-              h[i].getMean() / 1000.0));
+              i == DECIDE ? o.decide : STEPS[i],
+              l.count(),
+              round(l.p50()),
+              round(l.p95()),
+              round(l.p99()),
+              round(l.max()),
+              l.mean()));
     }
     out.append("errors in the measured window: ").append(describe(measuredErrors)).append('\n');
     if (!warmupErrors.isEmpty()) {
@@ -485,25 +411,19 @@ public final class LoadGenerator {
     System.out.print(out);
   }
 
-  private void writeJson(
-      Histogram[] h,
-      long cycles,
-      double seconds,
-      double probeSeconds,
-      double rate,
-      Probe before,
-      Probe after,
-      PlaylistCheck check)
-      throws IOException {
-    ObjectNode root = JSON.createObjectNode();
+  private void writeJson(Outcome r) {
+    double probeSeconds = r.probeSeconds();
+    Probe before = r.before();
+    Probe after = r.after();
+    ObjectNode root = Rest.JSON.createObjectNode();
     root.put("label", o.label);
     root.put("decide", o.decide);
     root.put("users", o.users);
     root.put("sessions", o.sessions);
     root.put("warmup_s", o.warmup.toSeconds());
-    root.put("measured_s", round(seconds));
-    root.put("cycles", cycles);
-    root.put("cycles_per_s", round(rate));
+    root.put("measured_s", round(r.seconds()));
+    root.put("cycles", r.cycles());
+    root.put("cycles_per_s", round(r.rate()));
     root.put("stop", stopReason);
     var sl = root.putArray("cycles_per_s_slices");
     for (int i = 0; i < slices.length(); i++) {
@@ -511,13 +431,14 @@ public final class LoadGenerator {
     }
     ObjectNode steps = root.putObject("latency_ms");
     for (int i = 0; i < STEPS.length; i++) {
+      Latency l = r.steps()[i];
       ObjectNode s = steps.putObject(i == DECIDE ? o.decide : STEPS[i]);
-      s.put("count", h[i].getTotalCount());
-      s.put("p50", ms(h[i].getValueAtPercentile(50)));
-      s.put("p95", ms(h[i].getValueAtPercentile(95)));
-      s.put("p99", ms(h[i].getValueAtPercentile(99)));
-      s.put("max", ms(h[i].getMaxValue()));
-      s.put("mean", round(h[i].getMean() / 1000.0));
+      s.put("count", l.count());
+      s.put("p50", round(l.p50()));
+      s.put("p95", round(l.p95()));
+      s.put("p99", round(l.p99()));
+      s.put("max", round(l.max()));
+      s.put("mean", round(l.mean()));
     }
     ObjectNode errors = root.putObject("errors");
     new TreeMap<>(measuredErrors).forEach((k, v) -> errors.put(k, v.sum()));
@@ -553,9 +474,9 @@ public final class LoadGenerator {
       root.put("loadavg_before", before.loadAvg());
       root.put("loadavg_after", after.loadAvg());
     }
-    root.put("playlist_items", check.items());
-    root.put("playlist_expected", check.expected());
-    Files.write(o.jsonOut, JSON.writeValueAsBytes(root));
+    root.put("playlist_items", r.check().items());
+    root.put("playlist_expected", r.check().expected());
+    Rest.writeJson(o.jsonOut, root);
   }
 
   private static String describe(Map<String, LongAdder> errors) {
@@ -565,10 +486,6 @@ public final class LoadGenerator {
     StringBuilder b = new StringBuilder();
     new TreeMap<>(errors).forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(" ×").append(v.sum()));
     return b.toString();
-  }
-
-  private static double ms(long micros) {
-    return round(micros / 1000.0);
   }
 
   private static double round(double v) {
@@ -603,26 +520,16 @@ public final class LoadGenerator {
         long hwm = 0;
         long threads = 0;
         if (pid > 0) {
-          String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          // after "pid (comm) ": state is f[0], utime f[11], stime f[12] (fields 14 and 15)
-          serverCpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) clkTck;
-          for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-              rss = kb(line);
-            } else if (line.startsWith("VmHWM:")) {
-              hwm = kb(line);
-            } else if (line.startsWith("Threads:")) {
-              threads = Long.parseLong(line.substring(8).trim());
-            }
-          }
+          serverCpu = Proc.ticks(Files.readString(Path.of("/proc/" + pid + "/stat"))) / (double) clkTck;
+          rss = Proc.status(pid, "VmRSS");
+          hwm = Proc.status(pid, "VmHWM");
+          threads = Proc.status(pid, "Threads");
           try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
               try {
                 String t = Files.readString(task.resolve("stat"));
                 String comm = t.substring(t.indexOf('(') + 1, t.lastIndexOf(')'));
-                String[] tf = t.substring(t.lastIndexOf(')') + 2).split(" ");
-                byThread.merge(group(comm), (Long.parseLong(tf[11]) + Long.parseLong(tf[12])) / (double) clkTck, Double::sum);
+                byThread.merge(group(comm), Proc.ticks(t) / (double) clkTck, Double::sum);
               } catch (IOException | RuntimeException gone) {
                 // the thread ended meanwhile
               }
@@ -665,8 +572,7 @@ public final class LoadGenerator {
           try {
             String t = Files.readString(p.resolve("stat"));
             if (t.substring(t.indexOf('(') + 1, t.lastIndexOf(')')).equals("postgres")) {
-              String[] f = t.substring(t.lastIndexOf(')') + 2).split(" ");
-              sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) clkTck;
+              sum += Proc.ticks(t) / (double) clkTck;
             }
           } catch (IOException | RuntimeException gone) {
             // the process ended meanwhile
@@ -689,10 +595,6 @@ public final class LoadGenerator {
         return "GC and VM (" + name.replaceAll("[#]?\\d+$", "").trim() + ")";
       }
       return name.replaceAll("[-#]?\\d+", "").trim();
-    }
-
-    private static long kb(String line) {
-      return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
   }
 
@@ -726,71 +628,39 @@ public final class LoadGenerator {
     Path phaseFile;
 
     static Options parse(String[] args) {
-      Options o = new Options();
-      for (int i = 0; i < args.length; i++) {
-        String key = args[i];
-        if (key.equals("-h") || key.equals("--help")) {
-          throw new IllegalArgumentException("help");
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(key + " needs a value");
-        }
-        String v = args[++i];
-        switch (key) {
-          case "--base" -> o.base = URI.create(v.endsWith("/") ? v : v + "/");
-          case "--admin-user" -> o.adminUser = v;
-          case "--admin-password" -> o.adminPassword = v;
-          case "--users" -> o.users = positive(key, v);
-          case "--sessions" -> o.sessions = positive(key, v);
-          case "--warmup" -> o.warmup = Duration.ofSeconds(Math.max(0, Integer.parseInt(v)));
-          case "--duration" -> o.duration = Duration.ofSeconds(positive(key, v));
-          case "--decide" -> {
-            if (!v.equals("approve") && !v.equals("deny")) {
-              throw new IllegalArgumentException("--decide must be approve or deny");
-            }
-            o.decide = v;
-          }
-          case "--max-cycles" -> o.maxCycles = positive(key, v);
-          case "--max-errors" -> o.maxErrors = positive(key, v);
-          case "--timeout" -> o.requestTimeout = Duration.ofSeconds(positive(key, v));
-          case "--server-pid" -> o.serverPid = Long.parseLong(v);
-          case "--clk-tck" -> o.clkTck = positive(key, v);
-          case "--label" -> o.label = v;
-          case "--json" -> o.jsonOut = Path.of(v);
-          case "--phase-file" -> o.phaseFile = Path.of(v);
-          default -> throw new IllegalArgumentException("unknown option " + key);
-        }
+      if (List.of(args).contains("-h") || List.of(args).contains("--help")) {
+        throw new IllegalArgumentException("help");
       }
-      if (o.base == null || o.adminUser == null || o.adminPassword == null) {
+      Args a = Args.parse(args);
+      Options o = new Options();
+      String base = a.string("--base", null);
+      o.adminUser = a.string("--admin-user", null);
+      o.adminPassword = a.string("--admin-password", null);
+      o.users = a.integer("--users", o.users, 1, Integer.MAX_VALUE);
+      o.sessions = a.integer("--sessions", o.sessions, 1, Integer.MAX_VALUE);
+      o.warmup = Duration.ofSeconds(Math.max(0, a.integer("--warmup", (int) o.warmup.toSeconds())));
+      o.duration = Duration.ofSeconds(a.integer("--duration", (int) o.duration.toSeconds(), 1, Integer.MAX_VALUE));
+      o.decide = a.string("--decide", o.decide);
+      if (!o.decide.equals("approve") && !o.decide.equals("deny")) {
+        throw new IllegalArgumentException("--decide must be approve or deny");
+      }
+      o.maxCycles = a.integer("--max-cycles", (int) o.maxCycles, 1, Integer.MAX_VALUE);
+      o.maxErrors = a.integer("--max-errors", (int) o.maxErrors, 1, Integer.MAX_VALUE);
+      o.requestTimeout = Duration.ofSeconds(a.integer("--timeout", (int) o.requestTimeout.toSeconds(), 1, Integer.MAX_VALUE));
+      o.serverPid = a.longValue("--server-pid", o.serverPid);
+      o.clkTck = a.integer("--clk-tck", o.clkTck, 1, Integer.MAX_VALUE);
+      o.label = a.string("--label", o.label);
+      o.jsonOut = a.path("--json", null);
+      o.phaseFile = a.path("--phase-file", null);
+      a.rejectUnknown();
+      if (base == null || o.adminUser == null || o.adminPassword == null) {
         throw new IllegalArgumentException("--base, --admin-user and --admin-password are required");
       }
       if (o.users > 1024 || o.sessions > 10_000 || o.duration.toSeconds() > 3600 || o.warmup.toSeconds() > 600) {
         throw new IllegalArgumentException("at most 1024 users, 10000 sessions, 3600 s measured and 600 s warm-up");
       }
-      if (!"http".equals(o.base.getScheme()) || o.base.getHost() == null) {
-        throw new IllegalArgumentException("--base must be an http:// URL");
-      }
-      try {
-        if (!InetAddress.getByName(o.base.getHost()).isLoopbackAddress()) {
-          throw new IllegalArgumentException("--base must point at this machine (loopback), not " + o.base.getHost());
-        }
-      } catch (java.net.UnknownHostException e) {
-        throw new IllegalArgumentException("unknown host " + o.base.getHost());
-      }
+      o.base = Args.loopbackBase(base);
       return o;
-    }
-
-    private static int positive(String key, String v) {
-      int n;
-      try {
-        n = Integer.parseInt(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key + " must be a whole number");
-      }
-      if (n < 1) {
-        throw new IllegalArgumentException(key + " must be at least 1");
-      }
-      return n;
     }
   }
 }

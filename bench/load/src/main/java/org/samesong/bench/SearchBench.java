@@ -1,15 +1,10 @@
 package org.samesong.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +35,6 @@ import org.HdrHistogram.Histogram;
  * run is bounded by the round count and stops at {@code --max-errors}.
  */
 public final class SearchBench {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int LIMIT = 20;
 
   record Query(String shape, String q, int offset, long expected) {}
@@ -48,7 +42,7 @@ public final class SearchBench {
   record Demo(String text, String title, String artist) {}
 
   private final Options o;
-  private final HttpClient client;
+  private final Rest rest;
   private final Map<String, LongAdder> problems = new ConcurrentHashMap<>();
   private final LongAdder errors = new LongAdder();
   private final LongAdder sent = new LongAdder();
@@ -56,47 +50,28 @@ public final class SearchBench {
 
   private SearchBench(Options o) {
     this.o = o;
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.rest = new Rest(Rest.http11(Duration.ofSeconds(5)), o.base.toString(), null);
   }
 
   public static void main(String[] args) throws Exception {
-    Options o;
-    try {
-      o = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println(Options.USAGE);
-      System.exit(64);
-      return;
-    }
+    Options o = Args.orUsage(() -> Options.parse(args), Options.USAGE);
     System.exit(new SearchBench(o).run());
   }
 
   private int run() throws Exception {
-    if (!login()) {
-      return 2;
-    }
-    // a slow run must not outlive the access token (15 minutes by default)
-    HttpResponse<byte[]> ttl =
-        send(
-            HttpRequest.newBuilder(o.base.resolve("api/admin/settings"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("access_token_ttl_s", 86_400))))
-                .build());
-    if (ttl.statusCode() != 200 || !login()) {
-      System.err.println("raising access_token_ttl_s: " + ttl.statusCode());
+    try {
+      token = rest.login(o.adminUser, o.adminPassword);
+      // a slow run must not outlive the access token (15 minutes by default)
+      rest.call("PATCH", "/api/admin/settings", token, Map.of("access_token_ttl_s", 86_400)).expect(200, "raising access_token_ttl_s");
+      token = rest.login(o.adminUser, o.adminPassword);
+    } catch (Rest.SetupException e) {
+      System.err.println(e.getMessage());
       return 2;
     }
 
     // the demo tracks the server registers at start count in every total they match
     List<Demo> demos = new ArrayList<>();
-    JsonNode demoPage = JSON.readTree(get("samesong demo", 0, 100).body());
+    JsonNode demoPage = Rest.JSON.readTree(get("samesong demo", 0, 100).body());
     for (JsonNode t : demoPage.path("items")) {
       String title = t.path("title").asText();
       String artist = t.path("artist").isNull() ? null : t.path("artist").asText();
@@ -189,7 +164,7 @@ public final class SearchBench {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%n== %s: catalog search, %d client(s), limit %d ==%n", o.label, o.clients, LIMIT));
     out.append(String.format(Locale.ROOT, "%-12s %7s %9s %8s %8s %8s %8s %8s%n", "shape", "count", "total", "p50 ms", "p95 ms", "p99 ms", "max ms", "mean ms"));
-    ObjectNode json = JSON.createObjectNode();
+    ObjectNode json = Rest.JSON.createObjectNode();
     json.put("label", o.label);
     json.put("clients", o.clients);
     json.put("rounds", o.rounds);
@@ -199,28 +174,20 @@ public final class SearchBench {
       Histogram h = histograms.get(s);
       requests += h.getTotalCount();
       List<Query> qs = shapes.get(s);
+      Latency l = Latency.of(h, 1000.0);
       String totals = qs.stream().mapToLong(Query::expected).min().getAsLong() == qs.stream().mapToLong(Query::expected).max().getAsLong()
           ? Long.toString(qs.get(0).expected())
           : qs.stream().mapToLong(Query::expected).min().getAsLong() + "-" + qs.stream().mapToLong(Query::expected).max().getAsLong();
       out.append(
           String.format(
-              Locale.ROOT,
-              "%-12s %7d %9s %8.2f %8.2f %8.2f %8.2f %8.2f%n",
-              s,
-              h.getTotalCount(),
-              totals,
-              h.getValueAtPercentile(50) / 1000.0,
-              h.getValueAtPercentile(95) / 1000.0,
-              h.getValueAtPercentile(99) / 1000.0,
-              h.getMaxValue() / 1000.0,
-              h.getMean() / 1000.0));
+              Locale.ROOT, "%-12s %7d %9s %8.2f %8.2f %8.2f %8.2f %8.2f%n", s, l.count(), totals, l.p50(), l.p95(), l.p99(), l.max(), l.mean()));
       ObjectNode n = perShape.putObject(s);
-      n.put("count", h.getTotalCount());
+      n.put("count", l.count());
       n.put("totals", totals);
-      n.put("p50_ms", h.getValueAtPercentile(50) / 1000.0);
-      n.put("p95_ms", h.getValueAtPercentile(95) / 1000.0);
-      n.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
-      n.put("max_ms", h.getMaxValue() / 1000.0);
+      n.put("p50_ms", l.p50());
+      n.put("p95_ms", l.p95());
+      n.put("p99_ms", l.p99());
+      n.put("max_ms", l.max());
     }
     out.append(String.format(Locale.ROOT, "%d requests measured, %d sent with the warm-up, in %.1f s%n", requests, sent.sum(), seconds));
     if (problems.isEmpty()) {
@@ -233,24 +200,9 @@ public final class SearchBench {
     ObjectNode p = json.putObject("problems");
     problems.forEach((k, v) -> p.put(k, v.sum()));
     if (o.jsonOut != null) {
-      JSON.writeValue(o.jsonOut.toFile(), json);
+      Rest.writeJson(o.jsonOut, json);
     }
     return problems.isEmpty() ? 0 : 1;
-  }
-
-  private boolean login() throws IOException, InterruptedException {
-    HttpResponse<byte[]> login =
-        send(
-            HttpRequest.newBuilder(o.base.resolve("api/auth/login"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("username", o.adminUser, "password", o.adminPassword))))
-                .build());
-    if (login.statusCode() != 200) {
-      System.err.println("admin login: " + login.statusCode() + " " + new String(login.body(), StandardCharsets.UTF_8));
-      return false;
-    }
-    token = JSON.readTree(login.body()).path("access_token").asText();
-    return true;
   }
 
   /** The catalog's semantics: every whitespace-separated word of q is a substring of the text. */
@@ -270,7 +222,7 @@ public final class SearchBench {
     }
     JsonNode body;
     try {
-      body = JSON.readTree(r.body());
+      body = Rest.JSON.readTree(r.body());
     } catch (IOException e) {
       problem(q.shape(), "unreadable body");
       return;
@@ -300,12 +252,7 @@ public final class SearchBench {
   }
 
   private HttpResponse<byte[]> get(String q, int offset, int limit) throws IOException, InterruptedException {
-    String path = "api/catalog/tracks?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&offset=" + offset + "&limit=" + limit;
-    return send(HttpRequest.newBuilder(o.base.resolve(path)).header("Authorization", "Bearer " + token).header("Accept", "application/json").GET().build());
-  }
-
-  private HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
-    return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    return rest.send("GET", "/api/catalog/tracks?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&offset=" + offset + "&limit=" + limit, token, null);
   }
 
   static final class Options {
@@ -328,54 +275,24 @@ public final class SearchBench {
     Path jsonOut;
 
     static Options parse(String[] args) {
+      Args a = Args.parse(args);
       Options o = new Options();
-      for (int i = 0; i < args.length; i++) {
-        String key = args[i];
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(key + " needs a value");
-        }
-        String v = args[++i];
-        switch (key) {
-          case "--base" -> o.base = URI.create(v.endsWith("/") ? v : v + "/");
-          case "--admin-user" -> o.adminUser = v;
-          case "--admin-password" -> o.adminPassword = v;
-          case "--queries" -> o.queries = Path.of(v);
-          case "--clients" -> o.clients = bounded(key, v, 1, 64);
-          case "--warmup" -> o.warmup = bounded(key, v, 0, 10_000);
-          case "--rounds" -> o.rounds = bounded(key, v, 1, 100_000);
-          case "--max-errors" -> o.maxErrors = bounded(key, v, 1, 1_000_000);
-          case "--label" -> o.label = v;
-          case "--json" -> o.jsonOut = Path.of(v);
-          default -> throw new IllegalArgumentException("unknown option " + key);
-        }
-      }
-      if (o.base == null || o.adminUser == null || o.adminPassword == null || o.queries == null) {
+      String base = a.string("--base", null);
+      o.adminUser = a.string("--admin-user", null);
+      o.adminPassword = a.string("--admin-password", null);
+      o.queries = a.path("--queries", null);
+      o.clients = a.integer("--clients", o.clients, 1, 64);
+      o.warmup = a.integer("--warmup", o.warmup, 0, 10_000);
+      o.rounds = a.integer("--rounds", o.rounds, 1, 100_000);
+      o.maxErrors = a.integer("--max-errors", (int) o.maxErrors, 1, 1_000_000);
+      o.label = a.string("--label", o.label);
+      o.jsonOut = a.path("--json", null);
+      a.rejectUnknown();
+      if (base == null || o.adminUser == null || o.adminPassword == null || o.queries == null) {
         throw new IllegalArgumentException("--base, --admin-user, --admin-password and --queries are required");
       }
-      if (!"http".equals(o.base.getScheme()) || o.base.getHost() == null) {
-        throw new IllegalArgumentException("--base must be an http:// URL");
-      }
-      try {
-        if (!InetAddress.getByName(o.base.getHost()).isLoopbackAddress()) {
-          throw new IllegalArgumentException("--base must point at this machine (loopback), not " + o.base.getHost());
-        }
-      } catch (java.net.UnknownHostException e) {
-        throw new IllegalArgumentException("unknown host " + o.base.getHost());
-      }
+      o.base = Args.loopbackBase(base);
       return o;
-    }
-
-    private static int bounded(String key, String v, int min, int max) {
-      int n;
-      try {
-        n = Integer.parseInt(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key + " must be a whole number");
-      }
-      if (n < min || n > max) {
-        throw new IllegalArgumentException(key + " must be between " + min + " and " + max);
-      }
-      return n;
     }
   }
 }

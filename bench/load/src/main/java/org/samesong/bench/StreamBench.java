@@ -1,7 +1,6 @@
 package org.samesong.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -33,19 +30,13 @@ import org.HdrHistogram.Recorder;
  * as asked, I/O failures), and samples the server's RSS and CPU from /proc.
  */
 public final class StreamBench {
-  static final ObjectMapper JSON = new ObjectMapper();
-
-  static String base = "http://127.0.0.1:8080";
-  static String adminUser;
-  static String adminPassword;
+  static Args.Server server;
   static int listeners = 100;
   static int durationS = 30;
   static int warmupS = 5;
   static int seeks = 3;
   static int seekKb = 256;
   static int paceKbps = 0;
-  static long serverPid = -1;
-  static int clkTck = 100;
   static Path json;
 
   static final Recorder ttfb = new Recorder(60_000_000_000L, 3);
@@ -60,56 +51,30 @@ public final class StreamBench {
   record Track(String url, long length) {}
 
   public static void main(String[] args) throws Exception {
-    for (int i = 0; i < args.length; i += 2) {
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--base" -> base = v;
-        case "--admin-user" -> adminUser = v;
-        case "--admin-password" -> adminPassword = v;
-        case "--listeners" -> listeners = Integer.parseInt(v);
-        case "--duration" -> durationS = Integer.parseInt(v);
-        case "--warmup" -> warmupS = Integer.parseInt(v);
-        case "--seeks" -> seeks = Integer.parseInt(v);
-        case "--seek-kb" -> seekKb = Integer.parseInt(v);
-        case "--pace-kbps" -> paceKbps = Integer.parseInt(v);
-        case "--server-pid" -> serverPid = Long.parseLong(v);
-        case "--clk-tck" -> clkTck = Integer.parseInt(v);
-        case "--json" -> json = Path.of(v);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    Args a = Args.parse(args);
+    server = a.server();
+    listeners = a.integer("--listeners", listeners);
+    durationS = a.integer("--duration", durationS);
+    warmupS = a.integer("--warmup", warmupS);
+    seeks = a.integer("--seeks", seeks);
+    seekKb = a.integer("--seek-kb", seekKb);
+    paceKbps = a.integer("--pace-kbps", paceKbps);
+    json = a.path("--json", null);
+    a.rejectUnknown();
     // the JDK client reads all its connections on one selector thread: several clients spread them
     HttpClient[] clients = new HttpClient[Math.max(1, Math.min(16, listeners / 25))];
     for (int i = 0; i < clients.length; i++) {
-      clients[i] =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(Duration.ofSeconds(30))
-              .build();
+      clients[i] = Rest.http11(Duration.ofSeconds(30));
     }
     HttpClient http = clients[0];
 
     // ---- the demo tracks' stream URLs, as any account sees them
-    ObjectNode credentials = JSON.createObjectNode().put("username", adminUser).put("password", adminPassword);
-    HttpResponse<String> login =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/auth/login"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(credentials.toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    String token = JSON.readTree(login.body()).path("access_token").asText();
-    JsonNode page =
-        JSON.readTree(
-            http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/api/catalog/tracks?limit=20"))
-                        .header("authorization", "Bearer " + token)
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body());
+    Rest rest = new Rest(http, server.base(), null);
+    String token = rest.login(server.adminUser(), server.adminPassword());
+    JsonNode page = rest.expect("GET", "/api/catalog/tracks?limit=20", token, null, 200);
     List<Track> tracks = new ArrayList<>();
     for (JsonNode t : page.path("items")) {
-      String url = base + t.path("stream_url").asText();
+      String url = server.base() + t.path("stream_url").asText();
       HttpResponse<Void> head =
           http.send(
               HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
@@ -157,20 +122,20 @@ public final class StreamBench {
     long requests0 = requests.get();
     long full0 = fullReads.get();
     long errors0 = errors.get();
-    double cpu0 = cpuSeconds(serverPid);
+    double cpu0 = cpuSeconds(server.pid());
     long t0 = System.nanoTime();
     measuring = true;
     long rssMax = 0;
     long threadsMax = 0;
     for (int s = 0; s < durationS; s++) {
       Thread.sleep(1000);
-      rssMax = Math.max(rssMax, procKb(serverPid, "VmRSS"));
-      threadsMax = Math.max(threadsMax, procKb(serverPid, "Threads"));
+      rssMax = Math.max(rssMax, Proc.status(server.pid(), "VmRSS"));
+      threadsMax = Math.max(threadsMax, Proc.status(server.pid(), "Threads"));
     }
     measuring = false;
     double seconds = (System.nanoTime() - t0) / 1e9;
-    double cpu = cpuSeconds(serverPid) - cpu0;
-    Histogram h = ttfb.getIntervalHistogram();
+    double cpu = cpuSeconds(server.pid()) - cpu0;
+    Latency h = Latency.of(ttfb.getIntervalHistogram(), 1e6);
     long b = bytes.get() - bytes0;
     long r = requests.get() - requests0;
     long e = errors.get() - errors0;
@@ -183,35 +148,35 @@ public final class StreamBench {
         b * 8 / seconds / 1e6,
         r / seconds,
         fullReads.get() - full0,
-        ms(h.getValueAtPercentile(50)),
-        ms(h.getValueAtPercentile(95)),
-        ms(h.getValueAtPercentile(99)),
-        ms(h.getMaxValue()),
-        h.getTotalCount(),
+        h.p50(),
+        h.p95(),
+        h.p99(),
+        h.max(),
+        h.count(),
         e,
         errorKinds.isEmpty() ? "" : errorKinds.toString());
     System.out.printf(
         "server during the window: CPU %.2f cores, RSS peak %d MB, RSS now %d MB (peak of the process %d MB), threads peak %d%n",
         cpu / seconds,
         rssMax / 1024,
-        procKb(serverPid, "VmRSS") / 1024,
-        procKb(serverPid, "VmHWM") / 1024,
+        Proc.status(server.pid(), "VmRSS") / 1024,
+        Proc.status(server.pid(), "VmHWM") / 1024,
         threadsMax);
     if (json != null) {
-      ObjectNode out = JSON.createObjectNode();
+      ObjectNode out = Rest.JSON.createObjectNode();
       out.put("listeners", listeners);
       out.put("seconds", seconds);
       out.put("mb_per_s", b / seconds / 1e6);
       out.put("requests_per_s", r / seconds);
-      out.put("ttfb_p50_ms", ms(h.getValueAtPercentile(50)));
-      out.put("ttfb_p95_ms", ms(h.getValueAtPercentile(95)));
-      out.put("ttfb_p99_ms", ms(h.getValueAtPercentile(99)));
-      out.put("ttfb_max_ms", ms(h.getMaxValue()));
+      out.put("ttfb_p50_ms", h.p50());
+      out.put("ttfb_p95_ms", h.p95());
+      out.put("ttfb_p99_ms", h.p99());
+      out.put("ttfb_max_ms", h.max());
       out.put("errors", e);
       out.put("server_cpu_cores", cpu / seconds);
       out.put("server_rss_peak_mb", rssMax / 1024);
       out.put("server_threads_peak", threadsMax);
-      Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+      Rest.writeJson(json, out);
     }
     System.exit(e > 0 ? 2 : 0);
   }
@@ -302,36 +267,8 @@ public final class StreamBench {
     }
   }
 
-  static double ms(long nanos) {
-    return nanos / 1e6;
-  }
-
-  static long procKb(long pid, String key) {
-    if (pid <= 0) {
-      return 0;
-    }
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (line.startsWith(key + ":")) {
-          return Long.parseLong(line.substring(key.length() + 1).strip().split("\\s+")[0]);
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-    return 0;
-  }
-
   static double cpuSeconds(long pid) {
-    if (pid <= 0) {
-      return 0;
-    }
-    try {
-      String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) clkTck;
-    } catch (IOException e) {
-      return 0;
-    }
+    long ticks = pid > 0 ? Proc.cpuTicks(pid) : -1;
+    return ticks < 0 ? 0 : ticks / (double) server.clkTck();
   }
 }
