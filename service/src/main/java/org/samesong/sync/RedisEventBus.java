@@ -92,6 +92,7 @@ public class RedisEventBus implements EventBus {
 
   private final String instanceId = UUID.randomUUID().toString();
   private volatile boolean degraded;
+  private final RedisPresence presence;
 
   /** How long after a reconnect the listeners run: the other connection is usually back by then. */
   static final long RESYNC_DELAY_MS = 500;
@@ -143,6 +144,9 @@ public class RedisEventBus implements EventBus {
           }
         });
     pubsub.sync().subscribe(CHANNEL);
+    presence = new RedisPresence(() -> commands, instanceId);
+    // first among the reconnect listeners: the resync's member lists then count this instance
+    onReconnect(presence::renew);
   }
 
   @Override
@@ -230,6 +234,11 @@ public class RedisEventBus implements EventBus {
   }
 
   @Override
+  public Presence presence() {
+    return presence;
+  }
+
+  @Override
   public boolean healthy() {
     return commands.isOpen() && pubsub.isOpen() && !degraded;
   }
@@ -250,6 +259,7 @@ public class RedisEventBus implements EventBus {
 
   @Override
   public void close() {
+    presence.close();
     resyncer.shutdownNow();
     pubsub.close();
     commands.close();
