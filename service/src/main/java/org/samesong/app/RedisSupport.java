@@ -22,12 +22,14 @@ import java.util.concurrent.TimeUnit;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.ratelimit.RateLimiter;
 import org.samesong.session.SessionService;
+import org.samesong.sync.LateConnection;
 import org.samesong.sync.RedisEventBus;
 
 /**
  * Redis for a cluster (SAMESONG_REDIS_URL): the event bus between instances and the shared rate
  * limit buckets. Lettuce reconnects by itself (an attempt at least every 2 s); commands fail fast
- * while Redis is away.
+ * while Redis is away. Nothing here needs Redis to start: connections that cannot be opened yet are
+ * opened as soon as Redis answers, and meanwhile everything falls back as during an outage.
  */
 public final class RedisSupport implements AutoCloseable {
   /**
@@ -40,7 +42,8 @@ public final class RedisSupport implements AutoCloseable {
 
   private final ClientResources resources;
   private final RedisClient client;
-  private final StatefulRedisConnection<String, byte[]> bucketConnection;
+  private final LateConnection<StatefulRedisConnection<String, byte[]>> bucketConnection;
+  private volatile ProxyManager<String> proxies;
 
   public RedisSupport(String url) {
     RedisURI uri = RedisURI.create(url);
@@ -54,7 +57,12 @@ public final class RedisSupport implements AutoCloseable {
             .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
             .build());
     this.bucketConnection =
-        client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        new LateConnection<>(
+            "rate limits",
+            () -> client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE)),
+            () -> {});
+    // not open yet: the limiter counts per instance until it is, with a warning of its own
+    bucketConnection.open();
   }
 
   public RedisEventBus eventBus(
@@ -63,17 +71,31 @@ public final class RedisSupport implements AutoCloseable {
         client, mapper, sessions::reserveSequence, sessions::storedSequence, metrics);
   }
 
-  /** Rate-limit buckets in Redis, timed by the application's clock. */
+  /**
+   * Rate-limit buckets in Redis, timed by the application's clock; a bucket asked for before the
+   * connection is open fails as it would during an outage.
+   */
   public RateLimiter.SharedBuckets sharedBuckets(Clock clock) {
-    ProxyManager<String> proxies =
-        LettuceBasedProxyManager.builderFor(bucketConnection)
-            .withClientSideConfig(
-                ClientSideConfig.getDefault().withClientClock(RateLimiter.meter(clock)))
-            .withExpirationStrategy(
-                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
-                    Duration.ofMinutes(5)))
-            .build();
-    return (key, configuration) -> proxies.getProxy(key, () -> configuration);
+    return (key, configuration) -> proxies(clock).getProxy(key, () -> configuration);
+  }
+
+  private ProxyManager<String> proxies(Clock clock) {
+    ProxyManager<String> built = proxies;
+    return built != null ? built : buildProxies(clock);
+  }
+
+  private synchronized ProxyManager<String> buildProxies(Clock clock) {
+    if (proxies == null) {
+      proxies =
+          LettuceBasedProxyManager.builderFor(bucketConnection.get())
+              .withClientSideConfig(
+                  ClientSideConfig.getDefault().withClientClock(RateLimiter.meter(clock)))
+              .withExpirationStrategy(
+                  ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                      Duration.ofMinutes(5)))
+              .build();
+    }
+    return proxies;
   }
 
   @Override

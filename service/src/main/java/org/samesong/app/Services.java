@@ -107,6 +107,8 @@ public record Services(
         new Broadcaster(bus, hub, sessions, playlist, playback, requests, mapper, clock);
     PlaybackClock playbackClock = new PlaybackClock(playback, broadcaster, hub, settings, clock);
     sessions.setStateProvider(new SessionSnapshots(playback, playlist, hub));
+    // presence shared by a cluster: when an instance's connections lapse, its hosts hear of it
+    bus.presence().start(hub::followedSessions, broadcaster::membersChanged);
     sessions.setEvents(broadcaster);
     auth.onSessionLoginsRevoked(r -> broadcaster.loginRevoked(r.sessionId(), r.familyId()));
     // a settings change on one instance reaches the others through the bus

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -204,6 +205,7 @@ public class SessionService {
   /** The session as its members see it. */
   public SessionJson view(String sessionId, String baseUrl) {
     Session session = find(sessionId);
+    Set<String> connected = state.connectedMembers(sessionId);
     List<MemberJson> members =
         jdbi.withExtension(MemberDao.class, dao -> dao.listActive(sessionId)).stream()
             .map(
@@ -212,7 +214,7 @@ public class SessionService {
                         m.id(),
                         m.displayName(),
                         m.role(),
-                        state.connected(sessionId, m.id()),
+                        connected.contains(m.id()),
                         m.lastDriftMs()))
             .toList();
     return new SessionJson(

@@ -1,5 +1,7 @@
 package org.samesong.session;
 
+import java.util.Set;
+
 /**
  * What a session's members see of its live state (playback and playlist), supplied by the features
  * above this one, so that the join answer and the session view carry it without this package
@@ -12,8 +14,8 @@ public interface SessionStateProvider {
   /** The playlist with its version, ready for JSON. */
   Object playlist(String sessionId);
 
-  /** Whether a member has a live connection now. */
-  default boolean connected(String sessionId, String memberId) {
-    return false;
+  /** The members with a live connection now, on any instance. */
+  default Set<String> connectedMembers(String sessionId) {
+    return Set.of();
   }
 }

@@ -267,9 +267,9 @@ public class Broadcaster implements SessionEvents {
                 null));
   }
 
-  /** The members with presence (this instance's view) and last drift. */
+  /** The members with presence (on any instance of the cluster) and last drift. */
   List<ServerMessage.Member> members(String sessionId) {
-    Set<String> connected = hub.connectedMembers(sessionId);
+    Set<String> connected = hub.connectedAnywhere(sessionId);
     return sessions.members(sessionId).stream()
         .map(
             m ->

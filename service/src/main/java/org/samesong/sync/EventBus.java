@@ -39,6 +39,14 @@ public interface EventBus extends AutoCloseable {
    */
   default void onReconnect(Runnable listener) {}
 
+  /**
+   * Who is connected where: shared by the instances the bus links (with one instance, its own
+   * connections).
+   */
+  default Presence presence() {
+    return Presence.LOCAL;
+  }
+
   /** Whether the bus reaches the other instances right now. */
   default boolean healthy() {
     return true;

@@ -39,9 +39,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When Redis is unreachable, each instance keeps serving its own listeners: envelopes are
  * delivered locally, numbered from the database; Lettuce reconnects by itself and the health check
- * reports the outage meanwhile. Whatever went by while the link was down is lost (pub/sub keeps
- * nothing), so once the subscription is back, or publishing works again, the {@link #onReconnect}
- * listeners run and re-send the current state.
+ * reports the outage meanwhile. An instance that starts while Redis is unreachable is in such an
+ * outage from the start, and its connections open as soon as Redis answers ({@link
+ * LateConnection}). Whatever went by while the link was down is lost (pub/sub keeps nothing), so
+ * once the subscription is back, or publishing works again, the {@link #onReconnect} listeners run
+ * and re-send the current state.
  */
 public class RedisEventBus implements EventBus {
   private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
@@ -68,8 +70,8 @@ public class RedisEventBus implements EventBus {
       """;
 
   private final RedisClient client;
-  private final StatefulRedisConnection<String, String> commands;
-  private final StatefulRedisPubSubConnection<String, String> pubsub;
+  private final LateConnection<StatefulRedisConnection<String, String>> commands;
+  private final LateConnection<StatefulRedisPubSubConnection<String, String>> pubsub;
   private final ObjectMapper mapper;
   private final ToLongBiFunction<String, Integer> reserve;
   private final InProcessEventBus fallback;
@@ -92,6 +94,7 @@ public class RedisEventBus implements EventBus {
 
   private final String instanceId = UUID.randomUUID().toString();
   private volatile boolean degraded;
+  private final RedisPresence presence;
 
   /** How long after a reconnect the listeners run: the other connection is usually back by then. */
   static final long RESYNC_DELAY_MS = 500;
@@ -124,25 +127,54 @@ public class RedisEventBus implements EventBus {
     this.mapper = mapper;
     this.reserve = reserve;
     this.fallback = new InProcessEventBus(reserve, stored);
-    this.commands = client.connect();
-    this.pubsub = client.connectPubSub();
-    pubsub.addListener(
-        new RedisPubSubAdapter<>() {
-          @Override
-          public void message(String channel, String message) {
-            receive(message);
-          }
+    this.commands = new LateConnection<>("event bus", client::connect, this::connectedLate);
+    this.pubsub = new LateConnection<>("event subscription", this::subscribe, this::connectedLate);
+    presence = new RedisPresence(commands::get, instanceId);
+    // first among the reconnect listeners: the resync's member lists then count this instance
+    onReconnect(presence::renew);
+    // Redis may come up after this instance (a cluster restarts in any order): meanwhile this is
+    // an outage like any other, and the connections open as soon as Redis answers
+    commands.open().ifPresent(this::degrade);
+    pubsub.open().ifPresent(this::degrade);
+  }
 
-          @Override
-          public void subscribed(String channel, long count) {
-            // Lettuce subscribes again by itself after a reconnect; messages of the gap are lost
-            if (subscribedOnce.getAndSet(true)) {
-              LOG.info("subscribed to {} again after losing the connection", channel);
-              planResync();
+  private StatefulRedisPubSubConnection<String, String> subscribe() {
+    StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
+    try {
+      connection.addListener(
+          new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+              receive(message);
             }
-          }
-        });
-    pubsub.sync().subscribe(CHANNEL);
+
+            @Override
+            public void subscribed(String channel, long count) {
+              // Lettuce subscribes again by itself after a reconnect; messages of the gap are lost
+              if (subscribedOnce.getAndSet(true)) {
+                LOG.info("subscribed to {} again after losing the connection", channel);
+                planResync();
+              }
+            }
+          });
+      connection.sync().subscribe(CHANNEL);
+      return connection;
+    } catch (RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Redis answered after this instance started without it: what happened here meanwhile reached no
+   * other instance, and nothing of theirs reached this one, as after an outage.
+   */
+  private void connectedLate() {
+    if (commands.isOpen() && pubsub.isOpen()) {
+      LOG.info("Redis reachable: events reach every instance");
+      degraded = false;
+      planResync();
+    }
   }
 
   @Override
@@ -156,6 +188,7 @@ public class RedisEventBus implements EventBus {
         }
         Long number =
             commands
+                .get()
                 .sync()
                 .eval(
                     NUMBER_AND_PUBLISH,
@@ -193,7 +226,7 @@ public class RedisEventBus implements EventBus {
     Mark mark = marks.get(sessionId);
     long seen = mark == null ? 0 : mark.seen.get();
     try {
-      String value = commands.sync().get(SEQ_KEY + sessionId);
+      String value = commands.get().sync().get(SEQ_KEY + sessionId);
       return Math.max(seen, value == null ? 0 : Long.parseLong(value));
     } catch (RuntimeException e) {
       return Math.max(seen, fallback.currentSeq(sessionId));
@@ -203,7 +236,7 @@ public class RedisEventBus implements EventBus {
   @Override
   public void publishControl(Envelope envelope) {
     try {
-      commands.sync().publish(CHANNEL, mapper.writeValueAsString(envelope));
+      commands.get().sync().publish(CHANNEL, mapper.writeValueAsString(envelope));
       recovered();
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -230,6 +263,11 @@ public class RedisEventBus implements EventBus {
   }
 
   @Override
+  public Presence presence() {
+    return presence;
+  }
+
+  @Override
   public boolean healthy() {
     return commands.isOpen() && pubsub.isOpen() && !degraded;
   }
@@ -237,7 +275,7 @@ public class RedisEventBus implements EventBus {
   /** Pings Redis; what the health check calls. */
   public boolean ping() {
     try {
-      boolean ok = "PONG".equals(commands.sync().ping()) && pubsub.isOpen();
+      boolean ok = "PONG".equals(commands.get().sync().ping()) && pubsub.isOpen();
       if (ok) {
         recovered();
       }
@@ -250,6 +288,7 @@ public class RedisEventBus implements EventBus {
 
   @Override
   public void close() {
+    presence.close();
     resyncer.shutdownNow();
     pubsub.close();
     commands.close();

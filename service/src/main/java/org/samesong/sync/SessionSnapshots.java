@@ -1,5 +1,6 @@
 package org.samesong.sync;
 
+import java.util.Set;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.session.SessionStateProvider;
@@ -17,8 +18,8 @@ public class SessionSnapshots implements SessionStateProvider {
   }
 
   @Override
-  public boolean connected(String sessionId, String memberId) {
-    return hub.connected(sessionId, memberId);
+  public Set<String> connectedMembers(String sessionId) {
+    return hub.connectedAnywhere(sessionId);
   }
 
   @Override

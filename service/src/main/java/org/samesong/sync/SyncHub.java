@@ -1,6 +1,7 @@
 package org.samesong.sync;
 
 import jakarta.websocket.CloseReason;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,23 +29,44 @@ public class SyncHub {
   private final String instanceId;
 
   private final EventBus bus;
+  private final Presence presence;
+
+  /**
+   * Per session, how many connections each member has here; guarded by itself, so that the presence
+   * hears of a member's first and last connection in the order they happened.
+   */
+  private final Map<String, Map<String, Integer>> perMember = new HashMap<>();
 
   /** A hub that knows only what it delivers (tests). */
   public SyncHub(String instanceId) {
     this.instanceId = instanceId;
     this.bus = null;
+    this.presence = Presence.LOCAL;
   }
 
-  /** The hub of an application: direct replies before any broadcast ask the bus for the number. */
+  /**
+   * The hub of an application: direct replies before any broadcast ask the bus for the number, and
+   * presence is the bus's (shared by the instances of a cluster).
+   */
   public SyncHub(EventBus bus) {
     this.instanceId = bus.instanceId();
     this.bus = bus;
+    this.presence = bus.presence();
   }
 
   public void register(Connection c) {
     rooms.computeIfAbsent(c.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(c);
     connections.incrementAndGet();
     byRole.computeIfAbsent(c.role(), r -> new AtomicInteger()).incrementAndGet();
+    synchronized (perMember) {
+      int count =
+          perMember
+              .computeIfAbsent(c.sessionId(), id -> new HashMap<>())
+              .merge(c.memberId(), 1, Integer::sum);
+      if (count == 1) {
+        presence.arrived(c.sessionId(), c.memberId());
+      }
+    }
   }
 
   /** Removes a connection; true when it was registered. */
@@ -56,6 +78,17 @@ public class SyncHub {
     connections.decrementAndGet();
     byRole.get(c.role()).decrementAndGet();
     rooms.computeIfPresent(c.sessionId(), (id, set) -> set.isEmpty() ? null : set);
+    synchronized (perMember) {
+      Map<String, Integer> members = perMember.get(c.sessionId());
+      Integer left = members == null ? null : members.merge(c.memberId(), -1, Integer::sum);
+      if (left != null && left <= 0) {
+        members.remove(c.memberId());
+        if (members.isEmpty()) {
+          perMember.remove(c.sessionId());
+        }
+        presence.left(c.sessionId(), c.memberId());
+      }
+    }
     return true;
   }
 
@@ -165,9 +198,12 @@ public class SyncHub {
     return seen != null || bus == null ? (seen == null ? 0 : seen) : bus.currentSeq(sessionId);
   }
 
-  public boolean connected(String sessionId, String memberId) {
-    Set<Connection> room = rooms.get(sessionId);
-    return room != null && room.stream().anyMatch(c -> c.memberId().equals(memberId) && c.isOpen());
+  /**
+   * The members of a session with an open connection on any instance of the cluster (with one
+   * instance: here); one question to the shared presence at most.
+   */
+  public Set<String> connectedAnywhere(String sessionId) {
+    return presence.connected(sessionId, connectedMembers(sessionId));
   }
 
   /** The members of a session with an open connection here, in one pass over its room. */

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.ConfigOverride;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +24,8 @@ import org.samesong.testing.WsClient;
 /**
  * Two real instances on different ports sharing the machine's PostgreSQL and Redis, with no session
  * affinity: a host command on A reaches a guest connected to B in order, a login revoked on A
- * closes its connection on B, settings changed on A hold on B, and guest rate limits count requests
- * on both.
+ * closes its connection on B, settings changed on A hold on B, guest rate limits count requests on
+ * both, and each instance's member lists show who is connected to the other.
  */
 class ClusterIT {
   private static final String FANOUT = "samesong_fanout_latency_seconds";
@@ -87,10 +90,103 @@ class ClusterIT {
   }
 
   private static String join(LiveApp on, Session s, String name) {
+    return joined(on, s, name).path("token").asText();
+  }
+
+  /** The join answer: {@code member_id}, {@code token}... */
+  private static JsonNode joined(LiveApp on, Session s, String name) {
     Reply joined =
         on.api().post("/sessions/" + s.code() + "/join", Map.of("display_name", name), null);
     assertThat(joined.status()).isEqualTo(200);
-    return joined.json().path("token").asText();
+    return joined.json();
+  }
+
+  /** Whether a member list ({@code members} of a message or of the session view) says connected. */
+  private static boolean connected(JsonNode message, String memberId) {
+    for (JsonNode m : message.path("members")) {
+      if (memberId.equals(m.path("member_id").asText())) {
+        return m.path("connected").asBoolean();
+      }
+    }
+    throw new AssertionError("no member " + memberId + " in " + message);
+  }
+
+  /** The session as a member sees it over REST on {@code on}. */
+  private static JsonNode view(LiveApp on, Session s) {
+    Reply view = on.api().get("/sessions/" + s.id(), s.hostToken());
+    assertThat(view.status()).isEqualTo(200);
+    return view.json();
+  }
+
+  @Test
+  void a_guest_connected_to_one_instance_shows_as_connected_to_the_host_on_the_other() {
+    Session s = newSession();
+    JsonNode guest = joined(b, s, "present-on-b");
+    String guestId = guest.path("member_id").asText();
+    WsClient.Connected host = WsClient.connectOk(a.port(), s.id(), s.hostToken());
+    String hostId = host.hello().path("member_id").asText();
+    try (WsClient hostOnA = host.client()) {
+      assertThat(connected(host.hello(), guestId)).as("the guest before connecting").isFalse();
+
+      WsClient.Connected onB = WsClient.connectOk(b.port(), s.id(), guest.path("token").asText());
+      try (WsClient guestOnB = onB.client()) {
+        // B's hello and B's member_update count the host connected to A
+        assertThat(connected(onB.hello(), hostId)).as("the host, in B's hello").isTrue();
+        JsonNode update =
+            hostOnA.awaitType(
+                "member_update", m -> connected(m, guestId), "saying the guest on B is connected");
+        assertThat(connected(update, hostId)).as("the host, in B's member_update").isTrue();
+        assertThat(connected(view(a, s), guestId)).as("the guest, in A's session view").isTrue();
+
+        // the hello of a second connection of the host (built on A) counts the guest on B
+        try (WsClient again = WsClient.connectOk(a.port(), s.id(), s.hostToken()).client()) {
+          assertThat(connected(again.received("hello").get(0), guestId))
+              .as("the guest, in A's hello")
+              .isTrue();
+        }
+      }
+
+      JsonNode gone =
+          hostOnA.awaitType(
+              "member_update",
+              m -> !connected(m, guestId),
+              "saying the guest on B is no longer connected");
+      assertThat(connected(gone, hostId)).as("the host, once the guest left").isTrue();
+      assertThat(connected(view(a, s), guestId)).as("the guest, in A's view after").isFalse();
+      assertThat(connected(view(b, s), hostId)).as("the host, in B's view").isTrue();
+    }
+  }
+
+  @Test
+  void connections_an_instance_stopped_renewing_lapse_and_the_host_hears_of_it() {
+    Session s = newSession();
+    String lapsing = joined(a, s, "on-a-dying-instance").path("member_id").asText();
+    String lapsed = joined(a, s, "on-a-dead-instance").path("member_id").asText();
+    // what an instance that died leaves behind: entries nobody renews, written with Redis's clock
+    RedisClient redis = RedisClient.create("redis://127.0.0.1:6379");
+    try (StatefulRedisConnection<String, String> c = redis.connect()) {
+      List<String> time = c.sync().time();
+      long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+      String key = "samesong:presence:" + s.id();
+      c.sync().zadd(key, now + 5_000, lapsing + "|a-dying-instance");
+      c.sync().zadd(key, now - 1_000, lapsed + "|a-dead-instance");
+    } finally {
+      redis.shutdown();
+    }
+
+    WsClient.Connected host = WsClient.connectOk(a.port(), s.id(), s.hostToken());
+    try (WsClient hostOnA = host.client()) {
+      assertThat(connected(host.hello(), lapsing)).as("an entry not expired yet counts").isTrue();
+      assertThat(connected(host.hello(), lapsed)).as("an expired entry").isFalse();
+
+      // A sweeps the sessions followed there every 15 s and tells them what lapsed
+      hostOnA.awaitMessage(
+          m -> "member_update".equals(m.path("type").asText()) && !connected(m, lapsing),
+          Duration.ofSeconds(30),
+          "a member_update once the entry lapsed");
+      assertThat(connected(view(a, s), lapsing)).as("in A's session view").isFalse();
+      assertThat(connected(view(b, s), lapsing)).as("in B's session view").isFalse();
+    }
   }
 
   @Test

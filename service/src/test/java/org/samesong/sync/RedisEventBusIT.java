@@ -133,6 +133,44 @@ class RedisEventBusIT {
     awaitSize(session, 1);
   }
 
+  @Test
+  void a_bus_started_while_redis_is_unreachable_serves_this_instance_and_says_so()
+      throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    RedisClient nowhere = RedisClient.create("redis://127.0.0.1:" + port);
+    List<Envelope> here = new CopyOnWriteArrayList<>();
+    RedisEventBus alone =
+        new RedisEventBus(
+            nowhere,
+            Jackson.newObjectMapper(),
+            (s, n) -> stored.computeIfAbsent(s, k -> new AtomicLong()).addAndGet(n),
+            s -> stored.computeIfAbsent(s, k -> new AtomicLong()).get(),
+            new SamesongMetrics());
+    try {
+      alone.subscribe(here::add);
+      String session = UUID.randomUUID().toString();
+      SyncHub hub = new SyncHub(alone);
+      hub.register(
+          new Connection(
+              new ConnectionTest.FakeSocket().session, session, "m-1", "guest", "f-1", 20, 60));
+
+      long number = alone.publish(session, seq -> Envelope.toAll(session, seq, "{}"));
+      assertThat(number).as("numbered from the database's blocks").isPositive();
+      assertThat(here).as("delivered here").extracting(Envelope::seq).containsExactly(number);
+      assertThat(alone.healthy()).isFalse();
+      assertThat(alone.ping()).isFalse();
+      assertThat(hub.connectedAnywhere(session))
+          .as("presence: this instance's")
+          .containsExactly("m-1");
+    } finally {
+      alone.close();
+      nowhere.shutdown();
+    }
+  }
+
   /** CLIENT KILL of this test's connections (by their name), as a Redis restart would cut them. */
   private void cutOwnConnections() {
     RedisClient admin = RedisClient.create("redis://127.0.0.1:6379");

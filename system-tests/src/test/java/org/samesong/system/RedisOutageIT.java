@@ -29,7 +29,7 @@ import org.samesong.testing.WsClient;
  * instance keeps serving its own listeners and the whole REST API (joins and guest requests
  * included, limited per instance meanwhile), the health check says what is wrong, and when Redis is
  * back the instances find it by themselves, deliver across again, and listeners that missed events
- * catch up.
+ * catch up. An instance that starts while Redis is down comes up all the same, as if in an outage.
  */
 @Tag("faults")
 class RedisOutageIT {
@@ -173,6 +173,79 @@ class RedisOutageIT {
           .isEqualTo(1);
       assertThat(i.log()).as("%s log", i).doesNotContain("ERROR");
     }
+  }
+
+  @Test
+  void an_instance_started_while_redis_is_down_serves_its_own_and_joins_the_cluster_later() {
+    TestDatabase db = open(TestDatabase.postgres());
+    PrivateRedis redis = open(PrivateRedis.start(root));
+    redis.stop();
+    Map<String, String> env =
+        Map.of(
+            "SAMESONG_DB_URL", db.url(),
+            "SAMESONG_DB_USER", db.user(),
+            "SAMESONG_REDIS_URL", redis.url());
+
+    // a cluster restarting in any order: this instance comes up before its Redis
+    Instance a = open(Instance.create("a", root, env).start());
+    Api onA = new Api(CLIENT, a::httpPort);
+    assertThat(awaitHealth(a, 500, RECOVERY).body())
+        .contains("\"event-bus\"")
+        .contains("redis unreachable");
+
+    // the API and the WebSocket work, delivered by this instance to its own listeners
+    Host host = Scenario.createSession(onA, onA.adminToken(), "started before Redis");
+    List<String> tracks = Story.trackIds(onA, host);
+    Story.addTrack(onA, host, tracks.get(0));
+    Story.addTrack(onA, host, tracks.get(1));
+    Guest ada = Scenario.join(onA, host, "Ada");
+    WsClient adaOnA = listen(a, host, ada.token());
+    Scenario.playback(onA, host, "play", null);
+    Scenario.playback(onA, host, "seek", 5_000L);
+    awaitState(adaOnA, at(5_000), Duration.ofSeconds(5), "the seek, on its own instance");
+    // guest requests are limited per instance meanwhile, as during an outage
+    Story.request(onA, host, ada, Map.of("action", "add", "track_id", tracks.get(2)));
+
+    redis.start();
+    long back = System.nanoTime();
+    awaitHealth(a, 200, RECOVERY);
+    System.out.printf(
+        "the instance started without Redis was healthy %.1f s after Redis started%n",
+        (System.nanoTime() - back) / 1e9);
+    // what every instance does after an outage: re-send the state of the sessions followed here
+    adaOnA.awaitMessage(
+        m ->
+            "playlist_update".equals(m.path("type").asText())
+                && "resync".equals(m.path("change").path("op").asText()),
+        RECOVERY,
+        "the resync once Redis answered");
+
+    // the cluster works both ways: A publishes to Redis and is subscribed
+    Instance b = open(Instance.create("b", root, env).start());
+    Api onB = new Api(CLIENT, b::httpPort);
+    Guest bo = Scenario.join(onB, host, "Bo");
+    WsClient boOnB = listen(b, host, bo.token());
+    Scenario.playback(onA, host, "seek", 20_000L);
+    awaitState(boOnB, at(20_000), Duration.ofSeconds(5), "a seek on A, on B");
+    Scenario.playback(onB, host, "seek", 30_000L);
+    awaitState(adaOnA, at(30_000), Duration.ofSeconds(5), "a seek on B, on A");
+    // and presence is shared: A's session view counts Bo, connected to B
+    JsonNode view = onA.get("sessions/" + host.sessionId(), host.token()).json();
+    assertThat(view.path("members").findValues("display_name").toString()).contains("Bo");
+    for (JsonNode m : view.path("members")) {
+      if ("Bo".equals(m.path("display_name").asText())) {
+        assertThat(m.path("connected").asBoolean()).as("Bo in A's view: %s", m).isTrue();
+      }
+    }
+
+    assertThat(adaOnA.isClosed()).as("A's listener stayed connected").isFalse();
+    assertThat(count(a.log(), "Redis unreachable"))
+        .as("A's one warning in %s", lines(a.log(), "Redis"))
+        .isEqualTo(1);
+    assertThat(count(a.log(), "shared rate limits unreachable"))
+        .as("A's one warning that limits are per instance meanwhile: %s", lines(a.log(), "limits"))
+        .isEqualTo(1);
+    assertThat(a.log()).as("A's log").doesNotContain("ERROR");
   }
 
   private static Predicate<JsonNode> at(long positionMs) {
