@@ -313,6 +313,31 @@ class ClusterIT {
   }
 
   @Test
+  void a_players_setting_changed_on_one_instance_reaches_the_players_on_both() {
+    String admin = a.api().adminToken();
+    int before = a.api().get("/admin/settings", admin).json().path("seek_threshold_ms").asInt();
+    Session s = newSession();
+    try (WsClient onB = WsClient.connectOk(b.port(), s.id(), join(b, s, "set-b")).client();
+        WsClient onA = WsClient.connectOk(a.port(), s.id(), join(a, s, "set-a")).client()) {
+      assertThat(
+              a.api()
+                  .patch("/admin/settings", Map.of("seek_threshold_ms", before + 25), admin)
+                  .status())
+          .isEqualTo(200);
+      for (WsClient ws : List.of(onA, onB)) {
+        JsonNode update =
+            ws.awaitType(
+                "settings_update",
+                m -> m.at("/settings/seek_threshold_ms").asInt() == before + 25,
+                "the new seek threshold");
+        assertThat(update.path("seq").asLong()).isNotNegative();
+      }
+    } finally {
+      a.api().patch("/admin/settings", Map.of("seek_threshold_ms", before), admin);
+    }
+  }
+
+  @Test
   void the_event_bus_health_check_reports_redis() throws Exception {
     var response =
         java.net.http.HttpClient.newHttpClient()

@@ -109,6 +109,16 @@ class MessageFixturesTest {
         Arguments.of("pong", new ServerMessage.Pong(47, SERVER_TIME, 1_767_225_612_300.25)),
         Arguments.of("session_ended", new ServerMessage.SessionEnded(48, SERVER_TIME)),
         Arguments.of(
+            "settings_update",
+            new ServerMessage.SettingsUpdate(
+                47,
+                SERVER_TIME,
+                orderedMap(
+                    "dead_band_ms", 7,
+                    "seek_threshold_ms", 150,
+                    "max_rate_correction", 0.03,
+                    "resync_interval_ms", 10_000))),
+        Arguments.of(
             "error",
             new ServerMessage.Error(
                 47, SERVER_TIME, "forbidden", "only the host can send this", "cmd-7")),
@@ -151,7 +161,9 @@ class MessageFixturesTest {
             "member_update",
             "pong",
             "session_ended",
-            "error");
+            "error",
+            // beyond SPEC section 5: the players' settings after a change (docs/protocol.md)
+            "settings_update");
   }
 
   @Test
@@ -397,5 +409,13 @@ class MessageFixturesTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Map<String, Object> orderedMap(Object... keysAndValues) {
+    Map<String, Object> map = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
   }
 }
