@@ -195,7 +195,13 @@ class FirstRunBrowserIT {
     screenshot(guest, "guest");
     Browser.emulateScreen(browser, 390, 844, true);
     screenshot(browser, "host-phone");
-    assertThat(sidewaysScrollingGrids(browser)).as("grids wider than a phone's screen").isEmpty();
+    // column widths settle after the resize: give them a moment before judging
+    List<String> wide = sidewaysScrollingGrids(browser);
+    for (int i = 0; i < 20 && !wide.isEmpty(); i++) {
+      Thread.sleep(100);
+      wide = sidewaysScrollingGrids(browser);
+    }
+    assertThat(wide).as("grids wider than a phone's screen").isEmpty();
     browser.get(url("/admin"));
     waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("save-settings")));
     screenshot(browser, "admin-phone");
