@@ -108,18 +108,21 @@ public class ApiErrorHandler extends ErrorHandler {
     if (isStandIn(request)) {
       return true;
     }
-    // decoded where it can be (Jetty routes /%61pi/… to the API), else as it came
-    String routed = null;
+    // as it came (/api/%2e%2e/… is refused before routing, and was aimed at the API), or decoded
+    // where it can be (Jetty routes /%61pi/… to the API too)
+    String path = request.getHttpURI().getPath();
+    if (underApi(path == null ? null : URIUtil.normalizePath(path))) {
+      return true;
+    }
     try {
-      routed = request.getHttpURI().getCanonicalPath();
+      return underApi(request.getHttpURI().getCanonicalPath());
     } catch (RuntimeException e) {
-      // not decodable: judged as it came
+      return false; // not decodable
     }
-    if (routed == null) {
-      String path = request.getHttpURI().getPath();
-      routed = path == null ? null : URIUtil.normalizePath(path);
-    }
-    return routed != null && (routed.equals(PREFIX) || routed.startsWith(PREFIX + "/"));
+  }
+
+  private static boolean underApi(String path) {
+    return path != null && (path.equals(PREFIX) || path.startsWith(PREFIX + "/"));
   }
 
   /** Jetty's stand-in for a request whose request line it could not read. */

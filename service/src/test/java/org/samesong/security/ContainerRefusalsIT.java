@@ -66,6 +66,12 @@ class ContainerRefusalsIT {
             "headers_too_large"),
         Arguments.of("no Host", "GET /api/time", "Accept: application/json", 400, "bad_request"),
         Arguments.of("a bad Host", "GET /api/time", "Host: bad host", 400, "bad_request"),
+        Arguments.of(
+            "the API's path percent-encoded",
+            "GET /%61pi/time",
+            "Host: bad host",
+            400,
+            "bad_request"),
         Arguments.of("two Hosts", "POST /api/auth/login", "Host: a\r\nHost: b", 400, "bad_request"),
         Arguments.of(
             "a header line without a colon",
