@@ -59,15 +59,19 @@ class RedisOutageIT {
     return open(WsClient.connectOk(instance.httpPort(), host.sessionId(), token).client());
   }
 
+  /** What every instance of the cluster is started with: the shared database and Redis. */
+  private static Map<String, String> clusterEnv(TestDatabase db, PrivateRedis redis) {
+    return Map.of(
+        "SAMESONG_DB_URL", db.url(),
+        "SAMESONG_DB_USER", db.user(),
+        "SAMESONG_REDIS_URL", redis.url());
+  }
+
   @Test
   void each_instance_serves_its_own_while_redis_is_down_and_the_cluster_heals_after() {
     TestDatabase db = open(TestDatabase.postgres());
     PrivateRedis redis = open(PrivateRedis.start(root));
-    Map<String, String> env =
-        Map.of(
-            "SAMESONG_DB_URL", db.url(),
-            "SAMESONG_DB_USER", db.user(),
-            "SAMESONG_REDIS_URL", redis.url());
+    Map<String, String> env = clusterEnv(db, redis);
     Instance a = open(Instance.create("a", root, env).start());
     Instance b = open(Instance.create("b", root, env).start());
     Api onA = new Api(CLIENT, a::httpPort);
@@ -180,11 +184,7 @@ class RedisOutageIT {
     TestDatabase db = open(TestDatabase.postgres());
     PrivateRedis redis = open(PrivateRedis.start(root));
     redis.stop();
-    Map<String, String> env =
-        Map.of(
-            "SAMESONG_DB_URL", db.url(),
-            "SAMESONG_DB_USER", db.user(),
-            "SAMESONG_REDIS_URL", redis.url());
+    Map<String, String> env = clusterEnv(db, redis);
 
     // a cluster restarting in any order: this instance comes up before its Redis
     Instance a = open(Instance.create("a", root, env).start());
