@@ -459,10 +459,14 @@ class NginxClusterIT {
                   > 1.0);
       assertThat(guiUpstreams()).as("still one instance").containsExactly(Nginx.upstreamOf(gui));
 
-      // its instance stops: nginx sends the browser to the other one, which serves a new page
+      // its instance stops: nginx sends the browser to the other one, which serves a new page,
+      // and the browser's sign-in cookie takes it straight back to the console of the session
       gui.stop();
       browser.get(nginx.uri("/").toString());
-      wait.until(ExpectedConditions.presenceOfElementLocated(By.tagName("vaadin-login-form")));
+      wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(
+              By.id("host-user"), "Signed in as " + TestServer.ADMIN));
+      assertThat(browser.findElement(By.id("invite-code")).getText()).isEqualTo(code);
       List<Nginx.Logged> pages = guiRequests();
       assertThat(pages.get(pages.size() - 1).upstream()).contains(Nginx.upstreamOf(other));
       // the instance that went away left error lines (refused connections, a broken WebSocket),
