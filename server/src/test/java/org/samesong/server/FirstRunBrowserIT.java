@@ -21,6 +21,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.samesong.app.SamesongConfiguration;
+import org.samesong.testing.LogCapture;
 import org.samesong.testing.TestApp;
 import org.samesong.testing.TestDatabase;
 
@@ -42,13 +43,17 @@ class FirstRunBrowserIT {
   private ChromeDriver browser;
   private ChromeDriver guest;
 
+  private LogCapture log;
+
   @BeforeEach
   void openBrowser() {
+    log = LogCapture.attach();
     browser = Browser.start(1280, 900);
   }
 
   @AfterEach
   void closeBrowser() {
+    log.close();
     if (browser != null) {
       browser.quit();
     }
@@ -207,6 +212,9 @@ class FirstRunBrowserIT {
     screenshot(browser, "admin-phone");
     Browser.stopEmulating(browser);
     screenshot(browser, "admin");
+
+    // the GUI, its push and the API did all this without a warning
+    assertThat(log.warnings("org.atmosphere", "com.vaadin", "org.samesong")).isEmpty();
   }
 
   /** The ids of the page's grids whose content is wider than the grid (scrolls sideways). */

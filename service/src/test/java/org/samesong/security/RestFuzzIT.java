@@ -20,6 +20,7 @@ import org.samesong.security.Exemplars.Call;
 import org.samesong.session.SessionFixtures;
 import org.samesong.session.SessionFixtures.Guest;
 import org.samesong.session.SessionFixtures.Host;
+import org.samesong.testing.LogCapture;
 import org.samesong.testing.TestDatabase;
 import org.samesong.testing.TestServer;
 import org.samesong.testing.WsClient;

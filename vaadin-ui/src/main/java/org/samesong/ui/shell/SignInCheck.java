@@ -4,6 +4,7 @@ import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.server.VaadinRequestInterceptor;
 import com.vaadin.flow.server.VaadinResponse;
 import com.vaadin.flow.server.VaadinServletRequest;
+import com.vaadin.flow.server.VaadinServletService;
 import com.vaadin.flow.server.VaadinSession;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
@@ -24,6 +25,15 @@ final class SignInCheck implements VaadinRequestInterceptor {
 
   @Override
   public void requestStart(VaadinRequest request, VaadinResponse response) {
+    try {
+      check(request);
+    } catch (RuntimeException e) {
+      // never a reason to fail a request: the views still check the sign-in on every page
+      LOG.warn("checking a browser's sign-in failed: {}", e.toString());
+    }
+  }
+
+  private void check(VaadinRequest request) {
     if (!(request instanceof VaadinServletRequest servlet)) {
       return;
     }
@@ -32,8 +42,10 @@ final class SignInCheck implements VaadinRequestInterceptor {
     if (httpSession == null) {
       return;
     }
-    Object services = http.getServletContext().getAttribute(UiServices.ATTRIBUTE);
-    if (!(services instanceof Services wired)) {
+    // the servlet's context: push messages over a WebSocket come as requests without one
+    if (!(request.getService() instanceof VaadinServletService service)
+        || !(service.getServlet().getServletContext().getAttribute(UiServices.ATTRIBUTE)
+            instanceof Services wired)) {
       return;
     }
     for (VaadinSession session : VaadinSession.getAllSessions(httpSession)) {

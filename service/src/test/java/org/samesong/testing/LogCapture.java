@@ -1,4 +1,4 @@
-package org.samesong.security;
+package org.samesong.testing;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -13,15 +13,15 @@ import org.slf4j.LoggerFactory;
  * Everything the application logs (at the levels its configuration lets through) while open: an
  * appender on the root logger, added after the application configured logging.
  */
-final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
 
   private LogCapture() {}
 
-  static LogCapture attach() {
+  public static LogCapture attach() {
     LogCapture capture = new LogCapture();
     capture.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
-    capture.setName("security-test-capture");
+    capture.setName("test-capture");
     capture.start();
     root().addAppender(capture);
     return capture;
@@ -37,12 +37,12 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
     events.add(event);
   }
 
-  List<ILoggingEvent> events() {
+  public List<ILoggingEvent> events() {
     return List.copyOf(events);
   }
 
   /** Level, logger, thread, message and any stack trace of an event, as one text. */
-  static String describe(ILoggingEvent e) {
+  public static String describe(ILoggingEvent e) {
     String text =
         e.getLevel()
             + " ["
@@ -59,8 +59,17 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
     return text;
   }
 
+  /** The events at WARN or above of loggers whose names start with one of {@code prefixes}. */
+  public List<String> warnings(String... prefixes) {
+    return events.stream()
+        .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+        .filter(e -> java.util.Arrays.stream(prefixes).anyMatch(e.getLoggerName()::startsWith))
+        .map(LogCapture::describe)
+        .toList();
+  }
+
   /** The events at ERROR, described. */
-  List<String> errors() {
+  public List<String> errors() {
     return events.stream()
         .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR))
         .map(LogCapture::describe)
