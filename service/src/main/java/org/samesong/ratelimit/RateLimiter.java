@@ -10,6 +10,7 @@ import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.samesong.common.ApiException;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.settings.Settings;
@@ -50,7 +51,7 @@ public class RateLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
   private final SharedBuckets shared;
   private final SamesongMetrics metrics;
-  private volatile boolean sharedDown;
+  private final AtomicBoolean sharedDown = new AtomicBoolean();
 
   public RateLimiter(SettingsService settings, Clock clock) {
     this(settings, clock, null, new SamesongMetrics());
@@ -116,17 +117,16 @@ public class RateLimiter {
             shared
                 .bucket("samesong:limit:" + key, configuration(perMinute, burst))
                 .tryConsumeAndReturnRemaining(1);
-        if (sharedDown) {
+        if (sharedDown.compareAndSet(true, false)) {
           LOG.info("shared rate limits reachable again");
-          sharedDown = false;
         }
         return probe;
       } catch (RuntimeException e) {
-        if (!sharedDown) {
+        // several requests meet the same outage at once: only the first one says so
+        if (sharedDown.compareAndSet(false, true)) {
           LOG.warn(
               "shared rate limits unreachable ({}); limiting per instance meanwhile",
               e.getMessage());
-          sharedDown = true;
         }
       }
     }

@@ -93,7 +93,12 @@ public class RedisEventBus implements EventBus {
   private final Map<String, Mark> marks = new ConcurrentHashMap<>();
 
   private final String instanceId = UUID.randomUUID().toString();
-  private volatile boolean degraded;
+
+  /**
+   * Redis failed a command and has not answered one since (one WARN per outage, one INFO after).
+   */
+  private final AtomicBoolean degraded = new AtomicBoolean();
+
   private final RedisPresence presence;
 
   /** How long after a reconnect the listeners run: the other connection is usually back by then. */
@@ -172,7 +177,7 @@ public class RedisEventBus implements EventBus {
   private void connectedLate() {
     if (commands.isOpen() && pubsub.isOpen()) {
       LOG.info("Redis reachable: events reach every instance");
-      degraded = false;
+      degraded.set(false);
       planResync();
     }
   }
@@ -269,7 +274,7 @@ public class RedisEventBus implements EventBus {
 
   @Override
   public boolean healthy() {
-    return commands.isOpen() && pubsub.isOpen() && !degraded;
+    return commands.isOpen() && pubsub.isOpen() && !degraded.get();
   }
 
   /** Pings Redis; what the health check calls. */
@@ -318,18 +323,17 @@ public class RedisEventBus implements EventBus {
   }
 
   private void degrade(RuntimeException e) {
-    if (!degraded) {
+    // several threads meet the same outage at once: only the first one says so
+    if (degraded.compareAndSet(false, true)) {
       LOG.warn(
           "Redis unreachable ({}): serving this instance's listeners only until it is back",
           e.getMessage());
     }
-    degraded = true;
   }
 
   private void recovered() {
-    if (degraded) {
+    if (degraded.compareAndSet(true, false)) {
       LOG.info("Redis reachable again: events reach every instance");
-      degraded = false;
       // the other instances missed what was delivered here only
       planResync();
     }

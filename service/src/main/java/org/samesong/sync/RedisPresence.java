@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -100,7 +101,7 @@ final class RedisPresence implements Presence {
 
   private volatile Supplier<Set<String>> followed = Set::of;
   private volatile Consumer<String> lapsed = s -> {};
-  private volatile boolean down;
+  private final AtomicBoolean down = new AtomicBoolean();
 
   /**
    * @param redis the connection (of the event bus); throws while there is none
@@ -333,8 +334,8 @@ final class RedisPresence implements Presence {
   }
 
   private void unreachable(Throwable e) {
-    if (!down) {
-      down = true;
+    // several threads meet the same outage at once: only the first one says so
+    if (down.compareAndSet(false, true)) {
       LOG.warn(
           "cluster-wide presence unavailable ({}): member lists show this instance's connections"
               + " only until Redis answers",
@@ -343,8 +344,7 @@ final class RedisPresence implements Presence {
   }
 
   private void reachable() {
-    if (down) {
-      down = false;
+    if (down.compareAndSet(true, false)) {
       LOG.info("cluster-wide presence available again");
     }
   }
