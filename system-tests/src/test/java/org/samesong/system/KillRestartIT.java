@@ -153,7 +153,11 @@ class KillRestartIT {
     if (console != null) {
       // the host's page reloads itself too, and the browser's sign-in cookie takes it straight
       // back to the console of the same session: no login form
-      console.awaitReload(Duration.ofSeconds(45));
+      try {
+        console.awaitReload(Duration.ofSeconds(45));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\nthe server's log:\n" + server.log(), e);
+      }
       assertThat(console.showsLoginForm()).as("the host's page: %s", console.bodyText()).isFalse();
       assertThat(console.console())
           .isEqualTo(

@@ -3,6 +3,8 @@ package org.samesong.ui.shell;
 import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.server.WrappedHttpSession;
+import com.vaadin.flow.server.WrappedSession;
 import java.util.Optional;
 import org.samesong.auth.AuthService;
 import org.samesong.user.User;
@@ -48,8 +50,13 @@ public final class CurrentUser {
         BrowserCookie.read(COOKIE).ifPresent(stale -> BrowserCookie.clear(COOKIE));
         return Optional.empty();
       }
-      // a web session that did not sign in becomes a signed-in one: a new id (no fixation)
-      newSessionId();
+      // a web session that was there before becomes a signed-in one: a new id, so that an id
+      // planted in the browser earlier is worth nothing (no fixation). One this very request
+      // created (the usual case: a restart forgot the old one) is nobody else's.
+      WrappedSession http = VaadinRequest.getCurrent().getWrappedSession(false);
+      if (http != null && !isNew(http)) {
+        newSessionId();
+      }
       keep(VaadinSession.getCurrent(), resumed.get().user(), resumed.get().login());
       return Optional.of(resumed.get().user());
     }
@@ -100,6 +107,14 @@ public final class CurrentUser {
   public static void set(User user) {
     newSessionId();
     keep(VaadinSession.getCurrent(), user, UiServices.get().auth().rememberLogin(user));
+  }
+
+  private static boolean isNew(WrappedSession http) {
+    try {
+      return http instanceof WrappedHttpSession wrapped && wrapped.getHttpSession().isNew();
+    } catch (IllegalStateException e) {
+      return false; // invalidated meanwhile
+    }
   }
 
   /** Moves the web session to a new HTTP session id, its contents kept. */
