@@ -49,21 +49,38 @@ final class HostBrowser extends BrowserPage {
     return !driver.findElements(By.tagName("vaadin-login-form")).isEmpty();
   }
 
-  /** Waits until the page has reloaded itself (the mark is gone) and shows something again. */
-  void awaitReload(Duration timeout) {
+  /**
+   * Waits until the page has reloaded itself (the mark is gone) and shows {@code expected}. After a
+   * restart the page may reload more than once on its way back (its old requests learn one by one
+   * that the server forgot them), so what counts is where it settles.
+   */
+  void awaitReloadedInto(Console expected, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    Console last = null;
+    int inRow = 0;
     while (System.nanoTime() < deadline) {
       try {
-        if (markLeft() == null && (console().inviteCode() != null || showsLoginForm())) {
+        last = markLeft() == null ? console() : null;
+        // settled: the same for 2 s in a row
+        inRow = expected.equals(last) ? inRow + 1 : 0;
+        if (inRow >= 20) {
           return;
         }
       } catch (WebDriverException e) {
-        // between two documents: look again
+        inRow = 0; // between two documents: look again
       }
       Instance.sleep(100);
     }
     throw new AssertionError(
-        "the host's page did not reload itself within " + timeout + "; it says: " + bodyText());
+        "the host's page did not come back as "
+            + expected
+            + " within "
+            + timeout
+            + "; last seen "
+            + last
+            + (showsLoginForm() ? " with the login form" : "")
+            + "; it says: "
+            + bodyText());
   }
 
   private String text(By by) {
