@@ -142,6 +142,41 @@ public final class UiTestSupport implements AutoCloseable {
     }
   }
 
+  /**
+   * Seats {@code count} guests named {@code prefix} and a number straight in the database, without
+   * a broadcast: a big room as a view finds it when it opens.
+   *
+   * @return their member ids, in the order of their names
+   */
+  public List<String> addGuestsUnheard(String sessionId, int count, String prefix) {
+    List<String> ids = new ArrayList<>();
+    try (java.sql.Connection c = db.dataSource().getConnection();
+        java.sql.PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO members (id, session_id, display_name, role, joined_at)"
+                    + " VALUES (?, ?, ?, 'guest', ?)")) {
+      for (int i = 1; i <= count; i++) {
+        String id = java.util.UUID.randomUUID().toString();
+        insert.setString(1, id);
+        insert.setString(2, sessionId);
+        insert.setString(3, String.format(java.util.Locale.ROOT, "%s %04d", prefix, i));
+        insert.setLong(4, clock.millis() + i);
+        insert.addBatch();
+        ids.add(id);
+      }
+      insert.executeBatch();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return ids;
+  }
+
+  /** Hands the session's views a broadcast as the event bus would, and runs their updates. */
+  public void broadcast(String sessionId, String json) {
+    services.hub().deliver(org.samesong.sync.Envelope.toAll(sessionId, 0, json));
+    roundtrip();
+  }
+
   public void navigate(String location) {
     UI.getCurrent().navigate(location);
   }

@@ -56,6 +56,7 @@ public class GuestPlayer extends VerticalLayout {
   private final Grid<RequestJson> mine = new Grid<>();
   private final SyncAudio player;
   private final Span audioStatus = new Span("Audio: connecting…");
+  private final Span listening = new Span();
 
   private Playlist currentPlaylist = new Playlist(0, List.of());
   private PlaybackState currentState;
@@ -72,6 +73,7 @@ public class GuestPlayer extends VerticalLayout {
     Session session = services.sessions().find(sessionId);
     Span who = new Span(session.name() + " · you are " + seat.displayName());
     who.setId("guest-identity");
+    listening.setId("listening-count");
 
     title.setId("now-title");
     title.getStyle().set("margin", "0");
@@ -97,7 +99,8 @@ public class GuestPlayer extends VerticalLayout {
         e -> onLeft.accept("The host ended this session. Thanks for listening!"));
     audioStatus.setId("audio-status");
     AudioStatus.follow(player, audioStatus);
-    VerticalLayout now = new VerticalLayout(who, title, artist, position, player, audioStatus);
+    VerticalLayout now =
+        new VerticalLayout(who, listening, title, artist, position, player, audioStatus);
     now.setId("now-playing");
     now.setPadding(false);
     now.setSpacing(false);
@@ -107,6 +110,7 @@ public class GuestPlayer extends VerticalLayout {
     new SessionFollower(this, this::onBroadcast).follow(sessionId);
     refreshPlaylist();
     refreshRequests();
+    refreshListening();
   }
 
   // ---------------------------------------------------------------- playlist
@@ -316,9 +320,11 @@ public class GuestPlayer extends VerticalLayout {
         if (SessionFollower.isResync(broadcast)) {
           // the bus was down: a decision on another instance may have gone by unheard
           refreshRequests();
+          refreshListening();
         }
       }
       case "request_update" -> refreshRequests();
+      case "member_update" -> showListening(broadcast.message());
       case "kick" -> {
         if (broadcast.kicked().contains(seat.principal().memberId())) {
           onLeft.accept("The host removed you from this session.");
@@ -326,7 +332,7 @@ public class GuestPlayer extends VerticalLayout {
       }
       case "session_ended" -> onLeft.accept("The host ended this session. Thanks for listening!");
       default -> {
-        // member updates and the like are not shown to guests
+        // other messages change nothing shown here
       }
     }
   }
@@ -361,6 +367,31 @@ public class GuestPlayer extends VerticalLayout {
     currentPlaylist = services.playlist().get(sessionId);
     playlist.setItems(currentPlaylist.items());
     refreshPlayback();
+  }
+
+  /** How many are in the session: only the count, however many they are. */
+  private void refreshListening() {
+    showListening(services.sessions().members(sessionId).size());
+  }
+
+  private void showListening(com.fasterxml.jackson.databind.JsonNode message) {
+    if (message == null) {
+      return;
+    }
+    if (message.path("member_count").canConvertToInt()) {
+      showListening(message.path("member_count").asInt());
+    } else if (!message.has("left") && message.path("members").isArray()) {
+      // the older shape: every member, every time
+      showListening(message.path("members").size());
+    }
+  }
+
+  private void showListening(int count) {
+    listening.setText(listening(count));
+  }
+
+  static String listening(int count) {
+    return String.format(java.util.Locale.ENGLISH, "%,d listening", count);
   }
 
   private void refreshRequests() {

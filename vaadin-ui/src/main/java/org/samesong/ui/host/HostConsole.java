@@ -1,6 +1,5 @@
 package org.samesong.ui.host;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.vaadin.flow.component.ClientCallable;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
@@ -41,7 +40,6 @@ import org.samesong.request.RequestService;
 import org.samesong.request.api.RequestJson;
 import org.samesong.session.Member;
 import org.samesong.session.Session;
-import org.samesong.session.api.MemberJson;
 import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
 import org.samesong.ui.player.SyncAudio;
@@ -57,8 +55,9 @@ import org.samesong.user.User;
 
 /**
  * The console of one live session: now playing with the transport controls, the playlist, catalog
- * search, guests' requests, listeners with their drift, and the invitation. Everything it shows is
- * re-read from the services when a broadcast of the session says it changed.
+ * search, guests' requests, listeners with their drift, and the invitation. What it shows is
+ * re-read from the services when a broadcast of the session says it changed, except the listeners:
+ * a room may hold a thousand, so their panel applies each {@code member_update}'s changes alone.
  */
 public class HostConsole extends FlexLayout {
   private final Services services;
@@ -90,7 +89,7 @@ public class HostConsole extends FlexLayout {
   // requests, listeners, invitation
   private final Grid<RequestJson> pending = new Grid<>();
   private final Grid<RequestJson> history = new Grid<>();
-  private final Grid<MemberJson> listeners = new Grid<>();
+  private final ListenersPanel listeners;
   private final Button end = new Button("End session");
 
   private Playlist currentPlaylist = new Playlist(0, List.of());
@@ -123,6 +122,10 @@ public class HostConsole extends FlexLayout {
         tokens.expiresIn());
     audioStatus.setId("audio-status");
     AudioStatus.follow(player, audioStatus);
+    listeners =
+        new ListenersPanel(
+            () -> services.sessions().view(session.id(), baseUrl).members(),
+            memberId -> services.sessions().kick(session.id(), memberId));
 
     addClassName("host-console");
     setWidthFull();
@@ -576,53 +579,12 @@ public class HostConsole extends FlexLayout {
   // ---------------------------------------------------------------- listeners and invitation
 
   private VerticalLayout listenersPanel() {
-    listeners.setId("listeners");
-    listeners.addThemeVariants(GridVariant.LUMO_COMPACT);
-    listeners.setAllRowsVisible(true);
-    listeners
-        .addColumn(m -> (m.connected() ? "● " : "○ ") + m.displayName())
-        .setHeader("Listener")
-        .setFlexGrow(2);
-    listeners.addColumn(MemberJson::role).setHeader("Role").setAutoWidth(true);
-    listeners.addColumn(m -> drift(m.driftMs())).setHeader("Drift").setAutoWidth(true);
-    listeners
-        .addComponentColumn(
-            m -> {
-              if (!"guest".equals(m.role())) {
-                return new Span();
-              }
-              Button kick = new Button("Kick", e -> kick(m));
-              kick.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
-              kick.setId("kick-" + m.memberId());
-              return kick;
-            })
-        .setKey("actions")
-        .setFlexGrow(0)
-        .setAutoWidth(true);
     end.setId("end-session");
     end.addThemeVariants(ButtonVariant.LUMO_ERROR);
     end.addClickListener(e -> confirmEnd());
-    VerticalLayout panel = new VerticalLayout(new H3("Listeners"), listeners, end);
+    VerticalLayout panel = new VerticalLayout(listeners, end);
     panel.setPadding(false);
     return panel;
-  }
-
-  static String drift(Double driftMs) {
-    if (driftMs == null) {
-      return "–";
-    }
-    return String.format(Locale.ROOT, "%+.1f ms", driftMs);
-  }
-
-  private void kick(MemberJson member) {
-    try {
-      services.sessions().kick(session.id(), member.memberId());
-      Notification.show(
-          member.displayName() + " was removed", 3000, Notification.Position.BOTTOM_START);
-    } catch (ApiException e) {
-      error(e.getMessage());
-    }
-    refreshMembers();
   }
 
   private void confirmEnd() {
@@ -694,8 +656,8 @@ public class HostConsole extends FlexLayout {
         }
       }
       case "request_update" -> refreshRequests();
-      case "member_update" -> showMembers(broadcast.message());
-      case "kick" -> refreshMembers();
+      case "member_update" -> listeners.apply(broadcast.message());
+      case "kick" -> listeners.reload();
       case "session_ended" -> onEnded.run();
       default -> {
         // other messages change nothing shown here
@@ -706,7 +668,7 @@ public class HostConsole extends FlexLayout {
   private void refreshAll() {
     refreshPlaylist();
     refreshRequests();
-    refreshMembers();
+    listeners.reload();
   }
 
   private void refreshPlayback() {
@@ -730,28 +692,6 @@ public class HostConsole extends FlexLayout {
     pending.setItems(open);
     java.util.Collections.reverse(decided);
     history.setItems(decided);
-  }
-
-  private void refreshMembers() {
-    listeners.setItems(services.sessions().view(session.id(), baseUrl).members());
-  }
-
-  private void showMembers(JsonNode message) {
-    if (message == null || !message.path("members").isArray()) {
-      refreshMembers();
-      return;
-    }
-    List<MemberJson> members = new ArrayList<>();
-    for (JsonNode m : message.path("members")) {
-      members.add(
-          new MemberJson(
-              m.path("member_id").asText(),
-              m.path("display_name").asText(),
-              m.path("role").asText(),
-              m.path("connected").asBoolean(),
-              m.path("drift_ms").isNumber() ? m.path("drift_ms").asDouble() : null));
-    }
-    listeners.setItems(members);
   }
 
   private static void error(String message) {

@@ -84,6 +84,23 @@ class GuestViewTest {
   }
 
   @Test
+  void a_guest_sees_how_many_are_listening_and_it_follows_member_updates() {
+    joinAs("Gus");
+    Span listening = _get(Span.class, s -> s.withId("listening-count"));
+    assertThat(listening.getText()).isEqualTo("2 listening");
+
+    // a member_update of the older shape (every member) and of the newer (changes and a count)
+    ui.services.sessions().join(session.code(), "Ida", "10.0.0.8", "x");
+    ui.roundtrip();
+    assertThat(listening.getText()).isEqualTo("3 listening");
+    ui.broadcast(
+        session.id(),
+        "{\"type\":\"member_update\",\"seq\":9,\"server_time\":1,\"members\":[],"
+            + "\"left\":[],\"member_count\":1000}");
+    assertThat(listening.getText()).isEqualTo("1,000 listening");
+  }
+
+  @Test
   void joining_with_a_name_opens_the_player_and_a_reload_keeps_the_seat() {
     joinAs("Gus");
     _assertOne(GuestPlayer.class);

@@ -14,12 +14,16 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.dnd.GridDropLocation;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.provider.DataChangeEvent;
+import com.vaadin.flow.data.provider.DataChangeEvent.DataRefreshEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -245,6 +249,173 @@ class HostConsoleTest {
         .extracting(Member::id)
         .doesNotContain(gus.memberId());
     assertThat(GridKt._size(listeners)).isEqualTo(1);
+    assertThat(heading()).isEqualTo("Listeners · 0 connected of 1");
+  }
+
+  private String heading() {
+    return _get(H3.class, s -> s.withId("listeners-heading")).getText();
+  }
+
+  private static List<String> names(Grid<?> grid) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < GridKt._size(grid); i++) {
+      names.add(GridKt._getFormattedRow(grid, i).get(0));
+    }
+    return names;
+  }
+
+  private static String member(String id, String name, boolean connected, Double driftMs) {
+    return String.format(
+        Locale.ROOT,
+        "{\"member_id\":\"%s\",\"display_name\":\"%s\",\"role\":\"guest\",\"connected\":%s,"
+            + "\"listener_state\":%s,\"drift_ms\":%s,\"output_latency_ms\":null}",
+        id,
+        name,
+        connected,
+        connected ? "\"playing\"" : "\"offline\"",
+        driftMs == null ? "null" : driftMs.toString());
+  }
+
+  private void memberUpdate(List<String> members, List<String> left, Integer count) {
+    StringBuilder json =
+        new StringBuilder("{\"type\":\"member_update\",\"seq\":7,\"server_time\":1,\"members\":[")
+            .append(String.join(",", members))
+            .append("]");
+    if (left != null) {
+      json.append(",\"left\":[")
+          .append(String.join(",", left.stream().map(id -> "\"" + id + "\"").toList()))
+          .append("]");
+    }
+    if (count != null) {
+      json.append(",\"member_count\":").append(count);
+    }
+    ui.broadcast(sessionId, json.append("}").toString());
+  }
+
+  @Test
+  void a_member_update_changes_only_the_members_it_names_and_removes_those_who_left() {
+    SamesongPrincipal gus = guest("Gus");
+    SamesongPrincipal ida = guest("Ida");
+    ui.roundtrip();
+    Grid<?> listeners = grid("listeners");
+    assertThat(names(listeners)).containsExactly("alice (host)", "Gus", "Ida");
+    assertThat(heading()).isEqualTo("Listeners · 0 connected of 3");
+
+    // Gus connects and reports drift, Zoe joins (connected), Ida was kicked
+    memberUpdate(
+        List.of(member(gus.memberId(), "Gus", true, 12.5), member("zoe-id", "Zoe", true, null)),
+        List.of(ida.memberId()),
+        3);
+
+    assertThat(names(listeners)).containsExactly("alice (host)", "Gus", "Zoe");
+    assertThat(GridKt._getFormattedRow(listeners, 1).subList(0, 3))
+        .containsExactly("Gus", "playing", "+12.5 ms");
+    assertThat(heading()).isEqualTo("Listeners · 2 connected of 3");
+
+    // Zoe goes away: offline, after the connected
+    memberUpdate(List.of(member("zoe-id", "Zoe", false, null)), List.of(), 3);
+    assertThat(names(listeners)).containsExactly("alice (host)", "Gus", "Zoe");
+    assertThat(GridKt._getFormattedRow(listeners, 2).get(1)).isEqualTo("offline");
+    assertThat(heading()).isEqualTo("Listeners · 1 connected of 3");
+  }
+
+  @Test
+  void the_older_message_with_every_member_is_read_as_changes() {
+    SamesongPrincipal gus = guest("Gus");
+    ui.roundtrip();
+    String hostId =
+        ui.services.sessions().members(sessionId).stream()
+            .filter(Member::isHost)
+            .map(Member::id)
+            .findFirst()
+            .orElseThrow();
+
+    memberUpdate(
+        List.of(
+            "{\"member_id\":\""
+                + hostId
+                + "\",\"display_name\":\"alice\",\"role\":\"host\","
+                + "\"connected\":true,\"drift_ms\":null}",
+            "{\"member_id\":\""
+                + gus.memberId()
+                + "\",\"display_name\":\"Gus\",\"role\":\"guest\","
+                + "\"connected\":true,\"drift_ms\":-3.0}"),
+        null,
+        null);
+
+    Grid<?> listeners = grid("listeners");
+    assertThat(names(listeners)).containsExactly("alice (host)", "Gus");
+    assertThat(GridKt._getFormattedRow(listeners, 1).subList(0, 3))
+        .containsExactly("Gus", "connected", "-3.0 ms");
+    assertThat(heading()).isEqualTo("Listeners · 2 connected of 2");
+  }
+
+  @Test
+  void a_room_of_a_thousand_loads_once_and_each_update_refreshes_the_list_at_most_once() {
+    List<String> guests = ui.addGuestsUnheard(sessionId, 999, "Guest");
+    ui.services.broadcaster().resyncFollowedSessions(); // what the console does after an outage
+    ui.roundtrip();
+
+    Grid<?> listeners = grid("listeners");
+    assertThat(GridKt._size(listeners)).isEqualTo(1000);
+    assertThat(heading()).isEqualTo("Listeners · 0 connected of 1,000");
+    // a fixed height: the browser renders the rows in view, not a page 30,000 px tall
+    assertThat(listeners.isAllRowsVisible()).isFalse();
+    assertThat(listeners.getHeight()).isEqualTo("22rem");
+    assertThat(_get(TextField.class, s -> s.withId("listener-filter")).isVisible()).isTrue();
+
+    var provider = listeners.getDataProvider();
+    List<DataChangeEvent<?>> refreshes = new ArrayList<>();
+    provider.addDataProviderListener(refreshes::add);
+
+    // 300 connect at once (one coalesced message)
+    List<String> connecting = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      connecting.add(
+          member(guests.get(i), String.format(Locale.ROOT, "Guest %04d", i + 1), true, null));
+    }
+    memberUpdate(connecting, List.of(), 1000);
+    assertThat(refreshes).hasSize(1);
+    assertThat(heading()).isEqualTo("Listeners · 300 connected of 1,000");
+    assertThat(names(listeners).subList(0, 3))
+        .containsExactly("alice (host)", "Guest 0001", "Guest 0002");
+    assertThat(names(listeners).get(301)).isEqualTo("Guest 0301"); // the first one offline
+
+    // drift reports: only those rows are refreshed, each once, and nothing else moves
+    refreshes.clear();
+    memberUpdate(
+        List.of(
+            member(guests.get(0), "Guest 0001", true, 4.25),
+            member(guests.get(1), "Guest 0002", true, -80.0)),
+        List.of(),
+        1000);
+    assertThat(refreshes)
+        .hasSize(2)
+        .allSatisfy(e -> assertThat(e).isInstanceOf(DataRefreshEvent.class));
+    assertThat(GridKt._getFormattedRow(listeners, 1).get(2)).isEqualTo("+4.3 ms");
+    assertThat(GridKt._getFormattedRow(listeners, 2).get(2)).isEqualTo("-80.0 ms");
+
+    // two are kicked: one refresh, and the same list (never rebuilt)
+    refreshes.clear();
+    memberUpdate(List.of(), List.of(guests.get(0), guests.get(998)), 998);
+    assertThat(refreshes).hasSize(1);
+    assertThat(listeners.getDataProvider()).isSameAs(provider);
+    assertThat(GridKt._size(listeners)).isEqualTo(998);
+    assertThat(heading()).isEqualTo("Listeners · 299 connected of 998");
+
+    _setValue(_get(TextField.class, s -> s.withId("listener-filter")), "guest 0042");
+    assertThat(names(listeners)).containsExactly("Guest 0042");
+  }
+
+  @Test
+  void a_count_that_disagrees_with_the_list_loads_the_list_again() {
+    guest("Gus");
+    ui.roundtrip();
+    // a message of a join this console never heard of (Ida joined on another instance)
+    ui.addGuestsUnheard(sessionId, 1, "Ida");
+    memberUpdate(List.of(), List.of(), 3);
+    assertThat(names(grid("listeners"))).containsExactly("alice (host)", "Gus", "Ida 0001");
+    assertThat(heading()).isEqualTo("Listeners · 0 connected of 3");
   }
 
   @Test

@@ -1,0 +1,239 @@
+package org.samesong.ui.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.ColumnTextAlign;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.provider.ListDataProvider;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.samesong.common.ApiException;
+import org.samesong.session.api.MemberJson;
+
+/**
+ * The listeners of a session for its host: who is there, their player's state and drift, and a Kick
+ * button per guest. A room may hold a thousand listeners, so the list is loaded once (and again
+ * after a kick or a resync) into a map by member id, each {@code member_update} changes only the
+ * members it names, and a virtualised grid of fixed height renders only the rows in view.
+ */
+class ListenersPanel extends VerticalLayout {
+  /** Up to this many listeners the grid grows with its rows; beyond, it scrolls. */
+  static final int ROWS_WITHOUT_SCROLLING = 8;
+
+  /** From this many listeners on, a name filter is offered. */
+  static final int FILTER_FROM = 10;
+
+  /** Above this many changed rows in one update, one full refresh is cheaper than many single. */
+  private static final int MAX_SINGLE_REFRESHES = 50;
+
+  private final Supplier<List<MemberJson>> load;
+  private final Kicker kicker;
+  private final Map<String, Listener> byId = new HashMap<>();
+  private final ListDataProvider<Listener> rows =
+      new ListDataProvider<>(byId.values()) {
+        @Override
+        public Object getId(Listener item) {
+          // a changed member is the same row: refreshItem finds it by id
+          return item.memberId();
+        }
+      };
+  private final H3 heading = new H3("Listeners");
+  private final TextField filter = new TextField();
+  private final Grid<Listener> grid = new Grid<>();
+
+  /** Removes a guest from the session. */
+  @FunctionalInterface
+  interface Kicker {
+    void kick(String memberId);
+  }
+
+  ListenersPanel(Supplier<List<MemberJson>> load, Kicker kicker) {
+    this.load = load;
+    this.kicker = kicker;
+    setId("listeners-panel");
+    setPadding(false);
+    setSpacing(false);
+    heading.setId("listeners-heading");
+
+    filter.setId("listener-filter");
+    filter.setPlaceholder("Find a listener");
+    filter.setAriaLabel("Find a listener by name");
+    filter.setClearButtonVisible(true);
+    filter.setValueChangeMode(ValueChangeMode.LAZY);
+    filter.setWidthFull();
+    filter.addValueChangeListener(e -> applyFilter(e.getValue()));
+    filter.setVisible(false);
+
+    rows.setSortComparator(Listener.ORDER::compare);
+    grid.setId("listeners");
+    grid.addThemeVariants(GridVariant.LUMO_COMPACT);
+    grid.setItems(rows);
+    grid.setWidthFull();
+    grid.addColumn(ListenersPanel::name)
+        .setHeader("Listener")
+        .setKey("name")
+        .setFlexGrow(1)
+        .setWidth("6rem")
+        .setTooltipGenerator(Listener::displayName);
+    grid.addColumn(Listener::state)
+        .setHeader("State")
+        .setKey("state")
+        .setFlexGrow(0)
+        .setWidth("6.5rem");
+    grid.addColumn(l -> drift(l.driftMs()))
+        .setHeader("Drift")
+        .setKey("drift")
+        .setFlexGrow(0)
+        .setWidth("5.5rem")
+        .setTextAlign(ColumnTextAlign.END)
+        .setComparator(
+            Comparator.comparing(
+                (Listener l) -> l.driftMs() == null ? null : Math.abs(l.driftMs()),
+                Comparator.nullsLast(Comparator.naturalOrder())));
+    grid.addComponentColumn(
+            l -> {
+              // built only for the rows the browser shows: the grid is virtualised
+              if (l.isHost()) {
+                return new Span();
+              }
+              Button kick = new Button("Kick", e -> kick(l));
+              kick.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
+              kick.setId("kick-" + l.memberId());
+              return kick;
+            })
+        .setKey("actions")
+        .setFlexGrow(0)
+        .setWidth("5rem");
+    add(heading, filter, grid);
+    showSize();
+  }
+
+  private static String name(Listener l) {
+    return l.isHost() ? l.displayName() + " (host)" : l.displayName();
+  }
+
+  static String drift(Double driftMs) {
+    if (driftMs == null) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "%+.1f ms", driftMs);
+  }
+
+  /** Loads every member again from the session (at start, after a kick, after a resync). */
+  void reload() {
+    byId.clear();
+    for (MemberJson m : load.get()) {
+      byId.put(m.memberId(), Listener.of(m));
+    }
+    rows.refreshAll();
+    showSize();
+  }
+
+  /**
+   * Applies a {@code member_update}: its {@code members} are upserted, its {@code left} removed.
+   * The older shape (every member, without {@code left} and {@code member_count}) is read the same
+   * way. At most one full refresh of the grid per message; rows whose place does not change are
+   * refreshed alone.
+   */
+  void apply(JsonNode message) {
+    if (message == null || !message.path("members").isArray()) {
+      reload();
+      return;
+    }
+    boolean reorder = false;
+    List<Listener> changed = new ArrayList<>();
+    for (JsonNode m : message.path("members")) {
+      String id = m.path("member_id").asText("");
+      if (id.isEmpty()) {
+        continue;
+      }
+      Listener before = byId.get(id);
+      Listener after = Listener.merge(before, m);
+      byId.put(id, after);
+      if (after.movesFrom(before)) {
+        reorder = true;
+      } else if (!after.equals(before)) {
+        changed.add(after);
+      }
+    }
+    Set<String> left = new HashSet<>();
+    for (JsonNode id : message.path("left")) {
+      left.add(id.asText());
+    }
+    if (byId.keySet().removeAll(left)) {
+      reorder = true;
+    }
+    JsonNode count = message.path("member_count");
+    if (count.canConvertToInt() && count.asInt() != byId.size()) {
+      // a change went by unheard (or the list was read between a change and its message)
+      reload();
+      return;
+    }
+    if (reorder || changed.size() > MAX_SINGLE_REFRESHES) {
+      rows.refreshAll();
+    } else {
+      changed.forEach(rows::refreshItem);
+    }
+    showSize();
+  }
+
+  private void applyFilter(String typed) {
+    String wanted = typed == null ? "" : typed.strip().toLowerCase(Locale.ROOT);
+    rows.setFilter(
+        wanted.isEmpty() ? null : l -> l.displayName().toLowerCase(Locale.ROOT).contains(wanted));
+  }
+
+  private void showSize() {
+    int total = byId.size();
+    long connected = byId.values().stream().filter(Listener::connected).count();
+    heading.setText(heading(connected, total));
+    boolean many = total > ROWS_WITHOUT_SCROLLING;
+    if (many) {
+      grid.setAllRowsVisible(false);
+      // a fixed height whatever the room's size: the browser renders only the rows in view
+      grid.setHeight("22rem");
+    } else {
+      grid.setHeight(null);
+      grid.setAllRowsVisible(true);
+    }
+    boolean filtering = !filter.isEmpty();
+    filter.setVisible(total >= FILTER_FROM || filtering);
+  }
+
+  static String heading(long connected, int total) {
+    return String.format(Locale.ENGLISH, "Listeners · %,d connected of %,d", connected, total);
+  }
+
+  private void kick(Listener listener) {
+    try {
+      kicker.kick(listener.memberId());
+      Notification.show(
+          listener.displayName() + " was removed", 3000, Notification.Position.BOTTOM_START);
+    } catch (ApiException e) {
+      Notification.show(e.getMessage(), 5000, Notification.Position.TOP_CENTER)
+          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+    }
+    reload();
+  }
+
+  /** How many listeners are shown, for tests and the console. */
+  int size() {
+    return byId.size();
+  }
+}
