@@ -256,6 +256,9 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new OpenApiResource(OpenApiDocument.of(jersey.getResourceConfig())));
 
     // real time: the sync WebSocket in the same Jetty (Vaadin's push shares the container)
+    // the states commands made in memory reach the database behind them; stopped (and flushed)
+    // before the database pool closes
+    environment.lifecycle().manage(wired.playback().writer());
     environment.lifecycle().manage(wired.playbackClock());
     environment
         .lifecycle()
@@ -264,6 +267,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
               @Override
               public void stop() {
                 wired.origins().close();
+                wired.broadcaster().roster().close();
                 wired.bus().close();
                 if (redis != null) {
                   redis.close();

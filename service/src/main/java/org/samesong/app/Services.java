@@ -102,11 +102,14 @@ public record Services(
     playlist.addListener(requests);
     EventBus bus = busFactory.apply(sessions);
     SyncHub hub = new SyncHub(bus);
-    bus.subscribe(hub::deliver);
     Broadcaster broadcaster =
         new Broadcaster(bus, hub, sessions, playlist, playback, requests, mapper, clock);
+    // memory first, so that a hello built while a broadcast is delivered is never older than it
+    bus.subscribe(broadcaster::heard);
+    bus.subscribe(hub::deliver);
     PlaybackClock playbackClock = new PlaybackClock(playback, broadcaster, hub, settings, clock);
-    sessions.setStateProvider(new SessionSnapshots(playback, playlist, hub));
+    sessions.setStateProvider(
+        new SessionSnapshots(playback, playlist, hub, broadcaster.roster()));
     // presence shared by a cluster: when an instance's connections lapse, its hosts hear of it
     bus.presence().start(hub::followedSessions, broadcaster::membersChanged);
     sessions.setEvents(broadcaster);

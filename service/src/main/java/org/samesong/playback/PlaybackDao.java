@@ -22,6 +22,15 @@ public interface PlaybackDao {
       """)
   int update(@Bind("sessionId") String sessionId, @BindMethods("s") PlaybackState state);
 
+  /** Replaces the row with a state at least as new as the stored one. */
+  @SqlUpdate(
+      """
+      UPDATE playback_state SET track_id = :s.trackId, item_id = :s.itemId, position_ms = :s.positionMs,
+             state = :s.state, updated_at = :s.updatedAt
+      WHERE session_id = :sessionId AND updated_at <= :s.updatedAt
+      """)
+  int updateIfNewer(@Bind("sessionId") String sessionId, @BindMethods("s") PlaybackState state);
+
   @SqlUpdate(
       """
       INSERT INTO playback_state (session_id, track_id, item_id, position_ms, state, updated_at)

@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.common.ApiException;
@@ -15,14 +17,22 @@ import org.samesong.playlist.Playlist;
 import org.samesong.playlist.PlaylistItem;
 import org.samesong.playlist.PlaylistListener;
 import org.samesong.playlist.PlaylistService;
+import org.samesong.session.Session;
+import org.samesong.session.SessionDao;
 import org.samesong.session.SessionService;
 
 /**
- * The server-owned playback clock of each session. Commands run under the session lock and store
- * the new state with the injected clock's time. A playing state that has run past the end of its
- * track is settled forward (next item at the exact time the previous one ended, or paused at the
- * end of the playlist), so every reader sees where playback really is; clients never advance on
- * their own.
+ * The playback state of each session, held in memory and authoritative there: a command is
+ * applied under the session's command lock, broadcast at once through the {@link
+ * PlaybackListener}, and stored behind it by the {@link PlaybackWriter} (a crash loses at most a
+ * fraction of a second; a restart extrapolates from the stored {@code updated_at}). A session's
+ * state and playlist are read from the database once per instance, when it is first needed, and
+ * again only after a playlist change made elsewhere. In a cluster, every broadcast state reaches
+ * every instance's memory in the order of the session's sequence ({@link #follow}).
+ *
+ * <p>A playing state that has run past the end of its track is settled forward as it is read
+ * (next item at the exact time the previous one ended, or paused at the end of the playlist), so
+ * every reader sees where playback really is; clients never advance on their own.
  */
 public class PlaybackService implements PlaylistListener {
   public static final Set<String> ACTIONS =
@@ -38,22 +48,84 @@ public class PlaybackService implements PlaylistListener {
   private final SessionService sessions;
   private final PlaylistService playlist;
   private final Clock clock;
+  private final PlaybackWriter writer;
+  private final Map<String, Live> live = new ConcurrentHashMap<>();
+  private volatile PlaybackListener listener = PlaybackListener.NONE;
+
+  /**
+   * One session as this instance holds it. {@code state} and {@code seq} change together under the
+   * object's monitor (held only for the assignment: the bus's subscriber takes it); commands are
+   * serialised by {@code commands}, which is held while the new state is broadcast (numbered and
+   * queued, never sent), so that broadcasts follow the order of the states.
+   */
+  private static final class Live {
+    final Object commands = new Object();
+    private PlaybackState state;
+    private long seq;
+    volatile Playlist playlist;
+    volatile boolean ended;
+
+    Live(PlaybackState state, Playlist playlist, boolean ended) {
+      this.state = state;
+      this.playlist = playlist;
+      this.ended = ended;
+    }
+
+    synchronized PlaybackState state() {
+      return state;
+    }
+
+    /** Takes a state numbered {@code number} unless a later one is held already. */
+    synchronized boolean offer(PlaybackState next, long number) {
+      if (number != 0 && number < seq) {
+        return false;
+      }
+      state = next;
+      seq = Math.max(seq, number);
+      return true;
+    }
+  }
 
   public PlaybackService(
       Jdbi jdbi, SessionService sessions, PlaylistService playlist, Clock clock) {
+    this(jdbi, sessions, playlist, clock, new PlaybackWriter(jdbi));
+  }
+
+  public PlaybackService(
+      Jdbi jdbi,
+      SessionService sessions,
+      PlaylistService playlist,
+      Clock clock,
+      PlaybackWriter writer) {
     this.jdbi = jdbi;
     this.sessions = sessions;
     this.playlist = playlist;
     this.clock = clock;
+    this.writer = writer;
   }
 
-  /** The state now (settled past track ends, not stored). */
+  /** Who broadcasts the changes (set once while wiring). */
+  public void setListener(PlaybackListener listener) {
+    this.listener = listener;
+  }
+
+  /** What stores the states behind the commands (to be started and stopped with the app). */
+  public PlaybackWriter writer() {
+    return writer;
+  }
+
+  /** The state now (settled past track ends). */
   public PlaybackState get(String sessionId) {
-    return jdbi.inTransaction(
-        h -> settle(load(h, sessionId), playlist.read(h, sessionId), clock.millis()));
+    Live l = live(sessionId);
+    return settle(l.state(), playlistOf(sessionId, l), clock.millis());
   }
 
-  /** Runs a host's command and stores the new state. */
+  /** The playlist as this instance holds it (read again after a change made elsewhere). */
+  public Playlist playlist(String sessionId) {
+    return playlistOf(sessionId, live(sessionId));
+  }
+
+  /** Runs a host's command: applied in memory, broadcast at once, stored right behind. */
   public PlaybackState command(String sessionId, String action, Long positionMs) {
     if (action == null || !ACTIONS.contains(action)) {
       throw ApiException.badRequest(
@@ -65,50 +137,153 @@ public class PlaybackService implements PlaylistListener {
     if (positionMs != null && positionMs < 0) {
       throw ApiException.badRequest("position_ms", "must not be negative");
     }
-    return jdbi.inTransaction(
-        h -> {
-          sessions.lockLive(h, sessionId);
-          long now = clock.millis();
-          Playlist items = playlist.read(h, sessionId);
-          PlaybackState current = settle(load(h, sessionId), items, now);
-          PlaybackState next = apply(current, items, action, positionMs, now);
-          save(h, sessionId, next);
-          h.afterCommit(() -> sessions.events().playbackChanged(sessionId));
-          return next;
-        });
+    Live l = live(sessionId);
+    synchronized (l.commands) {
+      if (l.ended) {
+        throw ApiException.conflict("session_ended", "this session has ended");
+      }
+      long now = clock.millis();
+      Playlist items = playlistOf(sessionId, l);
+      PlaybackState current = settle(l.state(), items, now);
+      PlaybackState next = apply(current, items, action, positionMs, now);
+      announce(sessionId, l, next, items, true);
+      writer.store(sessionId, next);
+      return next;
+    }
   }
 
-  /** Stores a state computed elsewhere (the scheduler's advance at a track end). */
-  public PlaybackState settleAndStore(String sessionId) {
-    return jdbi.inTransaction(
-        h -> {
-          sessions.lockLive(h, sessionId);
-          PlaybackState stored = load(h, sessionId);
-          PlaybackState settled = settle(stored, playlist.read(h, sessionId), clock.millis());
-          if (!settled.equals(stored)) {
-            save(h, sessionId, settled);
-            h.afterCommit(() -> sessions.events().playbackChanged(sessionId));
-          }
-          return settled;
-        });
+  /**
+   * At a track's end: settles the state forward in memory and tells this instance's listeners, if
+   * it moved (the next item, or paused at the end). Nothing is stored: every reader settles the
+   * stored state the same way.
+   */
+  public PlaybackState advance(String sessionId) {
+    Live l = live(sessionId);
+    synchronized (l.commands) {
+      PlaybackState held = l.state();
+      Playlist items = playlistOf(sessionId, l);
+      PlaybackState settled = settle(held, items, clock.millis());
+      if (!settled.equals(held) && !l.ended) {
+        announce(sessionId, l, settled, items, false);
+      }
+      return settled;
+    }
+  }
+
+  /**
+   * A state broadcast anywhere in the cluster (this instance included), numbered {@code seq}: the
+   * memory follows it unless it holds a later one. Runs on the bus's delivering thread: no I/O.
+   */
+  public void follow(String sessionId, PlaybackState state, long seq) {
+    Live l = live.get(sessionId);
+    if (l != null) {
+      l.offer(state, seq);
+    }
+  }
+
+  /**
+   * A playlist version announced anywhere in the cluster: an older playlist held here is read
+   * again when next needed. Runs on the bus's delivering thread: no I/O.
+   */
+  public void playlistVersionSeen(String sessionId, long version) {
+    Live l = live.get(sessionId);
+    Playlist held = l == null ? null : l.playlist;
+    if (held != null && held.version() < version) {
+      l.playlist = null;
+    }
+  }
+
+  /** The session ended (here or on another instance): no more commands. */
+  public void ended(String sessionId) {
+    Live l = live.get(sessionId);
+    if (l != null) {
+      l.ended = true;
+    }
+  }
+
+  /** Whether the session has ended, as this instance knows it (read once, then told). */
+  public boolean hasEnded(String sessionId) {
+    return live(sessionId).ended;
+  }
+
+  /** Forgets what this instance holds (tests; the next read goes to the database). */
+  public void forget(String sessionId) {
+    live.remove(sessionId);
+  }
+
+  /** A playlist change committed on this instance: the memory takes the new list at once. */
+  @Override
+  public void playlistChanged(String sessionId, Playlist after) {
+    Live l = live.get(sessionId);
+    if (l != null) {
+      Playlist held = l.playlist;
+      if (held == null || held.version() <= after.version()) {
+        l.playlist = after;
+      }
+    }
   }
 
   /** When the playing item is removed, playback moves on to the item that took its place. */
   @Override
   public void itemRemoved(Handle h, String sessionId, PlaylistItem removed) {
-    PlaybackState state = load(h, sessionId);
-    if (!removed.itemId().equals(state.itemId())) {
-      return;
-    }
-    long now = clock.millis();
     Playlist after = playlist.read(h, sessionId);
-    PlaybackState next =
-        after
-            .at(removed.position())
-            .map(item -> new PlaybackState(item.track().id(), item.itemId(), 0, state.state(), now))
-            .orElse(PlaybackState.idle(now));
-    save(h, sessionId, next);
-    h.afterCommit(() -> sessions.events().playbackChanged(sessionId));
+    h.afterCommit(
+        () -> {
+          Live l = live(sessionId);
+          synchronized (l.commands) {
+            playlistChanged(sessionId, after);
+            PlaybackState state = l.state();
+            if (!removed.itemId().equals(state.itemId())) {
+              return;
+            }
+            long now = clock.millis();
+            PlaybackState next =
+                after
+                    .at(removed.position())
+                    .map(
+                        item ->
+                            new PlaybackState(
+                                item.track().id(), item.itemId(), 0, state.state(), now))
+                    .orElse(PlaybackState.idle(now));
+            announce(sessionId, l, next, after, true);
+            writer.store(sessionId, next);
+          }
+        });
+  }
+
+  private void announce(
+      String sessionId, Live l, PlaybackState next, Playlist items, boolean everywhere) {
+    l.offer(next, 0);
+    Long duration = items.item(next.itemId()).map(i -> i.track().durationMs()).orElse(null);
+    long seq = listener.changed(sessionId, next, duration, everywhere);
+    l.offer(next, seq);
+  }
+
+  private Live live(String sessionId) {
+    Live l = live.get(sessionId);
+    if (l != null) {
+      return l;
+    }
+    Live loaded =
+        jdbi.inTransaction(
+            h -> {
+              Session session =
+                  h.attach(SessionDao.class)
+                      .find(sessionId)
+                      .orElseThrow(() -> ApiException.notFound("session"));
+              return new Live(load(h, sessionId), playlist.read(h, sessionId), session.ended());
+            });
+    Live raced = live.putIfAbsent(sessionId, loaded);
+    return raced == null ? loaded : raced;
+  }
+
+  private Playlist playlistOf(String sessionId, Live l) {
+    Playlist held = l.playlist;
+    if (held == null) {
+      held = playlist.get(sessionId);
+      playlistChanged(sessionId, held);
+    }
+    return held;
   }
 
   public PlaybackJson toJson(PlaybackState s, Playlist items) {
@@ -128,39 +303,26 @@ public class PlaybackService implements PlaylistListener {
 
   /** The state as JSON, with the current track's duration. */
   public PlaybackJson json(String sessionId) {
-    return jdbi.inTransaction(
-        h -> {
-          Playlist items = playlist.read(h, sessionId);
-          return toJson(settle(load(h, sessionId), items, clock.millis()), items);
-        });
+    Live l = live(sessionId);
+    Playlist items = playlistOf(sessionId, l);
+    return toJson(settle(l.state(), items, clock.millis()), items);
   }
 
   /** When the playing track ends (server epoch ms), if something is playing. */
   public Optional<Long> trackEndsAt(String sessionId) {
-    return jdbi.inTransaction(
-        h -> {
-          Playlist items = playlist.read(h, sessionId);
-          PlaybackState s = settle(load(h, sessionId), items, clock.millis());
-          if (!s.playing()) {
-            return Optional.<Long>empty();
-          }
-          return items
-              .item(s.itemId())
-              .map(i -> s.updatedAt() + (i.track().durationMs() - s.positionMs()));
-        });
+    Live l = live(sessionId);
+    Playlist items = playlistOf(sessionId, l);
+    PlaybackState s = settle(l.state(), items, clock.millis());
+    if (!s.playing()) {
+      return Optional.empty();
+    }
+    return items.item(s.itemId()).map(i -> s.updatedAt() + (i.track().durationMs() - s.positionMs()));
   }
 
   private PlaybackState load(Handle h, String sessionId) {
     return h.attach(PlaybackDao.class)
         .find(sessionId)
         .orElseGet(() -> PlaybackState.idle(clock.millis()));
-  }
-
-  private static void save(Handle h, String sessionId, PlaybackState state) {
-    PlaybackDao dao = h.attach(PlaybackDao.class);
-    if (dao.update(sessionId, state) == 0) {
-      dao.insert(sessionId, state);
-    }
   }
 
   /**

@@ -193,7 +193,13 @@ public class PlaylistService {
 
   /** Tells the real-time layer once the transaction has committed. */
   private Change announce(Handle h, String sessionId, Change change) {
-    h.afterCommit(() -> sessions.events().playlistChanged(sessionId, change));
+    h.afterCommit(
+        () -> {
+          for (PlaylistListener listener : listeners) {
+            listener.playlistChanged(sessionId, change.playlist());
+          }
+          sessions.events().playlistChanged(sessionId, change);
+        });
     return change;
   }
 

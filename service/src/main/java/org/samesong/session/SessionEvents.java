@@ -12,13 +12,16 @@ public interface SessionEvents {
   default void requestChanged(
       String sessionId, Object request, String authorMemberId, boolean created) {}
 
-  /** The playback state changed. */
-  default void playbackChanged(String sessionId) {}
+  /** A guest joined. */
+  default void memberJoined(String sessionId, Member member) {}
 
-  /** Someone joined, left or was kicked, or a connection came or went. */
+  /**
+   * Who is connected may have changed in ways nobody was told of one by one (an instance of the
+   * cluster vanished): everybody's presence is looked at again.
+   */
   default void membersChanged(String sessionId) {}
 
-  /** A guest was kicked: their connections close. */
+  /** A guest was kicked: their connections close and everyone hears they left. */
   default void memberKicked(String sessionId, String memberId) {}
 
   /** The session ended. */

@@ -187,7 +187,7 @@ public class SessionService {
                 guest.id(), SamesongPrincipal.GUEST, guest.sessionId(), guest.id(), null),
             null);
     LOG.info("session {}: guest {} joined", guest.sessionId(), guest.id());
-    events.membersChanged(guest.sessionId());
+    events.memberJoined(guest.sessionId(), guest);
     Map<String, Object> snapshot = new LinkedHashMap<>();
     snapshot.put("playback", state.playback(guest.sessionId()));
     snapshot.put("playlist", state.playlist(guest.sessionId()));
@@ -206,6 +206,7 @@ public class SessionService {
   public SessionJson view(String sessionId, String baseUrl) {
     Session session = find(sessionId);
     Set<String> connected = state.connectedMembers(sessionId);
+    Map<String, Double> drifts = state.drifts(sessionId);
     List<MemberJson> members =
         jdbi.withExtension(MemberDao.class, dao -> dao.listActive(sessionId)).stream()
             .map(
@@ -215,7 +216,7 @@ public class SessionService {
                         m.displayName(),
                         m.role(),
                         connected.contains(m.id()),
-                        m.lastDriftMs()))
+                        drifts.getOrDefault(m.id(), m.lastDriftMs())))
             .toList();
     return new SessionJson(
         session.id(),
@@ -243,6 +244,11 @@ public class SessionService {
   /** How many sessions are live (not ended), on all instances. */
   public long countLive() {
     return jdbi.withExtension(SessionDao.class, SessionDao::countLive);
+  }
+
+  /** One member, kicked or not. */
+  public java.util.Optional<Member> member(String memberId) {
+    return jdbi.withExtension(MemberDao.class, dao -> dao.find(memberId));
   }
 
   public List<Member> members(String sessionId) {
@@ -282,7 +288,6 @@ public class SessionService {
     auth.revokeKicked(memberId);
     LOG.info("session {}: guest {} kicked", sessionId, memberId);
     events.memberKicked(sessionId, memberId);
-    events.membersChanged(sessionId);
   }
 
   /**

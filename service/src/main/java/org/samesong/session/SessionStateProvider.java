@@ -1,5 +1,6 @@
 package org.samesong.session;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,5 +18,10 @@ public interface SessionStateProvider {
   /** The members with a live connection now, on any instance. */
   default Set<String> connectedMembers(String sessionId) {
     return Set.of();
+  }
+
+  /** Each member's last reported drift, where newer than the stored one. */
+  default Map<String, Double> drifts(String sessionId) {
+    return Map.of();
   }
 }

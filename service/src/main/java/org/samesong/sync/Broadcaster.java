@@ -2,21 +2,29 @@ package org.samesong.sync;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.LongFunction;
+import org.samesong.playback.PlaybackListener;
 import org.samesong.playback.PlaybackService;
+import org.samesong.playback.PlaybackState;
 import org.samesong.playback.api.PlaybackJson;
 import org.samesong.playlist.Playlist;
 import org.samesong.playlist.PlaylistService;
+import org.samesong.playlist.api.PlaylistItemJson;
 import org.samesong.request.RequestService;
 import org.samesong.request.api.RequestJson;
+import org.samesong.session.Member;
 import org.samesong.session.SessionEvents;
 import org.samesong.session.SessionService;
 import org.samesong.sync.api.ServerMessage;
@@ -24,18 +32,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns committed session changes into server messages: serialised once, numbered with the
- * session's sequence, published on the bus to every instance's listeners with the audience the
- * protocol prescribes.
+ * Turns session changes into server messages: serialised once, numbered with the session's
+ * sequence, published on the bus to every instance's listeners with the audience the protocol
+ * prescribes. Each message is O(1) in the session's size: a playlist change carries the change, a
+ * playback change the state, and member changes go through the {@link MemberRoster}, which
+ * coalesces them. Nothing here reads the database on a delivery or close path.
+ *
+ * <p>It also keeps every instance's memory in step with the broadcasts ({@link #heard}): the
+ * playback state and playlist version they carry, the members of {@code member_update}s, ended
+ * sessions and revoked logins.
  */
-public class Broadcaster implements SessionEvents {
-  /** Drift updates reach the host at most this often per session. */
-  static final long DRIFT_UPDATE_INTERVAL_MS = 1000;
-
+public class Broadcaster implements SessionEvents, PlaybackListener {
   /** The {@code change.op} of a {@code playlist_update} that re-sends the playlist as it is. */
   public static final String RESYNC = "resync";
 
   private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
+  private static final String MEMBER_UPDATE_PREFIX = "{\"type\":\"member_update\"";
 
   private final EventBus bus;
   private final SyncHub hub;
@@ -45,9 +57,9 @@ public class Broadcaster implements SessionEvents {
   private final RequestService requests;
   private final Clock clock;
   private final ObjectWriter writer;
+  private final ObjectReader reader;
+  private final MemberRoster roster;
   private final Map<String, Long> lastPlaybackSent = new ConcurrentHashMap<>();
-  private final Map<String, Long> lastDriftUpdate = new ConcurrentHashMap<>();
-  private final Map<String, Double> drift = new ConcurrentHashMap<>();
   private volatile PlaybackClock playbackClock;
 
   public Broadcaster(
@@ -67,10 +79,19 @@ public class Broadcaster implements SessionEvents {
     this.requests = requests;
     this.clock = clock;
     this.writer = mapper.writerFor(ServerMessage.class);
+    this.reader = mapper.readerFor(ServerMessage.class);
+    this.roster = new MemberRoster(new RosterSources(), clock);
+    hub.onMembers(roster::connected, roster::disconnected);
+    playback.setListener(this);
   }
 
   void setPlaybackClock(PlaybackClock playbackClock) {
     this.playbackClock = playbackClock;
+  }
+
+  /** Who is in each session, in memory. */
+  public MemberRoster roster() {
+    return roster;
   }
 
   @Override
@@ -84,14 +105,22 @@ public class Broadcaster implements SessionEvents {
       what.put("from", c.from());
     }
     if ("add".equals(c.op())) {
-      what.put("track_id", c.item().track().id());
+      PlaylistItemJson item = playlist.toJson(c.item());
+      what.put("track_id", item.track().id());
+      what.put("track", item.track());
+      what.put("added_by", item.addedBy());
+      what.put("added_by_name", item.addedByName());
+      what.put("added_at", item.addedAt());
     }
-    List<Object> items = List.copyOf(playlist.toJson(c.playlist()).items());
-    publishToAll(
+    long version = c.playlist().version();
+    publish(
         sessionId,
         seq ->
-            new ServerMessage.PlaylistUpdate(
-                seq, clock.millis(), c.playlist().version(), items, what));
+            Envelope.toAll(
+                    sessionId,
+                    seq,
+                    write(new ServerMessage.PlaylistUpdate(seq, clock.millis(), version, null, what)))
+                .withPlaylistVersion(version));
   }
 
   @Override
@@ -118,25 +147,48 @@ public class Broadcaster implements SessionEvents {
         });
   }
 
+  /**
+   * A new playback state made in memory (under the session's command lock): numbered and queued
+   * for everyone at once, carrying the state itself so that every instance's memory follows.
+   */
   @Override
-  public void playbackChanged(String sessionId) {
-    // read under the bus's numbering step, so a later number never carries an older state
-    publishToAll(sessionId, seq -> playbackMessage(seq, playback.json(sessionId)));
+  public long changed(String sessionId, PlaybackState state, Long durationMs, boolean everywhere) {
+    PlaybackJson json = playback.toJson(state, durationMs);
+    String origin = everywhere ? null : bus.instanceId();
+    long seq =
+        bus.publish(
+            sessionId,
+            n ->
+                new Envelope(
+                        Envelope.DELIVER,
+                        sessionId,
+                        n,
+                        Envelope.EVERYONE,
+                        Set.of(),
+                        write(playbackMessage(n, json)),
+                        origin)
+                    .withPlayback(everywhere ? state : null));
     lastPlaybackSent.put(sessionId, clock.millis());
     PlaybackClock scheduler = playbackClock;
     if (scheduler != null) {
       scheduler.reschedule(sessionId);
     }
+    return seq;
+  }
+
+  @Override
+  public void memberJoined(String sessionId, Member member) {
+    roster.joined(sessionId, member);
   }
 
   @Override
   public void membersChanged(String sessionId) {
-    List<ServerMessage.Member> members = members(sessionId);
-    publishToAll(sessionId, seq -> new ServerMessage.MemberUpdate(seq, clock.millis(), members));
+    roster.recheck(sessionId, false);
   }
 
   @Override
   public void memberKicked(String sessionId, String memberId) {
+    roster.removed(sessionId, memberId);
     bus.publishControl(
         new Envelope(Envelope.KICK, sessionId, 0, Set.of(), Set.of(memberId), null, null));
   }
@@ -189,7 +241,7 @@ public class Broadcaster implements SessionEvents {
 
   /**
    * Re-sends what listeners of a session may have missed, as it is now: the playlist (a {@code
-   * playlist_update} whose change is {@code {"op": "resync"}}), the playback state, the members
+   * playlist_update} whose change is {@code {"op": "resync"}}), the playback state, every member
    * and, to the host, the pending requests. A missed end or removal is repeated, so connections
    * that should have closed do.
    */
@@ -205,18 +257,34 @@ public class Broadcaster implements SessionEvents {
         memberKicked(sessionId, memberId);
       }
     }
-    Playlist current = playlist.get(sessionId);
-    List<Object> items = List.copyOf(playlist.toJson(current).items());
-    publishToAll(
+    // what this instance holds may be what it missed: read it again
+    playback.forget(sessionId);
+    Playlist current = playback.playlist(sessionId);
+    publish(
         sessionId,
         seq ->
-            new ServerMessage.PlaylistUpdate(
-                seq, clock.millis(), current.version(), items, Map.of("op", RESYNC)));
-    playbackChanged(sessionId);
-    membersChanged(sessionId);
+            Envelope.toAll(sessionId, seq, write(playlistSnapshot(seq, current)))
+                .withPlaylistVersion(current.version()));
+    PlaybackState state = playback.get(sessionId);
+    changed(
+        sessionId,
+        state,
+        current.item(state.itemId()).map(i -> i.track().durationMs()).orElse(null),
+        true);
+    roster.recheck(sessionId, true);
     for (RequestJson pending : requests.pending(sessionId)) {
       requestChanged(sessionId, pending, pending.requestedBy(), true);
     }
+  }
+
+  /** The whole playlist, as the {@code resync} form of {@code playlist_update}. */
+  ServerMessage.PlaylistUpdate playlistSnapshot(long seq, Playlist current) {
+    return new ServerMessage.PlaylistUpdate(
+        seq,
+        clock.millis(),
+        current.version(),
+        List.copyOf(playlist.toJson(current).items()),
+        Map.of("op", RESYNC));
   }
 
   /**
@@ -224,6 +292,7 @@ public class Broadcaster implements SessionEvents {
    * travels the bus like any broadcast (so it cannot overtake one) but only its origin delivers it.
    */
   void heartbeat(String sessionId) {
+    PlaybackJson state = playback.json(sessionId);
     bus.publish(
         sessionId,
         seq ->
@@ -233,7 +302,7 @@ public class Broadcaster implements SessionEvents {
                 seq,
                 Envelope.EVERYONE,
                 Set.of(),
-                write(playbackMessage(seq, playback.json(sessionId))),
+                write(playbackMessage(seq, state)),
                 bus.instanceId()));
     lastPlaybackSent.put(sessionId, clock.millis());
   }
@@ -242,44 +311,44 @@ public class Broadcaster implements SessionEvents {
     return lastPlaybackSent.getOrDefault(sessionId, 0L);
   }
 
-  /** A listener's reported drift; the host hears of it (throttled). */
-  void driftReported(String sessionId, String memberId, double driftMs) {
-    drift.put(memberId, driftMs);
-    long now = clock.millis();
-    Long last = lastDriftUpdate.get(sessionId);
-    if (last != null && now - last < DRIFT_UPDATE_INTERVAL_MS) {
-      return;
-    }
-    lastDriftUpdate.put(sessionId, now);
-    // stored as often as the host hears of it, so session views show it too
-    sessions.recordDrift(memberId, driftMs);
-    List<ServerMessage.Member> members = members(sessionId);
-    publish(
-        sessionId,
-        seq ->
-            new Envelope(
-                Envelope.DELIVER,
-                sessionId,
-                seq,
-                Set.of("host"),
-                Set.of(),
-                write(new ServerMessage.MemberUpdate(seq, now, members)),
-                null));
+  /** What a listener's player reported; the host hears of it (coalesced by the roster). */
+  void reported(
+      String sessionId,
+      String memberId,
+      double driftMs,
+      String listenerState,
+      Integer outputLatencyMs) {
+    roster.reported(sessionId, memberId, driftMs, listenerState, outputLatencyMs);
   }
 
-  /** The members with presence (on any instance of the cluster) and last drift. */
-  List<ServerMessage.Member> members(String sessionId) {
-    Set<String> connected = hub.connectedAnywhere(sessionId);
-    return sessions.members(sessionId).stream()
-        .map(
-            m ->
-                new ServerMessage.Member(
-                    m.id(),
-                    m.displayName(),
-                    m.role(),
-                    connected.contains(m.id()),
-                    drift.getOrDefault(m.id(), m.lastDriftMs())))
-        .toList();
+  /**
+   * Keeps this instance's memory in step with a broadcast from anywhere in the cluster (its own
+   * included). Runs on the delivering thread: no I/O, no waiting.
+   */
+  public void heard(Envelope e) {
+    try {
+      switch (e.kind()) {
+        case Envelope.END -> {
+          playback.ended(e.sessionId());
+          roster.ended(e.sessionId());
+        }
+        case Envelope.REVOKE -> roster.loginRevoked(e.memberIds());
+        case Envelope.DELIVER -> {
+          if (e.playback() != null) {
+            playback.follow(e.sessionId(), e.playback(), e.seq());
+          }
+          if (e.playlistVersion() > 0) {
+            playback.playlistVersionSeen(e.sessionId(), e.playlistVersion());
+          }
+          if (e.json() != null && e.json().startsWith(MEMBER_UPDATE_PREFIX)) {
+            roster.heard(e.sessionId(), reader.readValue(e.json(), ServerMessage.MemberUpdate.class));
+          }
+        }
+        default -> {}
+      }
+    } catch (IOException | RuntimeException failure) {
+      LOG.warn("session {}: a broadcast could not be followed: {}", e.sessionId(), failure.toString());
+    }
   }
 
   ServerMessage.PlaybackState playbackMessage(long seq, PlaybackJson s) {
@@ -302,11 +371,46 @@ public class Broadcaster implements SessionEvents {
     }
   }
 
-  private void publishToAll(String sessionId, LongFunction<ServerMessage> message) {
-    publish(sessionId, seq -> Envelope.toAll(sessionId, seq, write(message.apply(seq))));
-  }
-
   private void publish(String sessionId, LongFunction<Envelope> envelope) {
     bus.publish(sessionId, envelope);
+  }
+
+  /** What the roster reads and how it publishes. */
+  private final class RosterSources implements MemberRoster.Sources {
+    @Override
+    public List<Member> load(String sessionId) {
+      return sessions.members(sessionId);
+    }
+
+    @Override
+    public Optional<Member> find(String memberId) {
+      return sessions.member(memberId);
+    }
+
+    @Override
+    public boolean connectedHere(String sessionId, String memberId) {
+      return hub.connectedHere(sessionId, memberId);
+    }
+
+    @Override
+    public Set<String> connectedAnywhere(String sessionId) {
+      return hub.connectedAnywhere(sessionId);
+    }
+
+    @Override
+    public void publish(
+        String sessionId, Set<String> roles, Function<Long, ServerMessage> message) {
+      Broadcaster.this.publish(
+          sessionId,
+          seq ->
+              new Envelope(
+                  Envelope.DELIVER,
+                  sessionId,
+                  seq,
+                  roles,
+                  Set.of(),
+                  write(message.apply(seq)),
+                  null));
+    }
   }
 }

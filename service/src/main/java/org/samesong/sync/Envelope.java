@@ -1,7 +1,9 @@
 package org.samesong.sync;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.Set;
 import org.samesong.metrics.SamesongMetrics;
+import org.samesong.playback.PlaybackState;
 
 /**
  * One message on its way to a session's connections, on this instance or (through Redis) on all:
@@ -17,6 +19,10 @@ import org.samesong.metrics.SamesongMetrics;
  * @param origin when set, only the instance with this id delivers it (heartbeats)
  * @param createdMicros when it was created, in wall-clock microseconds since the epoch: its fan-out
  *     latency is measured from then, on whichever instance delivers it
+ * @param playback the playback state a {@code playback_state} message carries, so that every
+ *     instance's in-memory state follows it in the order of the numbers (null otherwise)
+ * @param playlistVersion the version a {@code playlist_update} announces (0 otherwise): instances
+ *     holding an older playlist in memory read it again
  */
 public record Envelope(
     String kind,
@@ -26,13 +32,19 @@ public record Envelope(
     Set<String> memberIds,
     String json,
     String origin,
-    long createdMicros) {
+    long createdMicros,
+    PlaybackState playback,
+    long playlistVersion) {
   public static final String DELIVER = "deliver";
   public static final String KICK = "kick";
   public static final String REVOKE = "revoke";
   public static final String END = "end";
   public static final String SETTINGS = "settings";
   public static final Set<String> EVERYONE = Set.of("host", "guest");
+
+  /** The canonical constructor is the one JSON (the Redis bus) uses. */
+  @JsonCreator
+  public Envelope {}
 
   /** An envelope created now. */
   public Envelope(
@@ -44,6 +56,31 @@ public record Envelope(
       String json,
       String origin) {
     this(kind, sessionId, seq, roles, memberIds, json, origin, SamesongMetrics.wallMicros());
+  }
+
+  /** An envelope carrying no state for the instances' memory. */
+  public Envelope(
+      String kind,
+      String sessionId,
+      long seq,
+      Set<String> roles,
+      Set<String> memberIds,
+      String json,
+      String origin,
+      long createdMicros) {
+    this(kind, sessionId, seq, roles, memberIds, json, origin, createdMicros, null, 0);
+  }
+
+  /** The same envelope carrying a playback state for the instances' memory. */
+  public Envelope withPlayback(PlaybackState state) {
+    return new Envelope(
+        kind, sessionId, seq, roles, memberIds, json, origin, createdMicros, state, playlistVersion);
+  }
+
+  /** The same envelope announcing a playlist version to the instances' memory. */
+  public Envelope withPlaylistVersion(long version) {
+    return new Envelope(
+        kind, sessionId, seq, roles, memberIds, json, origin, createdMicros, playback, version);
   }
 
   public static Envelope toAll(String sessionId, long seq, String json) {
@@ -58,6 +95,16 @@ public record Envelope(
   public Envelope numbered(long number, long placeholder) {
     String text =
         json == null ? null : json.replace(Long.toString(placeholder), Long.toString(number));
-    return new Envelope(kind, sessionId, number, roles, memberIds, text, origin, createdMicros);
+    return new Envelope(
+        kind,
+        sessionId,
+        number,
+        roles,
+        memberIds,
+        text,
+        origin,
+        createdMicros,
+        playback,
+        playlistVersion);
   }
 }

@@ -106,8 +106,10 @@ public class PlaybackClock implements Managed {
 
   private void advance(String sessionId) {
     try {
-      // stores the next item's state and broadcasts it (which plans the following advance)
-      playback.settleAndStore(sessionId);
+      // settles the state in memory and tells this instance's listeners (which plans the
+      // following advance); every instance does so for its own, and nothing is stored: readers
+      // settle the stored state the same way
+      playback.advance(sessionId);
     } catch (RuntimeException e) {
       if (DatabaseDown.is(e) && executor != null && !executor.isShutdown()) {
         // the track ended while the database was away: try again each second, or listeners would

@@ -1,5 +1,6 @@
 package org.samesong.sync;
 
+import java.util.Map;
 import java.util.Set;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
@@ -10,11 +11,19 @@ public class SessionSnapshots implements SessionStateProvider {
   private final PlaybackService playback;
   private final PlaylistService playlist;
   private final SyncHub hub;
+  private final MemberRoster roster;
 
-  public SessionSnapshots(PlaybackService playback, PlaylistService playlist, SyncHub hub) {
+  public SessionSnapshots(
+      PlaybackService playback, PlaylistService playlist, SyncHub hub, MemberRoster roster) {
     this.playback = playback;
     this.playlist = playlist;
     this.hub = hub;
+    this.roster = roster;
+  }
+
+  @Override
+  public Map<String, Double> drifts(String sessionId) {
+    return roster.drifts(sessionId);
   }
 
   @Override
@@ -29,6 +38,6 @@ public class SessionSnapshots implements SessionStateProvider {
 
   @Override
   public Object playlist(String sessionId) {
-    return playlist.toJson(playlist.get(sessionId));
+    return playlist.toJson(playback.playlist(sessionId));
   }
 }

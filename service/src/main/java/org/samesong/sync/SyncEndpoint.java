@@ -142,46 +142,44 @@ public class SyncEndpoint extends Endpoint {
             MESSAGE_BURST,
             deps.metrics());
     connection.hold();
+    // the session's members and state are read from the database once per instance, not per connect
+    deps.broadcaster().roster().load(session.id());
     deps.hub().register(connection);
-    if (deps.sessions().find(session.id()).ended()) {
-      // it ended while this connection was being checked: its session_ended went by already
+    // registered first, so no broadcast is missed; what happened while this connection was being
+    // checked is looked at in memory (kicks, revoked logins and ends reach it from every instance)
+    if (deps.playback().hasEnded(session.id())) {
       connection.sendAndClose(null, SyncHub.ENDED, "the session ended");
       return;
     }
-    Optional<AuthService.TokenCheck> again = deps.auth().inspect(token);
-    if (again.isEmpty() || again.get().revoked()) {
-      // kicked, or its login revoked, meanwhile: that close went by before this registration
-      boolean kicked = again.isPresent() && again.get().kicked();
-      connection.close(
-          kicked ? SyncHub.KICKED : SyncHub.REVOKED,
-          kicked ? "removed from the session" : "the login was revoked");
+    if (!deps.broadcaster().roster().admit(session.id(), who.memberId())) {
+      connection.close(SyncHub.KICKED, "removed from the session");
+      deps.hub().unregister(connection);
+      return;
+    }
+    if (deps.broadcaster().roster().recentlyRevoked(who.familyId())) {
+      connection.close(SyncHub.REVOKED, "the login was revoked");
       deps.hub().unregister(connection);
       return;
     }
     ws.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
     // without a handler of its own a binary message would be dropped unseen and uncounted
     ws.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) b -> onBinary());
-    // registered first, so no broadcast is missed; hello goes ahead of what queued meanwhile
+    // hello goes ahead of what queued meanwhile
     connection.start(deps.broadcaster().write(hello()));
     LOG.info("session {}: {} {} connected", session.id(), who.role(), who.memberId());
-    deps.broadcaster().membersChanged(session.id());
   }
 
   @Override
   public void onClose(Session ws, CloseReason reason) {
     // every close, refused ones included, whichever side sent it (1006: no close frame at all)
     deps.metrics().webSocketClosed(reason.getCloseCode().getCode());
+    // the roster hears of the member's last connection closing from the hub: O(1), no I/O
     if (connection != null && deps.hub().unregister(connection)) {
       LOG.info(
           "session {}: {} disconnected ({})",
           connection.sessionId(),
           connection.memberId(),
           reason.getCloseCode().getCode());
-      try {
-        deps.broadcaster().membersChanged(connection.sessionId());
-      } catch (RuntimeException e) {
-        LOG.debug("member update after disconnect failed: {}", e.getMessage());
-      }
     }
   }
 
@@ -295,8 +293,36 @@ public class SyncEndpoint extends Endpoint {
       if (ack.driftMs() == null || !Double.isFinite(ack.driftMs())) {
         throw ApiException.badRequest("invalid", "drift_ms", "drift_ms must be a number");
       }
+      if (ack.listenerState() != null
+          && !ClientMessage.SyncAck.LISTENER_STATES.contains(ack.listenerState())) {
+        throw ApiException.badRequest(
+            "invalid",
+            "listener_state",
+            "listener_state must be one of playing, buffering, blocked, muted, background");
+      }
+      if (ack.outputLatencyMs() != null
+          && (ack.outputLatencyMs() < -1000 || ack.outputLatencyMs() > 5000)) {
+        throw ApiException.badRequest(
+            "invalid", "output_latency_ms", "output_latency_ms must be between -1000 and 5000");
+      }
       deps.metrics().driftReported(ack.driftMs());
-      deps.broadcaster().driftReported(sessionId, connection.memberId(), ack.driftMs());
+      deps.broadcaster()
+          .reported(
+              sessionId,
+              connection.memberId(),
+              ack.driftMs(),
+              ack.listenerState(),
+              ack.outputLatencyMs());
+    } else if (message instanceof ClientMessage.Resync) {
+      // direct replies with the current number: the playlist as it is, then the playback state
+      long seq = deps.hub().lastSeq(sessionId);
+      connection.send(
+          deps.broadcaster()
+              .write(
+                  deps.broadcaster().playlistSnapshot(seq, deps.playback().playlist(sessionId))));
+      connection.send(
+          deps.broadcaster()
+              .write(deps.broadcaster().playbackMessage(seq, deps.playback().json(sessionId))));
     } else if (message instanceof ClientMessage.RequestPlaylistChange change) {
       if (connection.isHost()) {
         throw new ApiException(403, "forbidden", "the host edits the playlist directly");
@@ -332,18 +358,26 @@ public class SyncEndpoint extends Endpoint {
     }
   }
 
+  /**
+   * Everything a new connection needs, from memory: the playback state, the playlist and the
+   * members (a guest gets the first {@link ServerMessage.Hello#GUEST_MEMBER_LIMIT}, host first, and
+   * the count); only the host's pending requests are read from the database.
+   */
   private ServerMessage.Hello hello() {
     String sessionId = connection.sessionId();
     List<Object> pending =
         connection.isHost() ? List.copyOf(deps.requests().pending(sessionId)) : null;
+    MemberRoster roster = deps.broadcaster().roster();
+    int limit = connection.isHost() ? Integer.MAX_VALUE : ServerMessage.Hello.GUEST_MEMBER_LIMIT;
     return new ServerMessage.Hello(
         deps.hub().lastSeq(sessionId),
         deps.clock().millis(),
         connection.memberId(),
         connection.role(),
         deps.playback().json(sessionId),
-        deps.playlist().toJson(deps.playlist().get(sessionId)),
-        deps.broadcaster().members(sessionId),
+        deps.playlist().toJson(deps.playback().playlist(sessionId)),
+        roster.list(sessionId, limit),
+        roster.count(sessionId),
         pending,
         PlayerSettings.of(deps.settings()));
   }

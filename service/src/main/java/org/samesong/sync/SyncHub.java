@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,8 @@ public class SyncHub {
 
   private final EventBus bus;
   private final Presence presence;
+  private volatile BiConsumer<String, String> memberArrived = (s, m) -> {};
+  private volatile BiConsumer<String, String> memberLeft = (s, m) -> {};
 
   /**
    * Per session, how many connections each member has here; guarded by itself, so that the presence
@@ -54,18 +57,40 @@ public class SyncHub {
     this.presence = bus.presence();
   }
 
+  /**
+   * Who hears of a member's first connection to a session here and of its last one closing (told
+   * after the hub's own bookkeeping, outside its locks; must not wait).
+   */
+  public void onMembers(BiConsumer<String, String> arrived, BiConsumer<String, String> left) {
+    this.memberArrived = arrived;
+    this.memberLeft = left;
+  }
+
+  /** Whether the member has an open connection to the session here (O(1)). */
+  public boolean connectedHere(String sessionId, String memberId) {
+    synchronized (perMember) {
+      Map<String, Integer> members = perMember.get(sessionId);
+      return members != null && members.getOrDefault(memberId, 0) > 0;
+    }
+  }
+
   public void register(Connection c) {
     rooms.computeIfAbsent(c.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(c);
     connections.incrementAndGet();
     byRole.computeIfAbsent(c.role(), r -> new AtomicInteger()).incrementAndGet();
+    boolean first;
     synchronized (perMember) {
       int count =
           perMember
               .computeIfAbsent(c.sessionId(), id -> new HashMap<>())
               .merge(c.memberId(), 1, Integer::sum);
-      if (count == 1) {
+      first = count == 1;
+      if (first) {
         presence.arrived(c.sessionId(), c.memberId());
       }
+    }
+    if (first) {
+      memberArrived.accept(c.sessionId(), c.memberId());
     }
   }
 
@@ -78,6 +103,7 @@ public class SyncHub {
     connections.decrementAndGet();
     byRole.get(c.role()).decrementAndGet();
     rooms.computeIfPresent(c.sessionId(), (id, set) -> set.isEmpty() ? null : set);
+    boolean last = false;
     synchronized (perMember) {
       Map<String, Integer> members = perMember.get(c.sessionId());
       Integer left = members == null ? null : members.merge(c.memberId(), -1, Integer::sum);
@@ -87,7 +113,11 @@ public class SyncHub {
           perMember.remove(c.sessionId());
         }
         presence.left(c.sessionId(), c.memberId());
+        last = true;
       }
+    }
+    if (last) {
+      memberLeft.accept(c.sessionId(), c.memberId());
     }
     return true;
   }

@@ -15,7 +15,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
       name = "request_playlist_change"),
   @JsonSubTypes.Type(value = ClientMessage.PlaybackCommand.class, name = "playback_command"),
   @JsonSubTypes.Type(value = ClientMessage.ApproveRequest.class, name = "approve_request"),
-  @JsonSubTypes.Type(value = ClientMessage.DenyRequest.class, name = "deny_request")
+  @JsonSubTypes.Type(value = ClientMessage.DenyRequest.class, name = "deny_request"),
+  @JsonSubTypes.Type(value = ClientMessage.Resync.class, name = "resync")
 })
 public sealed interface ClientMessage {
 
@@ -37,12 +38,27 @@ public sealed interface ClientMessage {
   /** For clock-offset estimation; answered at once with {@code pong}. */
   record Ping(@JsonProperty("client_time") Double clientTime) implements ClientMessage {}
 
-  /** The listener's measured drift, about every 2 s. */
+  /**
+   * The listener's measured drift, about every 2 s, and (optional) what its player is doing and how
+   * late its speakers sound.
+   */
   record SyncAck(
       @JsonProperty("track_id") String trackId,
       @JsonProperty("position_ms") Double positionMs,
-      @JsonProperty("drift_ms") Double driftMs)
-      implements ClientMessage {}
+      @JsonProperty("drift_ms") Double driftMs,
+      @JsonProperty("listener_state") String listenerState,
+      @JsonProperty("output_latency_ms") Integer outputLatencyMs)
+      implements ClientMessage {
+    /** What {@code listener_state} may say (offline is the server's word for no connection). */
+    public static final java.util.Set<String> LISTENER_STATES =
+        java.util.Set.of("playing", "buffering", "blocked", "muted", "background");
+  }
+
+  /**
+   * The client missed something (a playlist version gap): the server answers with the playlist as
+   * it is ({@code playlist_update} with {@code change.op = "resync"}) and the playback state.
+   */
+  record Resync() implements ClientMessage {}
 
   /** A guest proposes a playlist change. */
   record RequestPlaylistChange(

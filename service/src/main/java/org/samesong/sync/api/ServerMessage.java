@@ -40,9 +40,13 @@ public sealed interface ServerMessage {
       @JsonProperty("playback_state") Object playbackState,
       Object playlist,
       List<Member> members,
+      @JsonProperty("member_count") int memberCount,
       @JsonProperty("pending_requests") List<Object> pendingRequests,
       Map<String, Object> settings)
-      implements ServerMessage {}
+      implements ServerMessage {
+    /** The most members a guest's hello lists (host first); {@code member_count} tells the rest. */
+    public static final int GUEST_MEMBER_LIMIT = 100;
+  }
 
   /** The authoritative playback state, on every change and as a heartbeat. */
   record PlaybackState(
@@ -57,7 +61,11 @@ public sealed interface ServerMessage {
       @JsonProperty("duration_ms") Long durationMs)
       implements ServerMessage {}
 
-  /** The full playlist after a change, and the change. */
+  /**
+   * A playlist change: what changed ({@code change}) and the version it made, O(1) whatever the
+   * playlist's length. Only the {@code resync} form ({@code change.op = "resync"}) carries the whole
+   * list ({@code items}), for clients that saw a version gap or after the bus lost messages.
+   */
   record PlaylistUpdate(
       long seq,
       @JsonProperty("server_time") long serverTime,
@@ -78,8 +86,16 @@ public sealed interface ServerMessage {
       Object request)
       implements ServerMessage {}
 
-  /** Who is in the session, connected or not, and each listener's drift. */
-  record MemberUpdate(long seq, @JsonProperty("server_time") long serverTime, List<Member> members)
+  /**
+   * The members that changed since the last update (joined, connected, disconnected, drift), those
+   * that left the session, and how many members it has now; coalesced per session.
+   */
+  record MemberUpdate(
+      long seq,
+      @JsonProperty("server_time") long serverTime,
+      List<Member> members,
+      List<String> left,
+      @JsonProperty("member_count") int memberCount)
       implements ServerMessage {}
 
   /** The answer to {@code ping}: the client's time echoed and the server's. */
@@ -110,11 +126,20 @@ public sealed interface ServerMessage {
       String ref)
       implements ServerMessage {}
 
-  /** A member in {@code hello} and {@code member_update}. */
+  /**
+   * A member in {@code hello} and {@code member_update}. {@code listener_state} is {@code offline}
+   * without a connection; {@code drift_ms}, {@code listener_state} and {@code output_latency_ms}
+   * are null until the member's player reports them.
+   */
   record Member(
       @JsonProperty("member_id") String memberId,
       @JsonProperty("display_name") String displayName,
       String role,
       boolean connected,
-      @JsonProperty("drift_ms") Double driftMs) {}
+      @JsonProperty("listener_state") String listenerState,
+      @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("drift_ms") Double driftMs,
+      @JsonProperty("output_latency_ms") Integer outputLatencyMs) {
+    public static final String OFFLINE = "offline";
+    public static final String PLAYING = "playing";
+  }
 }

@@ -1,0 +1,109 @@
+package org.samesong.playback;
+
+import io.dropwizard.lifecycle.Managed;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jdbi.v3.core.Jdbi;
+import org.samesong.common.DatabaseDown;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores playback states behind the commands that made them: a command is applied in memory and
+ * broadcast at once, and this writer puts the newest state of every changed session into the
+ * database every {@link #INTERVAL_MS} in one transaction. A crash loses at most that much; a
+ * restart then extrapolates from the stored {@code updated_at} as for any stored state. Writes
+ * never go back in time: a row is only replaced by a state at least as new (two instances of a
+ * cluster may both write a session's state).
+ */
+public final class PlaybackWriter implements Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(PlaybackWriter.class);
+
+  /** How long a changed state may wait before it is stored. */
+  static final long INTERVAL_MS = 100;
+
+  private final Jdbi jdbi;
+  private final Map<String, PlaybackState> unsaved = new LinkedHashMap<>();
+  private final AtomicBoolean failing = new AtomicBoolean();
+  private ScheduledExecutorService executor;
+
+  public PlaybackWriter(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** Queues a session's new state; a newer one replaces what still waits. */
+  public void store(String sessionId, PlaybackState state) {
+    synchronized (unsaved) {
+      PlaybackState waiting = unsaved.get(sessionId);
+      if (waiting == null || waiting.updatedAt() <= state.updatedAt()) {
+        unsaved.put(sessionId, state);
+      }
+    }
+  }
+
+  @Override
+  public void start() {
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "playback-writer");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.scheduleWithFixedDelay(this::flush, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void stop() {
+    if (executor != null) {
+      executor.shutdown();
+      try {
+        executor.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    // a clean stop loses nothing
+    flush();
+  }
+
+  /** Stores everything waiting; what fails waits for the next round (unless newer came). */
+  public void flush() {
+    Map<String, PlaybackState> batch;
+    synchronized (unsaved) {
+      if (unsaved.isEmpty()) {
+        return;
+      }
+      batch = new LinkedHashMap<>(unsaved);
+      unsaved.clear();
+    }
+    try {
+      jdbi.useTransaction(
+          h -> {
+            PlaybackDao dao = h.attach(PlaybackDao.class);
+            for (Map.Entry<String, PlaybackState> e : batch.entrySet()) {
+              if (dao.updateIfNewer(e.getKey(), e.getValue()) == 0
+                  && dao.find(e.getKey()).isEmpty()) {
+                dao.insert(e.getKey(), e.getValue());
+              }
+            }
+          });
+      if (failing.compareAndSet(true, false)) {
+        LOG.info("playback states are stored again");
+      }
+    } catch (RuntimeException e) {
+      synchronized (unsaved) {
+        batch.forEach((id, state) -> unsaved.putIfAbsent(id, state));
+      }
+      if (DatabaseDown.is(e)) {
+        DatabaseDown.note("storing playback states", e);
+      } else if (failing.compareAndSet(false, true)) {
+        LOG.warn("storing {} playback state(s) failed; trying again: {}", batch.size(), e.toString());
+      }
+    }
+  }
+}
