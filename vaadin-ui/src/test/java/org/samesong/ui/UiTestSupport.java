@@ -171,6 +171,29 @@ public final class UiTestSupport implements AutoCloseable {
     return ids;
   }
 
+  /**
+   * Runs the UI's live updates until {@code condition} holds (at most 5 s): member updates are
+   * coalesced and sent from a thread of their own, a moment after the change.
+   */
+  public void awaitLive(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (true) {
+      roundtrip();
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not seen within 5 s: " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for " + what, e);
+      }
+    }
+  }
+
   /** Hands the session's views a broadcast as the event bus would, and runs their updates. */
   public void broadcast(String sessionId, String json) {
     services.hub().deliver(org.samesong.sync.Envelope.toAll(sessionId, 0, json));

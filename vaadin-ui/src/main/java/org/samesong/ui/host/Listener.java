@@ -21,6 +21,8 @@ record Listener(
     String listenerState,
     Double driftMs) {
 
+  private static final String OFFLINE = "offline";
+
   /** Host first, then the connected, then by name: who is there reads from the top. */
   static final Comparator<Listener> ORDER =
       Comparator.comparing((Listener l) -> !l.isHost())
@@ -65,9 +67,12 @@ record Listener(
   /** What the State column says: the player's own report while connected. */
   String state() {
     if (!connected) {
-      return "offline";
+      return OFFLINE;
     }
-    return listenerState == null || listenerState.isBlank() ? "connected" : listenerState;
+    // an older message (no listener_state) may connect a member last seen offline
+    return listenerState == null || listenerState.isBlank() || OFFLINE.equals(listenerState)
+        ? "connected"
+        : listenerState;
   }
 
   /** Whether moving from {@code before} to this changes the row's place in {@link #ORDER}. */

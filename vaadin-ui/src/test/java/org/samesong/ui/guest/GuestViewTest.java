@@ -89,15 +89,21 @@ class GuestViewTest {
     Span listening = _get(Span.class, s -> s.withId("listening-count"));
     assertThat(listening.getText()).isEqualTo("2 listening");
 
-    // a member_update of the older shape (every member) and of the newer (changes and a count)
+    // a join's member_update, then one of a big room
     ui.services.sessions().join(session.code(), "Ida", "10.0.0.8", "x");
-    ui.roundtrip();
-    assertThat(listening.getText()).isEqualTo("3 listening");
+    ui.awaitLive("Ida counted", () -> listening.getText().equals("3 listening"));
     ui.broadcast(
         session.id(),
         "{\"type\":\"member_update\",\"seq\":9,\"server_time\":1,\"members\":[],"
             + "\"left\":[],\"member_count\":1000}");
     assertThat(listening.getText()).isEqualTo("1,000 listening");
+
+    // the older shape: every member, every time
+    ui.broadcast(
+        session.id(),
+        "{\"type\":\"member_update\",\"seq\":10,\"server_time\":1,\"members\":["
+            + "{\"member_id\":\"a\"},{\"member_id\":\"b\"}]}");
+    assertThat(listening.getText()).isEqualTo("2 listening");
   }
 
   @Test
