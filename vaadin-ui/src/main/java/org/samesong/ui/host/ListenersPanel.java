@@ -1,6 +1,7 @@
 package org.samesong.ui.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.ColumnTextAlign;
@@ -13,6 +14,7 @@ import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.ListDataProvider;
+import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,9 +40,6 @@ class ListenersPanel extends VerticalLayout {
 
   /** From this many listeners on, a name filter is offered. */
   static final int FILTER_FROM = 10;
-
-  /** Above this many changed rows in one update, one full refresh is cheaper than many single. */
-  private static final int MAX_SINGLE_REFRESHES = 50;
 
   private final Supplier<List<MemberJson>> load;
   private final Kicker kicker;
@@ -89,39 +88,51 @@ class ListenersPanel extends VerticalLayout {
         .setHeader("Listener")
         .setKey("name")
         .setFlexGrow(1)
-        .setWidth("6rem")
+        .setWidth("5rem")
         .setTooltipGenerator(Listener::displayName);
     grid.addColumn(Listener::state)
         .setHeader("State")
         .setKey("state")
         .setFlexGrow(0)
-        .setWidth("6.5rem");
+        .setWidth("5.75rem");
     grid.addColumn(l -> drift(l.driftMs()))
         .setHeader("Drift")
         .setKey("drift")
         .setFlexGrow(0)
-        .setWidth("5.5rem")
+        .setWidth("5rem")
         .setTextAlign(ColumnTextAlign.END)
         .setComparator(
             Comparator.comparing(
                 (Listener l) -> l.driftMs() == null ? null : Math.abs(l.driftMs()),
                 Comparator.nullsLast(Comparator.naturalOrder())));
-    grid.addComponentColumn(
-            l -> {
-              // built only for the rows the browser shows: the grid is virtualised
-              if (l.isHost()) {
-                return new Span();
-              }
-              Button kick = new Button("Kick", e -> kick(l));
-              kick.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
-              kick.setId("kick-" + l.memberId());
-              return kick;
-            })
+    grid.addColumn(new ComponentRenderer<>(this::kickButton, this::kickButtonFor))
         .setKey("actions")
         .setFlexGrow(0)
-        .setWidth("5rem");
+        .setWidth("4rem");
     add(heading, filter, grid);
     showSize();
+  }
+
+  /** Built only for the rows the browser shows (the grid is virtualised), and kept on refreshes. */
+  private Component kickButton(Listener l) {
+    if (l.isHost()) {
+      return new Span();
+    }
+    String memberId = l.memberId();
+    Button kick = new Button("Kick", e -> kick(byId.get(memberId)));
+    kick.addThemeVariants(
+        ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE, ButtonVariant.LUMO_ERROR);
+    kick.setId("kick-" + memberId);
+    return kick;
+  }
+
+  /** A refreshed row keeps its button: it depends on nothing but the member's id and role. */
+  private Component kickButtonFor(Component current, Listener l) {
+    boolean fits =
+        l.isHost()
+            ? current instanceof Span
+            : current instanceof Button b && b.getId().orElse("").equals("kick-" + l.memberId());
+    return fits ? current : kickButton(l);
   }
 
   private static String name(Listener l) {
@@ -148,8 +159,9 @@ class ListenersPanel extends VerticalLayout {
   /**
    * Applies a {@code member_update}: its {@code members} are upserted, its {@code left} removed.
    * The older shape (every member, without {@code left} and {@code member_count}) is read the same
-   * way. At most one full refresh of the grid per message; rows whose place does not change are
-   * refreshed alone.
+   * way. At most one full refresh of the grid per message, when rows came, went or move; rows whose
+   * place does not change (drift and state reports) are refreshed alone, which costs nothing for
+   * the rows out of view.
    */
   void apply(JsonNode message) {
     if (message == null || !message.path("members").isArray()) {
@@ -185,7 +197,7 @@ class ListenersPanel extends VerticalLayout {
       reload();
       return;
     }
-    if (reorder || changed.size() > MAX_SINGLE_REFRESHES) {
+    if (reorder) {
       rows.refreshAll();
     } else {
       changed.forEach(rows::refreshItem);
@@ -221,6 +233,9 @@ class ListenersPanel extends VerticalLayout {
   }
 
   private void kick(Listener listener) {
+    if (listener == null) {
+      return; // gone already
+    }
     try {
       kicker.kick(listener.memberId());
       Notification.show(
