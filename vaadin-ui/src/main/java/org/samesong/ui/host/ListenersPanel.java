@@ -41,6 +41,9 @@ class ListenersPanel extends VerticalLayout {
   /** From this many listeners on, a name filter is offered. */
   static final int FILTER_FROM = 10;
 
+  /** Rows per fetch: the grid shows about ten at its fixed height. */
+  static final int PAGE_SIZE = 20;
+
   private final Supplier<List<MemberJson>> load;
   private final Kicker kicker;
   private final Map<String, Listener> byId = new HashMap<>();
@@ -83,6 +86,9 @@ class ListenersPanel extends VerticalLayout {
     grid.setId("listeners");
     grid.addThemeVariants(GridVariant.LUMO_COMPACT);
     grid.setItems(rows);
+    // about two screens of rows per fetch (not 50): a refresh re-sends, and rebuilds the Kick
+    // buttons of, only what the browser holds
+    grid.setPageSize(PAGE_SIZE);
     grid.setWidthFull();
     grid.addColumn(ListenersPanel::name)
         .setHeader("Listener")
