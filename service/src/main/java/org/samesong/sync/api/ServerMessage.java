@@ -129,8 +129,10 @@ public sealed interface ServerMessage {
   /**
    * A member in {@code hello} and {@code member_update}. {@code listener_state} is {@code offline}
    * without a connection; {@code drift_ms}, {@code listener_state} and {@code output_latency_ms}
-   * are null until the member's player reports them.
+   * are null until the member's player reports them ({@code drift_ms} is written as null then, the
+   * others are left out).
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record Member(
       @JsonProperty("member_id") String memberId,
       @JsonProperty("display_name") String displayName,
