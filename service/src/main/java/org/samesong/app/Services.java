@@ -95,7 +95,7 @@ public record Services(
             clock);
     SessionService sessions = new SessionService(jdbi, auth, users, settings, limiter, clock);
     PlaylistService playlist = new PlaylistService(jdbi, sessions, catalog, clock);
-    PlaybackService playback = new PlaybackService(jdbi, sessions, playlist, clock);
+    PlaybackService playback = new PlaybackService(jdbi, playlist, clock);
     RequestService requests =
         new RequestService(jdbi, sessions, playlist, limiter, mapper, clock, metrics);
     playlist.addListener(playback);

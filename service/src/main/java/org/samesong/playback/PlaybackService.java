@@ -19,7 +19,6 @@ import org.samesong.playlist.PlaylistListener;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.session.Session;
 import org.samesong.session.SessionDao;
-import org.samesong.session.SessionService;
 
 /**
  * The playback state of each session, held in memory and authoritative there: a command is
@@ -45,7 +44,6 @@ public class PlaybackService implements PlaylistListener {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final Jdbi jdbi;
-  private final SessionService sessions;
   private final PlaylistService playlist;
   private final Clock clock;
   private final PlaybackWriter writer;
@@ -86,22 +84,11 @@ public class PlaybackService implements PlaylistListener {
     }
   }
 
-  public PlaybackService(
-      Jdbi jdbi, SessionService sessions, PlaylistService playlist, Clock clock) {
-    this(jdbi, sessions, playlist, clock, new PlaybackWriter(jdbi));
-  }
-
-  public PlaybackService(
-      Jdbi jdbi,
-      SessionService sessions,
-      PlaylistService playlist,
-      Clock clock,
-      PlaybackWriter writer) {
+  public PlaybackService(Jdbi jdbi, PlaylistService playlist, Clock clock) {
     this.jdbi = jdbi;
-    this.sessions = sessions;
     this.playlist = playlist;
     this.clock = clock;
-    this.writer = writer;
+    this.writer = new PlaybackWriter(jdbi);
   }
 
   /** Who broadcasts the changes (set once while wiring). */
@@ -206,9 +193,15 @@ public class PlaybackService implements PlaylistListener {
     return live(sessionId).ended;
   }
 
-  /** Forgets what this instance holds (tests; the next read goes to the database). */
-  public void forget(String sessionId) {
-    live.remove(sessionId);
+  /**
+   * The playlist held here may be behind (the bus lost messages): it is read again when next
+   * needed. The playback state is kept: it may be newer than the stored one.
+   */
+  public void playlistMayBeStale(String sessionId) {
+    Live l = live.get(sessionId);
+    if (l != null) {
+      l.playlist = null;
+    }
   }
 
   /** A playlist change committed on this instance: the memory takes the new list at once. */

@@ -257,8 +257,8 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
         memberKicked(sessionId, memberId);
       }
     }
-    // what this instance holds may be what it missed: read it again
-    playback.forget(sessionId);
+    // the playlist held here may be what it missed: read it again
+    playback.playlistMayBeStale(sessionId);
     Playlist current = playback.playlist(sessionId);
     publish(
         sessionId,

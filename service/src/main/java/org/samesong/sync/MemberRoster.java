@@ -86,8 +86,8 @@ public final class MemberRoster implements AutoCloseable {
     final Set<String> drifted = new LinkedHashSet<>();
     boolean flushPlanned;
     boolean driftPlanned;
-    long lastFlush;
-    long lastDrift;
+    long lastFlush = Long.MIN_VALUE / 2;
+    long lastDrift = Long.MIN_VALUE / 2;
   }
 
   /** What the roster needs from the rest of the instance. */
@@ -129,7 +129,12 @@ public final class MemberRoster implements AutoCloseable {
 
   /** A guest joined (on this instance). */
   public void joined(String sessionId, Member member) {
-    Room room = room(sessionId);
+    Room room = rooms.get(sessionId);
+    if (room == null) {
+      // nobody follows the session here: read from the database, the new member with them, when
+      // first needed (then with the presence as it is at that moment)
+      return;
+    }
     synchronized (room) {
       room.members.putIfAbsent(
           member.id(), new Entry(member.id(), member.displayName(), member.role(), null));
@@ -213,7 +218,7 @@ public final class MemberRoster implements AutoCloseable {
       room.drifted.add(memberId);
       if (!room.driftPlanned) {
         room.driftPlanned = true;
-        long delay = Math.max(0, room.lastDrift + DRIFT_INTERVAL_MS - clock.millis());
+        long delay = Math.max(0, room.lastDrift + DRIFT_INTERVAL_MS - monotonicMillis());
         schedule(() -> flushDrift(sessionId), delay);
       }
     }
@@ -404,6 +409,11 @@ public final class MemberRoster implements AutoCloseable {
     return e;
   }
 
+  /** Throttling runs on real time (the scheduler's), whatever the injected clock says. */
+  private static long monotonicMillis() {
+    return System.nanoTime() / 1_000_000;
+  }
+
   private void changed(String sessionId, Room room, String memberId) {
     room.changed.add(memberId);
     plan(sessionId, room);
@@ -415,7 +425,7 @@ public final class MemberRoster implements AutoCloseable {
       return;
     }
     room.flushPlanned = true;
-    long delay = Math.max(0, room.lastFlush + COALESCE_MS - clock.millis());
+    long delay = Math.max(0, room.lastFlush + COALESCE_MS - monotonicMillis());
     schedule(() -> flush(sessionId), delay);
   }
 
@@ -437,7 +447,7 @@ public final class MemberRoster implements AutoCloseable {
       boolean askPresence = false;
       synchronized (room) {
         room.flushPlanned = false;
-        room.lastFlush = clock.millis();
+        room.lastFlush = monotonicMillis();
         names = new LinkedHashSet<>(room.changed);
         for (String id : names) {
           Entry e = room.members.get(id);
@@ -491,7 +501,7 @@ public final class MemberRoster implements AutoCloseable {
       int count;
       synchronized (room) {
         room.driftPlanned = false;
-        room.lastDrift = clock.millis();
+        room.lastDrift = monotonicMillis();
         for (String id : room.drifted) {
           Entry e = room.members.get(id);
           if (e != null) {
