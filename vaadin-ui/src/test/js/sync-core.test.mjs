@@ -374,7 +374,12 @@ test('playlist changes: a change that does not fit the list held waits for a sna
 test('playlist_update with items (an older server) replaces the list as before', () => {
   const controller = new SyncController();
   controller.setPlaylist({ version: 1, items });
-  const older = { type: 'playlist_update', version: 2, items: [items[1]], change: { op: 'remove', item_id: 'item-0', position: 0, track_id: 'a' } };
+  const older = {
+    type: 'playlist_update',
+    version: 2,
+    items: [items[1]],
+    change: { op: 'remove', item_id: 'item-0', position: 0, track_id: 'a' },
+  };
   assert.equal(controller.applyPlaylistUpdate(older), 'snapshot');
   assert.deepEqual(ids(controller), ['item-1']);
   assert.equal(controller.items[0].position, 0);
@@ -389,7 +394,17 @@ test('playlist_update with items (an older server) replaces the list as before',
 function playlistEngine() {
   const clock = { now: 1000 };
   const sent = [];
-  const silent = () => ({ readyState: 0, paused: true, ended: false, seeking: false, currentTime: 0, playbackRate: 1, src: '', pause() {}, load() {} });
+  const silent = () => ({
+    readyState: 0,
+    paused: true,
+    ended: false,
+    seeking: false,
+    currentTime: 0,
+    playbackRate: 1,
+    src: '',
+    pause() {},
+    load() {},
+  });
   const engine = new SyncEngine({ now: () => clock.now, send: (msg) => sent.push(msg), audios: [silent(), silent()] });
   engine.onOpen();
   engine.receive({ type: 'hello', role: 'guest', member_id: 'm', playlist: { version: 3, items }, members: [], member_count: 1 });
