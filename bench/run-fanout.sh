@@ -21,7 +21,7 @@
 # Environment (defaults): DURATION (60 s, rooms) PATTERN (seek | round-robin, rooms) INTERVAL_MS
 #   (50, round-robin) RAMP (500 connections/s) SETTLE (5 s) CONNECT_WAIT (600 s) JOIN_CONCURRENCY (32)
 #   JOIN_SECONDS (10, one-room) SEEKS (20) SEEK_GAP_MS (500) WAVE (50) WAVE_GAP_MS (500)
-#   POLL_MS (10) LOGIN_POLL_MS (100) SESSION_POLL_MS (250) (drop)
+#   POLL_MS (10) LOGIN_POLL_MS (1000; 0: none; a failed login costs ~0.1 s of CPU) SESSION_POLL_MS (250) (drop)
 #   SYNCPLAY (1: also run Syncplay in rooms/one-room; 0: do not) SYNCPLAY_OPTS (--isolate-rooms)
 #   JAVA_OPTS       server JVM options (default -Xmx1g); a GC log is always written
 #   LOAD_JAVA_OPTS  load generator JVM options (default -Xmx2g)
@@ -53,7 +53,7 @@ SEEK_GAP_MS=${SEEK_GAP_MS:-500}
 WAVE=${WAVE:-50}
 WAVE_GAP_MS=${WAVE_GAP_MS:-500}
 POLL_MS=${POLL_MS:-10}
-LOGIN_POLL_MS=${LOGIN_POLL_MS:-100}
+LOGIN_POLL_MS=${LOGIN_POLL_MS:-1000}
 SESSION_POLL_MS=${SESSION_POLL_MS:-250}
 DUMPS=${DUMPS:-2}
 SYNCPLAY_OPTS=${SYNCPLAY_OPTS:---isolate-rooms}
