@@ -221,9 +221,11 @@ if [ "$SYNCPLAY" = 1 ]; then
     exit 1
   fi
   sp_port=$(free_port 18990)
-  case "$MODE" in rooms) room_size=$(((listeners + sessions - 1) / sessions)) ;; *) room_size=$listeners ;; esac
+  # as ours: each room holds its listeners plus the one that seeks (our host), who is not counted as a receiver
+  case "$MODE" in rooms) room_size=$(((listeners + sessions - 1) / sessions + 1)) ;; *) room_size=$((listeners + 1)) ;; esac
+  sp_clients=$((listeners + sessions))
   echo
-  echo "== Syncplay $(dpkg-query -W -f='${Version}' syncplay-server 2>/dev/null || echo '?'): $listeners clients in rooms of $room_size; syncplay-server $SYNCPLAY_OPTS on 127.0.0.1:$sp_port"
+  echo "== Syncplay $(dpkg-query -W -f='${Version}' syncplay-server 2>/dev/null || echo '?'): $sp_clients clients in rooms of $room_size (one seeker each); syncplay-server $SYNCPLAY_OPTS on 127.0.0.1:$sp_port"
   # shellcheck disable=SC2086 # SYNCPLAY_OPTS holds several options
   PYTHONUNBUFFERED=1 syncplay-server --port "$sp_port" --salt bench $SYNCPLAY_OPTS >"$work/syncplay.log" 2>&1 &
   sp_pid=$!
@@ -231,7 +233,7 @@ if [ "$SYNCPLAY" = 1 ]; then
   listening "$sp_port" || { echo "syncplay-server did not listen; its log:" >&2; cat "$work/syncplay.log" >&2; exit 1; }
   echo "syncplay-server up, RSS $(proc_mb "$sp_pid" VmRSS) MB"
   : >"$work/phase-sp"
-  sp_args=(--port "$sp_port" --clients "$listeners" --room-size "$room_size" --ramp "$RAMP" --settle "$SETTLE"
+  sp_args=(--port "$sp_port" --clients "$sp_clients" --room-size "$room_size" --ramp "$RAMP" --settle "$SETTLE"
     --connect-wait "$CONNECT_WAIT" --server-pid "$sp_pid" --clk-tck "$(getconf CLK_TCK)" --json "$results/syncplay.json")
   if [ "$MODE" = rooms ]; then
     sp_args+=(--duration "$DURATION")
@@ -255,7 +257,7 @@ try:
     a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
 except Exception as e:
     print(f"(no comparison: {e})"); sys.exit(0)
-rows = [("p50 ms", "p50_ms"), ("p99 ms", "p99_ms"), ("max ms", "max_ms"),
+rows = [("p50 ms", "p50_ms"), ("p95 ms", "p95_ms"), ("p99 ms", "p99_ms"), ("max ms", "max_ms"),
         ("deliveries measured / expected", None), ("server CPU (cores)", "server_cores")]
 def f(x): return "–" if x is None else (f"{x:.2f}" if isinstance(x, float) else str(x))
 def ratio(x, y):
