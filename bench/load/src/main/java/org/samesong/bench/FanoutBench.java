@@ -1027,6 +1027,21 @@ public final class FanoutBench {
     }
   }
 
+  /** Connected members as {@code GET /api/sessions/{id}} (host token) says; -1 when it fails. */
+  static int restConnected(Room r) {
+    Rest.Result s = rest.call("GET", "/api/sessions/" + r.id, r.hostToken, null);
+    if (s.status() != 200) {
+      return -1;
+    }
+    int n = 0;
+    for (JsonNode m : s.body().path("members")) {
+      if (m.path("connected").asBoolean(false)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   static Room oneSession(String admin) throws Exception {
     Room r = createRooms(admin, 1)[0];
     r.host.connect();
@@ -1058,8 +1073,10 @@ public final class FanoutBench {
     out.put("join_to_hello_p99_ms", jh.p99());
     out.put("join_to_hello_max_ms", jh.max());
     awaitMembersQuiet(r.host, 60_000);
-    System.out.printf("host's view: %d connected members (expected %d, host included), %d member_updates, %.1f MB%n",
-        r.host.connectedMembers, guests.size() + 1, r.host.memberUpdates.get(), r.host.memberUpdateBytes.get() / 1e6);
+    int restView = restConnected(r);
+    System.out.printf("host's view: %d connected members from member_updates, %d from GET /api/sessions/{id} (expected %d, host included); %d member_updates, %.1f MB%n",
+        r.host.connectedMembers, restView, guests.size() + 1, r.host.memberUpdates.get(), r.host.memberUpdateBytes.get() / 1e6);
+    out.put("rest_view_connected", restView);
     out.put("host_member_updates", r.host.memberUpdates.get());
     out.put("host_member_update_bytes", r.host.memberUpdateBytes.get());
     out.put("host_view_connected", r.host.connectedMembers);
@@ -1191,8 +1208,10 @@ public final class FanoutBench {
     out.put("host_member_updates", r.host.memberUpdates.get());
     out.put("host_member_update_bytes", r.host.memberUpdateBytes.get());
     out.put("host_view_connected", r.host.connectedMembers);
-    System.out.printf("host: %d member_updates (%.1f KB), view %d connected (expected %d)%n",
-        r.host.memberUpdates.get(), r.host.memberUpdateBytes.get() / 1e3, r.host.connectedMembers, guests.size() + 1);
+    int restView = restConnected(r);
+    out.put("rest_view_connected", restView);
+    System.out.printf("host: %d member_updates (%.1f KB); connected members: %d from member_updates, %d from GET /api/sessions/{id} (expected %d)%n",
+        r.host.memberUpdates.get(), r.host.memberUpdateBytes.get() / 1e3, r.host.connectedMembers, restView, guests.size() + 1);
     Latency jl = Latency.of(joinLatency.getIntervalHistogram(), 1000.0);
     Latency jh = Latency.of(joinToHello.getIntervalHistogram(), 1000.0);
     System.out.printf("REST join p50 %.1f / p99 %.1f / max %.1f ms; join answer → hello p50 %.1f / p99 %.1f / max %.1f ms%n",
@@ -1301,7 +1320,9 @@ public final class FanoutBench {
     System.out.printf("joins: %d, statuses %s; %d with hello after %.1f s%s%n", guests.size(), new TreeMap<>(joinStatuses), countHello(guests, 1), (System.nanoTime() - t0) / 1e9, allHello ? "" : " (gave up)");
     awaitMembersQuiet(r.host, 120_000);
     int before = r.host.connectedMembers;
-    System.out.printf("host's view before the drop: %d connected (expected %d)%n", before, guests.size() + 1);
+    int restBefore = restConnected(r);
+    System.out.printf("host's view before the drop: %d connected from member_updates, %d from GET /api/sessions/{id} (expected %d)%n", before, restBefore, guests.size() + 1);
+    out.put("rest_view_before", restBefore);
     out.put("join_statuses", new TreeMap<>(joinStatuses));
     out.put("guests_connected", countHello(guests, 1));
     out.put("host_view_before", before);
@@ -1347,18 +1368,9 @@ public final class FanoutBench {
       }
       if (restRight < 0 && System.nanoTime() >= nextRest) {
         long asked = System.nanoTime();
-        Rest.Result s = rest.call("GET", "/api/sessions/" + r.id, r.hostToken, null);
         restPolls++;
-        if (s.status() == 200) {
-          int n = 0;
-          for (JsonNode m : s.body().path("members")) {
-            if (m.path("connected").asBoolean(false)) {
-              n++;
-            }
-          }
-          if (n == 1) {
-            restRight = asked;
-          }
+        if (restConnected(r) == 1) {
+          restRight = asked;
         }
         nextRest = asked + sessionPollMs * 1_000_000L;
       }
