@@ -1377,7 +1377,11 @@ public final class FanoutBench {
       Thread.sleep(5);
     }
     long tRight = System.nanoTime();
-    Thread.sleep(2_000);
+    // polls go on for 2 s more, and at least 5 s after the drop
+    long pollEnd = Math.max(tRight + 2_000_000_000L, tDrop + 5_000_000_000L);
+    while (System.nanoTime() < pollEnd) {
+      Thread.sleep(10);
+    }
     time.stop = true;
     login.stop = true;
     tt.join(15_000);
