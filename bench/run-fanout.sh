@@ -200,7 +200,9 @@ helpers=()
   cat "$results/load.txt" 2>/dev/null || true
   echo "load after: $(load_avg)"
   if kill -0 "$pid" 2>/dev/null; then server_memory; else echo "the server is gone"; fi
-  echo "GC pauses: $(grep -c 'Pause' "$results/server-gc.log" || true), longest $(grep -oE 'Pause.* ([0-9.]+)ms' "$results/server-gc.log" | grep -oE '[0-9.]+ms$' | sort -n | tail -1)"
+  for gc_log in "$results"/server-gc*.log; do
+    echo "GC pauses ($(basename "$gc_log")): $(grep -c 'Pause' "$gc_log" || true), longest $(grep -oE 'Pause.* ([0-9.]+)ms' "$gc_log" | grep -oE '[0-9.]+ms$' | sort -n | tail -1)"
+  done
   echo "server log: $(log_problem_count) WARN/ERROR lines"
 } | tee -a "$results/fanout.txt"
 ours_rss=$(proc_mb "$pid" VmRSS 2>/dev/null || echo 0)
