@@ -19,7 +19,7 @@
 # SyncplayBench with the same harness. Results in bench/results/fanout-<mode>-<stamp>/.
 #
 # Environment (defaults): DURATION (60 s, rooms) PATTERN (seek | round-robin, rooms) INTERVAL_MS
-#   (50, round-robin) RAMP (500 connections/s) SETTLE (5 s) CONNECT_WAIT (600 s) JOIN_CONCURRENCY (32)
+#   (50, round-robin) RAMP (500 connections/s) SETTLE (5 s) CONNECT_WAIT (600 s) JOIN_CONCURRENCY (32; 256 in one-room)
 #   JOIN_SECONDS (10, one-room) SEEKS (20) SEEK_GAP_MS (500) WAVE (50) WAVE_GAP_MS (500)
 #   POLL_MS (10) LOGIN_POLL_MS (1000; 0: none; a failed login costs ~0.1 s of CPU) SESSION_POLL_MS (250) (drop)
 #   SYNCPLAY (1: also run Syncplay in rooms/one-room; 0: do not) SYNCPLAY_OPTS (--isolate-rooms)
@@ -46,7 +46,8 @@ INTERVAL_MS=${INTERVAL_MS:-50}
 RAMP=${RAMP:-500}
 SETTLE=${SETTLE:-5}
 CONNECT_WAIT=${CONNECT_WAIT:-600}
-JOIN_CONCURRENCY=${JOIN_CONCURRENCY:-32}
+# one-room: people joining a party do not wait for each other, so the generator must not pace the joins
+case "$MODE" in one-room) JOIN_CONCURRENCY=${JOIN_CONCURRENCY:-256} ;; *) JOIN_CONCURRENCY=${JOIN_CONCURRENCY:-32} ;; esac
 JOIN_SECONDS=${JOIN_SECONDS:-10}
 SEEKS=${SEEKS:-20}
 SEEK_GAP_MS=${SEEK_GAP_MS:-500}
