@@ -140,6 +140,17 @@ public class PlaybackService implements PlaylistListener {
   }
 
   /**
+   * Runs a command as {@link #command} does, and returns once its state is stored: for callers
+   * that are told "done" (REST), so that an acknowledged command survives a crash. The broadcast
+   * has gone out before the write.
+   */
+  public PlaybackState commandStored(String sessionId, String action, Long positionMs) {
+    PlaybackState state = command(sessionId, action, positionMs);
+    writer.flush();
+    return state;
+  }
+
+  /**
    * At a track's end: settles the state forward in memory and tells this instance's listeners, if
    * it moved (the next item, or paused at the end). Nothing is stored: every reader settles the
    * stored state the same way.
