@@ -1,0 +1,431 @@
+package org.samesong.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.testing.ConfigOverride;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.samesong.testing.Scrape;
+import org.samesong.testing.TestDatabase;
+import org.samesong.testing.TestServer;
+
+/**
+ * Issue 13: a big room whose guests all go at once, while broadcasts run, must not wedge the
+ * instance. One application with a small database pool (4 connections) and one session with a few
+ * hundred guests connected; the host's playback commands are broadcast in a loop while, at the same
+ * moment, half of the guests drop their sockets (client-side abort, no close frame), a quarter are
+ * kicked (server-side close 4403) and a quarter log out (their login revoked: server-side close
+ * 4401). Throughout and after, {@code GET /api/time} and {@code POST /api/auth/login} must each
+ * answer 200 within 5 s, every guest connection must go, and the host's connection must still
+ * answer.
+ */
+class BigRoomCloseIT {
+  private static final int GUESTS = Integer.getInteger("bigroom.guests", 200);
+  private static final int POOL = 4;
+  private static final int COMMANDERS = 4;
+  private static final Duration BOUND = Duration.ofSeconds(5);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The guests' sockets: one client, one selector thread, nothing kept but counts. */
+  private static final HttpClient WS_HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  /** The probes' and commands' client: its own selector, not behind the guests' traffic. */
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private int port;
+
+  @Test
+  void guests_leaving_all_at_once_during_broadcasts_never_stall_the_instance() throws Exception {
+    TestDatabase db = TestDatabase.postgres();
+    Path data = Files.createTempDirectory("samesong-bigroom-");
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try (LiveApp app =
+        LiveApp.start(
+            Clock.systemUTC(),
+            data,
+            ConfigOverride.config("database.url", db.url()),
+            ConfigOverride.config("database.user", db.user()),
+            ConfigOverride.config("database.password", db.password()),
+            ConfigOverride.config("database.maxConnections", Integer.toString(POOL)))) {
+      port = app.port();
+      String admin = app.api().adminToken();
+      assertThat(
+              app.api()
+                  .patch(
+                      "/admin/settings",
+                      Map.of(
+                          "joins_per_ip_per_minute", 1_000_000,
+                          "logins_per_minute", 1_000_000,
+                          "max_guests_per_session", 1_000_000),
+                      admin)
+                  .status())
+          .isEqualTo(200);
+      JsonNode created = app.api().post("/sessions", Map.of("name", "big room"), admin).json();
+      String sessionId = created.path("id").asText();
+      String code = created.path("code").asText();
+      String hostToken = created.path("host_token").asText();
+      JsonNode tracks = app.api().get("/catalog/tracks", admin).json().path("items");
+      for (int i = 0; i < 2; i++) {
+        assertThat(
+                app.api()
+                    .post(
+                        "/sessions/" + sessionId + "/playlist",
+                        Map.of("track_id", tracks.get(i).path("id").asText()),
+                        hostToken)
+                    .status())
+            .isEqualTo(201);
+      }
+
+      long t0 = System.nanoTime();
+      List<Guest> guests = new ArrayList<>();
+      for (int i = 0; i < GUESTS; i++) {
+        JsonNode joined =
+            app.api()
+                .post("/sessions/" + code + "/join", Map.of("display_name", "guest " + i), null)
+                .json();
+        guests.add(
+            new Guest(
+                joined.path("member_id").asText(),
+                joined.path("token").asText(),
+                joined.path("refresh_token").asText()));
+      }
+      Guest host = new Guest("host", hostToken, null);
+      host.connect(port, sessionId);
+      host.awaitHello();
+      // a few at a time: every connection is broadcast to everyone already there
+      List<Future<?>> connecting = new ArrayList<>();
+      for (Guest g : guests) {
+        connecting.add(
+            pool.submit(
+                () -> {
+                  g.connect(port, sessionId);
+                  g.awaitHello();
+                  return null;
+                }));
+      }
+      for (Future<?> f : connecting) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+      System.out.printf(
+          "BigRoomCloseIT: %d guests joined and connected in %d ms%n",
+          GUESTS, (System.nanoTime() - t0) / 1_000_000);
+
+      Probes probes = new Probes();
+      probes.start(pool);
+      AtomicBoolean commanding = new AtomicBoolean(true);
+      ConcurrentLinkedQueue<String> commandFailures = new ConcurrentLinkedQueue<>();
+      AtomicInteger commands = new AtomicInteger();
+      List<Future<?>> commanders = new ArrayList<>();
+      for (int c = 0; c < COMMANDERS; c++) {
+        int which = c;
+        commanders.add(
+            pool.submit(
+                () -> {
+                  int n = which;
+                  while (commanding.get()) {
+                    String action = n++ % 2 == 0 ? "play" : "pause";
+                    Result r =
+                        call(
+                            "POST",
+                            "/api/sessions/" + sessionId + "/playback",
+                            Map.of("action", action),
+                            hostToken,
+                            Duration.ofSeconds(60));
+                    commands.incrementAndGet();
+                    if (r.status() != 200) {
+                      commandFailures.add(action + ": " + r);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      Thread.sleep(1_000);
+
+      // all at once: half drop, a quarter are kicked, a quarter log out
+      long storm = System.nanoTime();
+      List<Guest> kicked = new ArrayList<>();
+      List<Guest> revoked = new ArrayList<>();
+      List<Future<Result>> closing = new ArrayList<>();
+      for (int i = 0; i < guests.size(); i++) {
+        Guest g = guests.get(i);
+        switch (i % 4) {
+          case 0, 2 -> g.ws.abort();
+          case 1 -> {
+            kicked.add(g);
+            closing.add(
+                pool.submit(
+                    () ->
+                        call(
+                            "DELETE",
+                            "/api/sessions/" + sessionId + "/members/" + g.memberId,
+                            null,
+                            hostToken,
+                            Duration.ofSeconds(60))));
+          }
+          default -> {
+            revoked.add(g);
+            closing.add(
+                pool.submit(
+                    () ->
+                        call(
+                            "POST",
+                            "/api/auth/logout",
+                            Map.of("refresh_token", g.refreshToken),
+                            g.token,
+                            Duration.ofSeconds(60))));
+          }
+        }
+      }
+      List<String> closeFailures = new ArrayList<>();
+      for (Future<Result> f : closing) {
+        Result r = f.get(120, TimeUnit.SECONDS);
+        if (r.status() != 204) {
+          closeFailures.add(r.toString());
+        }
+      }
+      long requested = (System.nanoTime() - storm) / 1_000_000;
+      // every guest connection is gone on the server
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      double left;
+      while ((left = guestConnections(app)) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      long gone = (System.nanoTime() - storm) / 1_000_000;
+      // broadcasts go on a little longer, then the probes see the calm after the storm
+      Thread.sleep(2_000);
+      commanding.set(false);
+      for (Future<?> f : commanders) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+      Thread.sleep(1_000);
+      probes.stop();
+      System.out.printf(
+          "BigRoomCloseIT: closes requested in %d ms; %s guest connections left after %d ms;"
+              + " %d commands; probes: %s%n",
+          requested, left, gone, commands.get(), probes.summary());
+
+      assertThat(probes.failures).as("probes that failed or took over %s", BOUND).isEmpty();
+      assertThat(closeFailures).as("kicks and logouts").isEmpty();
+      assertThat(commandFailures).as("playback commands").isEmpty();
+      assertThat(left).as("guest connections left on the server").isZero();
+      for (Guest g : kicked) {
+        assertThat(g.closed.get(10, TimeUnit.SECONDS)).as("close code of a kicked guest").isEqualTo(4403);
+      }
+      for (Guest g : revoked) {
+        assertThat(g.closed.get(10, TimeUnit.SECONDS))
+            .as("close code of a guest whose login was revoked")
+            .isEqualTo(4401);
+      }
+      assertThat(host.closed).as("the host's connection").isNotDone();
+      int before = host.pongs.get();
+      host.ws.sendText("{\"type\":\"ping\",\"client_time\":1}", true).get(5, TimeUnit.SECONDS);
+      long until = System.nanoTime() + BOUND.toNanos();
+      while (host.pongs.get() == before && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertThat(host.pongs.get()).as("the host's pong").isGreaterThan(before);
+      host.ws.abort();
+    } finally {
+      pool.shutdownNow();
+      db.close();
+      LiveApp.deleteTree(data);
+    }
+  }
+
+  private static double guestConnections(LiveApp app) {
+    return Scrape.of(app.adminPort()).value("samesong_connected_listeners", "role", "guest");
+  }
+
+  private record Result(int status, long ms, String body) {
+    @Override
+    public String toString() {
+      return status + " after " + ms + " ms" + (body == null ? "" : ": " + body);
+    }
+  }
+
+  private Result call(String method, String path, Object body, String token, Duration timeout) {
+    long started = System.nanoTime();
+    try {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(timeout);
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      if (body != null) {
+        request
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+      } else {
+        request.method(method, HttpRequest.BodyPublishers.noBody());
+      }
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      long ms = (System.nanoTime() - started) / 1_000_000;
+      int status = response.statusCode();
+      return new Result(status, ms, status >= 300 ? response.body() : null);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return new Result(-1, (System.nanoTime() - started) / 1_000_000, e.toString());
+    }
+  }
+
+  /** {@code GET /api/time} and {@code POST /api/auth/login}, each in a loop of its own. */
+  private final class Probes {
+    final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final AtomicLong slowestTime = new AtomicLong();
+    final AtomicLong slowestLogin = new AtomicLong();
+    final AtomicInteger count = new AtomicInteger();
+    final long started = System.nanoTime();
+    final List<Future<?>> loops = new ArrayList<>();
+
+    void start(ExecutorService pool) {
+      loops.add(
+          pool.submit(
+              () -> loop("GET /api/time", slowestTime, () -> call("GET", "/api/time", null, null, BOUND))));
+      loops.add(
+          pool.submit(
+              () ->
+                  loop(
+                      "POST /api/auth/login",
+                      slowestLogin,
+                      () ->
+                          call(
+                              "POST",
+                              "/api/auth/login",
+                              TestServer.credentials(TestServer.ADMIN, TestServer.ADMIN_PASSWORD),
+                              null,
+                              BOUND))));
+    }
+
+    private Void loop(String what, AtomicLong slowest, java.util.function.Supplier<Result> probe)
+        throws InterruptedException {
+      while (running.get()) {
+        long at = (System.nanoTime() - started) / 1_000_000;
+        Result r = probe.get();
+        count.incrementAndGet();
+        slowest.accumulateAndGet(r.ms(), Math::max);
+        if (r.status() != 200 || r.ms() > BOUND.toMillis()) {
+          failures.add(what + " at +" + at + " ms: " + r);
+        }
+        Thread.sleep(100);
+      }
+      return null;
+    }
+
+    void stop() throws Exception {
+      running.set(false);
+      for (Future<?> f : loops) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    }
+
+    String summary() {
+      return count.get()
+          + " answered, slowest time "
+          + slowestTime.get()
+          + " ms, slowest login "
+          + slowestLogin.get()
+          + " ms, "
+          + failures.size()
+          + " failed";
+    }
+  }
+
+  /** A guest's socket: counts what it reads, keeps its close code. */
+  private static final class Guest implements WebSocket.Listener {
+    final String memberId;
+    final String token;
+    final String refreshToken;
+    final CountDownLatch hello = new CountDownLatch(1);
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    final AtomicInteger pongs = new AtomicInteger();
+    private final StringBuilder partial = new StringBuilder();
+    volatile WebSocket ws;
+
+    Guest(String memberId, String token, String refreshToken) {
+      this.memberId = memberId;
+      this.token = token;
+      this.refreshToken = refreshToken;
+    }
+
+    void connect(int port, String sessionId) throws Exception {
+      URI uri =
+          URI.create(
+              "ws://localhost:"
+                  + port
+                  + "/ws/sessions/"
+                  + sessionId
+                  + "?token="
+                  + URLEncoder.encode(token, StandardCharsets.UTF_8));
+      ws = WS_HTTP.newWebSocketBuilder().buildAsync(uri, this).get(30, TimeUnit.SECONDS);
+    }
+
+    void awaitHello() throws InterruptedException {
+      assertThat(hello.await(60, TimeUnit.SECONDS)).as("hello of %s", memberId).isTrue();
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        // the type comes first in every server message
+        String head = partial.substring(0, Math.min(40, partial.length()));
+        if (head.contains("\"hello\"")) {
+          hello.countDown();
+        } else if (head.contains("\"pong\"")) {
+          pongs.incrementAndGet();
+        }
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed.complete(-1);
+    }
+  }
+}
