@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.ConfigOverride;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,17 +46,22 @@ import org.samesong.testing.TestServer;
 /**
  * Issue 13: a big room whose guests all go at once, while broadcasts run, must not wedge the
  * instance. One application with a small database pool (4 connections) and one session with a few
- * hundred guests connected; the host's playback commands are broadcast in a loop while, at the same
- * moment, half of the guests drop their sockets (client-side abort, no close frame), a quarter are
- * kicked (server-side close 4403) and a quarter log out (their login revoked: server-side close
- * 4401). Throughout and after, {@code GET /api/time} and {@code POST /api/auth/login} must each
- * answer 200 within 5 s, every guest connection must go, and the host's connection must still
- * answer.
+ * hundred guests connected, a quarter of them on sockets that read nothing after the handshake (a
+ * phone that dropped off the network). The host's playback commands are broadcast in a loop from
+ * as many threads as the pool has connections, and latecomers keep joining (each join is broadcast
+ * too), while, at the same moment, a quarter of the guests
+ * drop their sockets (client-side abort, no close frame), a quarter are kicked (server-side close
+ * 4403) and a quarter log out (their login revoked: server-side close 4401); the ones that read
+ * nothing overflow their send queues meanwhile (closed 4408 and dropped, during a delivery).
+ * Throughout and after, {@code GET /api/time} and {@code POST /api/auth/login} must each answer 200
+ * within 5 s, every guest connection must go, and the host's connection must still answer.
  */
 class BigRoomCloseIT {
   private static final int GUESTS = Integer.getInteger("bigroom.guests", 200);
   private static final int POOL = 4;
-  private static final int COMMANDERS = 4;
+  private static final int COMMANDERS = 1;
+  private static final int REQUESTERS = POOL;
+  private static final int JOINERS = 4;
   private static final Duration BOUND = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,7 +97,10 @@ class BigRoomCloseIT {
                       Map.of(
                           "joins_per_ip_per_minute", 1_000_000,
                           "logins_per_minute", 1_000_000,
-                          "max_guests_per_session", 1_000_000),
+                          "max_guests_per_session", 1_000_000,
+                          "guest_requests_per_minute", 100_000,
+                          "guest_request_burst", 100_000,
+                          "session_requests_per_minute", 1_000_000),
                       admin)
                   .status())
           .isEqualTo(200);
@@ -122,7 +138,14 @@ class BigRoomCloseIT {
       host.awaitHello();
       // a few at a time: every connection is broadcast to everyone already there
       List<Future<?>> connecting = new ArrayList<>();
-      for (Guest g : guests) {
+      List<Socket> frozen = new ArrayList<>();
+      for (int i = 0; i < guests.size(); i++) {
+        Guest g = guests.get(i);
+        if (i % 4 == 0) {
+          // a phone that dropped off the network: its socket stays open and reads nothing
+          frozen.add(upgradeAndNeverRead(sessionId, g.token));
+          continue;
+        }
         connecting.add(
             pool.submit(
                 () -> {
@@ -134,6 +157,11 @@ class BigRoomCloseIT {
       for (Future<?> f : connecting) {
         f.get(120, TimeUnit.SECONDS);
       }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (guestConnections(app) < GUESTS && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(guestConnections(app)).as("guests connected").isEqualTo(GUESTS);
       System.out.printf(
           "BigRoomCloseIT: %d guests joined and connected in %d ms%n",
           GUESTS, (System.nanoTime() - t0) / 1_000_000);
@@ -151,6 +179,7 @@ class BigRoomCloseIT {
                 () -> {
                   int n = which;
                   while (commanding.get()) {
+                    Thread.sleep(100);
                     String action = n++ % 2 == 0 ? "play" : "pause";
                     Result r =
                         call(
@@ -169,7 +198,62 @@ class BigRoomCloseIT {
       }
       Thread.sleep(1_000);
 
-      // all at once: half drop, a quarter are kicked, a quarter log out
+      // guests who are not listening send playlist requests (to the host only): each publishes
+      // after its commit, with its database connection still held
+      String trackId = tracks.get(0).path("id").asText();
+      AtomicInteger requests = new AtomicInteger();
+      List<Future<?>> requesters = new ArrayList<>();
+      for (int r = 0; r < REQUESTERS; r++) {
+        JsonNode joined =
+            app.api()
+                .post("/sessions/" + code + "/join", Map.of("display_name", "requester " + r), null)
+                .json();
+        String token = joined.path("token").asText();
+        requesters.add(
+            pool.submit(
+                () -> {
+                  while (commanding.get()) {
+                    Result result =
+                        call(
+                            "POST",
+                            "/api/sessions/" + sessionId + "/requests",
+                            Map.of("action", "add", "track_id", trackId),
+                            token,
+                            Duration.ofSeconds(60));
+                    requests.incrementAndGet();
+                    if (result.status() != 201) {
+                      commandFailures.add("request: " + result);
+                    }
+                  }
+                  return null;
+                }));
+      }
+
+      // latecomers keep joining (each join is broadcast as well)
+      AtomicInteger joins = new AtomicInteger();
+      List<Future<?>> joiners = new ArrayList<>();
+      for (int j = 0; j < JOINERS; j++) {
+        joiners.add(
+            pool.submit(
+                () -> {
+                  while (commanding.get()) {
+                    Result r =
+                        call(
+                            "POST",
+                            "/api/sessions/" + code + "/join",
+                            Map.of("display_name", "latecomer " + joins.incrementAndGet()),
+                            null,
+                            Duration.ofSeconds(60));
+                    if (r.status() != 200) {
+                      commandFailures.add("join: " + r);
+                    }
+                  }
+                  return null;
+                }));
+      }
+
+      // all at once: a quarter drop their sockets, a quarter are kicked, a quarter log out (and
+      // the quarter that reads nothing overflows its send queue meanwhile)
       long storm = System.nanoTime();
       List<Guest> kicked = new ArrayList<>();
       List<Guest> revoked = new ArrayList<>();
@@ -177,7 +261,8 @@ class BigRoomCloseIT {
       for (int i = 0; i < guests.size(); i++) {
         Guest g = guests.get(i);
         switch (i % 4) {
-          case 0, 2 -> g.ws.abort();
+          case 0 -> {}
+          case 2 -> g.ws.abort();
           case 1 -> {
             kicked.add(g);
             closing.add(
@@ -213,7 +298,7 @@ class BigRoomCloseIT {
       }
       long requested = (System.nanoTime() - storm) / 1_000_000;
       // every guest connection is gone on the server
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       double left;
       while ((left = guestConnections(app)) > 0 && System.nanoTime() < deadline) {
         Thread.sleep(200);
@@ -225,16 +310,22 @@ class BigRoomCloseIT {
       for (Future<?> f : commanders) {
         f.get(120, TimeUnit.SECONDS);
       }
+      for (Future<?> f : requesters) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+      for (Future<?> f : joiners) {
+        f.get(120, TimeUnit.SECONDS);
+      }
       Thread.sleep(1_000);
       probes.stop();
       System.out.printf(
           "BigRoomCloseIT: closes requested in %d ms; %s guest connections left after %d ms;"
-              + " %d commands; probes: %s%n",
-          requested, left, gone, commands.get(), probes.summary());
+              + " %d commands, %d requests, %d joins; probes: %s%n",
+          requested, left, gone, commands.get(), requests.get(), joins.get(), probes.summary());
 
       assertThat(probes.failures).as("probes that failed or took over %s", BOUND).isEmpty();
       assertThat(closeFailures).as("kicks and logouts").isEmpty();
-      assertThat(commandFailures).as("playback commands").isEmpty();
+      assertThat(commandFailures).as("playback commands, requests and joins").isEmpty();
       assertThat(left).as("guest connections left on the server").isZero();
       for (Guest g : kicked) {
         assertThat(g.closed.get(10, TimeUnit.SECONDS)).as("close code of a kicked guest").isEqualTo(4403);
@@ -253,11 +344,49 @@ class BigRoomCloseIT {
       }
       assertThat(host.pongs.get()).as("the host's pong").isGreaterThan(before);
       host.ws.abort();
+      for (Socket s : frozen) {
+        s.close();
+      }
     } finally {
       pool.shutdownNow();
       db.close();
       LiveApp.deleteTree(data);
     }
+  }
+
+  /** Opens the WebSocket by hand, reads the 101 response, and then never reads again. */
+  private Socket upgradeAndNeverRead(String sessionId, String token) throws IOException {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(1024);
+    socket.connect(new InetSocketAddress("localhost", port), 5_000);
+    socket.setSoTimeout(10_000);
+    byte[] nonce = new byte[16];
+    ThreadLocalRandom.current().nextBytes(nonce);
+    String request =
+        "GET /ws/sessions/"
+            + sessionId
+            + "?token="
+            + URLEncoder.encode(token, StandardCharsets.UTF_8)
+            + " HTTP/1.1\r\nHost: localhost:"
+            + port
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+            + Base64.getEncoder().encodeToString(nonce)
+            + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    OutputStream out = socket.getOutputStream();
+    out.write(request.getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    // the response head only, byte by byte, so that nothing after it is consumed
+    InputStream in = socket.getInputStream();
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed during the handshake: " + head);
+      }
+      head.write(b);
+    }
+    assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
+    return socket;
   }
 
   private static double guestConnections(LiveApp app) {
@@ -372,6 +501,7 @@ class BigRoomCloseIT {
     final AtomicInteger pongs = new AtomicInteger();
     private final StringBuilder partial = new StringBuilder();
     volatile WebSocket ws;
+    volatile Throwable error;
 
     Guest(String memberId, String token, String refreshToken) {
       this.memberId = memberId;
@@ -392,7 +522,9 @@ class BigRoomCloseIT {
     }
 
     void awaitHello() throws InterruptedException {
-      assertThat(hello.await(60, TimeUnit.SECONDS)).as("hello of %s", memberId).isTrue();
+      assertThat(hello.await(60, TimeUnit.SECONDS))
+          .as("hello of %s (closed: %s, %s)", memberId, closed.getNow(null), error)
+          .isTrue();
     }
 
     @Override
@@ -425,6 +557,7 @@ class BigRoomCloseIT {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+      this.error = error;
       closed.complete(-1);
     }
   }
