@@ -523,8 +523,17 @@ class BigRoomCloseIT {
 
     void awaitHello() throws InterruptedException {
       assertThat(hello.await(60, TimeUnit.SECONDS))
-          .as("hello of %s (closed: %s, %s)", memberId, closed.getNow(null), error)
+          .as("hello of %s (closed: %s, %s)", memberId, closed.getNow(null), trace(error))
           .isTrue();
+    }
+
+    private static String trace(Throwable error) {
+      if (error == null) {
+        return "no error";
+      }
+      java.io.StringWriter out = new java.io.StringWriter();
+      error.printStackTrace(new java.io.PrintWriter(out));
+      return out.toString();
     }
 
     @Override
