@@ -5,35 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.ConfigOverride;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,10 +50,6 @@ class BigRoomCloseIT {
   private static final int JOINERS = 4;
   private static final Duration BOUND = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** The guests' sockets: one client, one selector thread, nothing kept but counts. */
-  private static final HttpClient WS_HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   /** The probes' and commands' client: its own selector, not behind the guests' traffic. */
   private static final HttpClient HTTP =
@@ -133,24 +115,27 @@ class BigRoomCloseIT {
                 joined.path("token").asText(),
                 joined.path("refresh_token").asText()));
       }
-      Guest host = new Guest("host", hostToken, null);
-      host.connect(port, sessionId);
-      host.awaitHello();
+      RawWsClient host =
+          RawWsClient.open("host", port, sessionId, hostToken, 256 * 1024).startReading();
+      assertThat(host.awaitHello(Duration.ofSeconds(30))).as("the host's hello").isTrue();
       // a few at a time: every connection is broadcast to everyone already there
       List<Future<?>> connecting = new ArrayList<>();
-      List<Socket> frozen = new ArrayList<>();
       for (int i = 0; i < guests.size(); i++) {
         Guest g = guests.get(i);
-        if (i % 4 == 0) {
-          // a phone that dropped off the network: its socket stays open and reads nothing
-          frozen.add(upgradeAndNeverRead(sessionId, g.token));
-          continue;
-        }
+        boolean reads = i % 4 != 0;
         connecting.add(
             pool.submit(
                 () -> {
-                  g.connect(port, sessionId);
-                  g.awaitHello();
+                  // a quarter are phones that dropped off the network: open, reading nothing
+                  g.ws =
+                      RawWsClient.open(
+                          "guest " + g.memberId, port, sessionId, g.token, reads ? 256 * 1024 : 1024);
+                  if (reads) {
+                    g.ws.startReading();
+                    assertThat(g.ws.awaitHello(Duration.ofSeconds(60)))
+                        .as("hello of %s (%s)", g.memberId, g.ws.outcome(Duration.ZERO))
+                        .isTrue();
+                  }
                   return null;
                 }));
       }
@@ -327,66 +312,42 @@ class BigRoomCloseIT {
       assertThat(closeFailures).as("kicks and logouts").isEmpty();
       assertThat(commandFailures).as("playback commands, requests and joins").isEmpty();
       assertThat(left).as("guest connections left on the server").isZero();
+      List<String> wrongCloses = new ArrayList<>();
       for (Guest g : kicked) {
-        assertThat(g.closed.get(10, TimeUnit.SECONDS)).as("close code of a kicked guest").isEqualTo(4403);
+        String outcome = g.ws.outcome(Duration.ofSeconds(10));
+        if (g.ws.closeCode() != 4403) {
+          wrongCloses.add("kicked " + g.ws + ": " + outcome);
+        }
       }
       for (Guest g : revoked) {
-        assertThat(g.closed.get(10, TimeUnit.SECONDS))
-            .as("close code of a guest whose login was revoked")
-            .isEqualTo(4401);
+        String outcome = g.ws.outcome(Duration.ofSeconds(10));
+        if (g.ws.closeCode() != 4401) {
+          wrongCloses.add("logged out " + g.ws + ": " + outcome);
+        }
       }
-      assertThat(host.closed).as("the host's connection").isNotDone();
-      int before = host.pongs.get();
-      host.ws.sendText("{\"type\":\"ping\",\"client_time\":1}", true).get(5, TimeUnit.SECONDS);
+      for (Guest g : guests) {
+        if (g.ws.isClosed() && g.ws.outcome(Duration.ZERO).contains("not UTF-8")) {
+          wrongCloses.add(g.ws + ": " + g.ws.outcome(Duration.ZERO));
+        }
+      }
+      assertThat(wrongCloses).as("close codes the guests saw").isEmpty();
+      assertThat(host.isClosed()).as("the host's connection: %s", host.outcome(Duration.ZERO)).isFalse();
+      int before = host.pongs();
+      host.sendText("{\"type\":\"ping\",\"client_time\":1}");
       long until = System.nanoTime() + BOUND.toNanos();
-      while (host.pongs.get() == before && System.nanoTime() < until) {
+      while (host.pongs() == before && System.nanoTime() < until) {
         Thread.sleep(20);
       }
-      assertThat(host.pongs.get()).as("the host's pong").isGreaterThan(before);
-      host.ws.abort();
-      for (Socket s : frozen) {
-        s.close();
+      assertThat(host.pongs()).as("the host's pong").isGreaterThan(before);
+      host.close();
+      for (Guest g : guests) {
+        g.ws.close();
       }
     } finally {
       pool.shutdownNow();
       db.close();
       LiveApp.deleteTree(data);
     }
-  }
-
-  /** Opens the WebSocket by hand, reads the 101 response, and then never reads again. */
-  private Socket upgradeAndNeverRead(String sessionId, String token) throws IOException {
-    Socket socket = new Socket();
-    socket.setReceiveBufferSize(1024);
-    socket.connect(new InetSocketAddress("localhost", port), 5_000);
-    socket.setSoTimeout(10_000);
-    byte[] nonce = new byte[16];
-    ThreadLocalRandom.current().nextBytes(nonce);
-    String request =
-        "GET /ws/sessions/"
-            + sessionId
-            + "?token="
-            + URLEncoder.encode(token, StandardCharsets.UTF_8)
-            + " HTTP/1.1\r\nHost: localhost:"
-            + port
-            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-            + Base64.getEncoder().encodeToString(nonce)
-            + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    OutputStream out = socket.getOutputStream();
-    out.write(request.getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    // the response head only, byte by byte, so that nothing after it is consumed
-    InputStream in = socket.getInputStream();
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed during the handshake: " + head);
-      }
-      head.write(b);
-    }
-    assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
-    return socket;
   }
 
   private static double guestConnections(LiveApp app) {
@@ -491,83 +452,17 @@ class BigRoomCloseIT {
     }
   }
 
-  /** A guest's socket: counts what it reads, keeps its close code. */
-  private static final class Guest implements WebSocket.Listener {
+  /** A guest: its login, and its socket once connected. */
+  private static final class Guest {
     final String memberId;
     final String token;
     final String refreshToken;
-    final CountDownLatch hello = new CountDownLatch(1);
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    final AtomicInteger pongs = new AtomicInteger();
-    private final StringBuilder partial = new StringBuilder();
-    volatile WebSocket ws;
-    volatile Throwable error;
+    volatile RawWsClient ws;
 
     Guest(String memberId, String token, String refreshToken) {
       this.memberId = memberId;
       this.token = token;
       this.refreshToken = refreshToken;
-    }
-
-    void connect(int port, String sessionId) throws Exception {
-      URI uri =
-          URI.create(
-              "ws://localhost:"
-                  + port
-                  + "/ws/sessions/"
-                  + sessionId
-                  + "?token="
-                  + URLEncoder.encode(token, StandardCharsets.UTF_8));
-      ws = WS_HTTP.newWebSocketBuilder().buildAsync(uri, this).get(30, TimeUnit.SECONDS);
-    }
-
-    void awaitHello() throws InterruptedException {
-      assertThat(hello.await(60, TimeUnit.SECONDS))
-          .as("hello of %s (closed: %s, %s)", memberId, closed.getNow(null), trace(error))
-          .isTrue();
-    }
-
-    private static String trace(Throwable error) {
-      if (error == null) {
-        return "no error";
-      }
-      java.io.StringWriter out = new java.io.StringWriter();
-      error.printStackTrace(new java.io.PrintWriter(out));
-      return out.toString();
-    }
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-      webSocket.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        // the type comes first in every server message
-        String head = partial.substring(0, Math.min(40, partial.length()));
-        if (head.contains("\"hello\"")) {
-          hello.countDown();
-        } else if (head.contains("\"pong\"")) {
-          pongs.incrementAndGet();
-        }
-        partial.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      closed.complete(statusCode);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      this.error = error;
-      closed.complete(-1);
     }
   }
 }

@@ -4,25 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.ConfigOverride;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,7 +105,7 @@ class ClusterSessionEndIT {
     }
 
     List<WsClient> readers = new ArrayList<>();
-    List<RawListener> slow = new ArrayList<>();
+    List<RawWsClient> slow = new ArrayList<>();
     try {
       // the host on both instances, guests on both: some read at once, most read late
       readers.add(WsClient.connectOk(a.port(), sessionId, hostToken).client());
@@ -131,7 +119,8 @@ class ClusterSessionEndIT {
         if (i < 2) {
           readers.add(WsClient.connectOk(on.port(), sessionId, token).client());
         } else {
-          slow.add(RawListener.open(on == a ? "A" : "B", on.port(), sessionId, token));
+          slow.add(RawWsClient.open(
+                  "slow guest on " + (on == a ? "A" : "B"), on.port(), sessionId, token, 64 * 1024));
         }
       }
       int guests = 2 * (GUESTS_PER_INSTANCE + 1);
@@ -155,7 +144,7 @@ class ClusterSessionEndIT {
 
       Reply end = a.api().delete("/sessions/" + sessionId, hostToken);
       assertThat(end.status()).as("end: %s", end).isEqualTo(204);
-      slow.forEach(RawListener::startReading);
+      slow.forEach(RawWsClient::startReading);
 
       List<String> wrong = new ArrayList<>();
       for (WsClient ws : readers) {
@@ -181,7 +170,7 @@ class ClusterSessionEndIT {
                   + last);
         }
       }
-      for (RawListener listener : slow) {
+      for (RawWsClient listener : slow) {
         String outcome = listener.outcome(Duration.ofSeconds(30));
         if (!outcome.equals("session_ended, then 4410")) {
           wrong.add(listener + ": " + outcome);
@@ -195,151 +184,11 @@ class ClusterSessionEndIT {
       WsClient.connect(b.port(), sessionId, hostToken).assertClosedWith(4410);
     } finally {
       readers.forEach(WsClient::close);
-      slow.forEach(RawListener::close);
+      slow.forEach(RawWsClient::close);
     }
   }
 
   private static double guestConnections(LiveApp app) {
     return Scrape.of(app.adminPort()).value("samesong_connected_listeners", "role", "guest");
-  }
-
-  /**
-   * A WebSocket client by hand on a socket with a small receive buffer: it reads nothing until
-   * told to (the server's send queue fills meanwhile), then reads every frame and answers the
-   * server's close. It is a listener that reads late, not slowly: a listener that never reads gets
-   * no session_ended (nothing can reach it).
-   */
-  private static final class RawListener {
-    private final String label;
-    private final Socket socket;
-    private final CompletableFuture<String> outcome = new CompletableFuture<>();
-    private String lastType = "nothing";
-    private int ended;
-
-    private RawListener(String label, Socket socket) {
-      this.label = label;
-      this.socket = socket;
-    }
-
-    static RawListener open(String instance, int port, String sessionId, String token)
-        throws IOException {
-      Socket socket = new Socket();
-      // small enough that the server's send queue fills, large enough to read at a normal pace
-      socket.setReceiveBufferSize(64 * 1024);
-      socket.connect(new InetSocketAddress("localhost", port), 5_000);
-      socket.setSoTimeout(30_000);
-      byte[] nonce = new byte[16];
-      ThreadLocalRandom.current().nextBytes(nonce);
-      String request =
-          "GET /ws/sessions/"
-              + sessionId
-              + "?token="
-              + URLEncoder.encode(token, StandardCharsets.UTF_8)
-              + " HTTP/1.1\r\nHost: localhost:"
-              + port
-              + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-              + Base64.getEncoder().encodeToString(nonce)
-              + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) {
-          throw new IOException("connection closed during the handshake: " + head);
-        }
-        head.write(b);
-      }
-      assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
-      return new RawListener("slow guest on " + instance + " (port " + socket.getLocalPort() + ")", socket);
-    }
-
-    void startReading() {
-      Thread reader = new Thread(this::read, "raw-" + label);
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    /** What it saw: {@code "session_ended, then 4410"} when all went as it should. */
-    String outcome(Duration timeout) throws Exception {
-      try {
-        return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        return "not closed within " + timeout.toMillis() + " ms (last message " + lastType + ")";
-      }
-    }
-
-    private void read() {
-      try {
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        ByteArrayOutputStream message = new ByteArrayOutputStream();
-        while (true) {
-          int b0 = in.readUnsignedByte();
-          int b1 = in.readUnsignedByte();
-          long length = b1 & 0x7f;
-          if (length == 126) {
-            length = in.readUnsignedShort();
-          } else if (length == 127) {
-            length = in.readLong();
-          }
-          byte[] payload = new byte[(int) length];
-          in.readFully(payload);
-          int opcode = b0 & 0x0f;
-          if (opcode == 8) {
-            int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-            answerClose(payload);
-            outcome.complete(
-                (ended == 0 ? "no session_ended" : lastType.equals("session_ended") ? "session_ended" : "session_ended, then " + lastType)
-                    + ", then "
-                    + code);
-            return;
-          }
-          if (opcode == 1 || opcode == 0) {
-            message.write(payload);
-            if ((b0 & 0x80) != 0) {
-              String text = message.toString(StandardCharsets.UTF_8);
-              message.reset();
-              // the type comes first in every server message
-              lastType =
-                  text.replaceFirst("(?s)^\\{\"type\":\"([a-z_]+)\".*", "$1");
-              if (lastType.equals("session_ended")) {
-                ended++;
-              }
-            }
-          }
-        }
-      } catch (IOException e) {
-        outcome.complete(
-            "broken without a close frame (1006) after " + lastType + ": " + e);
-      } finally {
-        close();
-      }
-    }
-
-    private void answerClose(byte[] payload) throws IOException {
-      byte[] mask = new byte[4];
-      ThreadLocalRandom.current().nextBytes(mask);
-      byte[] frame = new byte[6 + Math.min(payload.length, 2)];
-      frame[0] = (byte) 0x88;
-      frame[1] = (byte) (0x80 | Math.min(payload.length, 2));
-      System.arraycopy(mask, 0, frame, 2, 4);
-      for (int i = 0; i < Math.min(payload.length, 2); i++) {
-        frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
-      }
-      socket.getOutputStream().write(frame);
-    }
-
-    void close() {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // gone already
-      }
-    }
-
-    @Override
-    public String toString() {
-      return label;
-    }
   }
 }
