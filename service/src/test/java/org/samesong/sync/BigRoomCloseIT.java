@@ -33,14 +33,21 @@ import org.samesong.testing.TestServer;
  * Issue 13: a big room whose guests all go at once, while broadcasts run, must not wedge the
  * instance. One application with a small database pool (4 connections) and one session with a few
  * hundred guests connected, a quarter of them on sockets that read nothing after the handshake (a
- * phone that dropped off the network). The host's playback commands are broadcast in a loop from
- * as many threads as the pool has connections, and latecomers keep joining (each join is broadcast
- * too), while, at the same moment, a quarter of the guests
- * drop their sockets (client-side abort, no close frame), a quarter are kicked (server-side close
- * 4403) and a quarter log out (their login revoked: server-side close 4401); the ones that read
- * nothing overflow their send queues meanwhile (closed 4408 and dropped, during a delivery).
- * Throughout and after, {@code GET /api/time} and {@code POST /api/auth/login} must each answer 200
- * within 5 s, every guest connection must go, and the host's connection must still answer.
+ * phone that dropped off the network). Broadcasts run all along: the host's playback commands, and
+ * latecomers' joins; guests who are not listening send playlist requests (to the host only) from as
+ * many threads as the pool has connections, each publishing after its commit with its connection
+ * held. At one moment, a quarter of the guests drop their sockets (a reset, no close frame), a
+ * quarter are kicked (server-side close 4403) and a quarter log out (their login revoked:
+ * server-side close 4401); the ones that read nothing overflow their send queues meanwhile (closed
+ * 4408 and dropped, during a delivery). Throughout and after, {@code GET /api/time} and {@code POST
+ * /api/auth/login} must each answer 200 within 5 s, every guest connection must go, the guests must
+ * see the close codes they were given, and the host's connection must still answer.
+ *
+ * <p>Before the close path was fixed, a close during a delivery ran onClose (a member update: the
+ * database, and the bus again) on the delivering thread inside the bus's per-session lock, while the
+ * requests' threads held the pool's 4 connections waiting for that lock: logins took 5 to 30 s and
+ * then failed with 500 (pool exhausted after 30 s), and even the admin port's metrics stopped
+ * answering.
  */
 class BigRoomCloseIT {
   private static final int GUESTS = Integer.getInteger("bigroom.guests", 200);
@@ -285,7 +292,7 @@ class BigRoomCloseIT {
       // every guest connection is gone on the server
       deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       double left;
-      while ((left = guestConnections(app)) > 0 && System.nanoTime() < deadline) {
+      while ((left = guestConnections(app)) != 0 && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
       long gone = (System.nanoTime() - storm) / 1_000_000;
@@ -350,8 +357,13 @@ class BigRoomCloseIT {
     }
   }
 
+  /** The guests' connections the server counts; -1 when it does not say (a wedged instance). */
   private static double guestConnections(LiveApp app) {
-    return Scrape.of(app.adminPort()).value("samesong_connected_listeners", "role", "guest");
+    try {
+      return Scrape.of(app.adminPort()).value("samesong_connected_listeners", "role", "guest");
+    } catch (AssertionError e) {
+      return -1;
+    }
   }
 
   private record Result(int status, long ms, String body) {
