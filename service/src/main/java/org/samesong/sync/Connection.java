@@ -36,9 +36,9 @@ public final class Connection {
   public static final CloseReason.CloseCode TOO_SLOW = CloseReason.CloseCodes.getCloseCode(4408);
 
   /**
-   * How long a closing connection ({@link #sendAndClose}) may go without a send completing before it
-   * is closed anyway (a listener that does not read); one that reads, however slowly, gets its last
-   * message first.
+   * How long a closing connection ({@link #sendAndClose}) may go without a send completing before
+   * it is closed anyway (a listener that does not read); one that reads, however slowly, gets its
+   * last message first.
    */
   static final long CLOSE_DEADLINE_MS = 3_000;
 
@@ -135,8 +135,7 @@ public final class Connection {
       int messagesPerSecond,
       int burst,
       SamesongMetrics metrics) {
-    this(
-        ws, sessionId, memberId, role, familyId, messagesPerSecond, burst, metrics, SENDS, CLOSES);
+    this(ws, sessionId, memberId, role, familyId, messagesPerSecond, burst, metrics, SENDS, CLOSES);
   }
 
   /**
@@ -351,11 +350,11 @@ public final class Connection {
   }
 
   /**
-   * Closes with {@code code} after a last message {@code text} (if any): what waits in the queue and
-   * is not on its way yet is dropped (the last message makes it moot: the session ended, the member
-   * was removed), nothing is queued after it, and the close follows once it has been handed to the
-   * socket, or after {@link #CLOSE_DEADLINE_MS} without a send completing (a listener that does not
-   * read).
+   * Closes with {@code code} after a last message {@code text} (if any): what waits in the queue
+   * and is not on its way yet is dropped (the last message makes it moot: the session ended, the
+   * member was removed), nothing is queued after it, and the close follows once it has been handed
+   * to the socket, or after {@link #CLOSE_DEADLINE_MS} without a send completing (a listener that
+   * does not read).
    */
   public void sendAndClose(String text, CloseReason.CloseCode code, String reason) {
     boolean go;

@@ -11,8 +11,9 @@ import java.util.function.ToLongFunction;
 
 /**
  * The event bus of a single instance: publishing hands the envelope straight to the subscribers
- * (the hub only queues it per connection, so this never waits for a listener). Sequence numbers come in blocks
- * reserved in the database, so they keep growing across restarts without a write per message.
+ * (the hub only queues it per connection, so this never waits for a listener). Sequence numbers
+ * come in blocks reserved in the database, so they keep growing across restarts without a write per
+ * message.
  */
 public class InProcessEventBus implements EventBus {
   static final int BLOCK = 1000;

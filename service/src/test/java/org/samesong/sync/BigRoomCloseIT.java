@@ -44,9 +44,9 @@ import org.samesong.testing.TestServer;
  * see the close codes they were given, and the host's connection must still answer.
  *
  * <p>Before the close path was fixed, a close during a delivery ran onClose (a member update: the
- * database, and the bus again) on the delivering thread inside the bus's per-session lock, while the
- * requests' threads held the pool's 4 connections waiting for that lock: logins took 5 to 30 s and
- * then failed with 500 (pool exhausted after 30 s), and even the admin port's metrics stopped
+ * database, and the bus again) on the delivering thread inside the bus's per-session lock, while
+ * the requests' threads held the pool's 4 connections waiting for that lock: logins took 5 to 30 s
+ * and then failed with 500 (pool exhausted after 30 s), and even the admin port's metrics stopped
  * answering.
  */
 class BigRoomCloseIT {
@@ -136,7 +136,11 @@ class BigRoomCloseIT {
                   // a quarter are phones that dropped off the network: open, reading nothing
                   g.ws =
                       RawWsClient.open(
-                          "guest " + g.memberId, port, sessionId, g.token, reads ? 256 * 1024 : 1024);
+                          "guest " + g.memberId,
+                          port,
+                          sessionId,
+                          g.token,
+                          reads ? 256 * 1024 : 1024);
                   if (reads) {
                     g.ws.startReading();
                     assertThat(g.ws.awaitHello(Duration.ofSeconds(60)))
@@ -338,7 +342,9 @@ class BigRoomCloseIT {
         }
       }
       assertThat(wrongCloses).as("close codes the guests saw").isEmpty();
-      assertThat(host.isClosed()).as("the host's connection: %s", host.outcome(Duration.ZERO)).isFalse();
+      assertThat(host.isClosed())
+          .as("the host's connection: %s", host.outcome(Duration.ZERO))
+          .isFalse();
       int before = host.pongs();
       host.sendText("{\"type\":\"ping\",\"client_time\":1}");
       long until = System.nanoTime() + BOUND.toNanos();
@@ -414,7 +420,11 @@ class BigRoomCloseIT {
     void start(ExecutorService pool) {
       loops.add(
           pool.submit(
-              () -> loop("GET /api/time", slowestTime, () -> call("GET", "/api/time", null, null, BOUND))));
+              () ->
+                  loop(
+                      "GET /api/time",
+                      slowestTime,
+                      () -> call("GET", "/api/time", null, null, BOUND))));
       loops.add(
           pool.submit(
               () ->

@@ -23,8 +23,8 @@ import org.samesong.testing.WsClient;
 /**
  * Ending a session reaches every connection of a cluster as the protocol says: {@code
  * session_ended} as the last message, then a close with 4410, never an abnormal close (1006). Two
- * real instances share the machine's PostgreSQL and Redis; the host and the guests are connected
- * to both; most guests read late (sockets that read nothing for a while, so a backlog of large
+ * real instances share the machine's PostgreSQL and Redis; the host and the guests are connected to
+ * both; most guests read late (sockets that read nothing for a while, so a backlog of large
  * broadcasts waits in their send queues when the session ends), and the host ends the session on
  * one of the instances.
  */
@@ -119,8 +119,13 @@ class ClusterSessionEndIT {
         if (i < 2) {
           readers.add(WsClient.connectOk(on.port(), sessionId, token).client());
         } else {
-          slow.add(RawWsClient.open(
-                  "slow guest on " + (on == a ? "A" : "B"), on.port(), sessionId, token, 64 * 1024));
+          slow.add(
+              RawWsClient.open(
+                  "slow guest on " + (on == a ? "A" : "B"),
+                  on.port(),
+                  sessionId,
+                  token,
+                  64 * 1024));
         }
       }
       int guests = 2 * (GUESTS_PER_INSTANCE + 1);
@@ -128,7 +133,9 @@ class ClusterSessionEndIT {
       while (guestConnections(a) + guestConnections(b) < guests && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
-      assertThat(guestConnections(a) + guestConnections(b)).as("guests connected").isEqualTo(guests);
+      assertThat(guestConnections(a) + guestConnections(b))
+          .as("guests connected")
+          .isEqualTo(guests);
 
       // a backlog for the late readers: every move sends the whole playlist to everyone
       for (int i = 0; i < MOVES; i++) {
@@ -157,7 +164,9 @@ class ClusterSessionEndIT {
         }
         List<JsonNode> received = ws.received();
         String last =
-            received.isEmpty() ? "nothing" : received.get(received.size() - 1).path("type").asText();
+            received.isEmpty()
+                ? "nothing"
+                : received.get(received.size() - 1).path("type").asText();
         if (close.code() != 4410 || !"session_ended".equals(last)) {
           wrong.add(
               "reader #"

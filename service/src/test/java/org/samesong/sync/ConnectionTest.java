@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * A connection's outgoing queue, against a fake WebSocket session whose sends complete only when
  * the test says so (a listener that does not read): one send in flight at a time, in order, the
  * caller never waits, and a full queue closes the connection with 4408. Sends and closes run on the
- * connection's pools, never on the thread that queues (here: the caller's, unless a test holds
- * the pools' tasks back).
+ * connection's pools, never on the thread that queues (here: the caller's, unless a test holds the
+ * pools' tasks back).
  */
 class ConnectionTest {
 

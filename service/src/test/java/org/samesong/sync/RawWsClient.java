@@ -23,9 +23,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A WebSocket client of {@code /ws/sessions/{id}} written by hand on a plain socket, for tests
- * with many listeners or with listeners that read late or never: it reads only once told to, keeps
- * no messages (only the type of the last one and a few counts), checks that every text message is
+ * A WebSocket client of {@code /ws/sessions/{id}} written by hand on a plain socket, for tests with
+ * many listeners or with listeners that read late or never: it reads only once told to, keeps no
+ * messages (only the type of the last one and a few counts), checks that every text message is
  * valid UTF-8, answers the server's close, and can drop its connection without a close frame.
  */
 final class RawWsClient {
@@ -197,7 +197,8 @@ final class RawWsClient {
                       .toString();
             } catch (CharacterCodingException e) {
               closeCode = -1;
-              outcome.complete("the server sent a text message that is not UTF-8 after " + lastType);
+              outcome.complete(
+                  "the server sent a text message that is not UTF-8 after " + lastType);
               return;
             }
             // the type comes first in every server message
