@@ -108,8 +108,7 @@ public record Services(
     bus.subscribe(broadcaster::heard);
     bus.subscribe(hub::deliver);
     PlaybackClock playbackClock = new PlaybackClock(playback, broadcaster, hub, settings, clock);
-    sessions.setStateProvider(
-        new SessionSnapshots(playback, playlist, hub, broadcaster.roster()));
+    sessions.setStateProvider(new SessionSnapshots(playback, playlist, hub, broadcaster.roster()));
     // presence shared by a cluster: when an instance's connections lapse, its hosts hear of it
     bus.presence().start(hub::followedSessions, broadcaster::membersChanged);
     sessions.setEvents(broadcaster);

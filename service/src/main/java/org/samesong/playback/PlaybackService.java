@@ -21,17 +21,17 @@ import org.samesong.session.Session;
 import org.samesong.session.SessionDao;
 
 /**
- * The playback state of each session, held in memory and authoritative there: a command is
- * applied under the session's command lock, broadcast at once through the {@link
- * PlaybackListener}, and stored behind it by the {@link PlaybackWriter} (a crash loses at most a
- * fraction of a second; a restart extrapolates from the stored {@code updated_at}). A session's
- * state and playlist are read from the database once per instance, when it is first needed, and
- * again only after a playlist change made elsewhere. In a cluster, every broadcast state reaches
- * every instance's memory in the order of the session's sequence ({@link #follow}).
+ * The playback state of each session, held in memory and authoritative there: a command is applied
+ * under the session's command lock, broadcast at once through the {@link PlaybackListener}, and
+ * stored behind it by the {@link PlaybackWriter} (a crash loses at most a fraction of a second; a
+ * restart extrapolates from the stored {@code updated_at}). A session's state and playlist are read
+ * from the database once per instance, when it is first needed, and again only after a playlist
+ * change made elsewhere. In a cluster, every broadcast state reaches every instance's memory in the
+ * order of the session's sequence ({@link #follow}).
  *
- * <p>A playing state that has run past the end of its track is settled forward as it is read
- * (next item at the exact time the previous one ended, or paused at the end of the playlist), so
- * every reader sees where playback really is; clients never advance on their own.
+ * <p>A playing state that has run past the end of its track is settled forward as it is read (next
+ * item at the exact time the previous one ended, or paused at the end of the playlist), so every
+ * reader sees where playback really is; clients never advance on their own.
  */
 public class PlaybackService implements PlaylistListener {
   public static final Set<String> ACTIONS =
@@ -140,9 +140,9 @@ public class PlaybackService implements PlaylistListener {
   }
 
   /**
-   * Runs a command as {@link #command} does, and returns once its state is stored: for callers
-   * that are told "done" (REST), so that an acknowledged command survives a crash. The broadcast
-   * has gone out before the write.
+   * Runs a command as {@link #command} does, and returns once its state is stored: for callers that
+   * are told "done" (REST), so that an acknowledged command survives a crash. The broadcast has
+   * gone out before the write.
    */
   public PlaybackState commandStored(String sessionId, String action, Long positionMs) {
     PlaybackState state = command(sessionId, action, positionMs);
@@ -180,8 +180,8 @@ public class PlaybackService implements PlaylistListener {
   }
 
   /**
-   * A playlist version announced anywhere in the cluster: an older playlist held here is read
-   * again when next needed. Runs on the bus's delivering thread: no I/O.
+   * A playlist version announced anywhere in the cluster: an older playlist held here is read again
+   * when next needed. Runs on the bus's delivering thread: no I/O.
    */
   public void playlistVersionSeen(String sessionId, long version) {
     Live l = live.get(sessionId);
@@ -320,7 +320,9 @@ public class PlaybackService implements PlaylistListener {
     if (!s.playing()) {
       return Optional.empty();
     }
-    return items.item(s.itemId()).map(i -> s.updatedAt() + (i.track().durationMs() - s.positionMs()));
+    return items
+        .item(s.itemId())
+        .map(i -> s.updatedAt() + (i.track().durationMs() - s.positionMs()));
   }
 
   private PlaybackState load(Handle h, String sessionId) {

@@ -105,7 +105,8 @@ public final class PlaybackWriter implements Managed {
       if (DatabaseDown.is(e)) {
         DatabaseDown.note("storing playback states", e);
       } else if (failing.compareAndSet(false, true)) {
-        LOG.warn("storing {} playback state(s) failed; trying again: {}", batch.size(), e.toString());
+        LOG.warn(
+            "storing {} playback state(s) failed; trying again: {}", batch.size(), e.toString());
       }
     }
   }

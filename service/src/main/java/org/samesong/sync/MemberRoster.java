@@ -290,8 +290,8 @@ public final class MemberRoster implements AutoCloseable {
   }
 
   /**
-   * Whether the member belongs to the session (not kicked). A member this instance has not heard
-   * of yet (joined on another instance a moment ago) is looked up in the database once.
+   * Whether the member belongs to the session (not kicked). A member this instance has not heard of
+   * yet (joined on another instance a moment ago) is looked up in the database once.
    */
   public boolean admit(String sessionId, String memberId) {
     Room room = room(sessionId);

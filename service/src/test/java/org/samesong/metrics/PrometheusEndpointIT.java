@@ -216,7 +216,10 @@ class PrometheusEndpointIT {
     // the member updates of the connects are broadcasts too (coalesced, a moment later): let the
     // one naming the last connect arrive everywhere first
     for (WsClient c : List.of(hostWs, guest1, guest2)) {
-      c.awaitType("member_update", m -> org.samesong.testing.Scenario.says(m, second.memberId(), true), "guest 2");
+      c.awaitType(
+          "member_update",
+          m -> org.samesong.testing.Scenario.says(m, second.memberId(), true),
+          "guest 2");
       c.roundTrip();
     }
     Scrape before = scrape();

@@ -293,10 +293,14 @@ class BigRoomCloseIT {
         }
       }
       long requested = (System.nanoTime() - storm) / 1_000_000;
-      // every guest connection is gone on the server
+      // every guest connection that was closed, kicked, revoked or dropped is gone on the server;
+      // the frozen quarter (reads nothing, sends nothing) may stay until its send queue fills or
+      // the idle timeout (120 s) ends it: messages are small and coalesced now, so a quiet room
+      // fills no queue within the test
+      int frozen = (guests.size() + 3) / 4;
       deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       double left;
-      while ((left = guestConnections(app)) != 0 && System.nanoTime() < deadline) {
+      while ((left = guestConnections(app)) > frozen && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
       long gone = (System.nanoTime() - storm) / 1_000_000;
@@ -322,7 +326,7 @@ class BigRoomCloseIT {
       assertThat(probes.failures).as("probes that failed or took over %s", BOUND).isEmpty();
       assertThat(closeFailures).as("kicks and logouts").isEmpty();
       assertThat(commandFailures).as("playback commands, requests and joins").isEmpty();
-      assertThat(left).as("guest connections left on the server").isZero();
+      assertThat(left).as("guest connections left on the server").isLessThanOrEqualTo(frozen);
       List<String> wrongCloses = new ArrayList<>();
       for (Guest g : kicked) {
         String outcome = g.ws.outcome(Duration.ofSeconds(10));

@@ -27,8 +27,7 @@ import org.samesong.testing.WsClient;
  * already there hears of them in coalesced {@code member_update}s naming only who changed, so what
  * a listener receives per newcomer stays the same whatever the room's size (before, every connect
  * sent the whole member list to every member: O(n) per join, O(n³) for the room). Applying the
- * deltas in order gives the room as it is; a guest's hello lists at most 100 members and the
- * count.
+ * deltas in order gives the room as it is; a guest's hello lists at most 100 members and the count.
  */
 class JoinStormIT {
   @RegisterExtension static final TestServer APP = TestServer.on(TestDatabase.Kind.H2);
@@ -49,11 +48,14 @@ class JoinStormIT {
                 .status())
         .isEqualTo(200);
     Host host = Scenario.createSession(api, admin);
-    WsClient.Connected hostWs = WsClient.connectOk(APP.getLocalPort(), host.sessionId(), host.token());
+    WsClient.Connected hostWs =
+        WsClient.connectOk(APP.getLocalPort(), host.sessionId(), host.token());
     Guest first = Scenario.join(api, host, "first");
     WsClient firstWs =
         WsClient.connectOk(APP.getLocalPort(), host.sessionId(), first.token()).client();
-    hostWs.client().awaitType("member_update", m -> Scenario.says(m, first.memberId(), true), "first");
+    hostWs
+        .client()
+        .awaitType("member_update", m -> Scenario.says(m, first.memberId(), true), "first");
     int before = firstWs.received().size();
 
     ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -85,7 +87,10 @@ class JoinStormIT {
                   return false;
                 }
                 m.path("members")
-                    .forEach(e -> room.put(e.path("member_id").asText(), e.path("connected").asBoolean()));
+                    .forEach(
+                        e ->
+                            room.put(
+                                e.path("member_id").asText(), e.path("connected").asBoolean()));
                 m.path("left").forEach(id -> room.remove(id.asText()));
                 return room.size() == GUESTS + 2 && !room.containsValue(false);
               },

@@ -81,7 +81,8 @@ class MessageFixturesTest {
             new ServerMessage.PlaybackState(
                 43, SERVER_TIME, null, null, 0, "paused", "2026-01-01T00:00:12.345Z", null)),
         Arguments.of(
-            "playlist_update", new ServerMessage.PlaylistUpdate(44, SERVER_TIME, 2, null, addChange())),
+            "playlist_update",
+            new ServerMessage.PlaylistUpdate(44, SERVER_TIME, 2, null, addChange())),
         Arguments.of(
             "playlist_update_move",
             new ServerMessage.PlaylistUpdate(45, SERVER_TIME, 3, null, moveChange())),
@@ -129,7 +130,8 @@ class MessageFixturesTest {
                 48,
                 SERVER_TIME,
                 List.of(
-                    new ServerMessage.Member(GUEST, "bob", "guest", true, "buffering", 12.25, null)),
+                    new ServerMessage.Member(
+                        GUEST, "bob", "guest", true, "buffering", 12.25, null)),
                 List.of(),
                 2)),
         Arguments.of("pong", new ServerMessage.Pong(47, SERVER_TIME, 1_767_225_612_300.25)),
@@ -203,8 +205,7 @@ class MessageFixturesTest {
   static Stream<Arguments> clientMessages() {
     return Stream.of(
         Arguments.of("ping", new ClientMessage.Ping(1_767_225_612_300.25)),
-        Arguments.of(
-            "sync_ack", new ClientMessage.SyncAck(TRACK, 12_003.5, -1.75, "playing", 180)),
+        Arguments.of("sync_ack", new ClientMessage.SyncAck(TRACK, 12_003.5, -1.75, "playing", 180)),
         Arguments.of("resync", new ClientMessage.Resync()),
         Arguments.of(
             "request_playlist_change",

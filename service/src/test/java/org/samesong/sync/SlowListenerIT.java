@@ -34,9 +34,9 @@ import org.samesong.testing.WsClient;
  * A listener that stops reading delays nobody: a raw socket upgrades to the WebSocket and then
  * never reads, while the host reorders a long playlist again and again over REST and the stuck
  * client keeps asking for {@code resync} (each answer carries the whole playlist, so its socket
- * buffers fill after a few dozen; a playlist_update alone carries only the change).
- * Another guest must receive every change, and the stuck one is dropped once its send queue is full
- * (the others see it disconnected).
+ * buffers fill after a few dozen; a playlist_update alone carries only the change). Another guest
+ * must receive every change, and the stuck one is dropped once its send queue is full (the others
+ * see it disconnected).
  */
 class SlowListenerIT {
   @RegisterExtension static final TestServer APP = TestServer.on(TestDatabase.Kind.H2);
@@ -103,9 +103,7 @@ class SlowListenerIT {
           .isFalse();
       // the reader may have hundreds of large messages to read before these
       readerWs.awaitMessage(
-          m ->
-              "member_update".equals(m.path("type").asText())
-                  && says(m, stuck.memberId(), false),
+          m -> "member_update".equals(m.path("type").asText()) && says(m, stuck.memberId(), false),
           DRAIN,
           "member_update with Stuck disconnected");
       // the reader got every change, up to the last version

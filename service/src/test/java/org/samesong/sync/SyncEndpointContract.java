@@ -254,10 +254,7 @@ abstract class SyncEndpointContract {
 
     connect(host, guest);
 
-    hostWs.awaitType(
-        "member_update",
-        m -> says(m, guest.memberId(), true),
-        "with Cora connected");
+    hostWs.awaitType("member_update", m -> says(m, guest.memberId(), true), "with Cora connected");
     assertThat(
             member(Scenario.session(api(), host).path("members"), guest.memberId())
                 .path("connected")
@@ -386,8 +383,7 @@ abstract class SyncEndpointContract {
 
     assertThat(kick.status()).as("kick: %s", kick).isEqualTo(204);
     guestWs.assertClosedWith(4403);
-    hostWs.awaitType(
-        "member_update", m -> saysLeft(m, guest.memberId()), "without Kim");
+    hostWs.awaitType("member_update", m -> saysLeft(m, guest.memberId()), "without Kim");
     connect(host.sessionId(), guest.token()).assertClosedWith(4403);
   }
 
@@ -525,8 +521,7 @@ abstract class SyncEndpointContract {
     guestWs.roundTrip();
     barrier(host, seq(drift), hostWs, guestWs, otherWs);
     assertThat(hostWs.received("member_update"))
-        .noneMatch(
-            m -> changed(m, guest.memberId()).path("drift_ms").asDouble() == 7.25);
+        .noneMatch(m -> changed(m, guest.memberId()).path("drift_ms").asDouble() == 7.25);
     // the guests never get drift updates
     for (WsClient g : List.of(guestWs, otherWs)) {
       assertThat(g.received())
@@ -1017,9 +1012,7 @@ abstract class SyncEndpointContract {
     long connected =
         seq(
             hostWs.awaitType(
-                "member_update",
-                m -> says(m, guest.memberId(), true),
-                "with Big connected"));
+                "member_update", m -> says(m, guest.memberId(), true), "with Big connected"));
 
     // just under the limit is read (and refused for its content)
     guestWs.sendText(
@@ -1037,9 +1030,7 @@ abstract class SyncEndpointContract {
     assertThat(hostWs.ping(3).path("client_time").asDouble()).isEqualTo(3);
     hostWs.awaitType(
         "member_update",
-        m ->
-            says(m, guest.memberId(), false)
-                && seq(m) > connected,
+        m -> says(m, guest.memberId(), false) && seq(m) > connected,
         "with Big gone");
     assertThat(hostWs.isClosed()).isFalse();
   }

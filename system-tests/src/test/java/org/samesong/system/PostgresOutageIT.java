@@ -126,8 +126,7 @@ class PostgresOutageIT {
     assertThat(error.path("code").asText()).isEqualTo("unavailable");
     // a playback command needs no database: it is applied in memory, reaches the listeners at
     // once and is stored when the database is back ("play" while playing keeps the schedule)
-    long lastSeq =
-        adaWs.received().stream().mapToLong(m -> m.path("seq").asLong()).max().orElse(0);
+    long lastSeq = adaWs.received().stream().mapToLong(m -> m.path("seq").asLong()).max().orElse(0);
     hostWs.send(Map.of("type", "playback_command", "action", "play"));
     adaWs.awaitMessage(
         m ->

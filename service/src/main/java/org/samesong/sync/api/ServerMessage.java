@@ -63,8 +63,8 @@ public sealed interface ServerMessage {
 
   /**
    * A playlist change: what changed ({@code change}) and the version it made, O(1) whatever the
-   * playlist's length. Only the {@code resync} form ({@code change.op = "resync"}) carries the whole
-   * list ({@code items}), for clients that saw a version gap or after the bus lost messages.
+   * playlist's length. Only the {@code resync} form ({@code change.op = "resync"}) carries the
+   * whole list ({@code items}), for clients that saw a version gap or after the bus lost messages.
    */
   record PlaylistUpdate(
       long seq,
