@@ -129,12 +129,9 @@ public final class MemberRoster implements AutoCloseable {
 
   /** A guest joined (on this instance). */
   public void joined(String sessionId, Member member) {
-    Room room = rooms.get(sessionId);
-    if (room == null) {
-      // nobody follows the session here: read from the database, the new member with them, when
-      // first needed (then with the presence as it is at that moment)
-      return;
-    }
+    // read from the database if this instance did not follow the session yet (a REST join: the
+    // request reads the database anyway), so that everyone hears of the newcomer
+    Room room = room(sessionId);
     synchronized (room) {
       room.members.putIfAbsent(
           member.id(), new Entry(member.id(), member.displayName(), member.role(), null));
@@ -145,10 +142,7 @@ public final class MemberRoster implements AutoCloseable {
 
   /** A member was removed (kicked). */
   public void removed(String sessionId, String memberId) {
-    Room room = rooms.get(sessionId);
-    if (room == null) {
-      return;
-    }
+    Room room = room(sessionId);
     synchronized (room) {
       if (room.members.remove(memberId) != null) {
         room.changed.remove(memberId);

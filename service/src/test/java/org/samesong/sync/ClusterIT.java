@@ -169,8 +169,9 @@ class ClusterIT {
   @Test
   void connections_an_instance_stopped_renewing_lapse_and_the_host_hears_of_it() {
     Session s = newSession();
-    String lapsing = joined(a, s, "on-a-dying-instance").path("member_id").asText();
-    String lapsed = joined(a, s, "on-a-dead-instance").path("member_id").asText();
+    // joined through B: A reads the session's members (and their presence) when the host connects
+    String lapsing = joined(b, s, "on-a-dying-instance").path("member_id").asText();
+    String lapsed = joined(b, s, "on-a-dead-instance").path("member_id").asText();
     // what an instance that died leaves behind: entries nobody renews, written with Redis's clock
     RedisClient redis = RedisClient.create("redis://127.0.0.1:6379");
     try (StatefulRedisConnection<String, String> c = redis.connect()) {

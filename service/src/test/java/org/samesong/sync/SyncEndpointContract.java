@@ -981,7 +981,7 @@ abstract class SyncEndpointContract {
       // its denial, a join, the barrier (and maybe heartbeats)
       assertThat(seqs)
           .as("%s", ws)
-          .hasSizeGreaterThanOrEqualTo(ws == hostWs ? 12 : 10)
+          .hasSizeGreaterThanOrEqualTo(10)
           .isSorted()
           .doesNotHaveDuplicates();
       assertThat(ws.received())
