@@ -56,7 +56,7 @@ build_jars() {
   if [ -z "${SAMESONG_JAR:-}" ]; then
     if [ -z "${NO_BUILD:-}" ] && { [ ! -f "$jar" ] || [ -n "$rebuild" ]; }; then
       echo "building samesong.jar ..."
-      ./mvnw -B -q install -DskipTests -Dspotless.check.skip=true || { echo "the build failed" >&2; exit 1; }
+      ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true || { echo "the build failed" >&2; exit 1; }
     elif [ $# -gt 0 ] && newer_than "$jar" "$@"; then
       echo "note: $jar is older than the sources; benchmarking it anyway ($hint)"
     fi

@@ -255,6 +255,8 @@ export class FakeServer {
     this.state = { track_id: null, item_id: null, position_ms: 0, state: 'paused', updated_at: this.iso(this.serverNow()), duration_ms: null };
     this.acks = [];
     this.pings = 0;
+    this.resyncs = []; // when each client resync arrived
+    this.answerResync = true;
     this.client = null;
     this.settings = { dead_band_ms: 2, seek_threshold_ms: 150, max_rate_correction: 0.02, resync_interval_ms: 10000 };
     for (const i of items) {
@@ -322,6 +324,11 @@ export class FakeServer {
         this.deliver({ type: 'pong', client_time: msg.client_time }, true);
       } else if (msg.type === 'sync_ack') {
         this.acks.push({ at: this.w.now, ...msg });
+      } else if (msg.type === 'resync') {
+        this.resyncs.push(this.w.now);
+        if (this.answerResync) {
+          this.sendResync();
+        }
       }
     });
   }
@@ -329,7 +336,13 @@ export class FakeServer {
   deliver(msg, stampOnSend = false) {
     const client = this.client;
     const sent = { ...msg, seq: 1, server_time: Math.floor(this.serverNow()) };
-    this.w.at(this.w.now + this.down(), () => {
+    let at = this.w.now + this.down();
+    if (msg.type === 'playlist_update') {
+      // one connection keeps its messages' order: playlist changes never overtake each other
+      at = Math.max(at, this.lastPlaylistAt ?? -Infinity);
+      this.lastPlaylistAt = at;
+    }
+    this.w.at(at, () => {
       if (this.client === client && client) {
         client.receive(stampOnSend ? sent : { ...sent });
       }
@@ -340,6 +353,45 @@ export class FakeServer {
     if (this.client) {
       this.deliver(msg);
     }
+  }
+
+  /**
+   * A playlist change as the server makes it: applied to its list, the version raised by one and
+   * `playlist_update` broadcast with the change only. `lost`: the message never reaches the client
+   * (the event bus dropped it).
+   */
+  change({ op, item_id, position = null, from = null, track: t }, { lost = false } = {}) {
+    const list = [...this.items];
+    const change = { op, item_id, position, from };
+    if (op === 'add') {
+      const added = { item_id, position, track: t, added_by: 'm-host', added_by_name: 'host', added_at: Math.floor(this.serverNow()) };
+      list.splice(position, 0, added);
+      Object.assign(change, { track: t, added_by: added.added_by, added_by_name: added.added_by_name, added_at: added.added_at });
+      this.w.durations.set(t.stream_url, t.duration_ms);
+    } else {
+      const index = list.findIndex((i) => i.item_id === item_id);
+      change.from = index;
+      const [moved] = list.splice(index, 1);
+      if (op === 'move') {
+        list.splice(position, 0, moved);
+      }
+    }
+    this.items = list.map((i, n) => ({ ...i, position: n }));
+    this.version += 1;
+    if (!lost) {
+      this.broadcast({ type: 'playlist_update', version: this.version, change });
+    }
+  }
+
+  /** The answer to `resync` (and what an instance sends after its event bus lost messages). */
+  sendResync() {
+    this.deliver({
+      type: 'playlist_update',
+      version: this.version,
+      items: this.items,
+      change: { op: 'resync', item_id: null, position: null },
+    });
+    this.deliver({ type: 'playback_state', ...this.state });
   }
 
   /** The server's own advance at each track's end, a few ms late (as its scheduler). */

@@ -244,3 +244,267 @@ test('an older playlist snapshot does not replace a newer one', () => {
   controller.setPlaylist({ version: 4, items: [] });
   assert.equal(controller.items.length, 3);
 });
+
+// --- the playlist kept from playlist_update changes (one change per message, a version each) ---
+
+const ids = (controller) => controller.items.map((i) => i.item_id);
+
+function assertNumbered(controller) {
+  assert.deepEqual(
+    controller.items.map((i) => i.position),
+    controller.items.map((_, n) => n),
+    'positions 0..n-1 in order',
+  );
+}
+
+function add(version, id, position, t = track(id, 1000)) {
+  return {
+    type: 'playlist_update',
+    seq: version,
+    server_time: 0,
+    version,
+    change: { op: 'add', item_id: id, position, track: t, added_by: 'm1', added_by_name: 'ada', added_at: 1 },
+  };
+}
+
+function move(version, id, from, position) {
+  return { type: 'playlist_update', seq: version, server_time: 0, version, change: { op: 'move', item_id: id, from, position } };
+}
+
+function remove(version, id, from) {
+  return { type: 'playlist_update', seq: version, server_time: 0, version, change: { op: 'remove', item_id: id, from, position: null } };
+}
+
+test('playlist changes: add, move and remove applied in order keep the items in position order', () => {
+  const controller = new SyncController();
+  controller.setPlaylist({ version: 3, items: [items[2], items[0], items[1]] }); // any order in, sorted
+  assert.deepEqual(ids(controller), ['item-0', 'item-1', 'item-2']);
+  const steps = [
+    [add(4, 'x', 3), ['item-0', 'item-1', 'item-2', 'x']], // at the end
+    [add(5, 'y', 0), ['y', 'item-0', 'item-1', 'item-2', 'x']], // at the start
+    [add(6, 'z', 2), ['y', 'item-0', 'z', 'item-1', 'item-2', 'x']], // in the middle: later ones shift up
+    [move(7, 'y', 0, 5), ['item-0', 'z', 'item-1', 'item-2', 'x', 'y']], // down to the end
+    [move(8, 'item-2', 3, 0), ['item-2', 'item-0', 'z', 'item-1', 'x', 'y']], // up to the start
+    [move(9, 'z', 2, 3), ['item-2', 'item-0', 'item-1', 'z', 'x', 'y']], // one down
+    [move(10, 'x', 4, 4), ['item-2', 'item-0', 'item-1', 'z', 'x', 'y']], // to where it is
+    [remove(11, 'item-2', 0), ['item-0', 'item-1', 'z', 'x', 'y']], // the first
+    [remove(12, 'z', 2), ['item-0', 'item-1', 'x', 'y']], // a middle one: later ones shift down
+    [remove(13, 'y', 3), ['item-0', 'item-1', 'x']], // the last
+  ];
+  for (const [msg, expected] of steps) {
+    assert.equal(controller.applyPlaylistUpdate(msg), 'applied', JSON.stringify(msg.change));
+    assert.deepEqual(ids(controller), expected, JSON.stringify(msg.change));
+    assertNumbered(controller);
+    assert.equal(controller.playlistVersion, msg.version);
+  }
+  assert.equal(controller.playlistGap, false);
+  // an added item carries its track and who added it
+  const x = controller.items.find((i) => i.item_id === 'x');
+  assert.equal(x.track.stream_url, '/api/tracks/x/stream?sig=x');
+  assert.equal(x.added_by_name, 'ada');
+  // the snapshot's own objects are left as they were
+  assert.equal(items[2].position, 2);
+});
+
+test('playlist changes: a long random sequence ends as the server list', () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const random = rng(seed);
+    const pick = (n) => Math.floor(random() * n);
+    let server = items.map((i) => i.item_id);
+    const controller = new SyncController();
+    controller.setPlaylist({ version: 0, items });
+    let version = 0;
+    for (let n = 0; n < 300; n++) {
+      version += 1;
+      const r = random();
+      let msg;
+      if (!server.length || r < 0.4) {
+        const position = pick(server.length + 1);
+        const id = `s${seed}-${n}`;
+        server.splice(position, 0, id);
+        msg = add(version, id, position);
+      } else if (r < 0.7) {
+        const from = pick(server.length);
+        const position = pick(server.length);
+        const [id] = server.splice(from, 1);
+        server.splice(position, 0, id);
+        msg = move(version, id, from, position);
+      } else {
+        const from = pick(server.length);
+        const [id] = server.splice(from, 1);
+        msg = remove(version, id, from);
+      }
+      assert.equal(controller.applyPlaylistUpdate(msg), 'applied');
+    }
+    assert.deepEqual(ids(controller), server, `seed ${seed}`);
+    assertNumbered(controller);
+  }
+});
+
+test('playlist changes: a stale or repeated version is ignored', () => {
+  const controller = new SyncController();
+  controller.setPlaylist({ version: 5, items });
+  assert.equal(controller.applyPlaylistUpdate(add(5, 'old', 0)), 'stale'); // the snapshot has it already
+  assert.equal(controller.applyPlaylistUpdate(remove(2, 'item-1', 1)), 'stale');
+  assert.equal(controller.applyPlaylistUpdate(add(6, 'x', 1)), 'applied');
+  assert.equal(controller.applyPlaylistUpdate(add(6, 'x', 1)), 'stale'); // delivered twice
+  assert.deepEqual(ids(controller), ['item-0', 'x', 'item-1', 'item-2']);
+  assert.equal(controller.playlistVersion, 6);
+  assert.equal(controller.playlistGap, false);
+});
+
+test('playlist changes: a change that does not fit the list held waits for a snapshot', () => {
+  for (const msg of [
+    { type: 'playlist_update', version: 2, change: { op: 'shuffle' } }, // an op this client does not know
+    remove(2, 'nowhere', 1), // an item it does not have
+    move(2, 'item-2', 0, 1), // not where the server had it
+    add(2, 'item-1', 0), // already there
+  ]) {
+    const controller = new SyncController();
+    controller.setPlaylist({ version: 1, items });
+    assert.equal(controller.applyPlaylistUpdate(msg), 'gap', JSON.stringify(msg.change));
+    assert.equal(controller.playlistGap, true);
+    assert.equal(controller.playlistVersion, 1);
+    controller.setPlaylist({ version: 2, items: items.slice(0, 2) });
+    assert.equal(controller.playlistGap, false);
+    assert.deepEqual(ids(controller), ['item-0', 'item-1']);
+  }
+});
+
+test('playlist_update with items (an older server) replaces the list as before', () => {
+  const controller = new SyncController();
+  controller.setPlaylist({ version: 1, items });
+  const older = {
+    type: 'playlist_update',
+    version: 2,
+    items: [items[1]],
+    change: { op: 'remove', item_id: 'item-0', position: 0, track_id: 'a' },
+  };
+  assert.equal(controller.applyPlaylistUpdate(older), 'snapshot');
+  assert.deepEqual(ids(controller), ['item-1']);
+  assert.equal(controller.items[0].position, 0);
+  // a jump of versions is no gap when the whole list comes with it
+  assert.equal(controller.applyPlaylistUpdate({ ...older, version: 9, items }), 'snapshot');
+  assert.equal(controller.playlistGap, false);
+  assert.equal(controller.applyPlaylistUpdate({ ...older, version: 4, items: [] }), 'stale');
+  assert.equal(controller.items.length, 3);
+});
+
+/** An engine with no audio and a recorded uplink, connected, at version 3 of the playlist. */
+function playlistEngine() {
+  const clock = { now: 1000 };
+  const sent = [];
+  const silent = () => ({
+    readyState: 0,
+    paused: true,
+    ended: false,
+    seeking: false,
+    currentTime: 0,
+    playbackRate: 1,
+    src: '',
+    pause() {},
+    load() {},
+  });
+  const engine = new SyncEngine({ now: () => clock.now, send: (msg) => sent.push(msg), audios: [silent(), silent()] });
+  engine.onOpen();
+  engine.receive({ type: 'hello', role: 'guest', member_id: 'm', playlist: { version: 3, items }, members: [], member_count: 1 });
+  const resyncs = () => sent.filter((m) => m.type === 'resync').length;
+  const resyncForm = (version, list) => ({
+    type: 'playlist_update',
+    version,
+    items: list,
+    change: { op: 'resync', item_id: null, position: null },
+  });
+  return { clock, sent, engine, resyncs, resyncForm };
+}
+
+test('a version gap asks for resync exactly once; the answer replaces the list', () => {
+  const { clock, engine, resyncs, resyncForm } = playlistEngine();
+  engine.receive(add(4, 'x', 0));
+  assert.equal(resyncs(), 0);
+  engine.receive(add(6, 'z', 0)); // version 5 went missing
+  assert.equal(resyncs(), 1);
+  assert.equal(engine.controller.playlistGap, true);
+  assert.deepEqual(ids(engine.controller), ['x', 'item-0', 'item-1', 'item-2'], 'the change after the gap is not applied');
+  // more changes and control steps while the answer is on its way: no second request
+  engine.receive(remove(7, 'item-0', 2));
+  engine.receive(add(9, 'w', 0));
+  for (let i = 0; i < 60; i++) {
+    clock.now += 50;
+    engine.tick();
+  }
+  assert.equal(resyncs(), 1);
+  // the answer: the server's list at version 7
+  const answer = [{ item_id: 'z', track: track('z', 1000) }, items[0], item(5, track('e', 1000)), item(6, track('f', 1000))];
+  engine.receive(resyncForm(7, answer.map((it, n) => ({ ...it, position: n }))));
+  assert.deepEqual(ids(engine.controller), ['z', 'item-0', 'item-5', 'item-6']);
+  assert.equal(engine.controller.playlistVersion, 7);
+  // version 9 was held back, but 8 is still missing: one more request, after the timeout only
+  assert.equal(engine.controller.playlistGap, true);
+  assert.equal(resyncs(), 1);
+  engine.receive(add(8, 'v', 4));
+  assert.equal(engine.controller.playlistGap, false, 'the missing change came: the held one follows it');
+  assert.deepEqual(ids(engine.controller), ['w', 'z', 'item-0', 'item-5', 'item-6', 'v']);
+  assert.equal(engine.controller.playlistVersion, 9);
+  clock.now += 60_000;
+  engine.tick();
+  assert.equal(resyncs(), 1);
+  engine.receive(move(10, 'v', 5, 0));
+  assert.deepEqual(ids(engine.controller), ['v', 'w', 'z', 'item-0', 'item-5', 'item-6']);
+});
+
+test('an unanswered resync is asked again after a timeout, less and less often', () => {
+  const { clock, engine, resyncs } = playlistEngine();
+  engine.receive(add(5, 'x', 0));
+  assert.equal(resyncs(), 1);
+  const askedAt = [clock.now];
+  for (let i = 0; i < 60_000 / 50; i++) {
+    clock.now += 50;
+    const before = resyncs();
+    engine.tick();
+    if (resyncs() > before) {
+      askedAt.push(clock.now);
+    }
+  }
+  const waits = askedAt.slice(1).map((t, i) => t - askedAt[i]);
+  assert.deepEqual(waits, [5000, 10_000, 20_000], `asked at +${askedAt.map((t) => t - askedAt[0])}`);
+  // a hello (a new connection) answers it too
+  engine.onOpen();
+  engine.receive({ type: 'hello', role: 'guest', member_id: 'm', playlist: { version: 5, items }, members: [], member_count: 1 });
+  assert.equal(engine.controller.playlistGap, false);
+  assert.equal(engine.resyncAskedAt, null);
+  clock.now += 100_000;
+  engine.tick();
+  assert.equal(resyncs(), 4);
+});
+
+test('the server\'s own resync form (its event bus lost messages) replaces the list and ends the wait', () => {
+  const { engine, resyncs, resyncForm } = playlistEngine();
+  engine.receive(resyncForm(8, [items[2]]));
+  assert.deepEqual(ids(engine.controller), ['item-2']);
+  assert.equal(engine.controller.playlistVersion, 8);
+  assert.equal(resyncs(), 0, 'nothing to ask');
+  engine.receive(add(9, 'x', 1));
+  assert.deepEqual(ids(engine.controller), ['item-2', 'x']);
+  engine.receive(remove(11, 'x', 1));
+  assert.equal(resyncs(), 1);
+  engine.receive(resyncForm(11, [items[2]]));
+  assert.equal(engine.controller.playlistGap, false);
+  assert.equal(engine.resyncAskedAt, null);
+});
+
+test('no resync is asked while disconnected or before the hello of a new connection', () => {
+  const { clock, engine, resyncs } = playlistEngine();
+  engine.onClose();
+  engine.receive(add(6, 'x', 0));
+  clock.now += 10_000;
+  engine.tick();
+  assert.equal(resyncs(), 0);
+  engine.onOpen(); // the hello on its way is the answer
+  engine.receive(add(7, 'y', 0));
+  engine.tick();
+  assert.equal(resyncs(), 0);
+  engine.receive({ type: 'hello', role: 'guest', member_id: 'm', playlist: { version: 7, items }, members: [], member_count: 1 });
+  assert.equal(engine.controller.playlistGap, false);
+  assert.deepEqual(ids(engine.controller), ['item-0', 'item-1', 'item-2']);
+});

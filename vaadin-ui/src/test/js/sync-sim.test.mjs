@@ -261,3 +261,81 @@ test('session_ended silences the player; a stale connection is noticed', () => {
   assert.equal(quiet.listener.engine.isStale(), true);
   assert.ok(world);
 });
+
+test('playlist changes reach the preload: an item added as the next one is preloaded and starts on schedule', () => {
+  for (const seed of SEEDS) {
+    const items = [item(0, track('a', 10_000)), item(1, track('b', 8000))];
+    const { world, server, listener, t0 } = setup({ seed, items, startAt: [0, 0, true] });
+    const idle = () => listener.engine.idleSlot.itemId;
+    listener.run(3000);
+    assert.equal(idle(), 'item-1', 'b preloaded');
+    // the host adds c right after the playing track: it becomes the next one
+    server.change({ op: 'add', item_id: 'item-7', position: 1, track: track('c', 8000) });
+    listener.run(500);
+    assert.equal(idle(), 'item-7', `seed ${seed}: c preloaded after the add`);
+    // moved to the end, b is next again; removing b makes c next once more
+    server.change({ op: 'move', item_id: 'item-7', position: 2 });
+    listener.run(500);
+    assert.equal(idle(), 'item-1', `seed ${seed}: b preloaded after the move`);
+    server.change({ op: 'remove', item_id: 'item-1' });
+    listener.run(500);
+    assert.equal(idle(), 'item-7', `seed ${seed}: c preloaded after the remove`);
+    assert.deepEqual(
+      listener.engine.controller.items.map((i) => [i.item_id, i.position]),
+      [['item-0', 0], ['item-7', 1]],
+    );
+    assert.equal(server.resyncs.length, 0, 'no gap, no resync');
+    // a's end, 10 s after t0: c starts on schedule, gapless, and b never sounds
+    listener.run(12_000);
+    const cStart = world.log.find((e) => e.type === 'start' && e.src === '/api/tracks/c/stream?sig=x');
+    assert.ok(cStart, `seed ${seed}: c never sounded`);
+    assert.ok(Math.abs(cStart.at - (t0 + 10_000)) <= 30, `seed ${seed}: c started ${cStart.at - t0 - 10_000} ms off`);
+    assert.equal(world.log.some((e) => e.src === '/api/tracks/b/stream?sig=x'), false, 'b was heard');
+    assert.ok(maxAbs(listener.errors(t0 + 11_500, t0 + 17_500)) <= 10);
+  }
+});
+
+test('a lost playlist_update: the gap asks for one resync, the answer brings the list back and the right track plays next', () => {
+  for (const seed of SEEDS) {
+    const items = [item(0, track('a', 10_000)), item(1, track('b', 8000)), item(2, track('c', 8000))];
+    const { world, server, listener, t0 } = setup({ seed, items, startAt: [0, 0, true] });
+    listener.run(3000);
+    // the event bus drops the move of c before b; the next change shows the gap
+    server.change({ op: 'move', item_id: 'item-2', position: 1 }, { lost: true });
+    listener.run(500);
+    assert.equal(listener.engine.idleSlot.itemId, 'item-1', 'the lost change is not known');
+    server.change({ op: 'add', item_id: 'item-8', position: 3, track: track('d', 8000) });
+    listener.run(1000);
+    assert.equal(server.resyncs.length, 1, `seed ${seed}: ${server.resyncs.length} resync requests`);
+    assert.deepEqual(
+      listener.engine.controller.items.map((i) => i.item_id),
+      ['item-0', 'item-2', 'item-1', 'item-8'],
+    );
+    assert.equal(listener.engine.controller.playlistVersion, server.version);
+    assert.equal(listener.engine.idleSlot.itemId, 'item-2', 'c preloaded');
+    listener.run(8000);
+    const cStart = world.log.find((e) => e.type === 'start' && e.src === '/api/tracks/c/stream?sig=x');
+    assert.ok(cStart && Math.abs(cStart.at - (t0 + 10_000)) <= 30, `seed ${seed}: c at ${cStart && cStart.at - t0}`);
+    // the resync answer's playback_state changed nothing heard
+    assert.ok(maxAbs(listener.errors(t0 + 5000, t0 + 9500)) <= 3, `seed ${seed}: ${maxAbs(listener.errors(t0 + 5000, t0 + 9500))}`);
+    assert.equal(server.resyncs.length, 1);
+  }
+});
+
+test('an unanswered resync is asked again after its timeout, not in a loop', () => {
+  const { server, listener } = setup({ seed: 7 });
+  listener.run(3000);
+  server.answerResync = false;
+  server.change({ op: 'remove', item_id: 'item-1' }, { lost: true });
+  server.change({ op: 'add', item_id: 'item-4', position: 1, track: track('e', 9000) });
+  listener.run(4000);
+  assert.equal(server.resyncs.length, 1);
+  listener.run(2000);
+  assert.equal(server.resyncs.length, 2, 'asked again after 5 s');
+  server.answerResync = true;
+  listener.run(12_000);
+  assert.equal(server.resyncs.length, 3, 'asked again after 10 s more, then answered');
+  assert.deepEqual(listener.engine.controller.items.map((i) => i.item_id), ['item-0', 'item-4']);
+  listener.run(60_000);
+  assert.equal(server.resyncs.length, 3);
+});

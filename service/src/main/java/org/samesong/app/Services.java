@@ -95,7 +95,7 @@ public record Services(
             clock);
     SessionService sessions = new SessionService(jdbi, auth, users, settings, limiter, clock);
     PlaylistService playlist = new PlaylistService(jdbi, sessions, catalog, clock);
-    PlaybackService playback = new PlaybackService(jdbi, sessions, playlist, clock);
+    PlaybackService playback = new PlaybackService(jdbi, playlist, clock);
     RequestService requests =
         new RequestService(jdbi, sessions, playlist, limiter, mapper, clock, metrics);
     playlist.addListener(playback);
@@ -108,8 +108,7 @@ public record Services(
     bus.subscribe(broadcaster::heard);
     bus.subscribe(hub::deliver);
     PlaybackClock playbackClock = new PlaybackClock(playback, broadcaster, hub, settings, clock);
-    sessions.setStateProvider(
-        new SessionSnapshots(playback, playlist, hub, broadcaster.roster()));
+    sessions.setStateProvider(new SessionSnapshots(playback, playlist, hub, broadcaster.roster()));
     // presence shared by a cluster: when an instance's connections lapse, its hosts hear of it
     bus.presence().start(hub::followedSessions, broadcaster::membersChanged);
     sessions.setEvents(broadcaster);

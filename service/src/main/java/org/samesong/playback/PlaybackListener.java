@@ -2,8 +2,8 @@ package org.samesong.playback;
 
 /**
  * Hears of every change of a session's playback state as it is made in memory, so that it can be
- * broadcast at once (the sync feature implements it). Called in the order of the changes, under
- * the session's command lock: it must only number and queue, never wait.
+ * broadcast at once (the sync feature implements it). Called in the order of the changes, under the
+ * session's command lock: it must only number and queue, never wait.
  */
 public interface PlaybackListener {
   /**

@@ -53,7 +53,8 @@ public class PlaybackResource {
       @Parameter(description = "The session's id.") @PathParam("id") String id,
       @NotNull PlaybackCommand body) {
     String sessionId = Ids.requireUuid(id, "session");
-    playback.command(sessionId, body.action(), body.positionMs());
+    // broadcast first; stored before the answer, so an acknowledged command survives a crash
+    playback.commandStored(sessionId, body.action(), body.positionMs());
     return playback.json(sessionId);
   }
 }

@@ -19,20 +19,19 @@ import org.samesong.playlist.PlaylistListener;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.session.Session;
 import org.samesong.session.SessionDao;
-import org.samesong.session.SessionService;
 
 /**
- * The playback state of each session, held in memory and authoritative there: a command is
- * applied under the session's command lock, broadcast at once through the {@link
- * PlaybackListener}, and stored behind it by the {@link PlaybackWriter} (a crash loses at most a
- * fraction of a second; a restart extrapolates from the stored {@code updated_at}). A session's
- * state and playlist are read from the database once per instance, when it is first needed, and
- * again only after a playlist change made elsewhere. In a cluster, every broadcast state reaches
- * every instance's memory in the order of the session's sequence ({@link #follow}).
+ * The playback state of each session, held in memory and authoritative there: a command is applied
+ * under the session's command lock, broadcast at once through the {@link PlaybackListener}, and
+ * stored behind it by the {@link PlaybackWriter} (a crash loses at most a fraction of a second; a
+ * restart extrapolates from the stored {@code updated_at}). A session's state and playlist are read
+ * from the database once per instance, when it is first needed, and again only after a playlist
+ * change made elsewhere. In a cluster, every broadcast state reaches every instance's memory in the
+ * order of the session's sequence ({@link #follow}).
  *
- * <p>A playing state that has run past the end of its track is settled forward as it is read
- * (next item at the exact time the previous one ended, or paused at the end of the playlist), so
- * every reader sees where playback really is; clients never advance on their own.
+ * <p>A playing state that has run past the end of its track is settled forward as it is read (next
+ * item at the exact time the previous one ended, or paused at the end of the playlist), so every
+ * reader sees where playback really is; clients never advance on their own.
  */
 public class PlaybackService implements PlaylistListener {
   public static final Set<String> ACTIONS =
@@ -45,7 +44,6 @@ public class PlaybackService implements PlaylistListener {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final Jdbi jdbi;
-  private final SessionService sessions;
   private final PlaylistService playlist;
   private final Clock clock;
   private final PlaybackWriter writer;
@@ -86,22 +84,11 @@ public class PlaybackService implements PlaylistListener {
     }
   }
 
-  public PlaybackService(
-      Jdbi jdbi, SessionService sessions, PlaylistService playlist, Clock clock) {
-    this(jdbi, sessions, playlist, clock, new PlaybackWriter(jdbi));
-  }
-
-  public PlaybackService(
-      Jdbi jdbi,
-      SessionService sessions,
-      PlaylistService playlist,
-      Clock clock,
-      PlaybackWriter writer) {
+  public PlaybackService(Jdbi jdbi, PlaylistService playlist, Clock clock) {
     this.jdbi = jdbi;
-    this.sessions = sessions;
     this.playlist = playlist;
     this.clock = clock;
-    this.writer = writer;
+    this.writer = new PlaybackWriter(jdbi);
   }
 
   /** Who broadcasts the changes (set once while wiring). */
@@ -153,6 +140,17 @@ public class PlaybackService implements PlaylistListener {
   }
 
   /**
+   * Runs a command as {@link #command} does, and returns once its state is stored: for callers that
+   * are told "done" (REST), so that an acknowledged command survives a crash. The broadcast has
+   * gone out before the write.
+   */
+  public PlaybackState commandStored(String sessionId, String action, Long positionMs) {
+    PlaybackState state = command(sessionId, action, positionMs);
+    writer.flush();
+    return state;
+  }
+
+  /**
    * At a track's end: settles the state forward in memory and tells this instance's listeners, if
    * it moved (the next item, or paused at the end). Nothing is stored: every reader settles the
    * stored state the same way.
@@ -182,8 +180,8 @@ public class PlaybackService implements PlaylistListener {
   }
 
   /**
-   * A playlist version announced anywhere in the cluster: an older playlist held here is read
-   * again when next needed. Runs on the bus's delivering thread: no I/O.
+   * A playlist version announced anywhere in the cluster: an older playlist held here is read again
+   * when next needed. Runs on the bus's delivering thread: no I/O.
    */
   public void playlistVersionSeen(String sessionId, long version) {
     Live l = live.get(sessionId);
@@ -206,9 +204,15 @@ public class PlaybackService implements PlaylistListener {
     return live(sessionId).ended;
   }
 
-  /** Forgets what this instance holds (tests; the next read goes to the database). */
-  public void forget(String sessionId) {
-    live.remove(sessionId);
+  /**
+   * The playlist held here may be behind (the bus lost messages): it is read again when next
+   * needed. The playback state is kept: it may be newer than the stored one.
+   */
+  public void playlistMayBeStale(String sessionId) {
+    Live l = live.get(sessionId);
+    if (l != null) {
+      l.playlist = null;
+    }
   }
 
   /** A playlist change committed on this instance: the memory takes the new list at once. */
@@ -316,7 +320,9 @@ public class PlaybackService implements PlaylistListener {
     if (!s.playing()) {
       return Optional.empty();
     }
-    return items.item(s.itemId()).map(i -> s.updatedAt() + (i.track().durationMs() - s.positionMs()));
+    return items
+        .item(s.itemId())
+        .map(i -> s.updatedAt() + (i.track().durationMs() - s.positionMs()));
   }
 
   private PlaybackState load(Handle h, String sessionId) {

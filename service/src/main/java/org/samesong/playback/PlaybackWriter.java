@@ -71,8 +71,11 @@ public final class PlaybackWriter implements Managed {
     flush();
   }
 
-  /** Stores everything waiting; what fails waits for the next round (unless newer came). */
-  public void flush() {
+  /**
+   * Stores everything waiting; what fails waits for the next round (unless newer came). One flush
+   * at a time, so that two states of a session never race to the database.
+   */
+  public synchronized void flush() {
     Map<String, PlaybackState> batch;
     synchronized (unsaved) {
       if (unsaved.isEmpty()) {
@@ -102,7 +105,8 @@ public final class PlaybackWriter implements Managed {
       if (DatabaseDown.is(e)) {
         DatabaseDown.note("storing playback states", e);
       } else if (failing.compareAndSet(false, true)) {
-        LOG.warn("storing {} playback state(s) failed; trying again: {}", batch.size(), e.toString());
+        LOG.warn(
+            "storing {} playback state(s) failed; trying again: {}", batch.size(), e.toString());
       }
     }
   }

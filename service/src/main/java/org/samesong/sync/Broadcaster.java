@@ -10,8 +10,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -119,7 +119,8 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
             Envelope.toAll(
                     sessionId,
                     seq,
-                    write(new ServerMessage.PlaylistUpdate(seq, clock.millis(), version, null, what)))
+                    write(
+                        new ServerMessage.PlaylistUpdate(seq, clock.millis(), version, null, what)))
                 .withPlaylistVersion(version));
   }
 
@@ -148,8 +149,8 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
   }
 
   /**
-   * A new playback state made in memory (under the session's command lock): numbered and queued
-   * for everyone at once, carrying the state itself so that every instance's memory follows.
+   * A new playback state made in memory (under the session's command lock): numbered and queued for
+   * everyone at once, carrying the state itself so that every instance's memory follows.
    */
   @Override
   public long changed(String sessionId, PlaybackState state, Long durationMs, boolean everywhere) {
@@ -257,8 +258,8 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
         memberKicked(sessionId, memberId);
       }
     }
-    // what this instance holds may be what it missed: read it again
-    playback.forget(sessionId);
+    // the playlist held here may be what it missed: read it again
+    playback.playlistMayBeStale(sessionId);
     Playlist current = playback.playlist(sessionId);
     publish(
         sessionId,
@@ -341,13 +342,15 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
             playback.playlistVersionSeen(e.sessionId(), e.playlistVersion());
           }
           if (e.json() != null && e.json().startsWith(MEMBER_UPDATE_PREFIX)) {
-            roster.heard(e.sessionId(), reader.readValue(e.json(), ServerMessage.MemberUpdate.class));
+            roster.heard(
+                e.sessionId(), reader.readValue(e.json(), ServerMessage.MemberUpdate.class));
           }
         }
         default -> {}
       }
     } catch (IOException | RuntimeException failure) {
-      LOG.warn("session {}: a broadcast could not be followed: {}", e.sessionId(), failure.toString());
+      LOG.warn(
+          "session {}: a broadcast could not be followed: {}", e.sessionId(), failure.toString());
     }
   }
 

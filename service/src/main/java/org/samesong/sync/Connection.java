@@ -3,28 +3,66 @@ package org.samesong.sync;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.websocket.jakarta.common.JakartaWebSocketSession;
 import org.samesong.metrics.SamesongMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One listener's WebSocket: who it is, and its outgoing queue. Sends never block the caller and
- * never overlap: one message is in flight at a time and the rest wait in a bounded queue; a
- * listener that stops reading fills it and is closed, without delaying anyone else.
+ * One listener's WebSocket: who it is, and its outgoing queue. Queuing is all a caller ever does:
+ * sends never block it and never overlap (one message is in flight at a time, the rest wait in a
+ * bounded queue), and they run on a small shared pool of their own, as do closes. So whoever
+ * delivers a broadcast, possibly inside the event bus's per-session step, never writes to a socket
+ * and never runs a close, whose {@code onClose} may come back into the application (member updates,
+ * the database) on the same thread. A listener that stops reading fills its queue and is closed
+ * (4408), without delaying anyone else.
  */
 public final class Connection {
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
   public static final int MAX_QUEUED = 512;
   public static final CloseReason.CloseCode TOO_SLOW = CloseReason.CloseCodes.getCloseCode(4408);
+
+  /**
+   * How long a closing connection ({@link #sendAndClose}) may go without a send completing before
+   * it is closed anyway (a listener that does not read); one that reads, however slowly, gets its
+   * last message first.
+   */
+  static final long CLOSE_DEADLINE_MS = 3_000;
+
+  /**
+   * The threads that hand messages to the sockets: a send only starts an asynchronous write, so a
+   * few threads serve every connection.
+   */
+  private static final Executor SENDS =
+      pool("ws-send", Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())));
+
+  /**
+   * The threads that close sockets. A close may run the endpoint's {@code onClose} at once on the
+   * closing thread (a socket already broken), which reads the database and publishes a member
+   * update: such work waits here, never on a thread that delivers.
+   */
+  private static final Executor CLOSES = pool("ws-close", 4);
+
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "ws-close-deadline");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Session ws;
   private final String sessionId;
@@ -34,13 +72,8 @@ public final class Connection {
   private final Deque<Outgoing> queue = new ArrayDeque<>();
   private final Bucket flood;
   private final SamesongMetrics metrics;
-  private static final ScheduledExecutorService CLOSER =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "ws-closer");
-            t.setDaemon(true);
-            return t;
-          });
+  private final Executor sends;
+  private final Executor closes;
 
   /**
    * A queued message; {@code createdMicros} is the broadcast's creation time for the fan-out
@@ -48,15 +81,24 @@ public final class Connection {
    */
   private record Outgoing(String text, long createdMicros) {}
 
+  /** A send is planned or in flight: the next one starts when it completes. */
   private boolean sending;
 
   /** Between {@link #hold} and {@link #start}, messages queue without being sent. */
   private boolean held;
 
+  /** Set by {@link #sendAndClose}: nothing more is queued, and the close follows the last send. */
   private CloseReason closeAfterDrain;
+
   private volatile boolean closed;
 
-  /** A connection whose fan-out latency nobody reads (tests of the queue). */
+  /** Sends completed so far: whether a closing connection still makes progress. */
+  private long completed;
+
+  /**
+   * A connection whose fan-out latency nobody reads and whose sends and closes run on the caller's
+   * thread (tests of the queue).
+   */
   public Connection(
       Session ws,
       String sessionId,
@@ -65,10 +107,22 @@ public final class Connection {
       String familyId,
       int messagesPerSecond,
       int burst) {
-    this(ws, sessionId, memberId, role, familyId, messagesPerSecond, burst, new SamesongMetrics());
+    this(
+        ws,
+        sessionId,
+        memberId,
+        role,
+        familyId,
+        messagesPerSecond,
+        burst,
+        new SamesongMetrics(),
+        Runnable::run,
+        Runnable::run);
   }
 
   /**
+   * A connection whose sends and closes run on the shared pools.
+   *
    * @param familyId the login (token family) whose token opened the connection; it closes when that
    *     login is revoked
    */
@@ -81,12 +135,32 @@ public final class Connection {
       int messagesPerSecond,
       int burst,
       SamesongMetrics metrics) {
+    this(ws, sessionId, memberId, role, familyId, messagesPerSecond, burst, metrics, SENDS, CLOSES);
+  }
+
+  /**
+   * @param sends runs the sends (never blocks)
+   * @param closes runs the closes (may block: see {@link #CLOSES})
+   */
+  public Connection(
+      Session ws,
+      String sessionId,
+      String memberId,
+      String role,
+      String familyId,
+      int messagesPerSecond,
+      int burst,
+      SamesongMetrics metrics,
+      Executor sends,
+      Executor closes) {
     this.ws = ws;
     this.metrics = metrics;
     this.sessionId = sessionId;
     this.memberId = memberId;
     this.role = role;
     this.familyId = familyId;
+    this.sends = sends;
+    this.closes = closes;
     this.flood =
         Bucket.builder()
             .addLimit(
@@ -95,6 +169,26 @@ public final class Connection {
                     .refillGreedy(messagesPerSecond, Duration.ofSeconds(1))
                     .build())
             .build();
+  }
+
+  private static Executor pool(String name, int threads) {
+    AtomicInteger number = new AtomicInteger();
+    // the queue holds at most one task per connection and pool (a send, or a close), so it is
+    // bounded by the connections; the threads are few and fixed
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, name + "-" + number.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   public String sessionId() {
@@ -124,11 +218,18 @@ public final class Connection {
 
   /** Sends {@code first} ahead of everything queued so far, then starts sending. */
   public void start(String first) {
+    boolean go;
     synchronized (this) {
+      if (closed) {
+        return;
+      }
       queue.addFirst(new Outgoing(first, 0));
       held = false;
+      go = claim();
     }
-    pump();
+    if (go) {
+      sends.execute(this::sendNext);
+    }
   }
 
   /** Counts one incoming message; false when the client floods. */
@@ -156,8 +257,10 @@ public final class Connection {
 
   private void enqueue(Outgoing text, boolean first) {
     boolean overflow;
+    boolean go = false;
     synchronized (this) {
-      if (closed) {
+      if (closed || closeAfterDrain != null) {
+        // closing: its last message is queued already (session_ended, say), nothing goes after it
         return;
       }
       overflow = queue.size() >= MAX_QUEUED;
@@ -167,33 +270,42 @@ public final class Connection {
         } else {
           queue.addLast(text);
         }
+        go = claim();
       }
     }
     if (overflow) {
       LOG.info("session {}: member {} does not read; closing", sessionId, memberId);
-      close(TOO_SLOW, "not reading: send queue full");
       // its close frame would wait behind what it does not read (until the idle timeout): drop
-      // the connection now, so that it is freed and the others hear of it at once
-      if (ws instanceof JakartaWebSocketSession jetty) {
-        jetty.abort();
-      }
+      // the connection as well, so that it is freed and the others hear of it at once
+      close(TOO_SLOW, "not reading: send queue full", true);
       return;
     }
-    pump();
+    if (go) {
+      sends.execute(this::sendNext);
+    }
   }
 
-  private void pump() {
+  /** Whether the caller is to plan the next send (nobody else has); under the lock. */
+  private boolean claim() {
+    if (sending || held || closed || queue.isEmpty()) {
+      return false;
+    }
+    sending = true;
+    return true;
+  }
+
+  /** Hands the next queued message to the socket; runs on {@link #sends}, one at a time. */
+  private void sendNext() {
     Outgoing next;
     CloseReason drained = null;
     synchronized (this) {
-      if (!sending && !closed && queue.isEmpty() && closeAfterDrain != null) {
-        drained = closeAfterDrain;
-      }
-      if (drained != null || held || sending || closed || queue.isEmpty()) {
-        next = null;
-      } else {
-        sending = true;
-        next = queue.pollFirst();
+      next = closed || held ? null : queue.pollFirst();
+      if (next == null) {
+        sending = false;
+        // held with nothing queued: closed before its hello, nothing to wait for
+        if (!closed && closeAfterDrain != null && queue.isEmpty()) {
+          drained = closeAfterDrain;
+        }
       }
     }
     if (drained != null) {
@@ -207,24 +319,7 @@ public final class Connection {
       metrics.handedOver(next.createdMicros());
     }
     try {
-      ws.getAsyncRemote()
-          .sendText(
-              next.text(),
-              result -> {
-                synchronized (this) {
-                  sending = false;
-                }
-                if (result.isOK()) {
-                  pump();
-                } else {
-                  LOG.debug(
-                      "session {}: send to {} failed: {}",
-                      sessionId,
-                      memberId,
-                      String.valueOf(result.getException()));
-                  close(CloseReason.CloseCodes.GOING_AWAY, "send failed");
-                }
-              });
+      ws.getAsyncRemote().sendText(next.text(), this::sent);
     } catch (RuntimeException e) {
       synchronized (this) {
         sending = false;
@@ -234,23 +329,88 @@ public final class Connection {
     }
   }
 
-  /**
-   * Sends {@code text} (if any) after what is queued, then closes with {@code code} once the queue
-   * has drained, or after half a second for a listener that does not read.
-   */
-  public void sendAndClose(String text, CloseReason.CloseCode code, String reason) {
+  /** A send completed (possibly at once, on the sending thread): the next one is planned anew. */
+  private void sent(SendResult result) {
+    if (result.isOK()) {
+      synchronized (this) {
+        completed++;
+      }
+      sends.execute(this::sendNext);
+      return;
+    }
     synchronized (this) {
-      closeAfterDrain = new CloseReason(code, reason);
+      sending = false;
     }
-    if (text != null) {
-      send(text);
-    } else {
-      pump();
-    }
-    CLOSER.schedule(() -> close(code, reason), 500, TimeUnit.MILLISECONDS);
+    LOG.debug(
+        "session {}: send to {} failed: {}",
+        sessionId,
+        memberId,
+        String.valueOf(result.getException()));
+    close(CloseReason.CloseCodes.GOING_AWAY, "send failed");
   }
 
+  /**
+   * Closes with {@code code} after a last message {@code text} (if any): what waits in the queue
+   * and is not on its way yet is dropped (the last message makes it moot: the session ended, the
+   * member was removed), nothing is queued after it, and the close follows once it has been handed
+   * to the socket, or after {@link #CLOSE_DEADLINE_MS} without a send completing (a listener that
+   * does not read).
+   */
+  public void sendAndClose(String text, CloseReason.CloseCode code, String reason) {
+    boolean go;
+    long progress;
+    synchronized (this) {
+      if (closed || closeAfterDrain != null) {
+        return;
+      }
+      progress = completed;
+      queue.clear();
+      if (text != null) {
+        queue.addLast(new Outgoing(text, 0));
+      }
+      closeAfterDrain = new CloseReason(code, reason);
+      // held (before its hello) with a last message: that waits for the hello
+      go = !sending && (!held || queue.isEmpty());
+      if (go) {
+        sending = true;
+      }
+    }
+    if (go) {
+      sends.execute(this::sendNext);
+    }
+    closeUnlessReading(progress, code, reason);
+  }
+
+  /** Closes in {@link #CLOSE_DEADLINE_MS} unless a send completes meanwhile (then looks again). */
+  private void closeUnlessReading(long progress, CloseReason.CloseCode code, String reason) {
+    DEADLINES.schedule(
+        () -> {
+          long now;
+          synchronized (this) {
+            if (closed) {
+              return;
+            }
+            now = completed;
+          }
+          if (now == progress) {
+            close(code, reason);
+          } else {
+            closeUnlessReading(now, code, reason);
+          }
+        },
+        CLOSE_DEADLINE_MS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Closes at once with {@code code}: what is queued is dropped. The socket's close runs on {@link
+   * #closes}, never on the caller's thread.
+   */
   public void close(CloseReason.CloseCode code, String reason) {
+    close(code, reason, false);
+  }
+
+  private void close(CloseReason.CloseCode code, String reason, boolean abort) {
     synchronized (this) {
       if (closed) {
         return;
@@ -258,10 +418,21 @@ public final class Connection {
       closed = true;
       queue.clear();
     }
+    closes.execute(() -> closeSocket(new CloseReason(code, reason), abort));
+  }
+
+  private void closeSocket(CloseReason reason, boolean abort) {
     try {
-      ws.close(new CloseReason(code, reason));
-    } catch (IOException | IllegalStateException e) {
+      ws.close(reason);
+    } catch (IOException | RuntimeException e) {
       LOG.debug("session {}: close of {} failed: {}", sessionId, memberId, e.toString());
+    }
+    if (abort && ws instanceof JakartaWebSocketSession jetty) {
+      try {
+        jetty.abort();
+      } catch (RuntimeException e) {
+        LOG.debug("session {}: abort of {} failed: {}", sessionId, memberId, e.toString());
+      }
     }
   }
 

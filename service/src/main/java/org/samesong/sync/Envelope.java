@@ -74,7 +74,16 @@ public record Envelope(
   /** The same envelope carrying a playback state for the instances' memory. */
   public Envelope withPlayback(PlaybackState state) {
     return new Envelope(
-        kind, sessionId, seq, roles, memberIds, json, origin, createdMicros, state, playlistVersion);
+        kind,
+        sessionId,
+        seq,
+        roles,
+        memberIds,
+        json,
+        origin,
+        createdMicros,
+        state,
+        playlistVersion);
   }
 
   /** The same envelope announcing a playlist version to the instances' memory. */

@@ -86,8 +86,8 @@ public final class MemberRoster implements AutoCloseable {
     final Set<String> drifted = new LinkedHashSet<>();
     boolean flushPlanned;
     boolean driftPlanned;
-    long lastFlush;
-    long lastDrift;
+    long lastFlush = Long.MIN_VALUE / 2;
+    long lastDrift = Long.MIN_VALUE / 2;
   }
 
   /** What the roster needs from the rest of the instance. */
@@ -129,6 +129,8 @@ public final class MemberRoster implements AutoCloseable {
 
   /** A guest joined (on this instance). */
   public void joined(String sessionId, Member member) {
+    // read from the database if this instance did not follow the session yet (a REST join: the
+    // request reads the database anyway), so that everyone hears of the newcomer
     Room room = room(sessionId);
     synchronized (room) {
       room.members.putIfAbsent(
@@ -140,10 +142,7 @@ public final class MemberRoster implements AutoCloseable {
 
   /** A member was removed (kicked). */
   public void removed(String sessionId, String memberId) {
-    Room room = rooms.get(sessionId);
-    if (room == null) {
-      return;
-    }
+    Room room = room(sessionId);
     synchronized (room) {
       if (room.members.remove(memberId) != null) {
         room.changed.remove(memberId);
@@ -213,7 +212,7 @@ public final class MemberRoster implements AutoCloseable {
       room.drifted.add(memberId);
       if (!room.driftPlanned) {
         room.driftPlanned = true;
-        long delay = Math.max(0, room.lastDrift + DRIFT_INTERVAL_MS - clock.millis());
+        long delay = Math.max(0, room.lastDrift + DRIFT_INTERVAL_MS - monotonicMillis());
         schedule(() -> flushDrift(sessionId), delay);
       }
     }
@@ -285,8 +284,8 @@ public final class MemberRoster implements AutoCloseable {
   }
 
   /**
-   * Whether the member belongs to the session (not kicked). A member this instance has not heard
-   * of yet (joined on another instance a moment ago) is looked up in the database once.
+   * Whether the member belongs to the session (not kicked). A member this instance has not heard of
+   * yet (joined on another instance a moment ago) is looked up in the database once.
    */
   public boolean admit(String sessionId, String memberId) {
     Room room = room(sessionId);
@@ -404,6 +403,11 @@ public final class MemberRoster implements AutoCloseable {
     return e;
   }
 
+  /** Throttling runs on real time (the scheduler's), whatever the injected clock says. */
+  private static long monotonicMillis() {
+    return System.nanoTime() / 1_000_000;
+  }
+
   private void changed(String sessionId, Room room, String memberId) {
     room.changed.add(memberId);
     plan(sessionId, room);
@@ -415,7 +419,7 @@ public final class MemberRoster implements AutoCloseable {
       return;
     }
     room.flushPlanned = true;
-    long delay = Math.max(0, room.lastFlush + COALESCE_MS - clock.millis());
+    long delay = Math.max(0, room.lastFlush + COALESCE_MS - monotonicMillis());
     schedule(() -> flush(sessionId), delay);
   }
 
@@ -437,7 +441,7 @@ public final class MemberRoster implements AutoCloseable {
       boolean askPresence = false;
       synchronized (room) {
         room.flushPlanned = false;
-        room.lastFlush = clock.millis();
+        room.lastFlush = monotonicMillis();
         names = new LinkedHashSet<>(room.changed);
         for (String id : names) {
           Entry e = room.members.get(id);
@@ -491,7 +495,7 @@ public final class MemberRoster implements AutoCloseable {
       int count;
       synchronized (room) {
         room.driftPlanned = false;
-        room.lastDrift = clock.millis();
+        room.lastDrift = monotonicMillis();
         for (String id : room.drifted) {
           Entry e = room.members.get(id);
           if (e != null) {

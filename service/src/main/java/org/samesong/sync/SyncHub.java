@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rooms of this instance: which connections listen to which session, and the delivery of
- * envelopes to them. Delivery only queues per connection, so it never waits for a slow listener.
+ * envelopes to them. Delivery only queues per connection, messages and closes alike, so it never
+ * waits for a slow listener and never runs a socket's close.
  */
 public class SyncHub {
   private static final Logger LOG = LoggerFactory.getLogger(SyncHub.class);
@@ -140,6 +141,9 @@ public class SyncHub {
     }
     // the fan-out latency is that of changes; heartbeats (with an origin) are not measured
     long measured = e.origin() == null ? e.createdMicros() : 0;
+    // closes only queue too: the socket is closed on a thread of the connection's, since a close
+    // may run onClose (a member update, the database) at once on the closing thread, and this one
+    // may be inside the bus's per-session step (or Lettuce's event loop)
     for (Connection c : room) {
       switch (e.kind()) {
         case Envelope.KICK -> {
@@ -153,6 +157,7 @@ public class SyncHub {
             c.close(REVOKED, "the login was revoked");
           }
         }
+        // session_ended goes next (what waits behind it is moot now), the close after it
         case Envelope.END -> c.sendAndClose(e.json(), ENDED, "the session ended");
         default -> {
           if (e.reaches(c.role(), c.memberId())) {

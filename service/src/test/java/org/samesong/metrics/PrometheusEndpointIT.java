@@ -211,11 +211,17 @@ class PrometheusEndpointIT {
     Host host = sessionWithTrack();
     WsClient hostWs = connect(host.sessionId(), host.token());
     WsClient guest1 = connect(host.sessionId(), fx.guest(host).token());
-    WsClient guest2 = connect(host.sessionId(), fx.guest(host).token());
-    // the member updates of the connects are broadcasts too: let them arrive first
-    guest2.roundTrip();
-    hostWs.roundTrip();
-    guest1.roundTrip();
+    Guest second = fx.guest(host);
+    WsClient guest2 = connect(host.sessionId(), second.token());
+    // the member updates of the connects are broadcasts too (coalesced, a moment later): let the
+    // one naming the last connect arrive everywhere first
+    for (WsClient c : List.of(hostWs, guest1, guest2)) {
+      c.awaitType(
+          "member_update",
+          m -> org.samesong.testing.Scenario.says(m, second.memberId(), true),
+          "guest 2");
+      c.roundTrip();
+    }
     Scrape before = scrape();
 
     hostWs.send(Map.of("type", "playback_command", "action", "play"));

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A connection's outgoing queue, against a fake WebSocket session whose sends complete only when
  * the test says so (a listener that does not read): one send in flight at a time, in order, the
- * caller never waits, and a full queue closes the connection with 4408.
+ * caller never waits, and a full queue closes the connection with 4408. Sends and closes run on the
+ * connection's pools, never on the thread that queues (here: the caller's, unless a test holds the
+ * pools' tasks back).
  */
 class ConnectionTest {
 
@@ -173,5 +175,122 @@ class ConnectionTest {
 
     assertThat(socket.sent).containsExactly("playback_state", "session_ended");
     assertThat(socket.closes).extracting(r -> r.getCloseCode().getCode()).containsExactly(4410);
+  }
+
+  /** An executor that keeps its tasks until the test runs them. */
+  static final class Later implements java.util.concurrent.Executor {
+    final List<Runnable> tasks = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void execute(Runnable task) {
+      tasks.add(task);
+    }
+
+    /** Runs what is waiting, and what that plans, until nothing is left. */
+    void runAll() {
+      while (!tasks.isEmpty()) {
+        tasks.remove(0).run();
+      }
+    }
+  }
+
+  private static Connection onPools(FakeSocket socket, Later sends, Later closes) {
+    return new Connection(
+        socket.session,
+        "s-1",
+        "m-1",
+        "guest",
+        "f-1",
+        20,
+        60,
+        new org.samesong.metrics.SamesongMetrics(),
+        sends,
+        closes);
+  }
+
+  @Test
+  void whoever_queues_never_writes_to_the_socket_nor_closes_it() {
+    FakeSocket socket = new FakeSocket();
+    Later sends = new Later();
+    Later closes = new Later();
+    Connection c = onPools(socket, sends, closes);
+
+    c.send("a");
+    c.send("b");
+    assertThat(socket.sent).as("on the caller's thread").isEmpty();
+    sends.runAll();
+    assertThat(socket.sent).containsExactly("a");
+    socket.completeOne();
+    assertThat(socket.sent).as("the next waits for the send pool").containsExactly("a");
+    sends.runAll();
+    assertThat(socket.sent).containsExactly("a", "b");
+
+    c.close(SyncHub.REVOKED, "the login was revoked");
+    assertThat(c.isOpen()).isFalse();
+    assertThat(socket.closes).as("on the caller's thread").isEmpty();
+    closes.runAll();
+    assertThat(socket.closes).extracting(r -> r.getCloseCode().getCode()).containsExactly(4401);
+  }
+
+  @Test
+  void a_full_queue_is_closed_4408_on_the_close_pool() {
+    FakeSocket socket = new FakeSocket();
+    Later sends = new Later();
+    Later closes = new Later();
+    Connection c = onPools(socket, sends, closes);
+    for (int i = 0; i <= Connection.MAX_QUEUED; i++) {
+      c.send("m" + i);
+    }
+    sends.runAll();
+
+    c.send("one too many");
+    assertThat(c.isOpen()).isFalse();
+    assertThat(socket.closes).as("on the caller's thread").isEmpty();
+    closes.runAll();
+    assertThat(socket.closes).extracting(r -> r.getCloseCode().getCode()).containsExactly(4408);
+  }
+
+  @Test
+  void the_last_message_goes_next_and_nothing_after_it_then_the_close() {
+    FakeSocket socket = new FakeSocket();
+    Later sends = new Later();
+    Later closes = new Later();
+    Connection c = onPools(socket, sends, closes);
+    c.send("in flight");
+    sends.runAll();
+    for (int i = 0; i < 100; i++) {
+      c.send("backlog " + i);
+    }
+
+    c.sendAndClose("session_ended", SyncHub.ENDED, "the session ended");
+    c.send("member_update after the end");
+    socket.completeOne();
+    sends.runAll();
+    socket.completeOne();
+    sends.runAll();
+    closes.runAll();
+
+    assertThat(socket.sent).containsExactly("in flight", "session_ended");
+    assertThat(socket.closes).extracting(r -> r.getCloseCode().getCode()).containsExactly(4410);
+  }
+
+  @Test
+  void a_connection_closed_before_its_hello_closes_at_once_or_after_the_hello() {
+    FakeSocket socket = new FakeSocket();
+    Connection c = connection(socket, "m-1");
+    c.hold();
+    c.sendAndClose(null, SyncHub.ENDED, "the session ended");
+    assertThat(socket.closes).extracting(r -> r.getCloseCode().getCode()).containsExactly(4410);
+
+    FakeSocket other = new FakeSocket();
+    Connection d = connection(other, "m-2");
+    d.hold();
+    d.sendAndClose("session_ended", SyncHub.ENDED, "the session ended");
+    assertThat(other.sent).as("held until its hello").isEmpty();
+    d.start("hello");
+    other.completeOne();
+    other.completeOne();
+    assertThat(other.sent).containsExactly("hello", "session_ended");
+    assertThat(other.closes).extracting(r -> r.getCloseCode().getCode()).containsExactly(4410);
   }
 }

@@ -52,6 +52,7 @@ class MessageFixturesTest {
   private static final String SESSION = "5f0c6a53-3b0e-4d2a-9a57-0d3c1f1e2a10";
   private static final String HOST = "0b8e8b43-6a43-4b9e-8f5f-1d1c0f3c7a01";
   private static final String GUEST = "c3a1e6a2-2f4e-4c55-9d0e-8a7b6c5d4e02";
+  private static final String GUEST_2 = "5f0d2c1b-8e7a-4b6c-9d3e-2a1b0c9d8e07";
   private static final String TRACK = "9d6f3e1c-7b2a-4c8d-a1e0-f2b3c4d5e603";
   private static final String TRACK_2 = "1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c04";
   private static final String ITEM = "7e8f9a0b-1c2d-4e3f-a4b5-c6d7e8f9a005";
@@ -81,8 +82,17 @@ class MessageFixturesTest {
                 43, SERVER_TIME, null, null, 0, "paused", "2026-01-01T00:00:12.345Z", null)),
         Arguments.of(
             "playlist_update",
+            new ServerMessage.PlaylistUpdate(44, SERVER_TIME, 2, null, addChange())),
+        Arguments.of(
+            "playlist_update_move",
+            new ServerMessage.PlaylistUpdate(45, SERVER_TIME, 3, null, moveChange())),
+        Arguments.of(
+            "playlist_update_remove",
+            new ServerMessage.PlaylistUpdate(46, SERVER_TIME, 4, null, removeChange())),
+        Arguments.of(
+            "playlist_update_resync",
             new ServerMessage.PlaylistUpdate(
-                44, SERVER_TIME, 2, List.copyOf(playlist().items()), addChange())),
+                47, SERVER_TIME, 2, List.copyOf(playlist().items()), Map.of("op", "resync"))),
         Arguments.of(
             "request_update",
             new ServerMessage.RequestUpdate(
@@ -105,7 +115,25 @@ class MessageFixturesTest {
                 GUEST,
                 "not tonight",
                 deniedRequest())),
-        Arguments.of("member_update", new ServerMessage.MemberUpdate(47, SERVER_TIME, members())),
+        Arguments.of(
+            "member_update",
+            new ServerMessage.MemberUpdate(
+                47,
+                SERVER_TIME,
+                List.of(
+                    new ServerMessage.Member(GUEST, "bob", "guest", true, "playing", -3.5, 180)),
+                List.of(GUEST_2),
+                2)),
+        Arguments.of(
+            "member_update_drift",
+            new ServerMessage.MemberUpdate(
+                48,
+                SERVER_TIME,
+                List.of(
+                    new ServerMessage.Member(
+                        GUEST, "bob", "guest", true, "buffering", 12.25, null)),
+                List.of(),
+                2)),
         Arguments.of("pong", new ServerMessage.Pong(47, SERVER_TIME, 1_767_225_612_300.25)),
         Arguments.of("session_ended", new ServerMessage.SessionEnded(48, SERVER_TIME)),
         Arguments.of(
@@ -177,7 +205,8 @@ class MessageFixturesTest {
   static Stream<Arguments> clientMessages() {
     return Stream.of(
         Arguments.of("ping", new ClientMessage.Ping(1_767_225_612_300.25)),
-        Arguments.of("sync_ack", new ClientMessage.SyncAck(TRACK, 12_003.5, -1.75)),
+        Arguments.of("sync_ack", new ClientMessage.SyncAck(TRACK, 12_003.5, -1.75, "playing", 180)),
+        Arguments.of("resync", new ClientMessage.Resync()),
         Arguments.of(
             "request_playlist_change",
             new ClientMessage.RequestPlaylistChange(
@@ -216,7 +245,8 @@ class MessageFixturesTest {
             "request_playlist_change",
             "playback_command",
             "approve_request",
-            "deny_request");
+            "deny_request",
+            "resync");
   }
 
   @Test
@@ -309,6 +339,7 @@ class MessageFixturesTest {
         new PlaybackJson(TRACK, ITEM, 12_000, "playing", "2026-01-01T00:00:00.345Z", 75_000L),
         playlist(),
         members(),
+        2,
         pending,
         settings);
   }
@@ -346,13 +377,35 @@ class MessageFixturesTest {
     change.put("item_id", ITEM_2);
     change.put("position", 1);
     change.put("track_id", TRACK_2);
+    change.put("track", track(TRACK_2, "Copper Lanterns", 90_000));
+    change.put("added_by", GUEST);
+    change.put("added_by_name", "bob");
+    change.put("added_at", 1_767_225_605_000L);
+    return change;
+  }
+
+  private static Map<String, Object> moveChange() {
+    Map<String, Object> change = new LinkedHashMap<>();
+    change.put("op", "move");
+    change.put("item_id", ITEM_2);
+    change.put("position", 0);
+    change.put("from", 1);
+    return change;
+  }
+
+  private static Map<String, Object> removeChange() {
+    Map<String, Object> change = new LinkedHashMap<>();
+    change.put("op", "remove");
+    change.put("item_id", ITEM);
+    change.put("position", null);
+    change.put("from", 1);
     return change;
   }
 
   private static List<ServerMessage.Member> members() {
     return List.of(
-        new ServerMessage.Member(HOST, "alice", "host", true, null),
-        new ServerMessage.Member(GUEST, "bob", "guest", true, -3.5));
+        new ServerMessage.Member(HOST, "alice", "host", true, "playing", null, null),
+        new ServerMessage.Member(GUEST, "bob", "guest", true, "playing", -3.5, null));
   }
 
   private static RequestJson pendingRequest() {

@@ -2,6 +2,7 @@ package org.samesong.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.samesong.testing.Scenario.member;
+import static org.samesong.testing.Scenario.says;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -31,15 +32,16 @@ import org.samesong.testing.WsClient;
 
 /**
  * A listener that stops reading delays nobody: a raw socket upgrades to the WebSocket and then
- * never reads, while the host reorders a long playlist again and again over REST (every
- * playlist_update carries the whole playlist, so the socket buffers fill after a few dozen).
- * Another guest must receive every change, and the stuck one is dropped once its send queue is full
- * (the others see it disconnected).
+ * never reads, while the host reorders a long playlist again and again over REST and the stuck
+ * client keeps asking for {@code resync} (each answer carries the whole playlist, so its socket
+ * buffers fill after a few dozen; a playlist_update alone carries only the change). Another guest
+ * must receive every change, and the stuck one is dropped once its send queue is full (the others
+ * see it disconnected).
  */
 class SlowListenerIT {
   @RegisterExtension static final TestServer APP = TestServer.on(TestDatabase.Kind.H2);
 
-  /** Playlist items: every playlist_update carries them all, so each message is large (~50 KB). */
+  /** Playlist items: every resync answer carries them all, so each is large (~50 KB). */
   private static final int ITEMS = 100;
 
   /** A bound on the moves, far above what the send queue and the socket buffers hold. */
@@ -59,10 +61,12 @@ class SlowListenerIT {
     try (Socket raw = upgradeAndNeverRead(host.sessionId(), stuck.token());
         WsClient readerWs =
             WsClient.connectOk(APP.getLocalPort(), host.sessionId(), reader.token()).client()) {
-      readerWs.awaitType(
-          "member_update",
-          m -> member(m.path("members"), stuck.memberId()).path("connected").asBoolean(),
-          "with Stuck connected");
+      // Stuck connected before the reader: its hello says so, or an update a moment later
+      JsonNode readerHello = readerWs.received("hello").get(0);
+      if (!member(readerHello.path("members"), stuck.memberId()).path("connected").asBoolean()) {
+        readerWs.awaitType(
+            "member_update", m -> says(m, stuck.memberId(), true), "with Stuck connected");
+      }
       List<String> items = new ArrayList<>();
       for (int i = 0; i < ITEMS; i++) {
         items.add(
@@ -73,7 +77,16 @@ class SlowListenerIT {
 
       long started = System.nanoTime();
       int moves = 0;
+      OutputStream stuckOut = raw.getOutputStream();
       while (moves < MAX_MOVES && (moves % 25 != 0 || connected(api, host, stuck))) {
+        if (moves % 4 == 0) {
+          // within its flood limit (20 messages a second)
+          try {
+            stuckOut.write(maskedText("{\"type\":\"resync\"}"));
+          } catch (IOException closed) {
+            // dropped already
+          }
+        }
         // the first item to the end and back: a full playlist to everyone each time
         Reply moved =
             api.patch(
@@ -90,9 +103,7 @@ class SlowListenerIT {
           .isFalse();
       // the reader may have hundreds of large messages to read before these
       readerWs.awaitMessage(
-          m ->
-              "member_update".equals(m.path("type").asText())
-                  && !member(m.path("members"), stuck.memberId()).path("connected").asBoolean(),
+          m -> "member_update".equals(m.path("type").asText()) && says(m, stuck.memberId(), false),
           DRAIN,
           "member_update with Stuck disconnected");
       // the reader got every change, up to the last version
@@ -104,7 +115,7 @@ class SlowListenerIT {
                       && m.path("version").asLong() == version,
               DRAIN,
               "playlist_update version " + version);
-      assertThat(last.path("items")).hasSize(ITEMS);
+      assertThat(last.has("items")).as("a change, not the list").isFalse();
       assertThat(readerWs.received("playlist_update")).hasSize(ITEMS + moves);
       assertThat(readerWs.isClosed()).isFalse();
     }
@@ -114,6 +125,21 @@ class SlowListenerIT {
     return member(Scenario.session(api, host).path("members"), guest.memberId())
         .path("connected")
         .asBoolean();
+  }
+
+  /** A client's text frame (clients mask theirs). */
+  private static byte[] maskedText(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    byte[] frame = new byte[2 + 4 + payload.length];
+    frame[0] = (byte) 0x81;
+    frame[1] = (byte) (0x80 | payload.length);
+    System.arraycopy(mask, 0, frame, 2, 4);
+    for (int i = 0; i < payload.length; i++) {
+      frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+    }
+    return frame;
   }
 
   /** Opens the WebSocket by hand, reads the 101 response, and then never reads again. */

@@ -1,7 +1,10 @@
 package org.samesong.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.samesong.testing.Scenario.changed;
 import static org.samesong.testing.Scenario.member;
+import static org.samesong.testing.Scenario.says;
+import static org.samesong.testing.Scenario.saysLeft;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -176,6 +179,7 @@ abstract class SyncEndpointContract {
             "playback_state",
             "playlist",
             "members",
+            "member_count",
             "pending_requests",
             "settings");
     assertThat(hello.path("server_time").asLong()).isEqualTo(app().clock().millis());
@@ -192,6 +196,7 @@ abstract class SyncEndpointContract {
     assertThat(hello.at("/playlist/items/0/track/id").asText())
         .isEqualTo(tracks.get(0).path("id").asText());
     assertThat(hello.path("members")).hasSize(2);
+    assertThat(hello.path("member_count").asInt()).isEqualTo(2);
     JsonNode me = member(hello.path("members"), host.memberId());
     assertThat(me.path("role").asText()).isEqualTo("host");
     assertThat(me.path("connected").asBoolean()).isTrue();
@@ -200,7 +205,9 @@ abstract class SyncEndpointContract {
     assertThat(gwen.path("role").asText()).isEqualTo("guest");
     assertThat(gwen.path("connected").asBoolean()).isFalse();
     assertThat(ApiAssertions.fieldNames(gwen))
-        .containsExactlyInAnyOrder("member_id", "display_name", "role", "connected", "drift_ms");
+        .containsExactlyInAnyOrder(
+            "member_id", "display_name", "role", "connected", "listener_state", "drift_ms");
+    assertThat(gwen.path("listener_state").asText()).isEqualTo("offline");
     assertThat(hello.path("pending_requests")).hasSize(1);
     assertThat(hello.at("/pending_requests/0/request_id").asText())
         .isEqualTo(request.path("request_id").asText());
@@ -230,6 +237,7 @@ abstract class SyncEndpointContract {
             "playback_state",
             "playlist",
             "members",
+            "member_count",
             "settings");
     assertThat(hello.path("member_id").asText()).isEqualTo(guest.memberId());
     assertThat(hello.path("role").asText()).isEqualTo("guest");
@@ -246,10 +254,7 @@ abstract class SyncEndpointContract {
 
     connect(host, guest);
 
-    hostWs.awaitType(
-        "member_update",
-        m -> member(m.path("members"), guest.memberId()).path("connected").asBoolean(),
-        "with Cora connected");
+    hostWs.awaitType("member_update", m -> says(m, guest.memberId(), true), "with Cora connected");
     assertThat(
             member(Scenario.session(api(), host).path("members"), guest.memberId())
                 .path("connected")
@@ -378,8 +383,7 @@ abstract class SyncEndpointContract {
 
     assertThat(kick.status()).as("kick: %s", kick).isEqualTo(204);
     guestWs.assertClosedWith(4403);
-    hostWs.awaitType(
-        "member_update", m -> member(m.path("members"), guest.memberId()) == null, "without Kim");
+    hostWs.awaitType("member_update", m -> saysLeft(m, guest.memberId()), "without Kim");
     connect(host.sessionId(), guest.token()).assertClosedWith(4403);
   }
 
@@ -498,17 +502,18 @@ abstract class SyncEndpointContract {
     WsClient hostWs = connect(host);
     WsClient guestWs = connect(host, guest);
     WsClient otherWs = connect(host, other);
-    // Presence updates go to everyone and carry the drift too: let the three connects' updates
-    // pass first (the host, connected first, gets all three).
-    for (int i = 0; i < 3; i++) {
-      hostWs.awaitType("member_update");
-    }
+    // Presence updates go to everyone (coalesced, at most one per 250 ms): let the connects'
+    // updates pass first.
+    hostWs.awaitType(
+        "member_update",
+        m -> member(m.path("members"), other.memberId()) != null,
+        "with Otto connected");
 
     guestWs.send(msg("type", "sync_ack", "track_id", "t", "position_ms", 1000.0, "drift_ms", 12.5));
     JsonNode drift =
         hostWs.awaitType(
             "member_update",
-            m -> member(m.path("members"), guest.memberId()).path("drift_ms").asDouble() == 12.5,
+            m -> changed(m, guest.memberId()).path("drift_ms").asDouble() == 12.5,
             "with Drew's drift 12.5");
 
     // within the second: no new update to the host
@@ -516,8 +521,7 @@ abstract class SyncEndpointContract {
     guestWs.roundTrip();
     barrier(host, seq(drift), hostWs, guestWs, otherWs);
     assertThat(hostWs.received("member_update"))
-        .noneMatch(
-            m -> member(m.path("members"), guest.memberId()).path("drift_ms").asDouble() == 7.25);
+        .noneMatch(m -> changed(m, guest.memberId()).path("drift_ms").asDouble() == 7.25);
     // the guests never get drift updates
     for (WsClient g : List.of(guestWs, otherWs)) {
       assertThat(g.received())
@@ -530,7 +534,7 @@ abstract class SyncEndpointContract {
     JsonNode later =
         hostWs.awaitType(
             "member_update",
-            m -> member(m.path("members"), guest.memberId()).path("drift_ms").asDouble() == -3.0,
+            m -> changed(m, guest.memberId()).path("drift_ms").asDouble() == -3.0,
             "with Drew's drift -3");
     assertThat(seq(later)).isGreaterThan(seq(drift));
   }
@@ -688,10 +692,10 @@ abstract class SyncEndpointContract {
       JsonNode update =
           ws.awaitType("playlist_update", m -> m.path("version").asLong() == 2, "version 2");
       assertThat(update.at("/change/op").asText()).isEqualTo("add");
-      String itemId = update.at("/change/item_id").asText();
-      assertThat(update.path("items")).hasSize(2);
-      assertThat(update.at("/items/1/item_id").asText()).isEqualTo(itemId);
-      assertThat(update.at("/items/1/track/id").asText()).isEqualTo(wanted);
+      assertThat(update.has("items")).as("only the change, not the list").isFalse();
+      assertThat(update.at("/change/position").asInt()).isEqualTo(1);
+      assertThat(update.at("/change/track/id").asText()).isEqualTo(wanted);
+      assertThat(update.at("/change/added_by").asText()).isEqualTo(author.memberId());
     }
     assertThat(Scenario.requests(api(), host, "approved"))
         .extracting(r -> r.path("request_id").asText())
@@ -872,7 +876,10 @@ abstract class SyncEndpointContract {
       assertThat(update.path("version").asLong()).isEqualTo(1);
       assertThat(update.at("/change/op").asText()).isEqualTo("add");
       assertThat(update.at("/change/item_id").asText()).isEqualTo(item.path("item_id").asText());
-      assertThat(update.at("/items/0/item_id").asText()).isEqualTo(item.path("item_id").asText());
+      assertThat(update.at("/change/position").asInt()).isZero();
+      assertThat(update.at("/change/track/id").asText())
+          .isEqualTo(tracks.get(0).path("id").asText());
+      assertThat(update.has("items")).isFalse();
     }
 
     Scenario.playback(api(), host, "play", null);
@@ -901,10 +908,13 @@ abstract class SyncEndpointContract {
                 .status())
         .isEqualTo(204);
     for (WsClient ws : everyone) {
-      ws.awaitType(
-          "member_update",
-          m -> member(m.path("members"), late.memberId()) == null && m.path("members").size() == 2,
-          "without Lia");
+      JsonNode left =
+          ws.awaitType(
+              "member_update",
+              m -> m.path("left").toString().contains(late.memberId()),
+              "Lia in left");
+      assertThat(member(left.path("members"), late.memberId())).isNull();
+      assertThat(left.path("member_count").asInt()).isEqualTo(2);
     }
 
     assertThat(
@@ -919,7 +929,8 @@ abstract class SyncEndpointContract {
           ws.awaitType(
               "playlist_update", m -> m.at("/change/op").asText().equals("remove"), "remove");
       assertThat(update.path("version").asLong()).isEqualTo(2);
-      assertThat(update.path("items")).isEmpty();
+      assertThat(update.at("/change/from").asInt()).isZero();
+      assertThat(update.has("items")).isFalse();
       // the playing item left: playback stops with nothing loaded
       JsonNode idle = ws.awaitType("playback_state", m -> m.path("item_id").isNull(), "idle");
       assertThat(idle.has("track_id")).isTrue();
@@ -966,11 +977,11 @@ abstract class SyncEndpointContract {
               .filter(m -> BROADCASTS.contains(m.path("type").asText()))
               .map(SyncEndpointContract::seq)
               .toList();
-      // 2 connects, 2 adds, 5 commands, a request and its denial, a join, the barrier (and maybe
-      // heartbeats)
+      // the connects (coalesced: one or two member updates), 2 adds, 5 commands, a request and
+      // its denial, a join, the barrier (and maybe heartbeats)
       assertThat(seqs)
           .as("%s", ws)
-          .hasSizeGreaterThanOrEqualTo(ws == hostWs ? 13 : 11)
+          .hasSizeGreaterThanOrEqualTo(10)
           .isSorted()
           .doesNotHaveDuplicates();
       assertThat(ws.received())
@@ -1001,9 +1012,7 @@ abstract class SyncEndpointContract {
     long connected =
         seq(
             hostWs.awaitType(
-                "member_update",
-                m -> member(m.path("members"), guest.memberId()).path("connected").asBoolean(),
-                "with Big connected"));
+                "member_update", m -> says(m, guest.memberId(), true), "with Big connected"));
 
     // just under the limit is read (and refused for its content)
     guestWs.sendText(
@@ -1021,9 +1030,7 @@ abstract class SyncEndpointContract {
     assertThat(hostWs.ping(3).path("client_time").asDouble()).isEqualTo(3);
     hostWs.awaitType(
         "member_update",
-        m ->
-            !member(m.path("members"), guest.memberId()).path("connected").asBoolean()
-                && seq(m) > connected,
+        m -> says(m, guest.memberId(), false) && seq(m) > connected,
         "with Big gone");
     assertThat(hostWs.isClosed()).isFalse();
   }

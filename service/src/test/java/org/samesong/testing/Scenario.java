@@ -114,4 +114,29 @@ public final class Scenario {
     }
     return null;
   }
+
+  /**
+   * The entry of a member in a {@code member_update} (which names only the members that changed),
+   * or a missing node.
+   */
+  public static JsonNode changed(JsonNode update, String memberId) {
+    JsonNode m = member(update.path("members"), memberId);
+    return m == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : m;
+  }
+
+  /** Whether a {@code member_update} names the member with that connected flag. */
+  public static boolean says(JsonNode update, String memberId, boolean connected) {
+    JsonNode m = member(update.path("members"), memberId);
+    return m != null && m.path("connected").asBoolean() == connected;
+  }
+
+  /** Whether a {@code member_update} says the member left the session. */
+  public static boolean saysLeft(JsonNode update, String memberId) {
+    for (JsonNode id : update.path("left")) {
+      if (memberId.equals(id.asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

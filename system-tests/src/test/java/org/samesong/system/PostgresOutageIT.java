@@ -76,7 +76,8 @@ class PostgresOutageIT {
     Story.addTrack(api, host, tracks.get(0));
     Story.addTrack(api, host, tracks.get(1));
     Guest ada = Scenario.join(api, host, "Ada");
-    Story.request(api, host, ada, Map.of("action", "add", "track_id", tracks.get(2)));
+    String pendingId =
+        Story.request(api, host, ada, Map.of("action", "add", "track_id", tracks.get(2)));
     // heartbeats once a minute: a listener that hears of the next track heard of it from the
     // track's end, not from a heartbeat
     Reply settings =
@@ -120,9 +121,20 @@ class PostgresOutageIT {
 
     // WebSocket: the connections stay; a command that needs the database gets an error
     assertThat(adaWs.ping(1.0).path("type").asText()).isEqualTo("pong");
-    hostWs.send(Map.of("type", "playback_command", "action", "pause"));
+    hostWs.send(Map.of("type", "approve_request", "request_id", pendingId));
     JsonNode error = hostWs.awaitType("error", Duration.ofSeconds(10));
     assertThat(error.path("code").asText()).isEqualTo("unavailable");
+    // a playback command needs no database: it is applied in memory, reaches the listeners at
+    // once and is stored when the database is back ("play" while playing keeps the schedule)
+    long lastSeq = adaWs.received().stream().mapToLong(m -> m.path("seq").asLong()).max().orElse(0);
+    hostWs.send(Map.of("type", "playback_command", "action", "play"));
+    adaWs.awaitMessage(
+        m ->
+            "playback_state".equals(m.path("type").asText())
+                && "playing".equals(m.path("state").asText())
+                && m.path("seq").asLong() > lastSeq,
+        Duration.ofSeconds(5),
+        "the play command during the outage");
     assertThat(hostWs.isClosed()).isFalse();
     assertThat(adaWs.isClosed()).isFalse();
     // a new connection cannot be checked now: 1013 (try again later), and the client retries

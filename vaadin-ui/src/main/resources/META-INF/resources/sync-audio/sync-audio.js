@@ -10,7 +10,10 @@
 // every 2 s; status {connected, reconnecting, attempt}; token-expired (set a new token to go on);
 // ended {code?}; kicked; autoplay-blocked; message {msg} for every server message but pong, and
 // hello, playback-state, playlist-update, request-update and member-update with the message as
-// detail.
+// detail. A playlist-update carries one change, not the list, and member-update only the members
+// that changed: the element keeps the playlist itself (the `playlist` property, `{version, items}`,
+// already updated when playlist-update fires) and asks the server for `resync` when it missed a
+// change.
 //
 // Served as a plain ES module (no bundle): loaded with Page.addJsModule("context://sync-audio/sync-audio.js").
 
@@ -150,6 +153,12 @@ export class SyncAudioElement extends HTMLElement {
   /** The <audio> playing now. */
   get audio() {
     return this._engine.activeSlot.audio;
+  }
+
+  /** The playlist as this player knows it: `{version, items}` (items in order, positions 0..n-1). */
+  get playlist() {
+    const c = this._engine.controller;
+    return { version: c.playlistVersion, items: c.items.slice() };
   }
 
   /** The sync engine, for diagnostics (drift, learned latencies, clock estimate). */

@@ -260,6 +260,14 @@ export function expectedPlayback(state, items, serverNow) {
   };
 }
 
+/** Items in their order, each with its index as `position` (copies where it differs). */
+function numbered(items) {
+  return items.map((item, index) => (item.position === index ? item : { ...item, position: index }));
+}
+
+/** Changes kept while a playlist snapshot is awaited (beyond a gap); older ones are dropped. */
+const MAX_HELD_CHANGES = 200;
+
 /** Horizon of the proportional rate correction: an error of e ms asks for rate 1 − e / horizon. */
 const RATE_HORIZON_MS = 500;
 /** No second seek for this long after one, so a slow landing is not chased. */
@@ -301,6 +309,8 @@ export class SyncController {
     this.state = null;
     this.items = [];
     this.playlistVersion = -1;
+    this.playlistBroken = false;
+    this.heldChanges = new Map();
     this.landings = [];
     this.reset();
   }
@@ -314,6 +324,8 @@ export class SyncController {
     this.state = null;
     this.items = [];
     this.playlistVersion = -1;
+    this.playlistBroken = false;
+    this.heldChanges = new Map();
     this.resync();
     this.settle = null;
     this.reseeks = 0;
@@ -328,6 +340,8 @@ export class SyncController {
    */
   reconnect() {
     this.playlistVersion = -1;
+    this.playlistBroken = false;
+    this.heldChanges = new Map();
     this.settle = null;
     this.reseeks = 0;
     this.resync();
@@ -346,16 +360,164 @@ export class SyncController {
     this.resync();
   }
 
+  /**
+   * A whole playlist `{version, items}`: hello's, the `resync` answer, or a `playlist_update` of an
+   * older server (which carried the whole list every time). An older snapshot than the list held
+   * is ignored. Changes held back for a gap that follow it are applied after it. Returns true when
+   * it was taken.
+   */
   setPlaylist(playlist) {
     if (!playlist || !Array.isArray(playlist.items)) {
-      return;
+      return false;
     }
     const version = Number(playlist.version);
     if (Number.isFinite(version) && version < this.playlistVersion) {
-      return; // an older snapshot than the one held
+      return false; // an older snapshot than the one held
     }
     this.playlistVersion = Number.isFinite(version) ? version : this.playlistVersion;
-    this.items = playlist.items;
+    this.items = numbered([...playlist.items].sort((a, b) => a.position - b.position));
+    this.playlistBroken = false;
+    this.applyHeldChanges();
+    return true;
+  }
+
+  /**
+   * A `playlist_update`. One carrying `items` is a snapshot (the `resync` form, or an older
+   * server's). Otherwise its `change` is applied when its version is the next one; an older or
+   * repeated version is ignored; a later one means changes were missed: it is held back and the
+   * playlist waits for a snapshot (`playlistGap`; the engine asks for `resync`). A change that does
+   * not fit the list held (an unknown op, an item that is not where it should be) also asks for a
+   * snapshot. Returns `snapshot`, `applied`, `stale`, `gap` or `ignored`.
+   */
+  applyPlaylistUpdate(msg) {
+    if (!msg || typeof msg !== 'object') {
+      return 'ignored';
+    }
+    if (Array.isArray(msg.items)) {
+      return this.setPlaylist(msg) ? 'snapshot' : 'stale';
+    }
+    const change = msg.change;
+    const version = Number(msg.version);
+    if (!change || typeof change !== 'object' || !Number.isFinite(version)) {
+      return 'ignored';
+    }
+    if (change.op === 'resync') {
+      // the resync form without items: nothing to take, but the list may be behind
+      this.playlistBroken = this.playlistBroken || version > this.playlistVersion;
+      return this.playlistGap ? 'gap' : 'stale';
+    }
+    if (this.playlistVersion >= 0 && version <= this.playlistVersion) {
+      return 'stale';
+    }
+    if (this.playlistVersion < 0 || version > this.playlistVersion + 1) {
+      this.holdChange(version, change);
+      return 'gap';
+    }
+    if (!this.applyChange(change)) {
+      this.playlistBroken = true;
+      return 'gap';
+    }
+    this.playlistVersion = version;
+    this.applyHeldChanges();
+    return this.playlistGap ? 'gap' : 'applied';
+  }
+
+  /** Keeps a change that came after a gap, to apply once the snapshot catches up with it. */
+  holdChange(version, change) {
+    this.heldChanges.set(version, change);
+    if (this.heldChanges.size > MAX_HELD_CHANGES) {
+      this.heldChanges.delete(Math.min(...this.heldChanges.keys()));
+    }
+  }
+
+  /** Applies the held changes that follow the version held; a gap remains while any are left. */
+  applyHeldChanges() {
+    for (const version of [...this.heldChanges.keys()]) {
+      if (version <= this.playlistVersion) {
+        this.heldChanges.delete(version);
+      }
+    }
+    while (this.heldChanges.has(this.playlistVersion + 1)) {
+      const version = this.playlistVersion + 1;
+      const change = this.heldChanges.get(version);
+      this.heldChanges.delete(version);
+      if (!this.applyChange(change)) {
+        this.playlistBroken = true;
+        return;
+      }
+      this.playlistVersion = version;
+    }
+  }
+
+  /**
+   * True while the list is known to miss changes (a version gap, or a change that did not fit):
+   * until a snapshot (hello or the `resync` answer) catches up.
+   */
+  get playlistGap() {
+    return this.playlistBroken || this.heldChanges.size > 0;
+  }
+
+  /**
+   * One change (add, move, remove) on the list held; false when it does not fit (the list is not
+   * what the server's was: a snapshot is needed). A move or remove finds its item by `item_id`,
+   * else at `from`.
+   */
+  applyChange(change) {
+    const items = [...this.items];
+    const id = change.item_id == null ? null : String(change.item_id);
+    const at = (from) => {
+      let index = id == null ? -1 : items.findIndex((i) => i.item_id === id);
+      if (id == null && Number.isInteger(from) && from >= 0 && from < items.length) {
+        index = from;
+      }
+      // not where the server had it: the lists had already parted (applied anyway, by item_id)
+      return { index, fits: index >= 0 && (!Number.isInteger(from) || from === index) };
+    };
+    const position = change.position;
+    let fits;
+    switch (change.op) {
+      case 'add': {
+        if (id == null || !change.track || !Number.isInteger(position) || position < 0 || position > items.length) {
+          return false;
+        }
+        const old = items.findIndex((i) => i.item_id === id);
+        if (old >= 0) {
+          return false; // already there: the lists have parted
+        }
+        const item = { item_id: id, position, track: change.track };
+        for (const key of ['added_by', 'added_by_name', 'added_at']) {
+          if (change[key] !== undefined) {
+            item[key] = change[key];
+          }
+        }
+        items.splice(position, 0, item);
+        fits = true;
+        break;
+      }
+      case 'move': {
+        const found = at(change.from);
+        if (found.index < 0 || !Number.isInteger(position) || position < 0 || position >= items.length) {
+          return false;
+        }
+        const [item] = items.splice(found.index, 1);
+        items.splice(position, 0, item);
+        fits = found.fits;
+        break;
+      }
+      case 'remove': {
+        const found = at(change.from);
+        if (found.index < 0) {
+          return false;
+        }
+        items.splice(found.index, 1);
+        fits = found.fits;
+        break;
+      }
+      default:
+        return false; // an op this client does not know
+    }
+    this.items = numbered(items);
+    return fits;
   }
 
   /** What the schedule says at a server time (see expectedPlayback). */
@@ -632,6 +794,9 @@ const PING_BURST_SPACING_MS = 100;
 const PING_INTERVAL_MS = 3000;
 const ACK_INTERVAL_MS = 2000;
 const TICK_MS = 50;
+/** A `resync` request unanswered for this long is sent again, each time waiting twice as long. */
+const RESYNC_TIMEOUT_MS = 5000;
+const RESYNC_TIMEOUT_MAX_MS = 60000;
 
 /**
  * Drives two media objects (the active one and the one preloading the next track) from the sync
@@ -658,6 +823,9 @@ export class SyncEngine {
     this.lastAction = null;
     this.role = null;
     this.memberId = null;
+    this.resyncAskedAt = null; // a playlist snapshot asked for (resync, or the hello of a new connection)
+    this.resyncTimeout = RESYNC_TIMEOUT_MS;
+    this.resyncRequests = 0;
     for (const slot of this.slots) {
       disablePitchPreservation(slot.audio);
     }
@@ -683,6 +851,9 @@ export class SyncEngine {
     this.nextPingAt = now;
     this.nextAckAt = now + ACK_INTERVAL_MS;
     this.lastMessageAt = now;
+    // the hello due on this connection brings the playlist: no resync before it (or its timeout)
+    this.resyncAskedAt = now;
+    this.resyncTimeout = RESYNC_TIMEOUT_MS;
   }
 
   /** The connection is gone: keep playing on the last known state until it is back. */
@@ -729,13 +900,20 @@ export class SyncEngine {
         this.applySettings(msg.settings);
         this.controller.setPlaylist(msg.playlist);
         this.controller.setPlayback(msg.playback_state);
+        this.snapshotArrived(now);
         break;
       case 'playback_state':
         this.controller.setPlayback(msg);
         break;
-      case 'playlist_update':
-        this.controller.setPlaylist(msg);
+      case 'playlist_update': {
+        const outcome = this.controller.applyPlaylistUpdate(msg);
+        if (outcome === 'snapshot' || (msg.change && msg.change.op === 'resync')) {
+          this.snapshotArrived(now);
+        } else if (this.controller.playlistGap) {
+          this.askForResync(now);
+        }
         break;
+      }
       case 'settings':
       case 'settings_update':
         this.applySettings(msg.settings || msg);
@@ -751,6 +929,39 @@ export class SyncEngine {
       default:
         break;
     }
+  }
+
+  /**
+   * A playlist snapshot came (hello, the resync form, an older server's whole list): the request
+   * is answered. If changes are still missing, the next request waits for the timeout, so a server
+   * that keeps answering with an old snapshot is not asked in a loop.
+   */
+  snapshotArrived(now) {
+    if (this.controller.playlistGap) {
+      this.askForResync(now);
+    } else {
+      this.resyncAskedAt = null;
+      this.resyncTimeout = RESYNC_TIMEOUT_MS;
+    }
+  }
+
+  /**
+   * The playlist missed changes: asks the server for `resync` (a snapshot), once; again only when
+   * no answer came within the timeout (which doubles at each retry).
+   */
+  askForResync(now) {
+    if (!this.connected || this.stopped) {
+      return;
+    }
+    if (this.resyncAskedAt != null) {
+      if (now - this.resyncAskedAt < this.resyncTimeout) {
+        return; // one outstanding request
+      }
+      this.resyncTimeout = Math.min(2 * this.resyncTimeout, RESYNC_TIMEOUT_MAX_MS);
+    }
+    this.resyncAskedAt = now;
+    this.resyncRequests += 1;
+    this.send({ type: 'resync' });
   }
 
   /** Measure afresh: tab visible again, after a stall, after reconnecting. */
@@ -802,6 +1013,9 @@ export class SyncEngine {
     }
     const now = this.now();
     this.pings(now);
+    if (this.controller.playlistGap) {
+      this.askForResync(now); // again, if the last request went unanswered
+    }
     this.releaseTail(now);
     const estimate = this.estimator.estimate(now);
     const offset = estimate ? estimate.offsetMs : this.lastOffset;

@@ -63,8 +63,8 @@ public sealed interface ServerMessage {
 
   /**
    * A playlist change: what changed ({@code change}) and the version it made, O(1) whatever the
-   * playlist's length. Only the {@code resync} form ({@code change.op = "resync"}) carries the whole
-   * list ({@code items}), for clients that saw a version gap or after the bus lost messages.
+   * playlist's length. Only the {@code resync} form ({@code change.op = "resync"}) carries the
+   * whole list ({@code items}), for clients that saw a version gap or after the bus lost messages.
    */
   record PlaylistUpdate(
       long seq,
@@ -129,8 +129,10 @@ public sealed interface ServerMessage {
   /**
    * A member in {@code hello} and {@code member_update}. {@code listener_state} is {@code offline}
    * without a connection; {@code drift_ms}, {@code listener_state} and {@code output_latency_ms}
-   * are null until the member's player reports them.
+   * are null until the member's player reports them ({@code drift_ms} is written as null then, the
+   * others are left out).
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record Member(
       @JsonProperty("member_id") String memberId,
       @JsonProperty("display_name") String displayName,
