@@ -100,12 +100,13 @@ class ListenersPanel extends VerticalLayout {
         .setHeader("State")
         .setKey("state")
         .setFlexGrow(0)
-        .setWidth("5.75rem");
+        .setWidth("5.5rem")
+        .setTooltipGenerator(Listener::state);
     grid.addColumn(l -> drift(l.driftMs()))
         .setHeader("Drift")
         .setKey("drift")
         .setFlexGrow(0)
-        .setWidth("5rem")
+        .setWidth("5.5rem")
         .setTextAlign(ColumnTextAlign.END)
         .setComparator(
             Comparator.comparing(
