@@ -23,11 +23,11 @@ import org.samesong.session.SessionDao;
 /**
  * The playback state of each session, held in memory and authoritative there: a command is applied
  * under the session's command lock, broadcast at once through the {@link PlaybackListener}, and
- * stored behind it by the {@link PlaybackWriter} (a crash loses at most a fraction of a second; a
- * restart extrapolates from the stored {@code updated_at}). A session's state and playlist are read
- * from the database once per instance, when it is first needed, and again only after a playlist
- * change made elsewhere. In a cluster, every broadcast state reaches every instance's memory in the
- * order of the session's sequence ({@link #follow}).
+ * stored behind it by the {@link PlaybackStoreService} (a crash loses at most a fraction of a
+ * second; a restart extrapolates from the stored {@code updated_at}). A session's state and
+ * playlist are read from the database once per instance, when it is first needed, and again only
+ * after a playlist change made elsewhere. In a cluster, every broadcast state reaches every
+ * instance's memory in the order of the session's sequence ({@link #follow}).
  *
  * <p>A playing state that has run past the end of its track is settled forward as it is read (next
  * item at the exact time the previous one ended, or paused at the end of the playlist), so every
@@ -46,7 +46,7 @@ public class PlaybackService implements PlaylistListener {
   private final Jdbi jdbi;
   private final PlaylistService playlist;
   private final Clock clock;
-  private final PlaybackWriter writer;
+  private final PlaybackStoreService writer;
   private final Map<String, Live> live = new ConcurrentHashMap<>();
   private volatile PlaybackListener listener = PlaybackListener.NONE;
 
@@ -88,7 +88,7 @@ public class PlaybackService implements PlaylistListener {
     this.jdbi = jdbi;
     this.playlist = playlist;
     this.clock = clock;
-    this.writer = new PlaybackWriter(jdbi);
+    this.writer = new PlaybackStoreService(jdbi);
   }
 
   /** Who broadcasts the changes (set once while wiring). */
@@ -97,7 +97,7 @@ public class PlaybackService implements PlaylistListener {
   }
 
   /** What stores the states behind the commands (to be started and stopped with the app). */
-  public PlaybackWriter writer() {
+  public PlaybackStoreService writer() {
     return writer;
   }
 

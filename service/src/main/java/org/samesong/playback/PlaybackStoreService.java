@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * never go back in time: a row is only replaced by a state at least as new (two instances of a
  * cluster may both write a session's state).
  */
-public final class PlaybackWriter implements Managed {
-  private static final Logger LOG = LoggerFactory.getLogger(PlaybackWriter.class);
+public final class PlaybackStoreService implements Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(PlaybackStoreService.class);
 
   /** How long a changed state may wait before it is stored. */
   static final long INTERVAL_MS = 100;
@@ -31,7 +31,7 @@ public final class PlaybackWriter implements Managed {
   private final AtomicBoolean failing = new AtomicBoolean();
   private ScheduledExecutorService executor;
 
-  public PlaybackWriter(Jdbi jdbi) {
+  public PlaybackStoreService(Jdbi jdbi) {
     this.jdbi = jdbi;
   }
 
