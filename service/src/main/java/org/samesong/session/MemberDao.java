@@ -34,13 +34,6 @@ public interface MemberDao {
       "SELECT COUNT(*) FROM members WHERE session_id = :sessionId AND role = 'guest' AND kicked_at IS NULL")
   int countGuests(@Bind("sessionId") String sessionId);
 
-  @SqlQuery(
-      """
-      SELECT COUNT(*) FROM members
-      WHERE session_id = :sessionId AND kicked_at IS NULL AND LOWER(display_name) = LOWER(:name)
-      """)
-  int countNamed(@Bind("sessionId") String sessionId, @Bind("name") String name);
-
   @SqlUpdate("UPDATE members SET kicked_at = :now WHERE id = :id AND kicked_at IS NULL")
   int kick(@Bind("id") String id, @Bind("now") long now);
 

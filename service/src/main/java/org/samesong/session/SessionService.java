@@ -59,6 +59,8 @@ public class SessionService {
 
   private volatile SessionEvents events = SessionEvents.NONE;
 
+  private final JoinBatcher joins;
+
   public SessionService(
       Jdbi jdbi,
       AuthService auth,
@@ -67,6 +69,17 @@ public class SessionService {
       RateLimiter limiter,
       Clock clock) {
     this.jdbi = jdbi;
+    this.joins =
+        new JoinBatcher(
+            jdbi,
+            h ->
+                code -> {
+                  Session session =
+                      h.attach(SessionDao.class)
+                          .findLiveByCode(code)
+                          .orElseThrow(() -> ApiException.notFound("session with this code"));
+                  return lockLive(h, session.id());
+                });
     this.auth = auth;
     this.users = users;
     this.settings = settings;
@@ -158,34 +171,32 @@ public class SessionService {
     }
     long now = clock.millis();
     int maxGuests = settings.get(Settings.MAX_GUESTS_PER_SESSION);
-    Member guest =
-        jdbi.inTransaction(
-            h -> {
-              SessionDao sessions = h.attach(SessionDao.class);
-              Session session =
-                  sessions
-                      .findLiveByCode(code)
-                      .orElseThrow(() -> ApiException.notFound("session with this code"));
-              lockLive(h, session.id());
-              MemberDao members = h.attach(MemberDao.class);
-              if (members.countGuests(session.id()) >= maxGuests) {
-                throw ApiException.conflict(
-                    "session_full", "this session is full (" + maxGuests + " guests)");
-              }
-              if (members.countNamed(session.id(), name) > 0) {
-                throw ApiException.conflict(
-                    "display_name_taken", "someone in this session is called " + name + " already");
-              }
+    // joins arriving together are admitted in one transaction (see JoinBatcher): a party's join
+    // storm is a few commits, not one per guest in a queue on the session's row lock
+    JoinBatcher.Seat seat =
+        joins.join(
+            code,
+            name,
+            maxGuests,
+            (h, session, admitted) -> {
               Member member =
-                  new Member(Ids.newId(), session.id(), null, name, Member.GUEST, now, null, null);
-              members.insert(member);
-              return member;
+                  new Member(
+                      Ids.newId(), session.id(), null, admitted, Member.GUEST, now, null, null);
+              h.attach(MemberDao.class).insert(member);
+              // the same thread, so the same handle: the login is stored in this transaction
+              TokenResponse issued =
+                  auth.startFamily(
+                      new SamesongPrincipal(
+                          member.id(),
+                          SamesongPrincipal.GUEST,
+                          member.sessionId(),
+                          member.id(),
+                          null),
+                      null);
+              return new JoinBatcher.Seat(member, issued);
             });
-    TokenResponse tokens =
-        auth.startFamily(
-            new SamesongPrincipal(
-                guest.id(), SamesongPrincipal.GUEST, guest.sessionId(), guest.id(), null),
-            null);
+    Member guest = seat.member();
+    TokenResponse tokens = seat.tokens();
     LOG.info("session {}: guest {} joined", guest.sessionId(), guest.id());
     events.memberJoined(guest.sessionId(), guest);
     Map<String, Object> snapshot = new LinkedHashMap<>();

@@ -111,22 +111,23 @@ public class SyncEndpoint extends Endpoint {
       refuse(ws, 4401, "the token is missing, invalid, expired or revoked");
       return;
     }
-    org.samesong.session.Session session;
+    // the session as this instance holds it (read from the database once per instance)
+    boolean ended;
     try {
-      session = deps.sessions().find(sessionId);
+      ended = deps.playback().hasEnded(sessionId);
     } catch (ApiException e) {
       refuse(ws, 4404, "no such session");
       return;
     }
     SamesongPrincipal who = check.get().principal();
-    if (!session.id().equals(who.sessionId()) || who.memberId() == null || check.get().kicked()) {
+    if (!sessionId.equals(who.sessionId()) || who.memberId() == null || check.get().kicked()) {
       refuse(
           ws,
           4403,
           check.get().kicked() ? "removed from the session" : "this token is for another session");
       return;
     }
-    if (session.ended()) {
+    if (ended) {
       refuse(ws, 4410, "the session ended");
       return;
     }
@@ -134,7 +135,7 @@ public class SyncEndpoint extends Endpoint {
     connection =
         new Connection(
             ws,
-            session.id(),
+            sessionId,
             who.memberId(),
             who.role(),
             who.familyId(),
@@ -143,15 +144,15 @@ public class SyncEndpoint extends Endpoint {
             deps.metrics());
     connection.hold();
     // the session's members and state are read from the database once per instance, not per connect
-    deps.broadcaster().roster().load(session.id());
+    deps.broadcaster().roster().load(sessionId);
     deps.hub().register(connection);
     // registered first, so no broadcast is missed; what happened while this connection was being
     // checked is looked at in memory (kicks, revoked logins and ends reach it from every instance)
-    if (deps.playback().hasEnded(session.id())) {
+    if (deps.playback().hasEnded(sessionId)) {
       connection.sendAndClose(null, SyncHub.ENDED, "the session ended");
       return;
     }
-    if (!deps.broadcaster().roster().admit(session.id(), who.memberId())) {
+    if (!deps.broadcaster().roster().admit(sessionId, who.memberId())) {
       connection.close(SyncHub.KICKED, "removed from the session");
       deps.hub().unregister(connection);
       return;
@@ -166,7 +167,7 @@ public class SyncEndpoint extends Endpoint {
     ws.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) b -> onBinary());
     // hello goes ahead of what queued meanwhile
     connection.start(deps.broadcaster().write(hello()));
-    LOG.info("session {}: {} {} connected", session.id(), who.role(), who.memberId());
+    LOG.info("session {}: {} {} connected", sessionId, who.role(), who.memberId());
   }
 
   @Override

@@ -200,6 +200,39 @@ abstract class SessionResourceContract {
   }
 
   @Test
+  void joins_arriving_together_are_judged_one_by_one_for_room_and_name() throws Exception {
+    Host host = fx.newSession();
+    fx.settings(Map.of("max_guests_per_session", 5));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(12);
+    try {
+      // twelve at once, three of them with the same name in different cases
+      List<java.util.concurrent.Future<Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        String name = i < 3 ? List.of("Dup", "DUP", "dup").get(i) : "Guest " + i;
+        replies.add(pool.submit(() -> fx.join(host.code(), name)));
+      }
+      List<String> outcomes = new ArrayList<>();
+      for (java.util.concurrent.Future<Reply> r : replies) {
+        Reply reply = r.get();
+        outcomes.add(reply.status() == 200 ? "joined" : reply.errorCode());
+      }
+
+      assertThat(outcomes.stream().filter("joined"::equals).count()).isEqualTo(5);
+      assertThat(outcomes)
+          .allMatch(o -> List.of("joined", "session_full", "display_name_taken").contains(o));
+      JsonNode session = fx.session(host);
+      assertThat(session.path("members")).hasSize(6);
+      assertThat(memberNames(session).stream().filter(n -> n.equalsIgnoreCase("dup")).count())
+          .as("one Dup at most")
+          .isLessThanOrEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+      fx.relax();
+    }
+  }
+
+  @Test
   void a_display_name_taken_in_the_session_is_409_whatever_its_case() {
     Host host = fx.newSession();
     fx.join(host, "Grace");
