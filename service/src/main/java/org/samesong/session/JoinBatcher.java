@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.auth.api.TokenResponse;
@@ -26,6 +25,14 @@ import org.samesong.common.ApiException;
 final class JoinBatcher {
   /** One guest admitted: the member and the first tokens of its login. */
   record Seat(Member member, TokenResponse tokens) {}
+
+  /** A live session as a batch finds it: its row locked, how many guests, which names are taken. */
+  record Room(Session session, int guests, List<String> names) {}
+
+  /** Inside a transaction: the live session with that code, locked (404 when there is none). */
+  interface Open {
+    Room open(Handle h, String code);
+  }
 
   /** Stores one admitted guest inside the batch's transaction and issues its tokens. */
   interface Admit {
@@ -48,16 +55,12 @@ final class JoinBatcher {
   }
 
   private final Jdbi jdbi;
-  private final Function<Handle, Function<String, Session>> lockLiveByCode;
+  private final Open open;
   private final Map<String, Queue> queues = new ConcurrentHashMap<>();
 
-  /**
-   * @param lockLiveByCode inside a transaction: the live session with that code, its row locked
-   *     (404 when there is none)
-   */
-  JoinBatcher(Jdbi jdbi, Function<Handle, Function<String, Session>> lockLiveByCode) {
+  JoinBatcher(Jdbi jdbi, Open open) {
     this.jdbi = jdbi;
-    this.lockLiveByCode = lockLiveByCode;
+    this.open = open;
   }
 
   /** Admits a guest called {@code name} to the live session with that code, or throws why not. */
@@ -84,12 +87,12 @@ final class JoinBatcher {
     try {
       jdbi.useTransaction(
           h -> {
-            Session session = lockLiveByCode.apply(h).apply(code);
-            MemberDao members = h.attach(MemberDao.class);
-            int guests = members.countGuests(session.id());
+            Room room = open.open(h, code);
+            Session session = room.session();
+            int guests = room.guests();
             Set<String> taken = new HashSet<>();
-            for (Member m : members.listActive(session.id())) {
-              taken.add(fold(m.displayName()));
+            for (String name : room.names()) {
+              taken.add(fold(name));
             }
             for (Pending p : batch) {
               if (guests >= maxGuests) {

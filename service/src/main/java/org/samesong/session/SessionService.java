@@ -72,14 +72,18 @@ public class SessionService {
     this.joins =
         new JoinBatcher(
             jdbi,
-            h ->
-                code -> {
-                  Session session =
-                      h.attach(SessionDao.class)
-                          .findLiveByCode(code)
-                          .orElseThrow(() -> ApiException.notFound("session with this code"));
-                  return lockLive(h, session.id());
-                });
+            (h, code) -> {
+              Session session =
+                  h.attach(SessionDao.class)
+                      .findLiveByCode(code)
+                      .orElseThrow(() -> ApiException.notFound("session with this code"));
+              lockLive(h, session.id());
+              MemberDao members = h.attach(MemberDao.class);
+              return new JoinBatcher.Room(
+                  session,
+                  members.countGuests(session.id()),
+                  members.listActive(session.id()).stream().map(Member::displayName).toList());
+            });
     this.auth = auth;
     this.users = users;
     this.settings = settings;
