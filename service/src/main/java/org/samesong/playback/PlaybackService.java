@@ -191,6 +191,37 @@ public class PlaybackService implements PlaylistListener {
     }
   }
 
+  /**
+   * While the bus is down, the other instances' changes reach this one only through the database: a
+   * stored state newer than the one held here replaces it, and a newer playlist is read again.
+   * Called by the heartbeat during an outage only (it reads the database).
+   */
+  public void refreshFromStore(String sessionId) {
+    Live l = live.get(sessionId);
+    if (l == null) {
+      return;
+    }
+    record Stored(PlaybackState state, long playlistVersion) {}
+    Stored stored =
+        jdbi.inTransaction(
+            h ->
+                new Stored(
+                    load(h, sessionId),
+                    h.attach(SessionDao.class)
+                        .find(sessionId)
+                        .map(Session::playlistVersion)
+                        .orElse(0L)));
+    Playlist held = l.playlist;
+    if (held != null && held.version() < stored.playlistVersion()) {
+      l.playlist = null;
+    }
+    synchronized (l.commands) {
+      if (stored.state().updatedAt() > l.state().updatedAt()) {
+        l.offer(stored.state(), 0);
+      }
+    }
+  }
+
   /** The session ended (here or on another instance): no more commands. */
   public void ended(String sessionId) {
     Live l = live.get(sessionId);

@@ -293,6 +293,10 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
    * travels the bus like any broadcast (so it cannot overtake one) but only its origin delivers it.
    */
   void heartbeat(String sessionId) {
+    if (!bus.healthy()) {
+      // the other instances' commands cannot reach this one now: the database has them
+      playback.refreshFromStore(sessionId);
+    }
     PlaybackJson state = playback.json(sessionId);
     bus.publish(
         sessionId,
