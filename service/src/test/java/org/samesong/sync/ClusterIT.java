@@ -3,12 +3,8 @@ package org.samesong.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dropwizard.testing.ConfigOverride;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.samesong.testing.Reply;
 import org.samesong.testing.Scrape;
-import org.samesong.testing.Services;
-import org.samesong.testing.TestDatabase;
 import org.samesong.testing.WsClient;
 
 /**
@@ -29,40 +23,22 @@ import org.samesong.testing.WsClient;
  */
 class ClusterIT {
   private static final String FANOUT = "samesong_fanout_latency_seconds";
-  private static TestDatabase db;
-  private static Path dataA;
-  private static Path dataB;
+  private static TwoInstances cluster;
   private static LiveApp a;
   private static LiveApp b;
 
   @BeforeAll
   static void start() throws Exception {
-    Services.assume(Services.listening("127.0.0.1", 6379), "Redis on 127.0.0.1:6379");
-    db = TestDatabase.postgres();
-    dataA = Files.createTempDirectory("samesong-a-");
-    dataB = Files.createTempDirectory("samesong-b-");
-    a = LiveApp.start(Clock.systemUTC(), dataA, shared());
-    b = LiveApp.start(Clock.systemUTC(), dataB, shared());
-  }
-
-  private static ConfigOverride[] shared() {
-    return new ConfigOverride[] {
-      ConfigOverride.config("database.url", db.url()),
-      ConfigOverride.config("database.user", db.user()),
-      ConfigOverride.config("database.password", db.password()),
-      ConfigOverride.config("redisUrl", "redis://127.0.0.1:6379")
-    };
+    cluster = TwoInstances.start("samesong-");
+    a = cluster.a;
+    b = cluster.b;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, db}) {
-      if (c != null) {
-        c.close();
-      }
+    if (cluster != null) {
+      cluster.close();
     }
-    LiveApp.deleteTree(dataA);
-    LiveApp.deleteTree(dataB);
   }
 
   private record Session(String id, String code, String hostToken, String track1, String track2) {}

@@ -3,10 +3,6 @@ package org.samesong.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dropwizard.testing.ConfigOverride;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.samesong.testing.Reply;
 import org.samesong.testing.Scrape;
-import org.samesong.testing.Services;
-import org.samesong.testing.TestDatabase;
 import org.samesong.testing.WsClient;
 
 /**
@@ -37,40 +31,22 @@ class ClusterSessionEndIT {
   /** Moves of the playlist before the end: a backlog for the listeners that read late. */
   private static final int MOVES = 150;
 
-  private static TestDatabase db;
-  private static Path dataA;
-  private static Path dataB;
+  private static TwoInstances cluster;
   private static LiveApp a;
   private static LiveApp b;
 
   @BeforeAll
   static void start() throws Exception {
-    Services.assume(Services.listening("127.0.0.1", 6379), "Redis on 127.0.0.1:6379");
-    db = TestDatabase.postgres();
-    dataA = Files.createTempDirectory("samesong-end-a-");
-    dataB = Files.createTempDirectory("samesong-end-b-");
-    a = LiveApp.start(Clock.systemUTC(), dataA, shared());
-    b = LiveApp.start(Clock.systemUTC(), dataB, shared());
-  }
-
-  private static ConfigOverride[] shared() {
-    return new ConfigOverride[] {
-      ConfigOverride.config("database.url", db.url()),
-      ConfigOverride.config("database.user", db.user()),
-      ConfigOverride.config("database.password", db.password()),
-      ConfigOverride.config("redisUrl", "redis://127.0.0.1:6379")
-    };
+    cluster = TwoInstances.start("samesong-end-");
+    a = cluster.a;
+    b = cluster.b;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, db}) {
-      if (c != null) {
-        c.close();
-      }
+    if (cluster != null) {
+      cluster.close();
     }
-    LiveApp.deleteTree(dataA);
-    LiveApp.deleteTree(dataB);
   }
 
   @Test

@@ -5,20 +5,11 @@ import static org.samesong.testing.Scenario.member;
 import static org.samesong.testing.Scenario.says;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.samesong.testing.Api;
@@ -58,7 +49,9 @@ class SlowListenerIT {
     Guest stuck = Scenario.join(api, host, "Stuck");
     Guest reader = Scenario.join(api, host, "Reader");
 
-    try (Socket raw = upgradeAndNeverRead(host.sessionId(), stuck.token());
+    RawWsClient raw =
+        RawWsClient.open("Stuck", APP.getLocalPort(), host.sessionId(), stuck.token(), 1024);
+    try (AutoCloseable stuckSocket = raw::close;
         WsClient readerWs =
             WsClient.connectOk(APP.getLocalPort(), host.sessionId(), reader.token()).client()) {
       // Stuck connected before the reader: its hello says so, or an update a moment later
@@ -77,12 +70,11 @@ class SlowListenerIT {
 
       long started = System.nanoTime();
       int moves = 0;
-      OutputStream stuckOut = raw.getOutputStream();
       while (moves < MAX_MOVES && (moves % 25 != 0 || connected(api, host, stuck))) {
         if (moves % 4 == 0) {
           // within its flood limit (20 messages a second)
           try {
-            stuckOut.write(maskedText("{\"type\":\"resync\"}"));
+            raw.sendText("{\"type\":\"resync\"}");
           } catch (IOException closed) {
             // dropped already
           }
@@ -125,60 +117,5 @@ class SlowListenerIT {
     return member(Scenario.session(api, host).path("members"), guest.memberId())
         .path("connected")
         .asBoolean();
-  }
-
-  /** A client's text frame (clients mask theirs). */
-  private static byte[] maskedText(String text) {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    byte[] mask = new byte[4];
-    ThreadLocalRandom.current().nextBytes(mask);
-    byte[] frame = new byte[2 + 4 + payload.length];
-    frame[0] = (byte) 0x81;
-    frame[1] = (byte) (0x80 | payload.length);
-    System.arraycopy(mask, 0, frame, 2, 4);
-    for (int i = 0; i < payload.length; i++) {
-      frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
-    }
-    return frame;
-  }
-
-  /** Opens the WebSocket by hand, reads the 101 response, and then never reads again. */
-  private static Socket upgradeAndNeverRead(String sessionId, String token) throws IOException {
-    Socket socket = new Socket();
-    socket.setReceiveBufferSize(1024);
-    socket.connect(new InetSocketAddress("localhost", APP.getLocalPort()), 5_000);
-    socket.setSoTimeout(5_000);
-    byte[] nonce = new byte[16];
-    ThreadLocalRandom.current().nextBytes(nonce);
-    String request =
-        "GET /ws/sessions/"
-            + sessionId
-            + "?token="
-            + URLEncoder.encode(token, StandardCharsets.UTF_8)
-            + " HTTP/1.1\r\n"
-            + "Host: localhost:"
-            + APP.getLocalPort()
-            + "\r\n"
-            + "Upgrade: websocket\r\n"
-            + "Connection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: "
-            + Base64.getEncoder().encodeToString(nonce)
-            + "\r\n"
-            + "Sec-WebSocket-Version: 13\r\n\r\n";
-    OutputStream out = socket.getOutputStream();
-    out.write(request.getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    // the response head only, byte by byte, so that nothing after it is consumed
-    InputStream in = socket.getInputStream();
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed during the handshake: " + head);
-      }
-      head.write(b);
-    }
-    assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
-    return socket;
   }
 }
