@@ -36,7 +36,4 @@ public interface MemberDao {
 
   @SqlUpdate("UPDATE members SET kicked_at = :now WHERE id = :id AND kicked_at IS NULL")
   int kick(@Bind("id") String id, @Bind("now") long now);
-
-  @SqlUpdate("UPDATE members SET last_drift_ms = :drift WHERE id = :id")
-  int recordDrift(@Bind("id") String id, @Bind("drift") double drift);
 }

@@ -323,11 +323,6 @@ public class SessionService {
         SessionDao.class, dao -> dao.find(sessionId).isPresent() ? dao.eventSeq(sessionId) : 0L);
   }
 
-  /** Stores the drift a member's player reported last. */
-  public void recordDrift(String memberId, double driftMs) {
-    jdbi.useExtension(MemberDao.class, dao -> dao.recordDrift(memberId, driftMs));
-  }
-
   /**
    * Locks a live session's row inside the caller's transaction.
    *
