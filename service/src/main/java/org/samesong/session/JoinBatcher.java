@@ -3,7 +3,6 @@ package org.samesong.session;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -123,8 +122,8 @@ final class JoinBatcher {
     }
   }
 
-  /** Names are unique per session regardless of case. */
+  /** Names are unique per session by what they look like (case and look-alikes folded). */
   private static String fold(String name) {
-    return name.toLowerCase(Locale.ROOT);
+    return DisplayNames.skeleton(name);
   }
 }

@@ -373,13 +373,6 @@ public class SessionService {
   }
 
   static String checkDisplayName(String displayName) {
-    if (displayName == null || displayName.isBlank()) {
-      throw ApiException.badRequest("display_name", "is required");
-    }
-    String n = displayName.strip();
-    if (n.codePointCount(0, n.length()) > 40 || n.chars().anyMatch(Character::isISOControl)) {
-      throw ApiException.badRequest("display_name", "must be 1-40 printable characters");
-    }
-    return n;
+    return DisplayNames.check(displayName);
   }
 }

@@ -246,6 +246,33 @@ abstract class SessionResourceContract {
   }
 
   @Test
+  void names_that_look_alike_are_one_name_and_invisible_or_direction_characters_are_refused() {
+    Host host = fx.newSession();
+    fx.join(host, "carol");
+
+    // the outside review's impersonations, beside the member "carol"
+    assertError(fx.join(host.code(), "c\u0430rol"), 409, "display_name_taken"); // Cyrillic a
+    assertError(fx.join(host.code(), "CAROL"), 409, "display_name_taken");
+    assertBadField(fx.join(host.code(), "carol\u200b"), "display_name"); // zero-width space
+    assertBadField(fx.join(host.code(), "\u202elorac"), "display_name"); // right-to-left override
+    assertBadField(fx.join(host.code(), "evil\u202egnp.exe"), "display_name");
+    assertBadField(fx.join(host.code(), "\u200b\u200b"), "display_name");
+    assertBadField(fx.join(host.code(), "\u0378x"), "display_name"); // unassigned
+    assertThat(fx.join(host.code(), "c\u0430rol").body())
+        .contains("someone in this session is called");
+
+    // NFC: "Zoë" typed with a combining diaeresis is the same name, stored composed
+    fx.join(host, "Zoe\u0308");
+    assertError(fx.join(host.code(), "Zo\u00eb"), 409, "display_name_taken");
+    assertThat(memberNames(fx.session(host))).contains("Zo\u00eb").doesNotContain("Zoe\u0308");
+
+    // the host's own name is taken too
+    String hostName = fx.session(host).at("/members/0/display_name").asText();
+    assertError(fx.join(host.code(), hostName.toUpperCase()), 409, "display_name_taken");
+    assertThat(fx.session(host).path("members")).hasSize(3);
+  }
+
+  @Test
   void joins_beyond_joins_per_ip_per_minute_get_429_with_retry_after_until_a_minute_passes() {
     Host host = fx.newSession();
     app().clock().advance(Duration.ofMinutes(1));
