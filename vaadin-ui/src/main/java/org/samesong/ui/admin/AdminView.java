@@ -43,6 +43,7 @@ import org.samesong.session.Session;
 import org.samesong.settings.Setting;
 import org.samesong.settings.Settings;
 import org.samesong.ui.shell.Header;
+import org.samesong.ui.shell.Notices;
 import org.samesong.ui.shell.Routes;
 import org.samesong.ui.shell.SignInGuard;
 import org.samesong.ui.shell.UiServices;
@@ -351,8 +352,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
     try {
       UiServices.get().users().update(user.id(), patch, admin.id());
     } catch (ApiException e) {
-      Notification.show(e.getMessage(), 5000, Notification.Position.TOP_CENTER)
-          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+      Notices.error(e.getMessage());
     }
     refreshUsers();
   }
@@ -394,8 +394,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
       UiServices.get().sessions().end(session.id());
       Notification.show("Ended " + session.name(), 3000, Notification.Position.BOTTOM_START);
     } catch (ApiException e) {
-      Notification.show(e.getMessage(), 5000, Notification.Position.TOP_CENTER)
-          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+      Notices.error(e.getMessage());
     }
     refreshSessions();
   }
