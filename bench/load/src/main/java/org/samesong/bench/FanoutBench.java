@@ -270,7 +270,7 @@ public final class FanoutBench {
       if (!reconnecting || stopping || !reconnectPending.compareAndSet(false, true)) {
         return;
       }
-      // the player's backoff (sync-core.js backoffDelay): 500 ms × 2^attempt up to 10 s, equal jitter
+      // the player's backoff (sync-audio/backoff.js backoffDelay): 500 ms × 2^attempt up to 10 s, equal jitter
       long ceiling = Math.min(10_000L, 500L << Math.min(attempt, 20));
       attempt++;
       long delay = ceiling / 2 + (long) (ThreadLocalRandom.current().nextDouble() * ceiling / 2);
