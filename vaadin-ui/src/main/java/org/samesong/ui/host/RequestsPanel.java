@@ -46,11 +46,7 @@ class RequestsPanel extends VerticalLayout {
     this.playlist = playlist;
     this.onApproved = onApproved;
 
-    pending.setId("pending-requests");
-    pending.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
-    pending.setAllRowsVisible(true);
-    pending.addColumn(RequestJson::requestedByName).setHeader("Guest").setAutoWidth(true);
-    pending.addColumn(this::describe).setHeader("Request").setFlexGrow(2);
+    guestAndRequest(pending, "pending-requests");
     pending
         .addComponentColumn(
             r -> {
@@ -66,11 +62,7 @@ class RequestsPanel extends VerticalLayout {
         .setFlexGrow(0)
         .setAutoWidth(true);
 
-    history.setId("request-history");
-    history.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
-    history.setAllRowsVisible(true);
-    history.addColumn(RequestJson::requestedByName).setHeader("Guest").setAutoWidth(true);
-    history.addColumn(this::describe).setHeader("Request").setFlexGrow(2);
+    guestAndRequest(history, "request-history");
     history
         .addColumn(
             r ->
@@ -81,6 +73,15 @@ class RequestsPanel extends VerticalLayout {
 
     add(new H3("Requests"), pending, new H3("Request history"), history);
     setPadding(false);
+  }
+
+  /** The columns both lists start with: who asked, and for what. */
+  private void guestAndRequest(Grid<RequestJson> grid, String id) {
+    grid.setId(id);
+    grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
+    grid.setAllRowsVisible(true);
+    grid.addColumn(RequestJson::requestedByName).setHeader("Guest").setAutoWidth(true);
+    grid.addColumn(this::describe).setHeader("Request").setFlexGrow(2);
   }
 
   private void approve(RequestJson request) {
