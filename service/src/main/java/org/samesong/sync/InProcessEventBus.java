@@ -35,16 +35,25 @@ public class InProcessEventBus implements EventBus {
 
   @Override
   public long currentSeq(String sessionId) {
-    long[] block = blocks.get(sessionId);
-    if (block != null) {
-      synchronized (block) {
-        if (block[0] > 0) {
-          return block[0];
-        }
+    long[] block = blocks.computeIfAbsent(sessionId, id -> new long[] {0, 0});
+    synchronized (block) {
+      if (block[0] > 0) {
+        return block[0];
       }
     }
-    // nothing numbered here yet (e.g. after a restart): the next number is above what is stored
-    return stored.applyAsLong(sessionId);
+    // nothing numbered here yet (e.g. after a restart): the stored top, read once and kept as
+    // the current number, so that the next broadcast is numbered above it. (A block reserved at
+    // this moment by a publish may already be in the stored top: then the publish's block is not
+    // used, the numbers skip it, and no broadcast carries a number below one a reply carried.)
+    long top = stored.applyAsLong(sessionId);
+    synchronized (block) {
+      if (block[0] == 0) {
+        block[0] = top;
+        block[1] = top;
+      }
+      // numbered meanwhile: that is the current number (the top read may be its block's end)
+      return block[0];
+    }
   }
 
   /**

@@ -203,6 +203,7 @@ public final class FanoutBench {
   static final Recorder joinToHello = new Recorder(3_600_000_000L, 3);
   static volatile boolean stopping;
   static volatile boolean reconnecting;
+  static final long HANDSHAKE_TIMEOUT_S = 20;
   static volatile long heartbeatFrom = Long.MAX_VALUE;
   static volatile long heartbeatTo = Long.MAX_VALUE;
   /** join-storm: messages and payload bytes by type that guests receive after their own hello. */
@@ -256,6 +257,9 @@ public final class FanoutBench {
           .newWebSocketBuilder()
           .connectTimeout(Duration.ofSeconds(30))
           .buildAsync(URI.create(wsBase + "/ws/sessions/" + room.id + "?token=" + token), this)
+          // connectTimeout bounds the TCP connect only: an upgrade whose answer never comes (lost
+          // in an overloaded server's backlog) would leave this client waiting for good
+          .orTimeout(HANDSHAKE_TIMEOUT_S, TimeUnit.SECONDS)
           .whenComplete(
               (w, e) -> {
                 if (e != null) {
