@@ -39,6 +39,11 @@ public class AuthService {
 
   private final Jdbi jdbi;
 
+  /** The longest username an account can have (see UserService.checkUsername). */
+  public static final int MAX_USERNAME_CHARS = 64;
+
+  public static final int MAX_PASSWORD_CHARS = 256;
+
   /** At most this many logins are checked by one query (the length of its IN list). */
   static final int AUTH_STATE_BATCH = 200;
 
@@ -82,13 +87,24 @@ public class AuthService {
     if (password == null || password.isEmpty()) {
       throw ApiException.badRequest("password", "is required");
     }
+    // bounded before anything keeps them (rate-limit keys): no account name is longer, and a
+    // password hash of a megabyte would cost the CPU what a long key costs the heap
+    if (username.length() > MAX_USERNAME_CHARS) {
+      throw ApiException.badRequest(
+          "username", "must be at most " + MAX_USERNAME_CHARS + " characters");
+    }
+    if (password.length() > MAX_PASSWORD_CHARS) {
+      throw ApiException.badRequest(
+          "password", "must be at most " + MAX_PASSWORD_CHARS + " characters");
+    }
     String account = username.strip().toLowerCase(Locale.ROOT);
     limiter.acquireOrThrow(
         RateLimiter.Limit.LOGIN_IP, ip, "too many login attempts from this address; wait a minute");
+    // per account and address: failures from one address never lock the account for the others
     limiter.acquireOrThrow(
         RateLimiter.Limit.LOGIN_ACCOUNT,
-        account,
-        "too many login attempts for this account; wait a minute");
+        RateLimiter.accountFrom(account, ip),
+        "too many login attempts for this account from this address; wait a minute");
     User user =
         users
             .verifyCredentials(account, password)

@@ -7,6 +7,8 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +41,21 @@ public class RateLimiter {
 
   private final SettingsService settings;
   private final TimeMeter time;
+
+  /**
+   * Local buckets, bounded by their estimated size in bytes (a key of n characters, the bucket's
+   * state): whatever keys clients make, the limiter never holds more than this.
+   */
+  static final long MAX_LOCAL_BYTES = 32L * 1024 * 1024;
+
+  private static final int BUCKET_BYTES = 300;
+
   private final Cache<String, Bucket> buckets =
-      Caffeine.newBuilder().expireAfterAccess(10, TimeUnit.MINUTES).maximumSize(1_000_000).build();
+      Caffeine.newBuilder()
+          .expireAfterAccess(10, TimeUnit.MINUTES)
+          .maximumWeight(MAX_LOCAL_BYTES)
+          .weigher((String key, Bucket b) -> BUCKET_BYTES + 2 * key.length())
+          .build();
 
   /** Buckets kept somewhere all instances share (Redis), so that limits hold across a cluster. */
   public interface SharedBuckets {
@@ -92,6 +107,9 @@ public class RateLimiter {
       }
       default -> throw new IllegalArgumentException(limit.name());
     }
+    if (limit == Limit.LOGIN_IP || limit == Limit.JOIN_IP) {
+      key = addressKey(key);
+    }
     String bucketKey = limit + "/" + perMinute + "/" + burst + "/" + key;
     ConsumptionProbe probe = consume(bucketKey, perMinute, burst);
     if (probe.isConsumed()) {
@@ -100,6 +118,44 @@ public class RateLimiter {
     metrics.rateLimited(limit.name());
     long seconds = (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L;
     return new Decision(false, Math.max(1, seconds));
+  }
+
+  /**
+   * What a per-address limit counts by: an IPv4 address as it is, an IPv6 address by its /64 (one
+   * subscriber's network: every address in it is the same client), anything else as it is, cut to
+   * 64 characters.
+   */
+  public static String addressKey(String ip) {
+    if (ip == null) {
+      return "-";
+    }
+    if (ip.indexOf(':') >= 0 && ip.length() <= 64 && ip.matches("\\[?[0-9A-Fa-f:.%a-zA-Z0-9]+]?")) {
+      String literal =
+          ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
+      int zone = literal.indexOf('%');
+      if (zone >= 0) {
+        literal = literal.substring(0, zone);
+      }
+      try {
+        // a literal: no name lookup happens
+        byte[] a = InetAddress.getByName(literal).getAddress();
+        if (a.length == 16) {
+          return String.format(
+                  "%02x%02x:%02x%02x:%02x%02x:%02x%02x",
+                  a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7])
+              + "::/64";
+        }
+        return InetAddress.getByAddress(a).getHostAddress();
+      } catch (UnknownHostException e) {
+        // not an address after all
+      }
+    }
+    return ip.length() > 64 ? ip.substring(0, 64) : ip;
+  }
+
+  /** The per-account login limit's key: the account, from one address (see {@link #addressKey}). */
+  public static String accountFrom(String account, String ip) {
+    return addressKey(ip) + "/" + account;
   }
 
   /** Like {@link #tryAcquire} but refuses with 429 and {@code Retry-After}. */

@@ -65,13 +65,41 @@ class AuthServiceTest {
   }
 
   @Test
-  void an_account_is_limited_whichever_address_the_attempts_come_from() {
-    assertThat(statusOf("dave", "wrong-password", "10.0.0.1")).isEqualTo(401);
-    assertThat(statusOf("dave", "wrong-password", "10.0.0.2")).isEqualTo(401);
-    assertThat(statusOf("DAVE", "wrong-password", "10.0.0.3")).isEqualTo(401);
+  void failed_logins_from_one_address_never_lock_the_account_for_another() {
+    for (int i = 0; i < 3; i++) {
+      assertThat(statusOf("dave", "wrong-password", "10.0.0.1")).isEqualTo(401);
+    }
+    assertThat(statusOf("dave", "dave-password", "10.0.0.1")).isEqualTo(429);
 
-    assertThat(statusOf("dave", "dave-password", "10.0.0.4")).isEqualTo(429);
-    assertThat(statusOf("erin", "erin-password", "10.0.0.4")).isEqualTo(200);
+    // (before: one account-wide budget, so any address could keep the owner out)
+    assertThat(statusOf("dave", "dave-password", "10.0.0.2")).isEqualTo(200);
+    assertThat(statusOf("DAVE", "dave-password", "10.0.0.3")).isEqualTo(200);
+  }
+
+  @Test
+  void the_addresses_of_one_ipv6_network_share_one_budget() {
+    assertThat(statusOf("dave", "wrong-password", "2001:db8:1:2::1")).isEqualTo(401);
+    assertThat(statusOf("erin", "wrong-password", "2001:db8:1:2::2")).isEqualTo(401);
+    assertThat(statusOf("nobody", "wrong-password", "2001:db8:1:2:ffff:ffff:ffff:fffe"))
+        .isEqualTo(401);
+
+    // the same /64: the same client
+    assertThat(statusOf("erin", "erin-password", "2001:db8:1:2::9")).isEqualTo(429);
+    assertThat(statusOf("erin", "erin-password", "2001:db8:1:3::1")).isEqualTo(200);
+  }
+
+  @Test
+  void overlong_usernames_and_passwords_are_refused_before_the_limiter() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(statusOf("d".repeat(65), "x", "10.0.0.1")).isEqualTo(400);
+      assertThat(statusOf("dave", "p".repeat(257), "10.0.0.1")).isEqualTo(400);
+    }
+    ApiException e =
+        catchThrowableOfType(
+            ApiException.class, () -> auth.checkLogin("d".repeat(1_000_000), "x", "10.0.0.1"));
+    assertThat(e.getMessage()).contains("at most 64 characters");
+
+    assertThat(statusOf("dave", "dave-password", "10.0.0.1")).isEqualTo(200);
   }
 
   @Test

@@ -169,4 +169,23 @@ class RateLimiterTest {
               assertThat(e.headers()).containsEntry("Retry-After", "60");
             });
   }
+
+  @Test
+  void per_address_limits_count_an_ipv6_network_by_its_64_bit_prefix() {
+    assertThat(RateLimiter.addressKey("2001:db8:0:1::1"))
+        .isEqualTo(RateLimiter.addressKey("2001:0db8:0000:0001:ffff:1:2:3"))
+        .isEqualTo(RateLimiter.addressKey("[2001:db8:0:1::7]"))
+        .isEqualTo("2001:0db8:0000:0001::/64");
+    assertThat(RateLimiter.addressKey("2001:db8:0:2::1"))
+        .isNotEqualTo(RateLimiter.addressKey("2001:db8:0:1::1"));
+    assertThat(RateLimiter.addressKey("10.0.0.1")).isEqualTo("10.0.0.1");
+    assertThat(RateLimiter.addressKey("::ffff:10.0.0.1")).isEqualTo("10.0.0.1");
+    assertThat(RateLimiter.addressKey("x".repeat(10_000))).hasSize(64);
+
+    // 20 joins a minute by default: shared by every address of the network
+    allowed(Limit.JOIN_IP, "2001:db8:0:1::1", 10);
+    allowed(Limit.JOIN_IP, "2001:db8:0:1::2", 10);
+    assertThat(limiter.tryAcquire(Limit.JOIN_IP, "2001:db8:0:1:abcd::3").allowed()).isFalse();
+    assertThat(limiter.tryAcquire(Limit.JOIN_IP, "2001:db8:0:2::1").allowed()).isTrue();
+  }
 }
