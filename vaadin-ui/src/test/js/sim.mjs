@@ -6,7 +6,8 @@
 // play of a preloaded track starts 80–100 ms late, and a rate change with pitch preservation on
 // steps the position back ~22 ms.
 
-import { expectedPlayback, parsePlaybackState, SyncEngine } from '../../main/resources/META-INF/resources/sync-audio/sync-core.js';
+import { expectedPlayback, parsePlaybackState } from '../../main/resources/META-INF/resources/sync-audio/playback-schedule.js';
+import { SyncEngine } from '../../main/resources/META-INF/resources/sync-audio/sync-engine.js';
 
 /** Deterministic random numbers (mulberry32). */
 export function rng(seed) {

@@ -1,20 +1,16 @@
-// Unit tests of the pure parts of sync-core.js: clock offset, reading filter, latency learning,
-// the schedule, settings, backoff, and single controller decisions.
+// Unit tests of the DOM-free parts of the player (the modules beside sync-audio.js): clock offset,
+// reading filter, latency learning, the schedule, settings, backoff, and single controller
+// decisions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  backoffDelay,
-  ClockOffsetEstimator,
-  DEFAULT_SETTINGS,
-  expectedPlayback,
-  LatencyLearner,
-  median,
-  normalizeSettings,
-  parsePlaybackState,
-  ReadingFilter,
-  SyncController,
-  SyncEngine,
-} from '../../main/resources/META-INF/resources/sync-audio/sync-core.js';
+import { backoffDelay } from '../../main/resources/META-INF/resources/sync-audio/backoff.js';
+import { ClockOffsetEstimator } from '../../main/resources/META-INF/resources/sync-audio/clock-offset.js';
+import { SyncController } from '../../main/resources/META-INF/resources/sync-audio/drift-controller.js';
+import { median } from '../../main/resources/META-INF/resources/sync-audio/numbers.js';
+import { expectedPlayback, parsePlaybackState } from '../../main/resources/META-INF/resources/sync-audio/playback-schedule.js';
+import { LatencyLearner, ReadingFilter } from '../../main/resources/META-INF/resources/sync-audio/player-readings.js';
+import { SyncEngine } from '../../main/resources/META-INF/resources/sync-audio/sync-engine.js';
+import { DEFAULT_SETTINGS, normalizeSettings } from '../../main/resources/META-INF/resources/sync-audio/sync-settings.js';
 import { item, rng, track } from './sim.mjs';
 
 test('offset estimate stays within ~1 ms of the truth under asymmetric jitter', () => {

@@ -3,6 +3,7 @@ package org.samesong.server;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -48,6 +49,15 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage("org.jdbi..", "java.sql..")
           .because("views call the features' services, never the database");
+
+  /**
+   * Each screen's package (login, host, guest, admin, player, shell) is a slice of its own: the
+   * feature rule above sees {@code ui} as one, so a cycle between two screens went unnoticed.
+   */
+  @ArchTest
+  static void ui_packages_are_free_of_cycles(JavaClasses classes) {
+    slices().matching("org.samesong.ui.(*)..").should().beFreeOfCycles().check(classes);
+  }
 
   @ArchTest
   static final ArchRule resources_never_use_jdbi =

@@ -15,9 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.samesong.app.SamesongConfiguration;
@@ -192,6 +195,17 @@ class FirstRunBrowserIT {
         .until(
             ExpectedConditions.textToBePresentInElementLocated(By.id("audio-status"), "in sync"));
 
+    // the space bar pauses and plays again, from the page (not from a field or a button)
+    browser.findElement(By.id("now-title")).click();
+    new Actions(browser).sendKeys(Keys.SPACE).perform();
+    waiting(browser)
+        .until(ExpectedConditions.textToBePresentInElementLocated(By.id("play-pause"), "Play"));
+    waiting(browser).until(d -> audioPaused(browser));
+    new Actions(browser).sendKeys(Keys.SPACE).perform();
+    waiting(browser)
+        .until(ExpectedConditions.textToBePresentInElementLocated(By.id("play-pause"), "Pause"));
+    waiting(browser).until(d -> !audioPaused(browser));
+
     // screenshots of every screen at desktop and phone sizes
     screenshot(browser, "host");
     screenshot(guest, "guest-phone");
@@ -200,13 +214,14 @@ class FirstRunBrowserIT {
     screenshot(guest, "guest");
     Browser.emulateScreen(browser, 390, 844, true);
     screenshot(browser, "host-phone");
-    // column widths settle after the resize: give them a moment before judging
-    List<String> wide = sidewaysScrollingGrids(browser);
-    for (int i = 0; i < 20 && !wide.isEmpty(); i++) {
-      Thread.sleep(100);
-      wide = sidewaysScrollingGrids(browser);
+    // column widths settle after the resize: give them up to 2 s before judging
+    try {
+      new WebDriverWait(browser, Duration.ofSeconds(2))
+          .until(d -> sidewaysScrollingGrids(browser).isEmpty());
+    } catch (TimeoutException e) {
+      // the assertion below names them
     }
-    assertThat(wide).as("grids wider than a phone's screen").isEmpty();
+    assertThat(sidewaysScrollingGrids(browser)).as("grids wider than a phone's screen").isEmpty();
     browser.get(url("/admin"));
     waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("save-settings")));
     screenshot(browser, "admin-phone");
@@ -233,6 +248,12 @@ class FirstRunBrowserIT {
             """);
   }
 
+  private static boolean audioPaused(ChromeDriver page) {
+    return Boolean.TRUE.equals(
+        page.executeScript(
+            "return document.getElementById('player').shadowRoot.getElementById('audio').paused;"));
+  }
+
   private static String playingSrc(ChromeDriver page) {
     return (String)
         page.executeScript(
@@ -243,11 +264,21 @@ class FirstRunBrowserIT {
     return streamUrl.replaceAll(".*/api/tracks/([^/]+)/stream.*", "$1");
   }
 
+  private static final String SETTLED =
+      """
+      const clients = (window.Vaadin && window.Vaadin.Flow && window.Vaadin.Flow.clients) || {};
+      return document.fonts.status === 'loaded'
+        && Object.values(clients).every(c => !c.isActive || !c.isActive());
+      """;
+
   /** Saves a full-page screenshot to target/screenshots (the README's come from there). */
   private static void screenshot(ChromeDriver driver, String name) throws Exception {
     Path dir = Path.of("target", "screenshots");
     Files.createDirectories(dir);
-    Thread.sleep(300); // let pushed changes and the theme settle before the picture
+    // pushed changes and the theme settle before the picture: no request of Vaadin's under way,
+    // the fonts loaded, and then one frame drawn
+    waiting(driver).until(d -> Boolean.TRUE.equals(driver.executeScript(SETTLED)));
+    driver.executeAsyncScript("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))");
     Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
   }
 

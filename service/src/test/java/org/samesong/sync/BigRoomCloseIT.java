@@ -175,7 +175,7 @@ class BigRoomCloseIT {
                 () -> {
                   int n = which;
                   while (commanding.get()) {
-                    Thread.sleep(100);
+                    Thread.sleep(100); // on purpose: the load is ten commands a second each
                     String action = n++ % 2 == 0 ? "play" : "pause";
                     Result r =
                         call(
@@ -192,7 +192,7 @@ class BigRoomCloseIT {
                   return null;
                 }));
       }
-      Thread.sleep(1_000);
+      Thread.sleep(1_000); // on purpose: a second of commands alone before the storm
 
       // guests who are not listening send playlist requests (to the host only): each publishes
       // after its commit, with its database connection still held
@@ -304,7 +304,8 @@ class BigRoomCloseIT {
         Thread.sleep(200);
       }
       long gone = (System.nanoTime() - storm) / 1_000_000;
-      // broadcasts go on a little longer, then the probes see the calm after the storm
+      // broadcasts go on a little longer, then the probes see the calm after the storm (a sleep on
+      // purpose: the time under load is what is measured)
       Thread.sleep(2_000);
       commanding.set(false);
       for (Future<?> f : commanders) {
@@ -316,7 +317,7 @@ class BigRoomCloseIT {
       for (Future<?> f : joiners) {
         f.get(120, TimeUnit.SECONDS);
       }
-      Thread.sleep(1_000);
+      Thread.sleep(1_000); // on purpose: a second of probes in the calm
       probes.stop();
       System.out.printf(
           "BigRoomCloseIT: closes requested in %d ms; %s guest connections left after %d ms;"
@@ -454,7 +455,7 @@ class BigRoomCloseIT {
         if (r.status() != 200 || r.ms() > BOUND.toMillis()) {
           failures.add(what + " at +" + at + " ms: " + r);
         }
-        Thread.sleep(100);
+        Thread.sleep(100); // on purpose: a probe every 100 ms
       }
       return null;
     }

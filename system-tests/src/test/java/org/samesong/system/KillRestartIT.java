@@ -117,7 +117,7 @@ class KillRestartIT {
     // writer stores commits at most every 500 ms, so the last ones were lost before WRITE_DELAY=0
     for (int i = 0; i < 20; i++) {
       Scenario.playback(api, world.host(), "seek", 1_000L * i);
-      Instance.sleep(50);
+      Instance.sleep(50); // on purpose: the pace of a dragged slider
     }
     String lastRequest =
         Story.request(
@@ -128,7 +128,8 @@ class KillRestartIT {
     JsonNode seek = Scenario.playback(api, world.host(), "seek", 20_000L);
     server.kill();
     if (page != null) {
-      // the player goes on with what it buffered while the server is away
+      // the player goes on with what it buffered while the server is away (a sleep on purpose: the
+      // server's absence is what is tested)
       Instance.sleep(500);
       GuestBrowser.Reading during = page.read();
       assertThat(during.connected()).as("connected while the server is dead: %s", during).isFalse();

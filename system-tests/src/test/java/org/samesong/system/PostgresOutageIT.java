@@ -141,6 +141,7 @@ class PostgresOutageIT {
     WsClient late = open(WsClient.connect(server.httpPort(), host.sessionId(), ada.token()));
     assertThat(late.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo(1013);
 
+    // on purpose: the outage lasts its planned length
     Instance.sleep(Math.max(0, endsAt + 1_000 - System.currentTimeMillis()));
     pg.start();
 

@@ -139,7 +139,7 @@ class RedisOutageIT {
         adaOnA.awaitType("playlist_update", Duration.ofSeconds(5)).path("version").asLong();
 
     // an outage of 18 s: Lettuce's default backoff (doubling up to 30 s) had its next attempt
-    // some 15 s after Redis was back then
+    // some 15 s after Redis was back then (a sleep on purpose: the outage's length is tested)
     Instance.sleep(Math.max(0, 18_000 - (System.nanoTime() - stopped) / 1_000_000));
     redis.start();
     long back = System.nanoTime();

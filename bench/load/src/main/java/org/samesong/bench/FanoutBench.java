@@ -275,8 +275,8 @@ public final class FanoutBench {
       if (!reconnecting || stopping || !reconnectPending.compareAndSet(false, true)) {
         return;
       }
-      // the player's backoff (sync-core.js backoffDelay): 500 ms × 2^attempt up to 10 s, equal
-      // jitter; up to 3 s after the server said it goes away (sync-audio.js, 1001/1012)
+      // the player's backoff (sync-audio/backoff.js backoffDelay): 500 ms × 2^attempt up to 10 s,
+      // equal jitter; up to 3 s after the server said it goes away (sync-audio.js, 1001/1012)
       long ceiling = Math.min(serverRestarting ? 3_000L : 10_000L, 500L << Math.min(attempt, 20));
       attempt++;
       long delay = ceiling / 2 + (long) (ThreadLocalRandom.current().nextDouble() * ceiling / 2);

@@ -42,10 +42,10 @@ import org.samesong.common.ApiException;
 import org.samesong.session.Session;
 import org.samesong.settings.Setting;
 import org.samesong.settings.Settings;
-import org.samesong.ui.host.HostView;
-import org.samesong.ui.login.LoginView;
-import org.samesong.ui.shell.CurrentUser;
 import org.samesong.ui.shell.Header;
+import org.samesong.ui.shell.Notices;
+import org.samesong.ui.shell.Routes;
+import org.samesong.ui.shell.SignInGuard;
 import org.samesong.ui.shell.UiServices;
 import org.samesong.user.User;
 import org.samesong.user.api.UserPatch;
@@ -54,7 +54,7 @@ import org.samesong.user.api.UserPatch;
  * {@code /admin}: every runtime setting (stored in the database, effective at once), the
  * infrastructure settings read-only, accounts, live sessions, the music library and FFmpeg.
  */
-@Route("admin")
+@Route(Routes.ADMIN)
 @PageTitle("Samesong · Admin")
 public class AdminView extends VerticalLayout implements BeforeEnterObserver {
   private static final DateTimeFormatter WHEN =
@@ -72,13 +72,8 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
 
   @Override
   public void beforeEnter(BeforeEnterEvent event) {
-    admin = CurrentUser.get().orElse(null);
+    admin = SignInGuard.admin(event).orElse(null);
     if (admin == null) {
-      event.forwardTo(LoginView.class);
-      return;
-    }
-    if (!admin.isAdmin()) {
-      event.forwardTo(HostView.class);
       return;
     }
     removeAll();
@@ -357,8 +352,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
     try {
       UiServices.get().users().update(user.id(), patch, admin.id());
     } catch (ApiException e) {
-      Notification.show(e.getMessage(), 5000, Notification.Position.TOP_CENTER)
-          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+      Notices.error(e.getMessage());
     }
     refreshUsers();
   }
@@ -400,8 +394,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
       UiServices.get().sessions().end(session.id());
       Notification.show("Ended " + session.name(), 3000, Notification.Position.BOTTOM_START);
     } catch (ApiException e) {
-      Notification.show(e.getMessage(), 5000, Notification.Position.TOP_CENTER)
-          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+      Notices.error(e.getMessage());
     }
     refreshSessions();
   }

@@ -9,7 +9,6 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
@@ -32,6 +31,7 @@ import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
 import org.samesong.ui.player.SyncAudio;
 import org.samesong.ui.shell.CatalogPicker;
+import org.samesong.ui.shell.Notices;
 import org.samesong.ui.shell.ProgressClock;
 import org.samesong.ui.shell.SessionFollower;
 import org.samesong.ui.shell.TrackText;
@@ -248,8 +248,7 @@ public class GuestPlayer extends VerticalLayout {
     } catch (ApiException e) {
       field.setErrorMessage(e.getMessage());
       field.setInvalid(true);
-      Notification.show(e.getMessage(), 5000, Notification.Position.TOP_CENTER)
-          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+      Notices.error(e.getMessage());
       return false;
     }
   }
@@ -296,8 +295,7 @@ public class GuestPlayer extends VerticalLayout {
     try {
       services.requests().cancel(seat.principal(), request.requestId());
     } catch (ApiException e) {
-      Notification.show(e.getMessage(), 5000, Notification.Position.TOP_CENTER)
-          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+      Notices.error(e.getMessage());
     }
     refreshRequests();
   }

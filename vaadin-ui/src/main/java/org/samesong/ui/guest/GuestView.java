@@ -21,6 +21,7 @@ import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.InviteCodes;
 import org.samesong.session.api.JoinedJson;
 import org.samesong.settings.Settings;
+import org.samesong.ui.shell.Routes;
 import org.samesong.ui.shell.UiRequests;
 import org.samesong.ui.shell.UiServices;
 
@@ -29,7 +30,7 @@ import org.samesong.ui.shell.UiServices;
  * the browser's session, so a reload goes straight back to the player, and in a cookie, so that it
  * still does when the server has forgotten that session (a restart).
  */
-@Route("join")
+@Route(Routes.JOIN)
 @PageTitle("Samesong · Join")
 public class GuestView extends VerticalLayout implements HasUrlParameter<String> {
   private String code;

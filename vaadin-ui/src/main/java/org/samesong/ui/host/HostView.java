@@ -15,9 +15,9 @@ import java.util.Optional;
 import org.samesong.app.Services;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.Session;
-import org.samesong.ui.login.LoginView;
-import org.samesong.ui.shell.CurrentUser;
 import org.samesong.ui.shell.Header;
+import org.samesong.ui.shell.Routes;
+import org.samesong.ui.shell.SignInGuard;
 import org.samesong.ui.shell.UiRequests;
 import org.samesong.ui.shell.UiServices;
 import org.samesong.user.User;
@@ -26,7 +26,7 @@ import org.samesong.user.User;
  * {@code /host}: the host console of the signed-in account's live session, or a form that starts
  * one. A host runs one session at a time here; ending it offers to start the next.
  */
-@Route("host")
+@Route(Routes.HOST)
 @PageTitle("Samesong · Host")
 public class HostView extends VerticalLayout implements BeforeEnterObserver {
   private final VerticalLayout body = new VerticalLayout();
@@ -42,9 +42,8 @@ public class HostView extends VerticalLayout implements BeforeEnterObserver {
 
   @Override
   public void beforeEnter(BeforeEnterEvent event) {
-    user = CurrentUser.get().orElse(null);
+    user = SignInGuard.signedIn(event).orElse(null);
     if (user == null) {
-      event.forwardTo(LoginView.class);
       return;
     }
     removeAll();

@@ -10,7 +10,6 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.ListDataProvider;
@@ -27,6 +26,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.samesong.common.ApiException;
 import org.samesong.session.api.MemberJson;
+import org.samesong.ui.shell.Notices;
 
 /**
  * The listeners of a session for its host: who is there, their player's state and drift, and a Kick
@@ -248,8 +248,7 @@ class ListenersPanel extends VerticalLayout {
       Notification.show(
           listener.displayName() + " was removed", 3000, Notification.Position.BOTTOM_START);
     } catch (ApiException e) {
-      Notification.show(e.getMessage(), 5000, Notification.Position.TOP_CENTER)
-          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+      Notices.error(e.getMessage());
     }
     reload();
   }

@@ -13,13 +13,13 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.VaadinSession;
 import org.samesong.common.ApiException;
-import org.samesong.ui.host.HostView;
 import org.samesong.ui.shell.CurrentUser;
+import org.samesong.ui.shell.Routes;
 import org.samesong.ui.shell.UiServices;
 import org.samesong.user.User;
 
 /** {@code /}: log in. While no account exists, the setup screen takes its place. */
-@Route("")
+@Route(Routes.LOGIN)
 @PageTitle("Samesong · Log in")
 public class LoginView extends VerticalLayout implements BeforeEnterObserver {
   private final LoginForm form = new LoginForm();
@@ -45,7 +45,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     if (UiServices.get().users().needsSetup()) {
       event.forwardTo(SetupView.class);
     } else if (CurrentUser.get().isPresent()) {
-      event.forwardTo(HostView.class);
+      event.forwardTo(Routes.HOST);
     }
   }
 
@@ -58,7 +58,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
               .checkLogin(
                   event.getUsername(), event.getPassword(), address == null ? "unknown" : address);
       CurrentUser.set(user);
-      getUI().ifPresent(ui -> ui.navigate(HostView.class));
+      getUI().ifPresent(ui -> ui.navigate(Routes.HOST));
     } catch (ApiException e) {
       LoginI18n.ErrorMessage error = new LoginI18n.ErrorMessage();
       error.setTitle(

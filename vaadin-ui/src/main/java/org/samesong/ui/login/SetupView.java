@@ -14,8 +14,8 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import org.samesong.common.ApiException;
-import org.samesong.ui.host.HostView;
 import org.samesong.ui.shell.CurrentUser;
+import org.samesong.ui.shell.Routes;
 import org.samesong.ui.shell.UiServices;
 import org.samesong.user.User;
 import org.samesong.user.UserService;
@@ -24,7 +24,7 @@ import org.samesong.user.UserService;
  * {@code /setup}: the first run. Creates the first admin account (there is no default password) and
  * logs it in. Once any account exists this screen sends everyone to the login.
  */
-@Route("setup")
+@Route(Routes.SETUP)
 @PageTitle("Samesong · Setup")
 public class SetupView extends VerticalLayout implements BeforeEnterObserver {
   final TextField username = new TextField("Admin username");
@@ -65,7 +65,7 @@ public class SetupView extends VerticalLayout implements BeforeEnterObserver {
   @Override
   public void beforeEnter(BeforeEnterEvent event) {
     if (!UiServices.get().users().needsSetup()) {
-      event.forwardTo(LoginView.class);
+      event.forwardTo(Routes.LOGIN);
     }
   }
 
@@ -82,7 +82,7 @@ public class SetupView extends VerticalLayout implements BeforeEnterObserver {
       User admin =
           UiServices.get().users().createFirstAdmin(username.getValue(), password.getValue());
       CurrentUser.set(admin);
-      getUI().ifPresent(ui -> ui.navigate(HostView.class));
+      getUI().ifPresent(ui -> ui.navigate(Routes.HOST));
     } catch (ApiException e) {
       if ("password".equals(e.field())) {
         password.setErrorMessage(e.getMessage());
@@ -92,7 +92,7 @@ public class SetupView extends VerticalLayout implements BeforeEnterObserver {
         username.setInvalid(true);
       } else {
         // someone else finished the setup meanwhile
-        getUI().ifPresent(ui -> ui.navigate(LoginView.class));
+        getUI().ifPresent(ui -> ui.navigate(Routes.LOGIN));
       }
     }
   }

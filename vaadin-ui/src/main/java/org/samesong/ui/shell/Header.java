@@ -23,11 +23,11 @@ public class Header extends FlexLayout {
     who.setId("host-user");
     add(title, who);
     setFlexGrow(1, who);
-    Anchor host = new Anchor("host", "Host");
+    Anchor host = new Anchor(Routes.HOST, "Host");
     host.setId("nav-host");
     add(host);
     if (user.isAdmin()) {
-      Anchor admin = new Anchor("admin", "Admin");
+      Anchor admin = new Anchor(Routes.ADMIN, "Admin");
       admin.setId("nav-admin");
       add(admin);
     }
@@ -37,7 +37,7 @@ public class Header extends FlexLayout {
     logout.addClickListener(
         e -> {
           CurrentUser.clear();
-          getUI().ifPresent(ui -> ui.navigate(""));
+          getUI().ifPresent(ui -> ui.navigate(Routes.LOGIN));
         });
     add(logout);
   }

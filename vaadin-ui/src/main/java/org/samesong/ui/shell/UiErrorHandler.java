@@ -1,8 +1,6 @@
 package org.samesong.ui.shell;
 
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.server.ErrorEvent;
 import com.vaadin.flow.server.ErrorHandler;
 import org.samesong.common.ApiException;
@@ -32,10 +30,7 @@ public class UiErrorHandler implements ErrorHandler {
     }
     UI ui = UI.getCurrent();
     if (ui != null) {
-      ui.access(
-          () ->
-              Notification.show(message, 5000, Notification.Position.TOP_CENTER)
-                  .addThemeVariants(NotificationVariant.LUMO_ERROR));
+      ui.access(() -> Notices.error(message));
     }
   }
 

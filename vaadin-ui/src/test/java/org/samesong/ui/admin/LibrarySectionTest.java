@@ -59,8 +59,8 @@ class LibrarySectionTest {
     Files.delete(music.resolve("one.wav"));
     _click(_get(Button.class, s -> s.withId("rescan")));
     ui.services.scanner().awaitIdle(Duration.ofSeconds(30));
-    Thread.sleep(700); // the section's timer pushes the final state within half a second
-    ui.roundtrip();
+    // the section's timer pushes the final state within half a second
+    ui.awaitLive("the rescan's result", () -> text("scan-status").getText().contains("1 removed"));
     assertThat(text("scan-status").getText()).contains("1 added", "1 removed");
     assertThat(ui.services.catalog().search("", 10, 0).items())
         .extracting(t -> t.title())

@@ -1,0 +1,34 @@
+package org.samesong.ui.shell;
+
+import com.vaadin.flow.router.BeforeEnterEvent;
+import java.util.Optional;
+import org.samesong.user.User;
+
+/**
+ * The check every signed-in screen makes before it shows: who is signed in, and may they be here.
+ */
+public final class SignInGuard {
+  private SignInGuard() {}
+
+  /** The signed-in account; without one, the browser is forwarded to the login form. */
+  public static Optional<User> signedIn(BeforeEnterEvent event) {
+    Optional<User> user = CurrentUser.get();
+    if (user.isEmpty()) {
+      event.forwardTo(Routes.LOGIN);
+    }
+    return user;
+  }
+
+  /**
+   * The signed-in administrator; without a sign-in the browser goes to the login form, an account
+   * that is not an administrator to the host console.
+   */
+  public static Optional<User> admin(BeforeEnterEvent event) {
+    Optional<User> user = signedIn(event);
+    if (user.isPresent() && !user.get().isAdmin()) {
+      event.forwardTo(Routes.HOST);
+      return Optional.empty();
+    }
+    return user;
+  }
+}
