@@ -1,5 +1,6 @@
 package org.samesong.app;
 
+import com.fasterxml.jackson.core.JsonParser;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -135,6 +136,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
           }
         });
     bootstrap.addCommand(new UserCommand());
+    // {"role":"user","role":"admin"}: which one wins depends on the reader; refuse it (400)
+    bootstrap.getObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   }
 
   @Override

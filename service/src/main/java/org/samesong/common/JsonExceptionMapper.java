@@ -35,6 +35,14 @@ public class JsonExceptionMapper implements ExceptionMapper<JsonProcessingExcept
               : "is invalid";
       return Errors.response(400, "invalid_" + field, field + " " + problem, field);
     }
+    String original = e.getOriginalMessage();
+    if (original != null && original.startsWith("Duplicate field '")) {
+      // STRICT_DUPLICATE_DETECTION: which value would win depends on the reader, so neither does
+      int end = original.indexOf('\'', 17);
+      String field = end > 17 ? original.substring(17, end) : "body";
+      return Errors.response(
+          400, "malformed_json", "the request body has " + field + " more than once", field);
+    }
     if (e instanceof MismatchedInputException) {
       return Errors.response(400, "invalid_body", "the request body has the wrong shape", "body");
     }

@@ -56,6 +56,19 @@ class ApiErrorsIT {
   }
 
   @Test
+  void a_body_with_a_key_twice_is_400_whichever_value_would_have_won() {
+    Reply reply =
+        Reply.of(
+            APP.request("auth/login", null)
+                .post(
+                    Entity.json(
+                        "{\"username\":\"nobody\",\"username\":\"root\",\"password\":\"x\"}")));
+
+    assertError(reply, 400, "malformed_json");
+    assertThat(reply.body()).contains("username");
+  }
+
+  @Test
   void a_body_that_is_not_json_is_415_in_the_uniform_body() {
     Reply reply =
         Reply.of(
