@@ -49,16 +49,16 @@ import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.SessionLogContext;
 import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
-import org.samesong.media.DemoCatalog;
 import org.samesong.media.Ffmpeg;
-import org.samesong.media.LibraryResource;
-import org.samesong.media.LibraryScanTask;
-import org.samesong.media.LibraryScanner;
-import org.samesong.media.LibraryStatusTask;
-import org.samesong.media.MediaHealthCheck;
-import org.samesong.media.StreamResource;
-import org.samesong.media.StreamService;
-import org.samesong.media.StreamSigner;
+import org.samesong.media.demo.DemoCatalog;
+import org.samesong.media.library.LibraryResource;
+import org.samesong.media.library.LibraryScanTask;
+import org.samesong.media.library.LibraryScanner;
+import org.samesong.media.library.LibraryStatusTask;
+import org.samesong.media.library.MediaHealthCheck;
+import org.samesong.media.stream.StreamResource;
+import org.samesong.media.stream.StreamService;
+import org.samesong.media.stream.StreamSigner;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.openapi.OpenApiDocument;
 import org.samesong.openapi.OpenApiResource;
@@ -71,8 +71,8 @@ import org.samesong.settings.Setting;
 import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsResource;
 import org.samesong.settings.SettingsService;
-import org.samesong.sync.SyncEndpoint;
 import org.samesong.sync.TimeResource;
+import org.samesong.sync.ws.SyncEndpoint;
 import org.samesong.user.AdminUserResource;
 import org.samesong.user.UserService;
 import org.slf4j.Logger;
@@ -259,7 +259,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     // the states commands made in memory reach the database behind them; stopped (and flushed)
     // before the database pool closes
     environment.lifecycle().manage(wired.playback().writer());
-    environment.lifecycle().manage(wired.playbackClock());
+    environment.lifecycle().manage(wired.trackScheduler());
     environment
         .lifecycle()
         .manage(

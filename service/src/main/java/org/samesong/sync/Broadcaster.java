@@ -28,6 +28,8 @@ import org.samesong.session.Member;
 import org.samesong.session.SessionEvents;
 import org.samesong.session.SessionService;
 import org.samesong.sync.api.ServerMessage;
+import org.samesong.sync.bus.Envelope;
+import org.samesong.sync.bus.EventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +62,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
   private final ObjectReader reader;
   private final MemberRoster roster;
   private final Map<String, Long> lastPlaybackSent = new ConcurrentHashMap<>();
-  private volatile PlaybackClock playbackClock;
+  private volatile TrackScheduler trackScheduler;
 
   public Broadcaster(
       EventBus bus,
@@ -85,8 +87,8 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
     playback.setListener(this);
   }
 
-  void setPlaybackClock(PlaybackClock playbackClock) {
-    this.playbackClock = playbackClock;
+  void setTrackScheduler(TrackScheduler trackScheduler) {
+    this.trackScheduler = trackScheduler;
   }
 
   /** Who is in each session, in memory. */
@@ -170,7 +172,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
                         origin)
                     .withPlayback(everywhere ? state : null));
     lastPlaybackSent.put(sessionId, clock.millis());
-    PlaybackClock scheduler = playbackClock;
+    TrackScheduler scheduler = trackScheduler;
     if (scheduler != null) {
       scheduler.reschedule(sessionId);
     }
@@ -279,7 +281,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
   }
 
   /** The whole playlist, as the {@code resync} form of {@code playlist_update}. */
-  ServerMessage.PlaylistUpdate playlistSnapshot(long seq, Playlist current) {
+  public ServerMessage.PlaylistUpdate playlistSnapshot(long seq, Playlist current) {
     return new ServerMessage.PlaylistUpdate(
         seq,
         clock.millis(),
@@ -317,7 +319,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
   }
 
   /** What a listener's player reported; the host hears of it (coalesced by the roster). */
-  void reported(
+  public void reported(
       String sessionId,
       String memberId,
       double driftMs,
@@ -358,7 +360,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
     }
   }
 
-  ServerMessage.PlaybackState playbackMessage(long seq, PlaybackJson s) {
+  public ServerMessage.PlaybackState playbackMessage(long seq, PlaybackJson s) {
     return new ServerMessage.PlaybackState(
         seq,
         clock.millis(),
@@ -370,7 +372,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
         s.durationMs());
   }
 
-  String write(ServerMessage message) {
+  public String write(ServerMessage message) {
     try {
       return writer.writeValueAsString(message);
     } catch (JsonProcessingException e) {

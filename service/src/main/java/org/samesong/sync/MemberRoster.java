@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.samesong.session.Member;
 import org.samesong.sync.api.ServerMessage;
+import org.samesong.sync.bus.Envelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
