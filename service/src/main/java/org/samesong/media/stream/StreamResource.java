@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
@@ -117,21 +118,8 @@ public class StreamResource {
       responseCode = "502",
       description = "A URL track's origin cannot be reached or fails (`origin_failed`).")
   @ApiResponse(responseCode = "503", description = "The database is unavailable (`unavailable`).")
-  public Response get(
-      @Parameter(description = "The track's id.") @PathParam("id") String id,
-      @Parameter(
-              description = "Expiry of the URL, epoch seconds (from `stream_url`).",
-              required = true,
-              schema = @Schema(type = "integer", format = "int64"))
-          @QueryParam("exp")
-          String exp,
-      @Parameter(
-              description = "Signature of the id and `exp`, base64url (from `stream_url`).",
-              required = true)
-          @QueryParam("sig")
-          String sig,
-      @Context HttpHeaders headers) {
-    return answer(streams.open(id, exp, sig), headers, true);
+  public Response get(@BeanParam StreamRequest request) {
+    return answer(request, true);
   }
 
   @HEAD
@@ -153,24 +141,39 @@ public class StreamResource {
       responseCode = "502",
       description = "A URL track's origin cannot be reached or fails (`origin_failed`).")
   @ApiResponse(responseCode = "503", description = "The database is unavailable (`unavailable`).")
-  public Response head(
-      @Parameter(description = "The track's id.") @PathParam("id") String id,
-      @Parameter(
-              description = "Expiry of the URL, epoch seconds (from `stream_url`).",
-              required = true,
-              schema = @Schema(type = "integer", format = "int64"))
-          @QueryParam("exp")
-          String exp,
-      @Parameter(
-              description = "Signature of the id and `exp`, base64url (from `stream_url`).",
-              required = true)
-          @QueryParam("sig")
-          String sig,
-      @Context HttpHeaders headers) {
-    return answer(streams.open(id, exp, sig), headers, false);
+  public Response head(@BeanParam StreamRequest request) {
+    return answer(request, false);
   }
 
-  private Response answer(StreamService.Playable playable, HttpHeaders headers, boolean get) {
+  /**
+   * What {@code GET} and {@code HEAD} both read: the track, the signed URL's {@code exp} and {@code
+   * sig}, and the request's headers (ranges and validators). Fields, not a record: Jersey injects a
+   * bean parameter's fields and refuses final ones; public, so the OpenAPI reader sees them too.
+   */
+  public static final class StreamRequest {
+    @Parameter(description = "The track's id.")
+    @PathParam("id")
+    public String id;
+
+    @Parameter(
+        description = "Expiry of the URL, epoch seconds (from `stream_url`).",
+        required = true,
+        schema = @Schema(type = "integer", format = "int64"))
+    @QueryParam("exp")
+    public String exp;
+
+    @Parameter(
+        description = "Signature of the id and `exp`, base64url (from `stream_url`).",
+        required = true)
+    @QueryParam("sig")
+    public String sig;
+
+    @Context public HttpHeaders headers;
+  }
+
+  private Response answer(StreamRequest request, boolean get) {
+    StreamService.Playable playable = streams.open(request.id, request.exp, request.sig);
+    HttpHeaders headers = request.headers;
     String cacheControl = "private, max-age=" + streams.maxAgeSeconds(playable);
     if (playable instanceof StreamService.LocalFile file) {
       return local(file, headers, get, cacheControl);

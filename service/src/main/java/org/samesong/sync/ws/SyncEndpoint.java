@@ -22,6 +22,7 @@ import org.samesong.auth.AuthService;
 import org.samesong.common.ApiException;
 import org.samesong.common.DatabaseDown;
 import org.samesong.common.DatabaseTrouble;
+import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.SessionLogContext;
 import org.samesong.metrics.SamesongMetrics;
@@ -352,15 +353,12 @@ public class SyncEndpoint extends Endpoint {
     }
   }
 
+  /** A missing id is the client's mistake (400); one that is no UUID names no request (404). */
   private static String requireId(String requestId) {
     if (requestId == null || requestId.isBlank()) {
       throw ApiException.badRequest("request_id", "is required");
     }
-    try {
-      return java.util.UUID.fromString(requestId).toString();
-    } catch (IllegalArgumentException e) {
-      throw ApiException.notFound("request");
-    }
+    return Ids.requireUuid(requestId, "request");
   }
 
   /**
