@@ -112,6 +112,8 @@ public record Services(
     // presence shared by a cluster: when an instance's connections lapse, its hosts hear of it
     bus.presence().start(hub::followedSessions, broadcaster::membersChanged);
     sessions.setEvents(broadcaster);
+    playlist.setEvents(broadcaster);
+    requests.setEvents(broadcaster);
     auth.onSessionLoginsRevoked(r -> broadcaster.loginRevoked(r.sessionId(), r.familyId()));
     // a settings change on one instance reaches the others through the bus
     settings.onUpdate(broadcaster::settingsChanged);

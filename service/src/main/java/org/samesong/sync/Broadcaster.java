@@ -20,8 +20,10 @@ import org.samesong.playback.PlaybackService;
 import org.samesong.playback.PlaybackState;
 import org.samesong.playback.api.PlaybackJson;
 import org.samesong.playlist.Playlist;
+import org.samesong.playlist.PlaylistEvents;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.playlist.api.PlaylistItemJson;
+import org.samesong.request.RequestEvents;
 import org.samesong.request.RequestService;
 import org.samesong.request.api.RequestJson;
 import org.samesong.session.Member;
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * playback state and playlist version they carry, the members of {@code member_update}s, ended
  * sessions and revoked logins.
  */
-public class Broadcaster implements SessionEvents, PlaybackListener {
+public class Broadcaster implements SessionEvents, PlaylistEvents, RequestEvents, PlaybackListener {
   /** The {@code change.op} of a {@code playlist_update} that re-sends the playlist as it is. */
   public static final String RESYNC = "resync";
 
@@ -97,8 +99,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
   }
 
   @Override
-  public void playlistChanged(String sessionId, Object change) {
-    PlaylistService.Change c = (PlaylistService.Change) change;
+  public void playlistChanged(String sessionId, PlaylistService.Change c) {
     Map<String, Object> what = new LinkedHashMap<>();
     what.put("op", c.op());
     what.put("item_id", c.item().itemId());
@@ -128,8 +129,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
 
   @Override
   public void requestChanged(
-      String sessionId, Object request, String authorMemberId, boolean created) {
-    RequestJson r = (RequestJson) request;
+      String sessionId, RequestJson r, String authorMemberId, boolean created) {
     Set<String> roles = created ? Set.of("host") : Envelope.EVERYONE;
     publish(
         sessionId,
