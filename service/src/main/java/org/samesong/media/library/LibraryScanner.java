@@ -1,12 +1,8 @@
 package org.samesong.media.library;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +56,7 @@ public class LibraryScanner implements AutoCloseable {
   private final Path demoFolder;
 
   // guarded by this
-  private Run current;
+  private ScanRun current;
   private ScanProgress last;
   private Thread worker;
   private boolean rescanWanted;
@@ -94,7 +90,7 @@ public class LibraryScanner implements AutoCloseable {
   public List<FolderProblem> folderProblems() {
     List<FolderProblem> problems = new ArrayList<>();
     for (String folder : folders()) {
-      problem(folder).ifPresent(p -> problems.add(new FolderProblem(folder, p)));
+      FolderWalk.problem(folder).ifPresent(p -> problems.add(new FolderProblem(folder, p)));
     }
     return problems;
   }
@@ -115,7 +111,7 @@ public class LibraryScanner implements AutoCloseable {
     }
     List<String> folders = folders();
     lastFolders = folders;
-    Run run = new Run(folders, clock.millis());
+    ScanRun run = new ScanRun(folders, clock.millis());
     current = run;
     worker = new Thread(() -> scan(run), "library-scan");
     worker.setDaemon(true);
@@ -175,13 +171,13 @@ public class LibraryScanner implements AutoCloseable {
     }
   }
 
-  private void scan(Run run) {
+  private void scan(ScanRun run) {
     long started = System.nanoTime();
     LOG.info("library scan started: {}", run.folders.isEmpty() ? "no folders" : run.folders);
     State end = State.DONE;
     try {
       scanFolders(run);
-    } catch (Stopped e) {
+    } catch (FolderWalk.Stopped e) {
       end = State.FAILED;
       run.lastError = "stopped: the server is shutting down";
     } catch (RuntimeException e) {
@@ -213,7 +209,7 @@ public class LibraryScanner implements AutoCloseable {
     }
   }
 
-  private void scanFolders(Run run) {
+  private void scanFolders(ScanRun run) {
     List<LibraryFile> known = catalog.libraryFiles();
     Map<String, LibraryFile> byHash = new HashMap<>();
     known.forEach(k -> byHash.put(k.locationHash(), k));
@@ -221,7 +217,7 @@ public class LibraryScanner implements AutoCloseable {
     // 1. count
     Map<Path, String> roots = new LinkedHashMap<>(); // readable roots → as configured
     Set<Path> keptRoots = new HashSet<>(); // configured but unreadable: their tracks stay
-    List<Candidate> candidates = new ArrayList<>();
+    List<FolderWalk.Candidate> candidates = new ArrayList<>();
     Set<Path> listed = new HashSet<>();
     for (String folder : run.folders) {
       Path root;
@@ -231,7 +227,7 @@ public class LibraryScanner implements AutoCloseable {
         run.folderProblem(folder, "is not a valid path");
         continue;
       }
-      Optional<String> problem = problem(folder);
+      Optional<String> problem = FolderWalk.problem(folder);
       if (problem.isPresent()) {
         run.folderProblem(folder, problem.get());
         keptRoots.add(root);
@@ -239,50 +235,50 @@ public class LibraryScanner implements AutoCloseable {
       }
       roots.put(root, folder);
       run.currentFolder = folder;
-      count(run, root, folder, candidates, listed, keptRoots);
+      FolderWalk.list(run, root, folder, demoFolder, candidates, listed, keptRoots);
     }
 
     // 2. read what is new or changed
     run.phase = Phase.READING;
     Set<String> present = new HashSet<>();
     int refusedInARow = 0;
-    for (Candidate file : candidates) {
-      stopIfInterrupted();
-      run.currentFolder = file.folder;
+    for (FolderWalk.Candidate file : candidates) {
+      FolderWalk.stopIfInterrupted();
+      run.currentFolder = file.folder();
       run.seen++;
-      String hash = CatalogService.locationHash(file.path);
+      String hash = CatalogService.locationHash(file.path());
       LibraryFile before = byHash.get(hash);
       if (before != null
-          && Objects.equals(before.size(), file.size)
-          && Objects.equals(before.mtime(), file.mtime)) {
+          && Objects.equals(before.size(), file.size())
+          && Objects.equals(before.mtime(), file.mtime())) {
         present.add(hash);
         run.unchanged++;
         continue;
       }
       AudioInfo info;
       try {
-        info = TagReader.read(file.path);
+        info = TagReader.read(file.path());
       } catch (UnreadableAudioException e) {
         // not present: a known file that became unreadable leaves the catalog below
-        skip(run, file.path, e.getMessage());
+        skip(run, file.path(), e.getMessage());
         continue;
       } catch (IOException e) {
         // the file could not be opened now (permissions, a flaky disk): keep what the catalog has
         present.add(hash);
-        skip(run, file.path, "cannot read: " + describe(e));
+        skip(run, file.path(), "cannot read: " + FolderWalk.describe(e));
         continue;
       }
       present.add(hash);
       try {
         catalog.upsertLibraryTrack(
-            file.path,
+            file.path(),
             info.title(),
             info.artist(),
             info.album(),
             info.durationMs(),
             info.mediaType(),
-            file.size,
-            file.mtime);
+            file.size(),
+            file.mtime());
         refusedInARow = 0;
         if (before == null) {
           run.added++;
@@ -290,14 +286,14 @@ public class LibraryScanner implements AutoCloseable {
           run.updated++;
         }
       } catch (IllegalArgumentException e) {
-        skip(run, file.path, e.getMessage()); // e.g. a path longer than the catalog keeps
+        skip(run, file.path(), e.getMessage()); // e.g. a path longer than the catalog keeps
       } catch (RuntimeException e) {
         // a value the database refuses costs this file only; a database that refuses several
         // files in a row is gone, and the scan fails
         if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) {
           throw e;
         }
-        skip(run, file.path, "not stored: " + rootCause(e));
+        skip(run, file.path(), "not stored: " + rootCause(e));
       }
     }
 
@@ -305,7 +301,7 @@ public class LibraryScanner implements AutoCloseable {
     run.phase = Phase.REMOVING;
     run.currentFolder = null;
     for (LibraryFile file : known) {
-      stopIfInterrupted();
+      FolderWalk.stopIfInterrupted();
       if (present.contains(file.locationHash())) {
         continue;
       }
@@ -322,125 +318,10 @@ public class LibraryScanner implements AutoCloseable {
     }
   }
 
-  /**
-   * Lists the audio files under {@code root} into {@code candidates}. The walk runs over the
-   * folder's real path (the configured path may itself be a link, or lie below one) and names every
-   * file by the configured path, so a track's location does not depend on how the disk is linked.
-   * Links below the folder are not followed: one leads either out of the folder, or to music the
-   * walk reaches anyway under its own name.
-   */
-  private void count(
-      Run run,
-      Path root,
-      String folder,
-      List<Candidate> candidates,
-      Set<Path> listed,
-      Set<Path> keptRoots) {
-    Path realRoot;
-    try {
-      realRoot = root.toRealPath();
-    } catch (IOException e) {
-      run.folderProblem(folder, "cannot be read: " + describe(e));
-      keptRoots.add(root);
-      return;
-    }
-    try {
-      Files.walkFileTree(
-          realRoot,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              stopIfInterrupted();
-              if (dir.equals(realRoot)) {
-                return FileVisitResult.CONTINUE;
-              }
-              Path named = root.resolve(realRoot.relativize(dir));
-              if (hidden(dir) || (demoFolder != null && named.startsWith(demoFolder))) {
-                return FileVisitResult.SKIP_SUBTREE;
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              // a link (to a file or a folder) comes here unfollowed: its attrs are the link's
-              if (!attrs.isRegularFile() || hidden(file) || TagReader.mediaType(file).isEmpty()) {
-                return FileVisitResult.CONTINUE;
-              }
-              Path named = root.resolve(realRoot.relativize(file));
-              if (listed.add(named)) {
-                candidates.add(
-                    new Candidate(
-                        named, folder, attrs.size(), attrs.lastModifiedTime().toMillis()));
-                run.total++;
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-              unreadableFolder(run, root.resolve(realRoot.relativize(file)), e, keptRoots);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-              if (e != null) {
-                unreadableFolder(run, root.resolve(realRoot.relativize(dir)), e, keptRoots);
-              }
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      run.folderProblem(folder, "cannot be read: " + describe(e));
-      keptRoots.add(root);
-    }
-  }
-
-  /** A sub-folder (or entry) that could not be listed: reported, and its tracks kept. */
-  private static void unreadableFolder(Run run, Path path, IOException e, Set<Path> keptRoots) {
-    keptRoots.add(path);
-    run.folderProblem(path.toString(), "cannot be read: " + describe(e));
-  }
-
-  private static void skip(Run run, Path file, String reason) {
+  private static void skip(ScanRun run, Path file, String reason) {
     run.skipped++;
     run.lastError = "skipped " + file + ": " + reason;
     LOG.warn("library scan: skipped {}: {}", file, reason);
-  }
-
-  /** Why a configured folder cannot be scanned, or empty when it can. */
-  static Optional<String> problem(String folder) {
-    Path path;
-    try {
-      path = Path.of(folder);
-    } catch (InvalidPathException e) {
-      return Optional.of("is not a valid path");
-    }
-    if (!Files.exists(path)) {
-      return Optional.of("does not exist");
-    }
-    if (!Files.isDirectory(path)) {
-      return Optional.of("is not a folder");
-    }
-    if (!Files.isReadable(path) || !Files.isExecutable(path)) {
-      return Optional.of("cannot be read (permission denied)");
-    }
-    return Optional.empty();
-  }
-
-  private static boolean hidden(Path path) {
-    Path name = path.getFileName();
-    return name != null && name.toString().startsWith(".");
-  }
-
-  private static String describe(IOException e) {
-    String type = e.getClass().getSimpleName();
-    return switch (type) {
-      case "AccessDeniedException" -> "permission denied";
-      case "NoSuchFileException" -> "does not exist";
-      default -> e.getMessage() == null ? type : type + " " + e.getMessage();
-    };
   }
 
   /** The first line of the innermost cause: e.g. the database's own words, without the SQL. */
@@ -453,90 +334,5 @@ public class LibraryScanner implements AutoCloseable {
         root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     int end = message.indexOf('\n');
     return (end < 0 ? message : message.substring(0, end)).strip();
-  }
-
-  private static void stopIfInterrupted() {
-    if (Thread.currentThread().isInterrupted()) {
-      throw new Stopped();
-    }
-  }
-
-  /** The scan thread was interrupted: the server is stopping. */
-  private static final class Stopped extends RuntimeException {
-    Stopped() {
-      super(null, null, false, false);
-    }
-  }
-
-  /** An audio file found while counting. */
-  private record Candidate(Path path, String folder, long size, long mtime) {}
-
-  /**
-   * One scan's counters. Only the scan thread writes them; volatile so that {@link #snapshot()}
-   * from other threads sees recent values.
-   */
-  private static final class Run {
-    final List<String> folders;
-    final long startedAt;
-    volatile Phase phase = Phase.COUNTING;
-    volatile String currentFolder;
-    volatile int seen;
-    volatile int total;
-    volatile int added;
-    volatile int updated;
-    volatile int unchanged;
-    volatile int removed;
-    volatile int skipped;
-    volatile String lastError;
-    final List<FolderProblem> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    Run(List<String> folders, long startedAt) {
-      this.folders = List.copyOf(folders);
-      this.startedAt = startedAt;
-    }
-
-    void folderProblem(String folder, String problem) {
-      problems.add(new FolderProblem(folder, problem));
-      lastError = folder + " " + problem;
-      LOG.warn("library scan: folder {} {}", folder, problem);
-    }
-
-    ScanProgress snapshot() {
-      return new ScanProgress(
-          State.RUNNING,
-          phase,
-          folders,
-          currentFolder,
-          seen,
-          total,
-          added,
-          updated,
-          unchanged,
-          removed,
-          skipped,
-          startedAt,
-          null,
-          lastError,
-          problems);
-    }
-
-    ScanProgress finish(State state, long finishedAt) {
-      return new ScanProgress(
-          state,
-          null,
-          folders,
-          null,
-          seen,
-          total,
-          added,
-          updated,
-          unchanged,
-          removed,
-          skipped,
-          startedAt,
-          finishedAt,
-          lastError,
-          problems);
-    }
   }
 }
