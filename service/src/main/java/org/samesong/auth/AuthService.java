@@ -4,14 +4,18 @@ import com.auth0.jwt.exceptions.JWTVerificationException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.auth.api.TokenResponse;
 import org.samesong.common.ApiException;
+import org.samesong.common.BatchedLookup;
 import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.ratelimit.RateLimiter;
@@ -34,6 +38,12 @@ public class AuthService {
   private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
 
   private final Jdbi jdbi;
+
+  /** At most this many logins are checked by one query (the length of its IN list). */
+  static final int AUTH_STATE_BATCH = 200;
+
+  private final BatchedLookup<String, TokenDao.AuthState> liveStates =
+      new BatchedLookup<>(this::authStates, AUTH_STATE_BATCH);
   private final TokenService tokens;
   private final UserService users;
   private final SettingsService settings;
@@ -403,14 +413,23 @@ public class AuthService {
     } catch (JWTVerificationException e) {
       return Optional.empty();
     }
-    Optional<TokenDao.AuthState> state =
-        jdbi.withExtension(TokenDao.class, dao -> dao.authState(claims.familyId()));
+    // the handshakes of a reconnecting crowd share their reads (one query per batch)
+    Optional<TokenDao.AuthState> state = liveStates.get(claims.familyId());
     boolean revoked =
         state.isEmpty()
             || state.get().revokedAt() != null
             || Boolean.TRUE.equals(state.get().userDisabled());
     boolean kicked = state.isPresent() && state.get().memberKickedAt() != null;
     return Optional.of(new TokenCheck(claims.principal(), revoked, kicked));
+  }
+
+  private Map<String, TokenDao.AuthState> authStates(Set<String> familyIds) {
+    Map<String, TokenDao.AuthState> out = new HashMap<>();
+    for (TokenDao.FamilyAuthState f :
+        jdbi.withExtension(TokenDao.class, dao -> dao.authStates(familyIds))) {
+      out.put(f.familyId(), f.state());
+    }
+    return out;
   }
 
   /**

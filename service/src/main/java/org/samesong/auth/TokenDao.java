@@ -1,9 +1,11 @@
 package org.samesong.auth;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -12,6 +14,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(TokenDao.Family.class)
 @RegisterConstructorMapper(TokenDao.Refresh.class)
 @RegisterConstructorMapper(TokenDao.AuthState.class)
+@RegisterConstructorMapper(TokenDao.FamilyAuthState.class)
 public interface TokenDao {
   record Family(
       String id,
@@ -91,4 +94,23 @@ public interface TokenDao {
       WHERE f.id = :familyId
       """)
   Optional<AuthState> authState(@Bind("familyId") String familyId);
+
+  /** {@link #authState} of many logins at once (the handshakes of a reconnecting crowd). */
+  record FamilyAuthState(
+      String familyId, Long revokedAt, Boolean userDisabled, Long memberKickedAt) {
+    AuthState state() {
+      return new AuthState(revokedAt, userDisabled, memberKickedAt);
+    }
+  }
+
+  @SqlQuery(
+      """
+      SELECT f.id AS family_id, f.revoked_at, u.disabled AS user_disabled,
+             m.kicked_at AS member_kicked_at
+      FROM token_families f
+        LEFT JOIN users u ON u.id = f.subject
+        LEFT JOIN members m ON m.id = f.member_id
+      WHERE f.id IN (<familyIds>)
+      """)
+  List<FamilyAuthState> authStates(@BindList("familyIds") Collection<String> familyIds);
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.common.ApiException;
+import org.samesong.common.LoadOnce;
 import org.samesong.playback.api.PlaybackJson;
 import org.samesong.playlist.Playlist;
 import org.samesong.playlist.PlaylistItem;
@@ -48,6 +49,7 @@ public class PlaybackService implements PlaylistListener {
   private final Clock clock;
   private final PlaybackStoreService writer;
   private final Map<String, Live> live = new ConcurrentHashMap<>();
+  private final LoadOnce<String, Live> loads = new LoadOnce<>();
   private volatile PlaybackListener listener = PlaybackListener.NONE;
 
   /**
@@ -299,17 +301,27 @@ public class PlaybackService implements PlaylistListener {
     if (l != null) {
       return l;
     }
-    Live loaded =
-        jdbi.inTransaction(
-            h -> {
-              Session session =
-                  h.attach(SessionDao.class)
-                      .find(sessionId)
-                      .orElseThrow(() -> ApiException.notFound("session"));
-              return new Live(load(h, sessionId), playlist.read(h, sessionId), session.ended());
-            });
-    Live raced = live.putIfAbsent(sessionId, loaded);
-    return raced == null ? loaded : raced;
+    // the connections that arrive together after a restart read the session once between them
+    return loads.load(
+        sessionId,
+        () -> {
+          Live held = live.get(sessionId);
+          if (held != null) {
+            return held;
+          }
+          Live loaded =
+              jdbi.inTransaction(
+                  h -> {
+                    Session session =
+                        h.attach(SessionDao.class)
+                            .find(sessionId)
+                            .orElseThrow(() -> ApiException.notFound("session"));
+                    return new Live(
+                        load(h, sessionId), playlist.read(h, sessionId), session.ended());
+                  });
+          Live raced = live.putIfAbsent(sessionId, loaded);
+          return raced == null ? loaded : raced;
+        });
   }
 
   private Playlist playlistOf(String sessionId, Live l) {

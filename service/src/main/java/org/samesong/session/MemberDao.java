@@ -30,9 +30,13 @@ public interface MemberDao {
           + " FROM members WHERE session_id = :sessionId AND kicked_at IS NULL ORDER BY joined_at, id")
   List<Member> listActive(@Bind("sessionId") String sessionId);
 
+  /** The name and role of each member not kicked: what a join is judged against. */
+  record Seat(String displayName, String role) {}
+
   @SqlQuery(
-      "SELECT COUNT(*) FROM members WHERE session_id = :sessionId AND role = 'guest' AND kicked_at IS NULL")
-  int countGuests(@Bind("sessionId") String sessionId);
+      "SELECT display_name, role FROM members WHERE session_id = :sessionId AND kicked_at IS NULL")
+  @RegisterConstructorMapper(Seat.class)
+  List<Seat> seats(@Bind("sessionId") String sessionId);
 
   @SqlUpdate("UPDATE members SET kicked_at = :now WHERE id = :id AND kicked_at IS NULL")
   int kick(@Bind("id") String id, @Bind("now") long now);

@@ -78,11 +78,12 @@ public class SessionService {
                       .findLiveByCode(code)
                       .orElseThrow(() -> ApiException.notFound("session with this code"));
               lockLive(h, session.id());
-              MemberDao members = h.attach(MemberDao.class);
+              // one read of names and roles (not whole rows) per batch, whatever the batch's size
+              List<MemberDao.Seat> seats = h.attach(MemberDao.class).seats(session.id());
               return new JoinBatcher.Room(
                   session,
-                  members.countGuests(session.id()),
-                  members.listActive(session.id()).stream().map(Member::displayName).toList());
+                  (int) seats.stream().filter(m -> Member.GUEST.equals(m.role())).count(),
+                  seats.stream().map(MemberDao.Seat::displayName).toList());
             });
     this.auth = auth;
     this.users = users;

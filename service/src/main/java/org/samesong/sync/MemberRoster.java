@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.samesong.common.LoadOnce;
 import org.samesong.session.Member;
 import org.samesong.sync.api.ServerMessage;
 import org.samesong.sync.bus.Envelope;
@@ -68,6 +69,7 @@ public final class MemberRoster implements AutoCloseable {
   private final Sources sources;
   private final Clock clock;
   private final Map<String, RosterRoom> rooms = new ConcurrentHashMap<>();
+  private final LoadOnce<String, RosterRoom> loads = new LoadOnce<>();
   private final Map<String, Long> revoked = new ConcurrentHashMap<>();
   private final ScheduledExecutorService flusher =
       Executors.newSingleThreadScheduledExecutor(
@@ -340,17 +342,26 @@ public final class MemberRoster implements AutoCloseable {
     if (room != null) {
       return room;
     }
-    List<Member> members = sources.load(sessionId);
-    Set<String> connected = sources.connectedAnywhere(sessionId);
-    RosterRoom loaded = new RosterRoom();
-    members.stream()
-        .filter(Member::isHost)
-        .forEach(m -> loaded.members.put(m.id(), entry(m, connected)));
-    members.stream()
-        .filter(m -> !m.isHost())
-        .forEach(m -> loaded.members.put(m.id(), entry(m, connected)));
-    RosterRoom raced = rooms.putIfAbsent(sessionId, loaded);
-    return raced == null ? loaded : raced;
+    // the connections that arrive together after a restart read the members once between them
+    return loads.load(
+        sessionId,
+        () -> {
+          RosterRoom held = rooms.get(sessionId);
+          if (held != null) {
+            return held;
+          }
+          List<Member> members = sources.load(sessionId);
+          Set<String> connected = sources.connectedAnywhere(sessionId);
+          RosterRoom loaded = new RosterRoom();
+          members.stream()
+              .filter(Member::isHost)
+              .forEach(m -> loaded.members.put(m.id(), entry(m, connected)));
+          members.stream()
+              .filter(m -> !m.isHost())
+              .forEach(m -> loaded.members.put(m.id(), entry(m, connected)));
+          RosterRoom raced = rooms.putIfAbsent(sessionId, loaded);
+          return raced == null ? loaded : raced;
+        });
   }
 
   private static RosterRoom.Entry entry(Member m, Set<String> connected) {

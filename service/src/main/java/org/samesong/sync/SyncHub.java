@@ -234,7 +234,12 @@ public class SyncHub {
    */
   public long lastSeq(String sessionId) {
     Long seen = lastSeq.get(sessionId);
-    return seen != null || bus == null ? (seen == null ? 0 : seen) : bus.currentSeq(sessionId);
+    if (seen != null || bus == null) {
+      return seen == null ? 0 : seen;
+    }
+    // asked once per session and instance (a hello or pong must not cost a read of the database or
+    // Redis); from then on every broadcast of the session that reaches this hub moves it on
+    return lastSeq.merge(sessionId, bus.currentSeq(sessionId), Math::max);
   }
 
   /**

@@ -181,4 +181,34 @@ class TokenDaoTest {
   void auth_state_of_an_unknown_family_is_empty(Kind kind) {
     assertThat(dao(kind).authState(id())).isEmpty();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Kind.class)
+  void auth_states_of_many_families_at_once_match_each_one_alone(Kind kind) {
+    Jdbi jdbi = DBS.jdbi(kind);
+    TokenDao dao = jdbi.onDemand(TokenDao.class);
+    String disabledUser = user(jdbi, false);
+    TokenDao.Family live = family(user(jdbi, false));
+    TokenDao.Family disabled = family(disabledUser);
+    TokenDao.Family revoked = family(id());
+    for (TokenDao.Family f : java.util.List.of(live, disabled, revoked)) {
+      dao.insertFamily(f);
+    }
+    jdbi.useExtension(UserDao.class, users -> users.updateDisabled(disabledUser, true, 3_000L));
+    dao.revokeFamily(revoked.id(), "kicked", 4_000L);
+    String unknown = id();
+
+    java.util.Map<String, TokenDao.AuthState> states = new java.util.HashMap<>();
+    for (TokenDao.FamilyAuthState f :
+        dao.authStates(java.util.List.of(live.id(), disabled.id(), revoked.id(), unknown))) {
+      states.put(f.familyId(), f.state());
+    }
+
+    assertThat(states).containsOnlyKeys(live.id(), disabled.id(), revoked.id());
+    for (String familyId : states.keySet()) {
+      assertThat(states.get(familyId)).isEqualTo(dao.authState(familyId).orElseThrow());
+    }
+    assertThat(states.get(disabled.id()).userDisabled()).isTrue();
+    assertThat(states.get(revoked.id()).revokedAt()).isEqualTo(4_000L);
+  }
 }

@@ -19,6 +19,13 @@
 
 import { backoffDelay, SyncEngine } from './sync-core.js';
 
+/**
+ * After the server said it is going away (1001, 1012: a restart), refused connects are cheap and
+ * it is back within seconds: try every 1.5–3 s instead of backing off to 10 s, so that a room is
+ * whole again soon after the server answers (its connects then arrive spread over 3 s, not 10).
+ */
+const RESTART_MAX_BACKOFF_MS = 3000;
+
 const TAG = 'sync-audio';
 const PROPERTIES = ['sessionId', 'token', 'serverUrl', 'settings'];
 const MEDIA_EVENTS = ['waiting', 'stalled', 'playing', 'canplaythrough', 'seeked', 'emptied'];
@@ -61,6 +68,7 @@ export class SyncAudioElement extends HTMLElement {
     this._settings = null;
     this._ws = null;
     this._attempt = 0;
+    this._serverRestarting = false;
     this._reconnectTimer = null;
     this._tickTimer = null;
     this._waitingForToken = false;
@@ -330,6 +338,7 @@ export class SyncAudioElement extends HTMLElement {
     }
     if (msg.type === 'hello') {
       this._attempt = 0; // a connection that got as far as hello counts as a success
+      this._serverRestarting = false;
       this._dispatch('status', { connected: true, reconnecting: false, attempt: 0 });
     }
     this._dispatch('message', { msg });
@@ -364,6 +373,11 @@ export class SyncAudioElement extends HTMLElement {
         this._finish();
         this._dispatch('ended', { code });
         return;
+      case 1001: // going away: the server stops (a restart or a deploy)
+      case 1012: // service restart
+        this._serverRestarting = true;
+        this._scheduleReconnect();
+        return;
       default:
         this._scheduleReconnect();
     }
@@ -386,7 +400,7 @@ export class SyncAudioElement extends HTMLElement {
     this._reconnectTimer = setTimeout(() => {
       this._reconnectTimer = null;
       this._maybeConnect();
-    }, backoffDelay(attempt));
+    }, backoffDelay(attempt, this._serverRestarting ? { maxMs: RESTART_MAX_BACKOFF_MS } : {}));
   }
 
   /** Back online or visible again: try at once instead of waiting out the backoff. */

@@ -228,6 +228,7 @@ public final class FanoutBench {
     StringBuilder partial;
     final AtomicBoolean reconnectPending = new AtomicBoolean();
     int attempt;
+    volatile boolean serverRestarting;
     // join-storm
     long bytesCounted;
     // host: the members as the host's member_updates say
@@ -270,8 +271,9 @@ public final class FanoutBench {
       if (!reconnecting || stopping || !reconnectPending.compareAndSet(false, true)) {
         return;
       }
-      // the player's backoff (sync-core.js backoffDelay): 500 ms × 2^attempt up to 10 s, equal jitter
-      long ceiling = Math.min(10_000L, 500L << Math.min(attempt, 20));
+      // the player's backoff (sync-core.js backoffDelay): 500 ms × 2^attempt up to 10 s, equal
+      // jitter; up to 3 s after the server said it goes away (sync-audio.js, 1001/1012)
+      long ceiling = Math.min(serverRestarting ? 3_000L : 10_000L, 500L << Math.min(attempt, 20));
       attempt++;
       long delay = ceiling / 2 + (long) (ThreadLocalRandom.current().nextDouble() * ceiling / 2);
       timer.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
@@ -334,6 +336,7 @@ public final class FanoutBench {
         }
       } else if ("hello".equals(type)) {
         attempt = 0;
+        serverRestarting = false;
         if (isHost) {
           JsonNode h = json(text);
           JsonNode ps = h.path("playback_state");
@@ -413,6 +416,9 @@ public final class FanoutBench {
       open = false;
       if (!stopping) {
         count(closeCodes, String.valueOf(statusCode));
+      }
+      if (statusCode == 1001 || statusCode == 1012) {
+        serverRestarting = true;
       }
       webSocket.abort();
       retry();
@@ -1053,6 +1059,9 @@ public final class FanoutBench {
 
   static int oneRoom(String admin) throws Exception {
     Room r = oneSession(admin);
+    // a player whose connect fails (refused, reset, a bad handshake) tries again with its backoff;
+    // so do these, and the outcomes are counted (connect outcomes at the end)
+    reconnecting = true;
     long t0 = System.nanoTime();
     List<Client> guests = joinPaced(r, 0, listeners, joinSeconds);
     long tJoined = System.nanoTime();

@@ -42,6 +42,9 @@ public final class Connection {
    */
   static final long CLOSE_DEADLINE_MS = 3_000;
 
+  /** How long a close waits for the client's answering close frame before the socket is cut. */
+  static final long CLOSE_HANDSHAKE_MS = 5_000;
+
   /**
    * The threads that hand messages to the sockets: a send only starts an asynchronous write, so a
    * few threads serve every connection.
@@ -427,7 +430,24 @@ public final class Connection {
     } catch (IOException | RuntimeException e) {
       LOG.debug("session {}: close of {} failed: {}", sessionId, memberId, e.toString());
     }
-    if (abort && ws instanceof JakartaWebSocketSession jetty) {
+    if (abort) {
+      abort();
+    } else {
+      // a client that never answers the close frame (it does not read, or it is gone without a
+      // word) would otherwise keep the socket, and its place in the room, until the idle timeout
+      DEADLINES.schedule(
+          () -> {
+            if (ws instanceof JakartaWebSocketSession jetty && !jetty.getCoreSession().isClosed()) {
+              abort();
+            }
+          },
+          CLOSE_HANDSHAKE_MS,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void abort() {
+    if (ws instanceof JakartaWebSocketSession jetty) {
       try {
         jetty.abort();
       } catch (RuntimeException e) {
