@@ -1,5 +1,6 @@
 package org.samesong.server;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -10,7 +11,10 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The arrows of STYLE.md: resources → services → DAOs, features without cycles, UI without SQL. */
+/**
+ * The arrows of docs/architecture.md: resources → services → DAOs, features without cycles, UI
+ * without SQL.
+ */
 @AnalyzeClasses(
     packages = "org.samesong",
     importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.NoTestJars.class})
@@ -68,21 +72,47 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAPackage("org.jdbi..");
 
+  /**
+   * Every package of the service module but {@code app} itself (docs/architecture.md lists them).
+   */
+  static final String[] FEATURE_PACKAGES = {
+    "org.samesong.auth..",
+    "org.samesong.catalog..",
+    "org.samesong.common..",
+    "org.samesong.media..",
+    "org.samesong.metrics..",
+    "org.samesong.openapi..",
+    "org.samesong.playback..",
+    "org.samesong.playlist..",
+    "org.samesong.ratelimit..",
+    "org.samesong.request..",
+    "org.samesong.session..",
+    "org.samesong.settings..",
+    "org.samesong.sync..",
+    "org.samesong.user.."
+  };
+
   @ArchTest
   static final ArchRule features_do_not_reach_into_the_application =
       noClasses()
           .that()
-          .resideInAnyPackage(
-              "org.samesong.auth..",
-              "org.samesong.user..",
-              "org.samesong.settings..",
-              "org.samesong.ratelimit..",
-              "org.samesong.sync..",
-              "org.samesong.common..")
+          .resideInAnyPackage(FEATURE_PACKAGES)
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.samesong.app..")
           .because("features get what they need handed to them by the application");
+
+  @ArchTest
+  static final ArchRule every_service_package_is_a_listed_feature_or_the_application =
+      classes()
+          .that()
+          .resideInAPackage("org.samesong..")
+          .and()
+          .resideOutsideOfPackages(
+              "org.samesong.app..", "org.samesong.ui..", "org.samesong.server..")
+          .should()
+          .resideInAnyPackage(FEATURE_PACKAGES)
+          .because("a new feature package is held to the rules above the day it exists");
 
   @ArchTest
   static final ArchRule the_service_never_depends_on_the_ui =

@@ -1,8 +1,8 @@
 package org.samesong.app;
 
 import com.codahale.metrics.health.HealthCheck;
-import org.samesong.sync.EventBus;
-import org.samesong.sync.RedisEventBus;
+import org.samesong.sync.bus.EventBus;
+import org.samesong.sync.bus.RedisEventBus;
 
 /** Healthy with the in-process bus; with Redis, healthy while Redis answers. */
 public class EventBusHealthCheck extends HealthCheck {

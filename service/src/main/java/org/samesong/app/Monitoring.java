@@ -10,10 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
-import org.samesong.media.LibraryScanner;
-import org.samesong.media.ScanProgress;
-import org.samesong.sync.SyncEndpoint;
+import org.samesong.media.library.LibraryScanner;
+import org.samesong.media.library.ScanProgress;
 import org.samesong.sync.SyncHub;
+import org.samesong.sync.ws.SyncEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.ratelimit.RateLimiter;
 import org.samesong.session.SessionService;
-import org.samesong.sync.LateConnection;
-import org.samesong.sync.RedisEventBus;
+import org.samesong.sync.bus.RedisConnection;
+import org.samesong.sync.bus.RedisEventBus;
 
 /**
  * Redis for a cluster (SAMESONG_REDIS_URL): the event bus between instances and the shared rate
@@ -42,7 +42,7 @@ public final class RedisSupport implements AutoCloseable {
 
   private final ClientResources resources;
   private final RedisClient client;
-  private final LateConnection<StatefulRedisConnection<String, byte[]>> bucketConnection;
+  private final RedisConnection<StatefulRedisConnection<String, byte[]>> bucketConnection;
   private volatile ProxyManager<String> proxies;
 
   public RedisSupport(String url) {
@@ -57,7 +57,7 @@ public final class RedisSupport implements AutoCloseable {
             .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
             .build());
     this.bucketConnection =
-        new LateConnection<>(
+        new RedisConnection<>(
             "rate limits",
             () -> client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE)),
             () -> {});

@@ -14,6 +14,7 @@ import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import jakarta.servlet.DispatcherType;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -33,7 +34,6 @@ import org.eclipse.jetty.server.NetworkConnector;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.auth.AuthResource;
-import org.samesong.auth.AuthService;
 import org.samesong.auth.RoleAuthorizer;
 import org.samesong.auth.TokenAuthFilter;
 import org.samesong.auth.TokenService;
@@ -50,16 +50,16 @@ import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.SessionLogContext;
 import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
-import org.samesong.media.DemoCatalog;
 import org.samesong.media.Ffmpeg;
-import org.samesong.media.LibraryResource;
-import org.samesong.media.LibraryScanTask;
-import org.samesong.media.LibraryScanner;
-import org.samesong.media.LibraryStatusTask;
-import org.samesong.media.MediaHealthCheck;
-import org.samesong.media.StreamResource;
-import org.samesong.media.StreamService;
-import org.samesong.media.StreamSigner;
+import org.samesong.media.demo.DemoCatalog;
+import org.samesong.media.library.LibraryResource;
+import org.samesong.media.library.LibraryScanTask;
+import org.samesong.media.library.LibraryScanner;
+import org.samesong.media.library.LibraryStatusTask;
+import org.samesong.media.library.MediaHealthCheck;
+import org.samesong.media.stream.StreamResource;
+import org.samesong.media.stream.StreamService;
+import org.samesong.media.stream.StreamSigner;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.openapi.OpenApiDocument;
 import org.samesong.openapi.OpenApiResource;
@@ -71,17 +71,17 @@ import org.samesong.session.SessionResource;
 import org.samesong.settings.Setting;
 import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsResource;
-import org.samesong.settings.SettingsService;
-import org.samesong.sync.SyncEndpoint;
 import org.samesong.sync.TimeResource;
+import org.samesong.sync.ws.SyncEndpoint;
 import org.samesong.user.AdminUserResource;
 import org.samesong.user.UserService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samesong: builds the object graph by hand (config → database → services → resources → web UI) in
- * one readable page.
+ * Samesong: starts by hand, in the steps of {@link #run} (config → database → services → filters →
+ * resources → operations → real time → web UI). The features' object graph is wired in {@link
+ * Services#wire}.
  */
 public class SamesongApplication extends Application<SamesongConfiguration> {
   private static final Logger LOG = LoggerFactory.getLogger(SamesongApplication.class);
@@ -140,54 +140,89 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     bootstrap.getObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   }
 
+  /**
+   * Start-up in the order things depend on each other; each step is one method below. The object
+   * graph of the features themselves is built in {@link Services#wire}.
+   */
   @Override
   public void run(SamesongConfiguration config, Environment environment) {
     if (BundledConfig.usedBundled()) {
       LOG.info("configuration: the config.yml inside the jar (no config.yml in this folder)");
     }
     Path dataDir = prepareDataDir(config);
+    Jdbi jdbi = openMigratedDatabase(config, environment, dataDir);
+    RedisSupport redis = config.redisUrl().isEmpty() ? null : new RedisSupport(config.redisUrl());
+    byte[] secret = config.jwt().secretBytes(dataDir);
+    StreamSigner signer = StreamSigner.derivedFrom(secret, clock);
+    Services wired = wireServices(config, environment, jdbi, redis, secret, signer, dataDir);
+    prepareContent(config, environment, wired, dataDir);
+    configureServletFilters(config, environment);
+    registerRestApi(config, environment, wired, signer, dataDir);
+    registerOperations(environment, wired);
+    installRealTime(environment, wired, redis);
+    services = wired;
+    for (WebUi ui : webUis) {
+      ui.install(environment, wired);
+    }
+    announceWhenReady(environment, wired.users());
+  }
 
-    // storage: migrate before anything reads
+  /** The connection pool, migrated before anything reads, and Jdbi over it. */
+  private static Jdbi openMigratedDatabase(
+      SamesongConfiguration config, Environment environment, Path dataDir) {
     DataSourceFactory dataSourceFactory = config.database().build(dataDir);
     ManagedDataSource dataSource = dataSourceFactory.build(environment.metrics(), "database");
     long migrating = System.nanoTime();
     Migrator.migrate(dataSource);
     LOG.info("database schema up to date in {} ms", (System.nanoTime() - migrating) / 1_000_000);
-    Jdbi jdbi = new JdbiFactory().build(environment, dataSourceFactory, dataSource, "database");
+    return new JdbiFactory().build(environment, dataSourceFactory, dataSource, "database");
+  }
 
-    // features
-    RedisSupport redis = config.redisUrl().isEmpty() ? null : new RedisSupport(config.redisUrl());
-    byte[] secret = config.jwt().secretBytes(dataDir);
-    TokenService tokens = new TokenService(secret, clock);
-    StreamSigner signer = StreamSigner.derivedFrom(secret, clock);
+  /** The features' services (see {@link Services#wire}), on Redis when there is one. */
+  private Services wireServices(
+      SamesongConfiguration config,
+      Environment environment,
+      Jdbi jdbi,
+      RedisSupport redis,
+      byte[] secret,
+      StreamSigner signer,
+      Path dataDir) {
     SamesongMetrics metrics = new SamesongMetrics();
-    Services wired =
-        Services.wire(
-            jdbi,
-            environment.getObjectMapper(),
-            clock,
-            tokens,
-            signer,
-            redis == null
-                ? Services::inProcessBus
-                : s -> redis.eventBus(s, environment.getObjectMapper(), metrics),
-            redis == null ? null : redis.sharedBuckets(clock),
-            seededSettings(config),
-            infrastructure(config, dataDir),
-            Ffmpeg.detect(null),
-            dataDir,
-            metrics);
-    SettingsService settings = wired.settings();
-    UserService users = wired.users();
-    AuthService auth = wired.auth();
-    createBootstrapAdmin(config, users);
+    return Services.wire(
+        jdbi,
+        environment.getObjectMapper(),
+        clock,
+        new TokenService(secret, clock),
+        signer,
+        redis == null
+            ? Services::inProcessBus
+            : s -> redis.eventBus(s, environment.getObjectMapper(), metrics),
+        redis == null ? null : redis.sharedBuckets(clock),
+        seededSettings(config),
+        infrastructure(config, dataDir),
+        Ffmpeg.detect(null),
+        dataDir,
+        metrics);
+  }
+
+  /** The first admin (when asked for), the demo tracks, and a library scan in the background. */
+  private static void prepareContent(
+      SamesongConfiguration config, Environment environment, Services wired, Path dataDir) {
+    createBootstrapAdmin(config, wired.users());
     new DemoCatalog(wired.catalog()).ensure(dataDir);
     LibraryScanner scanner = wired.scanner();
     environment.lifecycle().manage(new AutoCloseableManager(scanner));
     if (!scanner.folders().isEmpty()) {
-      scanner.startScan(); // in the background: start-up does not wait for it
+      scanner.startScan(); // start-up does not wait for it
     }
+  }
 
+  /**
+   * Filters in front of everything: thread names, gzip, content types, the API's error pages, and
+   * the request log without logback-access's false version warnings ({@link AccessLogFactory}).
+   */
+  private static void configureServletFilters(
+      SamesongConfiguration config, Environment environment) {
     // audio streams: compressed already, and gzip would turn byte ranges into ranges of nothing;
     // thread names (in every log line) without the query string, which may hold a signature
     if (config.getServerFactory() instanceof AbstractServerFactory server) {
@@ -202,8 +237,11 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
       }
       excluded.add("/api/tracks/*");
       server.getGzipFilterFactory().setExcludedPaths(excluded);
+      if (server.getRequestLogFactory() instanceof LogbackAccessRequestLogFactory requestLog
+          && !(requestLog instanceof AccessLogFactory)) {
+        server.setRequestLogFactory(AccessLogFactory.of(requestLog));
+      }
     }
-
     // REST API; a Content-Type that cannot be parsed gets the error body, not the container's page
     environment
         .servlets()
@@ -216,6 +254,15 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
         .addEventListener(
             ApiErrorHandler.installer(
                 environment.getObjectMapper(), environment.getApplicationContext()));
+  }
+
+  /** Jersey: the error mappers, the auth filter, every resource, and the OpenAPI document last. */
+  private void registerRestApi(
+      SamesongConfiguration config,
+      Environment environment,
+      Services wired,
+      StreamSigner signer,
+      Path dataDir) {
     var jersey = environment.jersey();
     jersey.register(new ApiExceptionMapper());
     jersey.register(new JsonExceptionMapper());
@@ -224,45 +271,54 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new ErrorBodyFilter());
     jersey.register(new BodySizeLimitFilter(config.maxRequestBytes()));
-    jersey.register(new AuthDynamicFeature(new TokenAuthFilter(auth, new RoleAuthorizer())));
+    jersey.register(
+        new AuthDynamicFeature(new TokenAuthFilter(wired.auth(), new RoleAuthorizer())));
     jersey.register(RolesAllowedDynamicFeature.class);
     jersey.register(new SessionLogContext());
     jersey.register(new AuthValueFactoryProvider.Binder<>(SamesongPrincipal.class));
     jersey.register(new TimeResource(clock));
-    jersey.register(new AuthResource(auth));
-    jersey.register(new SettingsResource(settings));
-    jersey.register(new AdminUserResource(users));
+    jersey.register(new AuthResource(wired.auth()));
+    jersey.register(new SettingsResource(wired.settings()));
+    jersey.register(new AdminUserResource(wired.users()));
     jersey.register(new CatalogResource(wired.catalog()));
     jersey.register(new SessionResource(wired.sessions()));
     jersey.register(new PlaylistResource(wired.playlist(), wired.requests()));
     jersey.register(new SessionRequestResource(wired.requests()));
     jersey.register(new RequestResource(wired.requests()));
     jersey.register(new PlaybackResource(wired.playback()));
-    jersey.register(new LibraryResource(scanner, wired.ffmpeg()));
-
-    // operations: the media health check and the library tasks on the admin port
-    environment.healthChecks().register("media", new MediaHealthCheck(scanner, wired.ffmpeg()));
-    environment.admin().addTask(new LibraryScanTask(scanner));
-    environment.admin().addTask(new LibraryStatusTask(scanner, wired.ffmpeg()));
-    // Prometheus text format at /prometheus, beside Dropwizard's JSON /metrics
-    Monitoring.install(environment, wired);
+    jersey.register(new LibraryResource(wired.scanner(), wired.ffmpeg()));
     jersey.register(
         new StreamResource(
             new StreamService(
                 wired.catalog(),
                 signer,
-                settings,
+                wired.settings(),
                 dataDir.resolve(DemoCatalog.FOLDER),
                 wired.origins(),
                 clock)));
     // the document of every resource registered by now or later, read on its first request
     jersey.register(new OpenApiResource(OpenApiDocument.of(jersey.getResourceConfig())));
+  }
 
-    // real time: the sync WebSocket in the same Jetty (Vaadin's push shares the container)
+  /** The admin port: the media health check, the library tasks and Prometheus' /prometheus. */
+  private static void registerOperations(Environment environment, Services wired) {
+    environment
+        .healthChecks()
+        .register("media", new MediaHealthCheck(wired.scanner(), wired.ffmpeg()));
+    environment.admin().addTask(new LibraryScanTask(wired.scanner()));
+    environment.admin().addTask(new LibraryStatusTask(wired.scanner(), wired.ffmpeg()));
+    Monitoring.install(environment, wired);
+  }
+
+  /**
+   * Real time: the playback writer and the track scheduler, the sync WebSocket in the same Jetty
+   * (Vaadin's push shares the container), and the closing of the bus, roster and Redis.
+   */
+  private void installRealTime(Environment environment, Services wired, RedisSupport redis) {
     // the states commands made in memory reach the database behind them; stopped (and flushed)
     // before the database pool closes
     environment.lifecycle().manage(wired.playback().writer());
-    environment.lifecycle().manage(wired.playbackClock());
+    environment.lifecycle().manage(wired.trackScheduler());
     environment
         .lifecycle()
         .manage(
@@ -280,17 +336,17 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     environment.healthChecks().register("event-bus", new EventBusHealthCheck(wired.bus()));
     SyncEndpoint.Deps syncDeps =
         new SyncEndpoint.Deps(
-            auth,
+            wired.auth(),
             wired.sessions(),
             wired.playlist(),
             wired.playback(),
             wired.requests(),
-            settings,
+            wired.settings(),
             wired.hub(),
             wired.broadcaster(),
             environment.getObjectMapper(),
             clock,
-            metrics);
+            wired.metrics());
     JakartaWebSocketServletContainerInitializer.configure(
         environment.getApplicationContext(),
         (servletContext, container) ->
@@ -304,13 +360,10 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
                           }
                         })
                     .build()));
+  }
 
-    // front ends
-    services = wired;
-    for (WebUi ui : webUis) {
-      ui.install(environment, services);
-    }
-
+  /** One log line with the address once Jetty listens (and a hint on the first run). */
+  private static void announceWhenReady(Environment environment, UserService users) {
     environment
         .lifecycle()
         .addServerLifecycleListener(

@@ -13,11 +13,11 @@ import org.samesong.auth.TokenService;
 import org.samesong.catalog.CatalogService;
 import org.samesong.catalog.StreamUrls;
 import org.samesong.media.Ffmpeg;
-import org.samesong.media.LibraryScanner;
-import org.samesong.media.MediaProber;
-import org.samesong.media.OriginClient;
-import org.samesong.media.UrlGuard;
-import org.samesong.media.UrlTrackProber;
+import org.samesong.media.library.LibraryScanner;
+import org.samesong.media.url.MediaProber;
+import org.samesong.media.url.OriginClient;
+import org.samesong.media.url.UrlGuard;
+import org.samesong.media.url.UrlTrackProber;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
@@ -28,13 +28,13 @@ import org.samesong.settings.Setting;
 import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsService;
 import org.samesong.sync.Broadcaster;
-import org.samesong.sync.Envelope;
-import org.samesong.sync.EventBus;
-import org.samesong.sync.InProcessEventBus;
-import org.samesong.sync.PlaybackClock;
 import org.samesong.sync.PlayerSettings;
 import org.samesong.sync.SessionSnapshots;
 import org.samesong.sync.SyncHub;
+import org.samesong.sync.TrackScheduler;
+import org.samesong.sync.bus.Envelope;
+import org.samesong.sync.bus.EventBus;
+import org.samesong.sync.bus.InProcessEventBus;
 import org.samesong.user.PasswordHasher;
 import org.samesong.user.UserService;
 
@@ -53,7 +53,7 @@ public record Services(
     EventBus bus,
     SyncHub hub,
     Broadcaster broadcaster,
-    PlaybackClock playbackClock,
+    TrackScheduler trackScheduler,
     Ffmpeg ffmpeg,
     LibraryScanner scanner,
     OriginClient origins,
@@ -107,11 +107,13 @@ public record Services(
     // memory first, so that a hello built while a broadcast is delivered is never older than it
     bus.subscribe(broadcaster::heard);
     bus.subscribe(hub::deliver);
-    PlaybackClock playbackClock = new PlaybackClock(playback, broadcaster, hub, settings, clock);
+    TrackScheduler trackScheduler = new TrackScheduler(playback, broadcaster, hub, settings, clock);
     sessions.setStateProvider(new SessionSnapshots(playback, playlist, hub, broadcaster.roster()));
     // presence shared by a cluster: when an instance's connections lapse, its hosts hear of it
     bus.presence().start(hub::followedSessions, broadcaster::membersChanged);
     sessions.setEvents(broadcaster);
+    playlist.setEvents(broadcaster);
+    requests.setEvents(broadcaster);
     auth.onSessionLoginsRevoked(r -> broadcaster.loginRevoked(r.sessionId(), r.familyId()));
     // a settings change on one instance reaches the others through the bus
     settings.onUpdate(broadcaster::settingsChanged);
@@ -165,7 +167,7 @@ public record Services(
         bus,
         hub,
         broadcaster,
-        playbackClock,
+        trackScheduler,
         ffmpeg,
         scanner,
         origins,

@@ -46,13 +46,6 @@ public class CatalogService {
   /** Longest search text, in characters. */
   public static final int MAX_QUERY_LENGTH = 200;
 
-  /**
-   * Most (suffix, token) rows a query word may match in the word index to pick the candidates; a
-   * word found in more (a letter or two) makes nearly every track a candidate, and the search reads
-   * them all instead.
-   */
-  private static final int MAX_CANDIDATE_WORDS = 2000;
-
   private static final int UPSERT_ATTEMPTS = 4;
 
   // column sizes of the tracks table (changeset 002-tracks)
@@ -65,6 +58,7 @@ public class CatalogService {
   private final StreamUrls streamUrls;
   private final UrlProber urlProber;
   private final Clock clock;
+  private final CatalogSearchService search;
 
   /** The outcome of adding a URL: the track, and whether it is new to the catalog. */
   public record Added(Track track, boolean created) {}
@@ -86,6 +80,7 @@ public class CatalogService {
     this.streamUrls = streamUrls;
     this.urlProber = urlProber;
     this.clock = clock;
+    this.search = new CatalogSearchService(jdbi);
   }
 
   /** The track with this id, unless there is none or it was removed from the catalog. */
@@ -131,50 +126,7 @@ public class CatalogService {
    *     range
    */
   public Page search(String q, int limit, int offset) {
-    String query = q == null ? "" : q;
-    if (query.length() > MAX_QUERY_LENGTH) {
-      throw ApiException.badRequest("q", "must have at most " + MAX_QUERY_LENGTH + " characters");
-    }
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw ApiException.badRequest("limit", "must be between 1 and " + MAX_LIMIT);
-    }
-    if (offset < 0 || offset > MAX_OFFSET) {
-      throw ApiException.badRequest("offset", "must be between 0 and " + MAX_OFFSET);
-    }
-    List<String> words = SearchWords.queryWords(query);
-    return jdbi.inTransaction(
-        handle -> {
-          TrackDao dao = handle.attach(TrackDao.class);
-          if (words.isEmpty()) {
-            List<Track> items =
-                dao.pageLive(limit, offset).stream().map(TrackDao.Row::toTrack).toList();
-            return new Page(items, dao.countLive(), limit, offset);
-          }
-          List<String> patterns = words.stream().map(w -> "%" + escapeLike(w) + "%").toList();
-          TrackDao.WordRange range = null;
-          boolean longOnly = false;
-          // the longest word that few tokens contain picks the candidates; a word of a letter or
-          // two is in so many that reading every track costs no more
-          for (String word : words.subList(0, Math.min(3, words.size()))) {
-            if (word.length() > SearchWords.MAX_WORD) {
-              longOnly = true; // no dictionary token is long enough to contain it
-              break;
-            }
-            TrackDao.WordRange candidate =
-                new TrackDao.WordRange(word, SearchWords.prefixEnd(word), escapeLike(word) + "%");
-            if (dao.countSuffixes(candidate, MAX_CANDIDATE_WORDS + 1) <= MAX_CANDIDATE_WORDS) {
-              range = candidate;
-              break;
-            }
-          }
-          List<TrackDao.Hit> hits = dao.searchPage(range, longOnly, patterns, limit, offset);
-          long total =
-              hits.isEmpty()
-                  ? (offset == 0 ? 0 : dao.countMatching(range, longOnly, patterns))
-                  : hits.get(0).total();
-          return new Page(
-              hits.stream().map(hit -> hit.row().toTrack()).toList(), total, limit, offset);
-        });
+    return search.search(q, limit, offset);
   }
 
   /**
@@ -504,11 +456,6 @@ public class CatalogService {
             .map(CatalogService::lower)
             .collect(Collectors.joining(" "));
     return truncate(text, MAX_SEARCH_TEXT);
-  }
-
-  /** Escapes LIKE's wildcards with {@code !}, the escape character the queries declare. */
-  static String escapeLike(String text) {
-    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
   private static String lower(String text) {

@@ -15,16 +15,16 @@ import java.util.UUID;
  * Writes 16-bit PCM mono RIFF/WAVE files with a {@code LIST/INFO} chunk (INAM title, IART artist,
  * IPRD album...) ahead of the samples, where tag readers look for it.
  */
-final class WavFile {
+public final class WavFile {
   private WavFile() {}
 
   /** The exact size in bytes of the file {@link #write} makes. */
-  static long size(int samples, Map<String, String> info) {
+  public static long size(int samples, Map<String, String> info) {
     return 12 + 24 + infoChunkSize(info) + 8 + 2L * samples;
   }
 
   /** Writes the file through a temporary file in the same folder, so no reader sees half of it. */
-  static void write(Path file, short[] samples, int rate, Map<String, String> info)
+  public static void write(Path file, short[] samples, int rate, Map<String, String> info)
       throws IOException {
     long size = size(samples.length, info);
     ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,10 +1,9 @@
 /**
- * Media: the audio behind catalog tracks. The library scanner ({@link
- * org.samesong.media.LibraryScanner}) reads the music folders into the catalog in the background
- * with a pure-Java tag reader ({@link org.samesong.media.TagReader}); signed, expiring stream URLs
- * ({@link org.samesong.media.StreamSigner}); the generated demo catalog ({@link
- * org.samesong.media.DemoCatalog}) that lets a fresh installation play sound without any files of
- * its own; the optional FFmpeg found at start ({@link org.samesong.media.Ffmpeg}). Depends on the
- * catalog and the settings, never the other way round.
+ * Media: the audio behind catalog tracks, in four parts: {@code media.library} scans the music
+ * folders into the catalog, {@code media.stream} serves the audio through signed, expiring range
+ * URLs, {@code media.url} checks and fetches tracks added by their {@code http(s)} URL, and {@code
+ * media.demo} generates the demo catalog. What they share stays here: the optional FFmpeg found at
+ * start ({@link org.samesong.media.Ffmpeg}) and the WAV writer. Depends on the catalog and the
+ * settings, never the other way round.
  */
 package org.samesong.media;

@@ -37,7 +37,11 @@ public final class SamesongMetrics {
     0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5
   };
 
-  /** The request outcomes counted (values of the {@code outcome} label). */
+  /**
+   * The request outcomes counted (values of the {@code outcome} label): the request service records
+   * the words of its {@code RequestStatus} for decisions, spelled here once more only because this
+   * package is a leaf that knows no feature.
+   */
   public static final List<String> REQUEST_OUTCOMES =
       List.of("created", "approved", "denied", "cancelled", "expired", "refused", "rate_limited");
 

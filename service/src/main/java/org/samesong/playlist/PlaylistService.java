@@ -27,6 +27,7 @@ public class PlaylistService {
   private final CatalogService catalog;
   private final Clock clock;
   private final List<PlaylistListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile PlaylistEvents events = PlaylistEvents.NONE;
 
   /** The outcome of one change: the item concerned and the playlist after it. */
   public record Change(String op, PlaylistItem item, Integer from, Playlist playlist) {}
@@ -40,6 +41,11 @@ public class PlaylistService {
 
   public void addListener(PlaylistListener listener) {
     listeners.add(listener);
+  }
+
+  /** Connects the real-time layer, told of every committed change after the listeners. */
+  public void setEvents(PlaylistEvents events) {
+    this.events = events;
   }
 
   public Playlist get(String sessionId) {
@@ -198,7 +204,7 @@ public class PlaylistService {
           for (PlaylistListener listener : listeners) {
             listener.playlistChanged(sessionId, change.playlist());
           }
-          sessions.events().playlistChanged(sessionId, change);
+          events.playlistChanged(sessionId, change);
         });
     return change;
   }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -53,33 +54,53 @@ public interface RequestDao {
       @Bind("s") String status);
 
   /** What a guest may see: their own requests and everybody's decided ones. */
+  default List<Row> listVisible(
+      String sessionId, String memberId, String statusClause, String status) {
+    return listVisible(
+        sessionId, memberId, RequestStatus.words(RequestStatus.PUBLIC), statusClause, status);
+  }
+
   @SqlQuery(
       SELECT
           + """
            WHERE r.session_id = :sessionId
-             AND (r.requested_by = :memberId OR r.status IN ('approved', 'denied', 'expired')) <status>
+             AND (r.requested_by = :memberId OR r.status IN (<public>)) <status>
            ORDER BY r.created_at, r.id
           """)
   List<Row> listVisible(
       @Bind("sessionId") String sessionId,
       @Bind("memberId") String memberId,
+      @BindList("public") List<String> publicStatuses,
       @Define("status") String statusClause,
       @Bind("s") String status);
 
   /** Decides a pending request; 0 rows means it was decided already. */
+  default int decide(String id, RequestStatus status, String reason, long now, String decidedBy) {
+    return decide(id, status.word(), RequestStatus.PENDING.word(), reason, now, decidedBy);
+  }
+
   @SqlUpdate(
       """
       UPDATE requests SET status = :status, reason = :reason, decided_at = :now, decided_by = :by
-      WHERE id = :id AND status = 'pending'
+      WHERE id = :id AND status = :pending
       """)
   int decide(
       @Bind("id") String id,
       @Bind("status") String status,
+      @Bind("pending") String pending,
       @Bind("reason") String reason,
       @Bind("now") long now,
       @Bind("by") String decidedBy);
 
+  /** The pending requests that target a playlist item. */
+  default List<String> pendingTargeting(String sessionId, String itemId) {
+    return targeting(sessionId, itemId, RequestStatus.PENDING.word());
+  }
+
   @SqlQuery(
-      "SELECT id FROM requests WHERE session_id = :sessionId AND target_item_id = :itemId AND status = 'pending'")
-  List<String> pendingTargeting(@Bind("sessionId") String sessionId, @Bind("itemId") String itemId);
+      "SELECT id FROM requests WHERE session_id = :sessionId AND target_item_id = :itemId AND status = :status")
+  List<String> targeting(
+      @Bind("sessionId") String sessionId,
+      @Bind("itemId") String itemId,
+      @Bind("status") String status);
 }

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.common.ApiException;
@@ -34,12 +33,12 @@ import org.slf4j.LoggerFactory;
  */
 public class RequestService implements GuestProposals, PlaylistListener {
   private static final Logger LOG = LoggerFactory.getLogger(RequestService.class);
-  public static final String PENDING = "pending";
-  public static final String APPROVED = "approved";
-  public static final String DENIED = "denied";
-  public static final String CANCELLED = "cancelled";
-  public static final String EXPIRED = "expired";
-  private static final Set<String> STATUSES = Set.of(PENDING, APPROVED, DENIED, CANCELLED, EXPIRED);
+
+  /**
+   * The word of {@link RequestStatus#PENDING}, for callers that compare a {@link RequestJson}'s.
+   */
+  public static final String PENDING = RequestStatus.PENDING.word();
+
   private static final int MAX_TEXT = 500;
 
   private final Jdbi jdbi;
@@ -49,6 +48,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
   private final ObjectMapper mapper;
   private final Clock clock;
   private final SamesongMetrics metrics;
+  private volatile RequestEvents events = RequestEvents.NONE;
 
   /** A decision and the playlist change it made (null for denials). */
   public record Decision(RequestJson request, PlaylistService.Change change) {}
@@ -68,6 +68,11 @@ public class RequestService implements GuestProposals, PlaylistListener {
     this.limiter = limiter;
     this.mapper = mapper;
     this.clock = clock;
+  }
+
+  /** Connects the real-time layer, told of every request created or decided. */
+  public void setEvents(RequestEvents events) {
+    this.events = events;
   }
 
   @Override
@@ -143,9 +148,8 @@ public class RequestService implements GuestProposals, PlaylistListener {
               RequestDao.Row created = dao.find(r.id()).orElseThrow();
               h.afterCommit(
                   () ->
-                      sessions
-                          .events()
-                          .requestChanged(sessionId, toJson(created), created.requestedBy(), true));
+                      events.requestChanged(
+                          sessionId, toJson(created), created.requestedBy(), true));
               return created;
             });
     LOG.info(
@@ -155,9 +159,8 @@ public class RequestService implements GuestProposals, PlaylistListener {
 
   /** A session's requests as the caller may see them, optionally of one status. */
   public List<RequestJson> list(SamesongPrincipal who, String sessionId, String status) {
-    if (status != null && !status.isBlank() && !STATUSES.contains(status)) {
-      throw ApiException.badRequest(
-          "status", "must be one of pending, approved, denied, cancelled, expired");
+    if (status != null && !status.isBlank() && RequestStatus.of(status).isEmpty()) {
+      throw ApiException.badRequest("status", "must be one of " + RequestStatus.words());
     }
     boolean filter = status != null && !status.isBlank();
     String clause = filter ? "AND r.status = :s" : "";
@@ -180,7 +183,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
   public Decision approve(SamesongPrincipal host, String requestId) {
     String probedTrackId = probeUrlOf(host, requestId);
     Decision decision = approveProbed(host, requestId, probedTrackId);
-    metrics.requestOutcome(APPROVED);
+    metrics.requestOutcome(RequestStatus.APPROVED.word());
     return decision;
   }
 
@@ -192,7 +195,8 @@ public class RequestService implements GuestProposals, PlaylistListener {
           // decided first, so that a removal's own expiry sweep does not catch this request; the
           // conditional update is the last word on "pending" (H2 can answer the re-read above from
           // a cached result that predates a racing decision's commit)
-          if (dao.decide(row.id(), APPROVED, null, clock.millis(), host.memberId()) == 0) {
+          if (dao.decide(row.id(), RequestStatus.APPROVED, null, clock.millis(), host.memberId())
+              == 0) {
             throw ApiException.conflict("already_decided", "this request was decided meanwhile");
           }
           ProposedChange change = changeOf(row);
@@ -252,21 +256,22 @@ public class RequestService implements GuestProposals, PlaylistListener {
             h -> {
               RequestDao dao = h.attach(RequestDao.class);
               RequestDao.Row row = lockPending(h, host, requestId);
-              if (dao.decide(row.id(), DENIED, why, clock.millis(), host.memberId()) == 0) {
+              if (dao.decide(row.id(), RequestStatus.DENIED, why, clock.millis(), host.memberId())
+                  == 0) {
                 throw ApiException.conflict(
                     "already_decided", "this request was decided meanwhile");
               }
               LOG.info("session {}: request {} denied", row.sessionId(), row.id());
               return announce(h, new Decision(toJson(dao.find(row.id()).orElseThrow()), null));
             });
-    metrics.requestOutcome(DENIED);
+    metrics.requestOutcome(RequestStatus.DENIED.word());
     return decision;
   }
 
   /** Cancels a pending request; only its author may. */
   public RequestJson cancel(SamesongPrincipal guest, String requestId) {
     RequestJson cancelled = cancelPending(guest, requestId);
-    metrics.requestOutcome(CANCELLED);
+    metrics.requestOutcome(RequestStatus.CANCELLED.word());
     return cancelled;
   }
 
@@ -280,7 +285,8 @@ public class RequestService implements GuestProposals, PlaylistListener {
             throw ApiException.forbidden("only its author can cancel a request");
           }
           sessions.lockLive(h, row.sessionId());
-          if (dao.decide(row.id(), CANCELLED, null, clock.millis(), guest.memberId()) == 0) {
+          if (dao.decide(row.id(), RequestStatus.CANCELLED, null, clock.millis(), guest.memberId())
+              == 0) {
             throw alreadyDecided(dao.find(requestId).orElseThrow());
           }
           return announce(h, new Decision(toJson(dao.find(row.id()).orElseThrow()), null))
@@ -293,9 +299,14 @@ public class RequestService implements GuestProposals, PlaylistListener {
   public void itemRemoved(Handle h, String sessionId, PlaylistItem removed) {
     RequestDao dao = h.attach(RequestDao.class);
     for (String id : dao.pendingTargeting(sessionId, removed.itemId())) {
-      dao.decide(id, EXPIRED, "the item it refers to left the playlist", clock.millis(), null);
+      dao.decide(
+          id,
+          RequestStatus.EXPIRED,
+          "the item it refers to left the playlist",
+          clock.millis(),
+          null);
       announce(h, new Decision(toJson(dao.find(id).orElseThrow()), null));
-      h.afterCommit(() -> metrics.requestOutcome(EXPIRED));
+      h.afterCommit(() -> metrics.requestOutcome(RequestStatus.EXPIRED.word()));
     }
   }
 
@@ -312,7 +323,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
   /** Tells everyone of a decision once the transaction has committed. */
   private Decision announce(Handle h, Decision decision) {
     RequestJson r = decision.request();
-    h.afterCommit(() -> sessions.events().requestChanged(r.sessionId(), r, r.requestedBy(), false));
+    h.afterCommit(() -> events.requestChanged(r.sessionId(), r, r.requestedBy(), false));
     return decision;
   }
 

@@ -89,9 +89,7 @@ public class SessionRequestResource {
       @Parameter(description = "The session's id.") @PathParam("id") String id,
       @Parameter(
               description = "Only requests with this status.",
-              schema =
-                  @Schema(
-                      allowableValues = {"pending", "approved", "denied", "cancelled", "expired"}))
+              schema = @Schema(implementation = RequestStatus.class))
           @QueryParam("status")
           String status) {
     return new RequestListJson(requests.list(who, Ids.requireUuid(id, "session"), status));

@@ -1,17 +1,12 @@
 package org.samesong.session;
 
 /**
- * What happened in a session, told after the change committed, so the real-time layer can tell
- * everyone connected. The session-domain services call it; the sync feature implements it.
+ * What happened to a session and its members, told after the change committed, so the real-time
+ * layer can tell everyone connected. The session service calls it; the sync feature implements it.
+ * Playlist and request changes have events of their own in their features ({@code PlaylistEvents},
+ * {@code RequestEvents}), so that each event carries its own type.
  */
 public interface SessionEvents {
-  /** The playlist changed; {@code change} is what changed, ready for JSON. */
-  default void playlistChanged(String sessionId, Object change) {}
-
-  /** A request was created ({@code created}) or decided. */
-  default void requestChanged(
-      String sessionId, Object request, String authorMemberId, boolean created) {}
-
   /** A guest joined. */
   default void memberJoined(String sessionId, Member member) {}
 

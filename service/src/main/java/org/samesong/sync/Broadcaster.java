@@ -20,14 +20,18 @@ import org.samesong.playback.PlaybackService;
 import org.samesong.playback.PlaybackState;
 import org.samesong.playback.api.PlaybackJson;
 import org.samesong.playlist.Playlist;
+import org.samesong.playlist.PlaylistEvents;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.playlist.api.PlaylistItemJson;
+import org.samesong.request.RequestEvents;
 import org.samesong.request.RequestService;
 import org.samesong.request.api.RequestJson;
 import org.samesong.session.Member;
 import org.samesong.session.SessionEvents;
 import org.samesong.session.SessionService;
 import org.samesong.sync.api.ServerMessage;
+import org.samesong.sync.bus.Envelope;
+import org.samesong.sync.bus.EventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * playback state and playlist version they carry, the members of {@code member_update}s, ended
  * sessions and revoked logins.
  */
-public class Broadcaster implements SessionEvents, PlaybackListener {
+public class Broadcaster implements SessionEvents, PlaylistEvents, RequestEvents, PlaybackListener {
   /** The {@code change.op} of a {@code playlist_update} that re-sends the playlist as it is. */
   public static final String RESYNC = "resync";
 
@@ -60,7 +64,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
   private final ObjectReader reader;
   private final MemberRoster roster;
   private final Map<String, Long> lastPlaybackSent = new ConcurrentHashMap<>();
-  private volatile PlaybackClock playbackClock;
+  private volatile TrackScheduler trackScheduler;
 
   public Broadcaster(
       EventBus bus,
@@ -85,8 +89,8 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
     playback.setListener(this);
   }
 
-  void setPlaybackClock(PlaybackClock playbackClock) {
-    this.playbackClock = playbackClock;
+  void setTrackScheduler(TrackScheduler trackScheduler) {
+    this.trackScheduler = trackScheduler;
   }
 
   /** Who is in each session, in memory. */
@@ -95,8 +99,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
   }
 
   @Override
-  public void playlistChanged(String sessionId, Object change) {
-    PlaylistService.Change c = (PlaylistService.Change) change;
+  public void playlistChanged(String sessionId, PlaylistService.Change c) {
     Map<String, Object> what = new LinkedHashMap<>();
     what.put("op", c.op());
     what.put("item_id", c.item().itemId());
@@ -126,8 +129,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
 
   @Override
   public void requestChanged(
-      String sessionId, Object request, String authorMemberId, boolean created) {
-    RequestJson r = (RequestJson) request;
+      String sessionId, RequestJson r, String authorMemberId, boolean created) {
     Set<String> roles = created ? Set.of("host") : Envelope.EVERYONE;
     publish(
         sessionId,
@@ -170,7 +172,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
                         origin)
                     .withPlayback(everywhere ? state : null));
     lastPlaybackSent.put(sessionId, clock.millis());
-    PlaybackClock scheduler = playbackClock;
+    TrackScheduler scheduler = trackScheduler;
     if (scheduler != null) {
       scheduler.reschedule(sessionId);
     }
@@ -279,7 +281,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
   }
 
   /** The whole playlist, as the {@code resync} form of {@code playlist_update}. */
-  ServerMessage.PlaylistUpdate playlistSnapshot(long seq, Playlist current) {
+  public ServerMessage.PlaylistUpdate playlistSnapshot(long seq, Playlist current) {
     return new ServerMessage.PlaylistUpdate(
         seq,
         clock.millis(),
@@ -317,7 +319,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
   }
 
   /** What a listener's player reported; the host hears of it (coalesced by the roster). */
-  void reported(
+  public void reported(
       String sessionId,
       String memberId,
       double driftMs,
@@ -358,7 +360,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
     }
   }
 
-  ServerMessage.PlaybackState playbackMessage(long seq, PlaybackJson s) {
+  public ServerMessage.PlaybackState playbackMessage(long seq, PlaybackJson s) {
     return new ServerMessage.PlaybackState(
         seq,
         clock.millis(),
@@ -370,7 +372,7 @@ public class Broadcaster implements SessionEvents, PlaybackListener {
         s.durationMs());
   }
 
-  String write(ServerMessage message) {
+  public String write(ServerMessage message) {
     try {
       return writer.writeValueAsString(message);
     } catch (JsonProcessingException e) {

@@ -3,7 +3,6 @@ package org.samesong.sync;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import java.util.function.Function;
 import org.samesong.common.LoadOnce;
 import org.samesong.session.Member;
 import org.samesong.sync.api.ServerMessage;
+import org.samesong.sync.bus.Envelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,49 +48,6 @@ public final class MemberRoster implements AutoCloseable {
 
   private static final Set<String> TO_HOST = Set.of(Member.HOST);
 
-  /** One member as the roster holds it; guarded by its room. */
-  private static final class Entry {
-    final String id;
-    String displayName;
-    String role;
-    boolean connected;
-    String listenerState;
-    Double driftMs;
-    Integer outputLatencyMs;
-
-    Entry(String id, String displayName, String role, Double driftMs) {
-      this.id = id;
-      this.displayName = displayName;
-      this.role = role;
-      this.driftMs = driftMs;
-    }
-
-    ServerMessage.Member json() {
-      return new ServerMessage.Member(
-          id,
-          displayName,
-          role,
-          connected,
-          connected ? listenerState : ServerMessage.Member.OFFLINE,
-          driftMs,
-          outputLatencyMs);
-    }
-  }
-
-  /** A session's members and what has changed since they were last announced. */
-  private static final class Room {
-    /** Host first, then in the order they joined. */
-    final LinkedHashMap<String, Entry> members = new LinkedHashMap<>();
-
-    final Set<String> changed = new LinkedHashSet<>();
-    final Set<String> left = new LinkedHashSet<>();
-    final Set<String> drifted = new LinkedHashSet<>();
-    boolean flushPlanned;
-    boolean driftPlanned;
-    long lastFlush = Long.MIN_VALUE / 2;
-    long lastDrift = Long.MIN_VALUE / 2;
-  }
-
   /** What the roster needs from the rest of the instance. */
   public interface Sources {
     /** The session's active members, from the database (once per session per instance). */
@@ -111,8 +68,8 @@ public final class MemberRoster implements AutoCloseable {
 
   private final Sources sources;
   private final Clock clock;
-  private final Map<String, Room> rooms = new ConcurrentHashMap<>();
-  private final LoadOnce<String, Room> loads = new LoadOnce<>();
+  private final Map<String, RosterRoom> rooms = new ConcurrentHashMap<>();
+  private final LoadOnce<String, RosterRoom> loads = new LoadOnce<>();
   private final Map<String, Long> revoked = new ConcurrentHashMap<>();
   private final ScheduledExecutorService flusher =
       Executors.newSingleThreadScheduledExecutor(
@@ -133,10 +90,11 @@ public final class MemberRoster implements AutoCloseable {
   public void joined(String sessionId, Member member) {
     // read from the database if this instance did not follow the session yet (a REST join: the
     // request reads the database anyway), so that everyone hears of the newcomer
-    Room room = room(sessionId);
+    RosterRoom room = room(sessionId);
     synchronized (room) {
       room.members.putIfAbsent(
-          member.id(), new Entry(member.id(), member.displayName(), member.role(), null));
+          member.id(),
+          new RosterRoom.Entry(member.id(), member.displayName(), member.role(), null));
       room.left.remove(member.id());
       changed(sessionId, room, member.id());
     }
@@ -144,7 +102,7 @@ public final class MemberRoster implements AutoCloseable {
 
   /** A member was removed (kicked). */
   public void removed(String sessionId, String memberId) {
-    Room room = room(sessionId);
+    RosterRoom room = room(sessionId);
     synchronized (room) {
       if (room.members.remove(memberId) != null) {
         room.changed.remove(memberId);
@@ -157,12 +115,12 @@ public final class MemberRoster implements AutoCloseable {
 
   /** A member's first connection to the session opened on this instance. */
   public void connected(String sessionId, String memberId) {
-    Room room = rooms.get(sessionId);
+    RosterRoom room = rooms.get(sessionId);
     if (room == null) {
       return;
     }
     synchronized (room) {
-      Entry e = room.members.get(memberId);
+      RosterRoom.Entry e = room.members.get(memberId);
       if (e != null && !e.connected) {
         e.connected = true;
         if (e.listenerState == null) {
@@ -175,12 +133,12 @@ public final class MemberRoster implements AutoCloseable {
 
   /** A member's last connection to the session on this instance closed. */
   public void disconnected(String sessionId, String memberId) {
-    Room room = rooms.get(sessionId);
+    RosterRoom room = rooms.get(sessionId);
     if (room == null) {
       return;
     }
     synchronized (room) {
-      Entry e = room.members.get(memberId);
+      RosterRoom.Entry e = room.members.get(memberId);
       if (e != null) {
         // the flush asks the presence whether it is connected on another instance
         changed(sessionId, room, memberId);
@@ -195,12 +153,12 @@ public final class MemberRoster implements AutoCloseable {
       double driftMs,
       String listenerState,
       Integer outputLatencyMs) {
-    Room room = rooms.get(sessionId);
+    RosterRoom room = rooms.get(sessionId);
     if (room == null) {
       return;
     }
     synchronized (room) {
-      Entry e = room.members.get(memberId);
+      RosterRoom.Entry e = room.members.get(memberId);
       if (e == null) {
         return;
       }
@@ -225,15 +183,16 @@ public final class MemberRoster implements AutoCloseable {
    * members it names are taken as it says, except that a member connected here stays connected.
    */
   public void heard(String sessionId, ServerMessage.MemberUpdate update) {
-    Room room = rooms.get(sessionId);
+    RosterRoom room = rooms.get(sessionId);
     if (room == null) {
       return;
     }
     synchronized (room) {
       for (ServerMessage.Member m : update.members()) {
-        Entry e =
+        RosterRoom.Entry e =
             room.members.computeIfAbsent(
-                m.memberId(), id -> new Entry(id, m.displayName(), m.role(), m.driftMs()));
+                m.memberId(),
+                id -> new RosterRoom.Entry(id, m.displayName(), m.role(), m.driftMs()));
         e.displayName = m.displayName();
         e.role = m.role();
         e.connected = m.connected() || sources.connectedHere(sessionId, m.memberId());
@@ -290,7 +249,7 @@ public final class MemberRoster implements AutoCloseable {
    * yet (joined on another instance a moment ago) is looked up in the database once.
    */
   public boolean admit(String sessionId, String memberId) {
-    Room room = room(sessionId);
+    RosterRoom room = room(sessionId);
     synchronized (room) {
       if (room.members.containsKey(memberId)) {
         return true;
@@ -311,7 +270,7 @@ public final class MemberRoster implements AutoCloseable {
 
   /** How many members the session has (connected or not). */
   public int count(String sessionId) {
-    Room room = room(sessionId);
+    RosterRoom room = room(sessionId);
     synchronized (room) {
       return room.members.size();
     }
@@ -319,10 +278,10 @@ public final class MemberRoster implements AutoCloseable {
 
   /** The first {@code limit} members, host first, then in the order they joined. */
   public List<ServerMessage.Member> list(String sessionId, int limit) {
-    Room room = room(sessionId);
+    RosterRoom room = room(sessionId);
     synchronized (room) {
       List<ServerMessage.Member> out = new ArrayList<>(Math.min(limit, room.members.size()));
-      for (Entry e : room.members.values()) {
+      for (RosterRoom.Entry e : room.members.values()) {
         if (out.size() >= limit) {
           break;
         }
@@ -334,13 +293,13 @@ public final class MemberRoster implements AutoCloseable {
 
   /** Each member's last reported drift (what the session view shows). */
   public Map<String, Double> drifts(String sessionId) {
-    Room room = rooms.get(sessionId);
+    RosterRoom room = rooms.get(sessionId);
     if (room == null) {
       return Map.of();
     }
     Map<String, Double> out = new HashMap<>();
     synchronized (room) {
-      for (Entry e : room.members.values()) {
+      for (RosterRoom.Entry e : room.members.values()) {
         if (e.driftMs != null) {
           out.put(e.id, e.driftMs);
         }
@@ -354,13 +313,13 @@ public final class MemberRoster implements AutoCloseable {
    * members whose flag changed are announced, all of them when {@code everyone}.
    */
   public void recheck(String sessionId, boolean everyone) {
-    Room room = rooms.get(sessionId);
+    RosterRoom room = rooms.get(sessionId);
     if (room == null) {
       return;
     }
     Set<String> connected = sources.connectedAnywhere(sessionId);
     synchronized (room) {
-      for (Entry e : room.members.values()) {
+      for (RosterRoom.Entry e : room.members.values()) {
         boolean now = connected.contains(e.id);
         if (everyone || now != e.connected) {
           e.connected = now;
@@ -378,8 +337,8 @@ public final class MemberRoster implements AutoCloseable {
 
   // ---- inside
 
-  private Room room(String sessionId) {
-    Room room = rooms.get(sessionId);
+  private RosterRoom room(String sessionId) {
+    RosterRoom room = rooms.get(sessionId);
     if (room != null) {
       return room;
     }
@@ -387,26 +346,26 @@ public final class MemberRoster implements AutoCloseable {
     return loads.load(
         sessionId,
         () -> {
-          Room held = rooms.get(sessionId);
+          RosterRoom held = rooms.get(sessionId);
           if (held != null) {
             return held;
           }
           List<Member> members = sources.load(sessionId);
           Set<String> connected = sources.connectedAnywhere(sessionId);
-          Room loaded = new Room();
+          RosterRoom loaded = new RosterRoom();
           members.stream()
               .filter(Member::isHost)
               .forEach(m -> loaded.members.put(m.id(), entry(m, connected)));
           members.stream()
               .filter(m -> !m.isHost())
               .forEach(m -> loaded.members.put(m.id(), entry(m, connected)));
-          Room raced = rooms.putIfAbsent(sessionId, loaded);
+          RosterRoom raced = rooms.putIfAbsent(sessionId, loaded);
           return raced == null ? loaded : raced;
         });
   }
 
-  private static Entry entry(Member m, Set<String> connected) {
-    Entry e = new Entry(m.id(), m.displayName(), m.role(), m.lastDriftMs());
+  private static RosterRoom.Entry entry(Member m, Set<String> connected) {
+    RosterRoom.Entry e = new RosterRoom.Entry(m.id(), m.displayName(), m.role(), m.lastDriftMs());
     e.connected = connected.contains(m.id());
     if (e.connected) {
       e.listenerState = ServerMessage.Member.PLAYING;
@@ -419,13 +378,13 @@ public final class MemberRoster implements AutoCloseable {
     return System.nanoTime() / 1_000_000;
   }
 
-  private void changed(String sessionId, Room room, String memberId) {
+  private void changed(String sessionId, RosterRoom room, String memberId) {
     room.changed.add(memberId);
     plan(sessionId, room);
   }
 
   /** Plans the session's next member_update (caller holds the room). */
-  private void plan(String sessionId, Room room) {
+  private void plan(String sessionId, RosterRoom room) {
     if (room.flushPlanned) {
       return;
     }
@@ -444,7 +403,7 @@ public final class MemberRoster implements AutoCloseable {
 
   private void flush(String sessionId) {
     try {
-      Room room = rooms.get(sessionId);
+      RosterRoom room = rooms.get(sessionId);
       if (room == null) {
         return;
       }
@@ -455,7 +414,7 @@ public final class MemberRoster implements AutoCloseable {
         room.lastFlush = monotonicMillis();
         names = new LinkedHashSet<>(room.changed);
         for (String id : names) {
-          Entry e = room.members.get(id);
+          RosterRoom.Entry e = room.members.get(id);
           if (e != null && e.connected && !sources.connectedHere(sessionId, id)) {
             askPresence = true;
           }
@@ -469,7 +428,7 @@ public final class MemberRoster implements AutoCloseable {
       synchronized (room) {
         for (String id : names) {
           room.changed.remove(id);
-          Entry e = room.members.get(id);
+          RosterRoom.Entry e = room.members.get(id);
           if (e == null) {
             continue;
           }
@@ -498,7 +457,7 @@ public final class MemberRoster implements AutoCloseable {
 
   private void flushDrift(String sessionId) {
     try {
-      Room room = rooms.get(sessionId);
+      RosterRoom room = rooms.get(sessionId);
       if (room == null) {
         return;
       }
@@ -508,7 +467,7 @@ public final class MemberRoster implements AutoCloseable {
         room.driftPlanned = false;
         room.lastDrift = monotonicMillis();
         for (String id : room.drifted) {
-          Entry e = room.members.get(id);
+          RosterRoom.Entry e = room.members.get(id);
           if (e != null) {
             members.add(e.json());
           }

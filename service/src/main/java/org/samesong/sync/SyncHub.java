@@ -9,6 +9,10 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.samesong.sync.bus.Envelope;
+import org.samesong.sync.bus.EventBus;
+import org.samesong.sync.bus.Presence;
+import org.samesong.sync.ws.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -21,7 +21,7 @@ import org.samesong.auth.RoleAuthorizer;
 import org.samesong.common.ApiExceptionMapper;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.WebApplicationExceptionMapper;
-import org.samesong.media.StreamSigner;
+import org.samesong.media.stream.StreamSigner;
 import org.samesong.testing.ApiAssertions;
 import org.samesong.testing.MutableClock;
 import org.samesong.testing.Reply;

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.samesong.app.Migrator;
-import org.samesong.media.StreamSigner;
+import org.samesong.media.stream.StreamSigner;
 import org.samesong.testing.MutableClock;
 import org.samesong.testing.Services;
 import org.samesong.testing.TestDatabase;

@@ -11,7 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.samesong.media.StreamSigner;
+import org.samesong.media.stream.StreamSigner;
 import org.samesong.testing.DatabasePerKind;
 import org.samesong.testing.MutableClock;
 import org.samesong.testing.TestDatabase.Kind;

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.samesong.catalog.api.TrackJson;
 import org.samesong.common.ApiException;
-import org.samesong.media.StreamSigner;
+import org.samesong.media.stream.StreamSigner;
 import org.samesong.testing.ApiAssertions;
 import org.samesong.testing.DatabasePerKind;
 import org.samesong.testing.MutableClock;

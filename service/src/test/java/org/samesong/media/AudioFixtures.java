@@ -19,6 +19,7 @@ import org.jaudiotagger.audio.AudioFile;
 import org.jaudiotagger.audio.AudioFileIO;
 import org.jaudiotagger.tag.FieldKey;
 import org.jaudiotagger.tag.Tag;
+import org.samesong.media.library.TagReader;
 
 /**
  * Real, tagged audio files made by tests, so no test depends on files of its own in the repository:

@@ -18,7 +18,7 @@ import java.util.Optional;
  * What a stream request carried on the wire, fetched with the JDK's HTTP client exactly as asked
  * (no token, no decompression, no header of its own beyond the defaults).
  */
-record Fetch(int status, HttpResponse<byte[]> raw) {
+public record Fetch(int status, HttpResponse<byte[]> raw) {
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
           .connectTimeout(Duration.ofSeconds(5))
@@ -27,7 +27,7 @@ record Fetch(int status, HttpResponse<byte[]> raw) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code method} {@code url} with header name/value pairs. */
-  static Fetch of(String method, String url, String... headers) {
+  public static Fetch of(String method, String url, String... headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofSeconds(30))
@@ -47,21 +47,21 @@ record Fetch(int status, HttpResponse<byte[]> raw) {
     }
   }
 
-  static Fetch get(String url, String... headers) {
+  public static Fetch get(String url, String... headers) {
     return of("GET", url, headers);
   }
 
-  byte[] body() {
+  public byte[] body() {
     return raw.body();
   }
 
-  String header(String name) {
+  public String header(String name) {
     Optional<String> value = raw.headers().firstValue(name);
     return value.orElse(null);
   }
 
   /** Asserts the API's uniform error body with this status and code; returns the error object. */
-  JsonNode assertError(int wantStatus, String code) {
+  public JsonNode assertError(int wantStatus, String code) {
     String text = new String(body(), StandardCharsets.UTF_8);
     assertThat(status).as("status of %s", text).isEqualTo(wantStatus);
     assertThat(header("Content-Type")).as("type of %s", text).startsWith("application/json");

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.samesong.media.TestOrigin;
+import org.samesong.media.url.TestOrigin;
 import org.samesong.security.Endpoints.Endpoint;
 import org.samesong.session.SessionFixtures;
 import org.samesong.session.SessionFixtures.Guest;

@@ -27,7 +27,7 @@ import org.samesong.security.Exemplars.Call;
 import org.samesong.session.SessionFixtures;
 import org.samesong.session.SessionFixtures.Guest;
 import org.samesong.session.SessionFixtures.Host;
-import org.samesong.sync.SyncEndpoint;
+import org.samesong.sync.ws.SyncEndpoint;
 import org.samesong.testing.Reply;
 import org.samesong.testing.Scrape;
 import org.samesong.testing.TestDatabase;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.samesong.session.SessionFixtures;
 import org.samesong.session.SessionFixtures.Guest;
 import org.samesong.session.SessionFixtures.Host;
-import org.samesong.sync.SyncEndpoint;
+import org.samesong.sync.ws.SyncEndpoint;
 import org.samesong.testing.LogCapture;
 import org.samesong.testing.TestDatabase;
 import org.samesong.testing.TestServer;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.samesong.sync.bus.Envelope;
+import org.samesong.sync.bus.InProcessEventBus;
 
 /**
  * The hub's direct replies ({@code hello}, {@code pong}) carry the session's number from memory.

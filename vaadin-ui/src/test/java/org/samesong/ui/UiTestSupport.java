@@ -22,7 +22,7 @@ import java.util.Map;
 import org.samesong.app.Services;
 import org.samesong.auth.TokenService;
 import org.samesong.media.Ffmpeg;
-import org.samesong.media.StreamSigner;
+import org.samesong.media.stream.StreamSigner;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.testing.MutableClock;
 import org.samesong.testing.TestApp;
@@ -196,7 +196,7 @@ public final class UiTestSupport implements AutoCloseable {
 
   /** Hands the session's views a broadcast as the event bus would, and runs their updates. */
   public void broadcast(String sessionId, String json) {
-    services.hub().deliver(org.samesong.sync.Envelope.toAll(sessionId, 0, json));
+    services.hub().deliver(org.samesong.sync.bus.Envelope.toAll(sessionId, 0, json));
     roundtrip();
   }
 

@@ -3,8 +3,6 @@ package org.samesong.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +43,7 @@ public final class LoadGenerator {
   private static final int CYCLE = 3;
   private static final int SLICE_S = 5;
 
-  private final Options o;
+  private final LoadOptions o;
   private final Rest rest;
   private final Map<String, LongAdder> warmupErrors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> measuredErrors = new ConcurrentHashMap<>();
@@ -58,13 +56,13 @@ public final class LoadGenerator {
   private volatile long measureEnd;
   private AtomicLongArray slices;
 
-  private LoadGenerator(Options o) {
+  private LoadGenerator(LoadOptions o) {
     this.o = o;
     this.rest = new Rest(Rest.http11(Duration.ofSeconds(5)), o.base.toString(), o.requestTimeout).withIndentedBodies();
   }
 
   public static void main(String[] args) throws Exception {
-    Options o = Args.orUsage(() -> Options.parse(args), Options.USAGE);
+    LoadOptions o = Args.orUsage(() -> LoadOptions.parse(args), LoadOptions.USAGE);
     try {
       System.exit(new LoadGenerator(o).run());
     } catch (Rest.SetupException e) {
@@ -124,7 +122,7 @@ public final class LoadGenerator {
     // ---- load
     int sliceCount = (int) Math.max(1, (o.duration.toSeconds() + SLICE_S - 1) / SLICE_S);
     slices = new AtomicLongArray(sliceCount);
-    Probe.take(o.serverPid, o.clkTck); // loads the JMX and /proc code before it is timed
+    LoadProbe.take(o.serverPid, o.clkTck); // loads the JMX and /proc code before it is timed
     long start = System.nanoTime();
     warmupEnd = start + o.warmup.toNanos();
     measureEnd = warmupEnd + o.duration.toNanos();
@@ -140,7 +138,7 @@ public final class LoadGenerator {
     phase("warmup");
     sleepUntil(warmupEnd);
     phase("measure");
-    Probe before = Probe.take(o.serverPid, o.clkTck);
+    LoadProbe before = LoadProbe.take(o.serverPid, o.clkTck);
     long measureStart = System.nanoTime();
     while (!stop.get() && System.nanoTime() < measureEnd) {
       sleepUntil(Math.min(measureEnd, System.nanoTime() + 200_000_000L));
@@ -150,7 +148,7 @@ public final class LoadGenerator {
       }
     }
     long measureStop = System.nanoTime();
-    Probe after = Probe.take(o.serverPid, o.clkTck);
+    LoadProbe after = LoadProbe.take(o.serverPid, o.clkTck);
     phase("done");
     stop.set(true);
     for (Thread t : threads) {
@@ -303,15 +301,15 @@ public final class LoadGenerator {
       double seconds,
       double probeSeconds,
       double rate,
-      Probe before,
-      Probe after,
+      LoadProbe before,
+      LoadProbe after,
       PlaylistCheck check) {}
 
   private void report(Outcome r, long still) {
     long cycles = r.cycles();
     double probeSeconds = r.probeSeconds();
-    Probe before = r.before();
-    Probe after = r.after();
+    LoadProbe before = r.before();
+    LoadProbe after = r.after();
     PlaylistCheck check = r.check();
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%n== %s: join + request + %s ==%n", o.label, o.decide));
@@ -413,8 +411,8 @@ public final class LoadGenerator {
 
   private void writeJson(Outcome r) {
     double probeSeconds = r.probeSeconds();
-    Probe before = r.before();
-    Probe after = r.after();
+    LoadProbe before = r.before();
+    LoadProbe after = r.after();
     ObjectNode root = Rest.JSON.createObjectNode();
     root.put("label", o.label);
     root.put("decide", o.decide);
@@ -496,171 +494,6 @@ public final class LoadGenerator {
     long left;
     while ((left = nanos - System.nanoTime()) > 0) {
       Thread.sleep(Math.max(1, Math.min(left / 1_000_000, 200)));
-    }
-  }
-
-  // ---------------------------------------------------------------- /proc
-
-  /** CPU and memory of the server, this process and the machine at one moment. */
-  record Probe(
-      double serverCpuS,
-      long rssKb,
-      long hwmKb,
-      long threads,
-      double selfCpuS,
-      double machineBusyS,
-      String loadAvg,
-      Map<String, Double> threadCpuS,
-      double postgresCpuS) {
-    static Probe take(long pid, int clkTck) {
-      try {
-        Map<String, Double> byThread = new TreeMap<>();
-        double serverCpu = 0;
-        long rss = 0;
-        long hwm = 0;
-        long threads = 0;
-        if (pid > 0) {
-          serverCpu = Proc.ticks(Files.readString(Path.of("/proc/" + pid + "/stat"))) / (double) clkTck;
-          rss = Proc.status(pid, "VmRSS");
-          hwm = Proc.status(pid, "VmHWM");
-          threads = Proc.status(pid, "Threads");
-          try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-              try {
-                String t = Files.readString(task.resolve("stat"));
-                String comm = t.substring(t.indexOf('(') + 1, t.lastIndexOf(')'));
-                byThread.merge(group(comm), Proc.ticks(t) / (double) clkTck, Double::sum);
-              } catch (IOException | RuntimeException gone) {
-                // the thread ended meanwhile
-              }
-            }
-          }
-        }
-        double self =
-            ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
-        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-        long total = 0;
-        for (int i = 1; i < Math.min(cpu.length, 9); i++) { // user nice system idle iowait irq softirq steal
-          total += Long.parseLong(cpu[i]);
-        }
-        long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
-        String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-        return new Probe(
-            serverCpu,
-            rss,
-            hwm,
-            threads,
-            self,
-            (total - idle) / (double) clkTck,
-            load[0] + " " + load[1] + " " + load[2],
-            byThread,
-            postgresCpu(clkTck));
-      } catch (IOException | RuntimeException e) {
-        System.err.println("cannot read /proc: " + e);
-        return null;
-      }
-    }
-
-    /** CPU time of every PostgreSQL process on the machine (the server's backends among them). */
-    static double postgresCpu(int clkTck) {
-      double sum = 0;
-      try (var procs = Files.list(Path.of("/proc"))) {
-        for (Path p : (Iterable<Path>) procs::iterator) {
-          if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
-            continue;
-          }
-          try {
-            String t = Files.readString(p.resolve("stat"));
-            if (t.substring(t.indexOf('(') + 1, t.lastIndexOf(')')).equals("postgres")) {
-              sum += Proc.ticks(t) / (double) clkTck;
-            }
-          } catch (IOException | RuntimeException gone) {
-            // the process ended meanwhile
-          }
-        }
-      } catch (IOException e) {
-        return 0;
-      }
-      return sum;
-    }
-
-    /** Threads grouped by kind: request threads, JIT compilers, GC, ... (Linux cuts names at 15 characters). */
-    static String group(String comm) {
-      int request = comm.indexOf(" - ");
-      String name = request < 0 ? comm : comm.substring(0, request);
-      if (name.startsWith("C2 Compiler") || name.startsWith("C1 Compiler")) {
-        return "JIT compiler (" + name.substring(0, 2) + ")";
-      }
-      if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread") || name.startsWith("VM Periodic")) {
-        return "GC and VM (" + name.replaceAll("[#]?\\d+$", "").trim() + ")";
-      }
-      return name.replaceAll("[-#]?\\d+", "").trim();
-    }
-  }
-
-  // ---------------------------------------------------------------- options
-
-  static final class Options {
-    static final String USAGE =
-        """
-        usage: java -jar samesong-load.jar --base http://127.0.0.1:18080 --admin-user U --admin-password P
-               [--users 16] [--sessions 20] [--warmup 5] [--duration 30] [--decide approve|deny]
-               [--max-cycles 5000000] [--max-errors 10000] [--timeout 30] [--server-pid PID] [--clk-tck 100]
-               [--label NAME] [--json FILE] [--phase-file FILE]
-        Durations in seconds. The base URL must be a loopback address. The phase file, when given,
-        holds the current phase: warmup, measure, done.""";
-
-    URI base;
-    String adminUser;
-    String adminPassword;
-    int users = 16;
-    int sessions = 20;
-    Duration warmup = Duration.ofSeconds(5);
-    Duration duration = Duration.ofSeconds(30);
-    String decide = "approve";
-    long maxCycles = 5_000_000;
-    long maxErrors = 10_000;
-    Duration requestTimeout = Duration.ofSeconds(30);
-    long serverPid;
-    int clkTck = 100;
-    String label = "samesong";
-    Path jsonOut;
-    Path phaseFile;
-
-    static Options parse(String[] args) {
-      if (List.of(args).contains("-h") || List.of(args).contains("--help")) {
-        throw new IllegalArgumentException("help");
-      }
-      Args a = Args.parse(args);
-      Options o = new Options();
-      String base = a.string("--base", null);
-      o.adminUser = a.string("--admin-user", null);
-      o.adminPassword = a.string("--admin-password", null);
-      o.users = a.integer("--users", o.users, 1, Integer.MAX_VALUE);
-      o.sessions = a.integer("--sessions", o.sessions, 1, Integer.MAX_VALUE);
-      o.warmup = Duration.ofSeconds(Math.max(0, a.integer("--warmup", (int) o.warmup.toSeconds())));
-      o.duration = Duration.ofSeconds(a.integer("--duration", (int) o.duration.toSeconds(), 1, Integer.MAX_VALUE));
-      o.decide = a.string("--decide", o.decide);
-      if (!o.decide.equals("approve") && !o.decide.equals("deny")) {
-        throw new IllegalArgumentException("--decide must be approve or deny");
-      }
-      o.maxCycles = a.integer("--max-cycles", (int) o.maxCycles, 1, Integer.MAX_VALUE);
-      o.maxErrors = a.integer("--max-errors", (int) o.maxErrors, 1, Integer.MAX_VALUE);
-      o.requestTimeout = Duration.ofSeconds(a.integer("--timeout", (int) o.requestTimeout.toSeconds(), 1, Integer.MAX_VALUE));
-      o.serverPid = a.longValue("--server-pid", o.serverPid);
-      o.clkTck = a.integer("--clk-tck", o.clkTck, 1, Integer.MAX_VALUE);
-      o.label = a.string("--label", o.label);
-      o.jsonOut = a.path("--json", null);
-      o.phaseFile = a.path("--phase-file", null);
-      a.rejectUnknown();
-      if (base == null || o.adminUser == null || o.adminPassword == null) {
-        throw new IllegalArgumentException("--base, --admin-user and --admin-password are required");
-      }
-      if (o.users > 1024 || o.sessions > 10_000 || o.duration.toSeconds() > 3600 || o.warmup.toSeconds() > 600) {
-        throw new IllegalArgumentException("at most 1024 users, 10000 sessions, 3600 s measured and 600 s warm-up");
-      }
-      o.base = Args.loopbackBase(base);
-      return o;
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Map;
+import org.samesong.request.RequestStatus;
 
 /** A request on the wire. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -18,8 +19,7 @@ public record RequestJson(
                     + " action needs.")
         Map<String, Object> payload,
     String note,
-    @Schema(allowableValues = {"pending", "approved", "denied", "cancelled", "expired"})
-        String status,
+    @Schema(implementation = RequestStatus.class) String status,
     @Schema(description = "A denial's reason.") String reason,
     @JsonProperty("requested_by") String requestedBy,
     @JsonProperty("requested_by_name") String requestedByName,

@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.samesong.app.Services;
-import org.samesong.media.LibraryScanner;
-import org.samesong.media.ScanProgress;
+import org.samesong.media.library.LibraryScanner;
+import org.samesong.media.library.ScanProgress;
 import org.samesong.ui.shell.UiServices;
 import org.samesong.ui.shell.UiTimer;
 

@@ -24,7 +24,7 @@ import org.samesong.playback.PlaybackState;
 import org.samesong.playlist.Playlist;
 import org.samesong.playlist.PlaylistItem;
 import org.samesong.playlist.ProposedChange;
-import org.samesong.request.RequestService;
+import org.samesong.request.RequestStatus;
 import org.samesong.request.api.RequestJson;
 import org.samesong.session.Session;
 import org.samesong.ui.player.AudioStatus;
@@ -263,7 +263,7 @@ public class GuestPlayer extends VerticalLayout {
     mine.addColumn(GuestPlayer::outcome).setHeader("Status").setFlexGrow(2);
     mine.addComponentColumn(
             r -> {
-              if (!RequestService.PENDING.equals(r.status())) {
+              if (RequestStatus.of(r.status()).orElse(null) != RequestStatus.PENDING) {
                 return new Span();
               }
               Button cancel = new Button("Cancel", e -> cancel(r));
@@ -280,14 +280,9 @@ public class GuestPlayer extends VerticalLayout {
 
   static String outcome(RequestJson r) {
     String status =
-        switch (r.status()) {
-          case "pending" -> "Pending";
-          case "approved" -> "Approved";
-          case "denied" -> "Denied";
-          case "cancelled" -> "Cancelled";
-          case "expired" -> "Expired";
-          default -> r.status();
-        };
+        RequestStatus.of(r.status())
+            .map(known -> known.word().substring(0, 1).toUpperCase() + known.word().substring(1))
+            .orElse(r.status());
     return r.reason() == null || r.reason().isBlank() ? status : status + ": " + r.reason();
   }
 

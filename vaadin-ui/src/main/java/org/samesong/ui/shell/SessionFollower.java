@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.samesong.sync.Broadcaster;
-import org.samesong.sync.Envelope;
+import org.samesong.sync.bus.Envelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

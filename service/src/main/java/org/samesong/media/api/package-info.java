@@ -1,2 +1,0 @@
-/** Response bodies of the media feature's admin endpoints. */
-package org.samesong.media.api;

@@ -1,0 +1,462 @@
+package org.samesong.sync.ws;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.websocket.jakarta.common.JakartaWebSocketSession;
+import org.samesong.metrics.SamesongMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One listener's WebSocket: who it is, and its outgoing queue. Queuing is all a caller ever does:
+ * sends never block it and never overlap (one message is in flight at a time, the rest wait in a
+ * bounded queue), and they run on a small shared pool of their own, as do closes. So whoever
+ * delivers a broadcast, possibly inside the event bus's per-session step, never writes to a socket
+ * and never runs a close, whose {@code onClose} may come back into the application (member updates,
+ * the database) on the same thread. A listener that stops reading fills its queue and is closed
+ * (4408), without delaying anyone else.
+ */
+public final class Connection {
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+  public static final int MAX_QUEUED = 512;
+  public static final CloseReason.CloseCode TOO_SLOW = CloseReason.CloseCodes.getCloseCode(4408);
+
+  /**
+   * How long a closing connection ({@link #sendAndClose}) may go without a send completing before
+   * it is closed anyway (a listener that does not read); one that reads, however slowly, gets its
+   * last message first.
+   */
+  static final long CLOSE_DEADLINE_MS = 3_000;
+
+  /** How long a close waits for the client's answering close frame before the socket is cut. */
+  static final long CLOSE_HANDSHAKE_MS = 5_000;
+
+  /**
+   * The threads that hand messages to the sockets: a send only starts an asynchronous write, so a
+   * few threads serve every connection.
+   */
+  private static final Executor SENDS =
+      pool("ws-send", Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())));
+
+  /**
+   * The threads that close sockets. A close may run the endpoint's {@code onClose} at once on the
+   * closing thread (a socket already broken), which reads the database and publishes a member
+   * update: such work waits here, never on a thread that delivers.
+   */
+  private static final Executor CLOSES = pool("ws-close", 4);
+
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "ws-close-deadline");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final Session ws;
+  private final String sessionId;
+  private final String memberId;
+  private final String role;
+  private final String familyId;
+  private final Deque<Outgoing> queue = new ArrayDeque<>();
+  private final Bucket flood;
+  private final SamesongMetrics metrics;
+  private final Executor sends;
+  private final Executor closes;
+
+  /**
+   * A queued message; {@code createdMicros} is the broadcast's creation time for the fan-out
+   * latency, 0 for what is not measured (direct replies, heartbeats).
+   */
+  private record Outgoing(String text, long createdMicros) {}
+
+  /** A send is planned or in flight: the next one starts when it completes. */
+  private boolean sending;
+
+  /** Between {@link #hold} and {@link #start}, messages queue without being sent. */
+  private boolean held;
+
+  /** Set by {@link #sendAndClose}: nothing more is queued, and the close follows the last send. */
+  private CloseReason closeAfterDrain;
+
+  private volatile boolean closed;
+
+  /** Sends completed so far: whether a closing connection still makes progress. */
+  private long completed;
+
+  /**
+   * A connection whose fan-out latency nobody reads and whose sends and closes run on the caller's
+   * thread (tests of the queue).
+   */
+  public Connection(
+      Session ws,
+      String sessionId,
+      String memberId,
+      String role,
+      String familyId,
+      int messagesPerSecond,
+      int burst) {
+    this(
+        ws,
+        sessionId,
+        memberId,
+        role,
+        familyId,
+        messagesPerSecond,
+        burst,
+        new SamesongMetrics(),
+        Runnable::run,
+        Runnable::run);
+  }
+
+  /**
+   * A connection whose sends and closes run on the shared pools.
+   *
+   * @param familyId the login (token family) whose token opened the connection; it closes when that
+   *     login is revoked
+   */
+  public Connection(
+      Session ws,
+      String sessionId,
+      String memberId,
+      String role,
+      String familyId,
+      int messagesPerSecond,
+      int burst,
+      SamesongMetrics metrics) {
+    this(ws, sessionId, memberId, role, familyId, messagesPerSecond, burst, metrics, SENDS, CLOSES);
+  }
+
+  /**
+   * @param sends runs the sends (never blocks)
+   * @param closes runs the closes (may block: see {@link #CLOSES})
+   */
+  public Connection(
+      Session ws,
+      String sessionId,
+      String memberId,
+      String role,
+      String familyId,
+      int messagesPerSecond,
+      int burst,
+      SamesongMetrics metrics,
+      Executor sends,
+      Executor closes) {
+    this.ws = ws;
+    this.metrics = metrics;
+    this.sessionId = sessionId;
+    this.memberId = memberId;
+    this.role = role;
+    this.familyId = familyId;
+    this.sends = sends;
+    this.closes = closes;
+    this.flood =
+        Bucket.builder()
+            .addLimit(
+                Bandwidth.builder()
+                    .capacity(burst)
+                    .refillGreedy(messagesPerSecond, Duration.ofSeconds(1))
+                    .build())
+            .build();
+  }
+
+  private static Executor pool(String name, int threads) {
+    AtomicInteger number = new AtomicInteger();
+    // the queue holds at most one task per connection and pool (a send, or a close), so it is
+    // bounded by the connections; the threads are few and fixed
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, name + "-" + number.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  public String sessionId() {
+    return sessionId;
+  }
+
+  public String memberId() {
+    return memberId;
+  }
+
+  public String role() {
+    return role;
+  }
+
+  public String familyId() {
+    return familyId;
+  }
+
+  public boolean isHost() {
+    return "host".equals(role);
+  }
+
+  /** Queues without sending until {@link #start} (so that hello can go first). */
+  public synchronized void hold() {
+    held = true;
+  }
+
+  /** Sends {@code first} ahead of everything queued so far, then starts sending. */
+  public void start(String first) {
+    boolean go;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      queue.addFirst(new Outgoing(first, 0));
+      held = false;
+      go = claim();
+    }
+    if (go) {
+      sends.execute(this::sendNext);
+    }
+  }
+
+  /** Counts one incoming message; false when the client floods. */
+  public boolean admitIncoming() {
+    return flood.tryConsume(1);
+  }
+
+  /** Queues a message behind the others. */
+  public void send(String text) {
+    enqueue(new Outgoing(text, 0), false);
+  }
+
+  /**
+   * Queues a broadcast behind the others; its fan-out latency (from {@code createdMicros}, wall
+   * clock µs) is recorded when it is handed to the socket.
+   */
+  public void send(String text, long createdMicros) {
+    enqueue(new Outgoing(text, createdMicros), false);
+  }
+
+  /** Queues a message ahead of the others (pong: clock estimates need it fast). */
+  public void sendFirst(String text) {
+    enqueue(new Outgoing(text, 0), true);
+  }
+
+  private void enqueue(Outgoing text, boolean first) {
+    boolean overflow;
+    boolean go = false;
+    synchronized (this) {
+      if (closed || closeAfterDrain != null) {
+        // closing: its last message is queued already (session_ended, say), nothing goes after it
+        return;
+      }
+      overflow = queue.size() >= MAX_QUEUED;
+      if (!overflow) {
+        if (first) {
+          queue.addFirst(text);
+        } else {
+          queue.addLast(text);
+        }
+        go = claim();
+      }
+    }
+    if (overflow) {
+      LOG.info("session {}: member {} does not read; closing", sessionId, memberId);
+      // its close frame would wait behind what it does not read (until the idle timeout): drop
+      // the connection as well, so that it is freed and the others hear of it at once
+      close(TOO_SLOW, "not reading: send queue full", true);
+      return;
+    }
+    if (go) {
+      sends.execute(this::sendNext);
+    }
+  }
+
+  /** Whether the caller is to plan the next send (nobody else has); under the lock. */
+  private boolean claim() {
+    if (sending || held || closed || queue.isEmpty()) {
+      return false;
+    }
+    sending = true;
+    return true;
+  }
+
+  /** Hands the next queued message to the socket; runs on {@link #sends}, one at a time. */
+  private void sendNext() {
+    Outgoing next;
+    CloseReason drained = null;
+    synchronized (this) {
+      next = closed || held ? null : queue.pollFirst();
+      if (next == null) {
+        sending = false;
+        // held with nothing queued: closed before its hello, nothing to wait for
+        if (!closed && closeAfterDrain != null && queue.isEmpty()) {
+          drained = closeAfterDrain;
+        }
+      }
+    }
+    if (drained != null) {
+      close(drained.getCloseCode(), drained.getReasonPhrase());
+      return;
+    }
+    if (next == null) {
+      return;
+    }
+    if (next.createdMicros() > 0) {
+      metrics.handedOver(next.createdMicros());
+    }
+    try {
+      ws.getAsyncRemote().sendText(next.text(), this::sent);
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        sending = false;
+      }
+      LOG.debug("session {}: send to {} failed: {}", sessionId, memberId, e.toString());
+      close(CloseReason.CloseCodes.GOING_AWAY, "send failed");
+    }
+  }
+
+  /** A send completed (possibly at once, on the sending thread): the next one is planned anew. */
+  private void sent(SendResult result) {
+    if (result.isOK()) {
+      synchronized (this) {
+        completed++;
+      }
+      sends.execute(this::sendNext);
+      return;
+    }
+    synchronized (this) {
+      sending = false;
+    }
+    LOG.debug(
+        "session {}: send to {} failed: {}",
+        sessionId,
+        memberId,
+        String.valueOf(result.getException()));
+    close(CloseReason.CloseCodes.GOING_AWAY, "send failed");
+  }
+
+  /**
+   * Closes with {@code code} after a last message {@code text} (if any): what waits in the queue
+   * and is not on its way yet is dropped (the last message makes it moot: the session ended, the
+   * member was removed), nothing is queued after it, and the close follows once it has been handed
+   * to the socket, or after {@link #CLOSE_DEADLINE_MS} without a send completing (a listener that
+   * does not read).
+   */
+  public void sendAndClose(String text, CloseReason.CloseCode code, String reason) {
+    boolean go;
+    long progress;
+    synchronized (this) {
+      if (closed || closeAfterDrain != null) {
+        return;
+      }
+      progress = completed;
+      queue.clear();
+      if (text != null) {
+        queue.addLast(new Outgoing(text, 0));
+      }
+      closeAfterDrain = new CloseReason(code, reason);
+      // held (before its hello) with a last message: that waits for the hello
+      go = !sending && (!held || queue.isEmpty());
+      if (go) {
+        sending = true;
+      }
+    }
+    if (go) {
+      sends.execute(this::sendNext);
+    }
+    closeUnlessReading(progress, code, reason);
+  }
+
+  /** Closes in {@link #CLOSE_DEADLINE_MS} unless a send completes meanwhile (then looks again). */
+  private void closeUnlessReading(long progress, CloseReason.CloseCode code, String reason) {
+    DEADLINES.schedule(
+        () -> {
+          long now;
+          synchronized (this) {
+            if (closed) {
+              return;
+            }
+            now = completed;
+          }
+          if (now == progress) {
+            close(code, reason);
+          } else {
+            closeUnlessReading(now, code, reason);
+          }
+        },
+        CLOSE_DEADLINE_MS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Closes at once with {@code code}: what is queued is dropped. The socket's close runs on {@link
+   * #closes}, never on the caller's thread.
+   */
+  public void close(CloseReason.CloseCode code, String reason) {
+    close(code, reason, false);
+  }
+
+  private void close(CloseReason.CloseCode code, String reason, boolean abort) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.clear();
+    }
+    closes.execute(() -> closeSocket(new CloseReason(code, reason), abort));
+  }
+
+  private void closeSocket(CloseReason reason, boolean abort) {
+    try {
+      ws.close(reason);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("session {}: close of {} failed: {}", sessionId, memberId, e.toString());
+    }
+    if (abort) {
+      abort();
+    } else {
+      // a client that never answers the close frame (it does not read, or it is gone without a
+      // word) would otherwise keep the socket, and its place in the room, until the idle timeout
+      DEADLINES.schedule(
+          () -> {
+            if (ws instanceof JakartaWebSocketSession jetty && !jetty.getCoreSession().isClosed()) {
+              abort();
+            }
+          },
+          CLOSE_HANDSHAKE_MS,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void abort() {
+    if (ws instanceof JakartaWebSocketSession jetty) {
+      try {
+        jetty.abort();
+      } catch (RuntimeException e) {
+        LOG.debug("session {}: abort of {} failed: {}", sessionId, memberId, e.toString());
+      }
+    }
+  }
+
+  public boolean isOpen() {
+    return !closed && ws.isOpen();
+  }
+}
