@@ -203,7 +203,7 @@ public final class FanoutBench {
   static final Recorder joinToHello = new Recorder(3_600_000_000L, 3);
   static volatile boolean stopping;
   static volatile boolean reconnecting;
-  static final long HANDSHAKE_TIMEOUT_S = 20;
+  static final long HANDSHAKE_TIMEOUT_S = 60;
   static volatile long heartbeatFrom = Long.MAX_VALUE;
   static volatile long heartbeatTo = Long.MAX_VALUE;
   /** join-storm: messages and payload bytes by type that guests receive after their own hello. */
@@ -285,6 +285,14 @@ public final class FanoutBench {
 
     @Override
     public void onOpen(WebSocket webSocket) {
+      WebSocket current = ws;
+      if (open && current != null && current != webSocket) {
+        // an attempt given up on (HANDSHAKE_TIMEOUT_S) that the server answered after all, while
+        // a later one is open: one socket per listener, as a player has
+        count(connectOutcomes, "late duplicate aborted");
+        webSocket.abort();
+        return;
+      }
       this.ws = webSocket;
       this.open = true;
       webSocket.request(1);
@@ -417,6 +425,9 @@ public final class FanoutBench {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      if (webSocket != ws) {
+        return null; // a late duplicate (onOpen) or an old socket: not this listener's
+      }
       open = false;
       if (!stopping) {
         count(closeCodes, String.valueOf(statusCode));
@@ -431,6 +442,9 @@ public final class FanoutBench {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+      if (webSocket != ws) {
+        return;
+      }
       open = false;
       if (!stopping) {
         count(closeCodes, error.getClass().getSimpleName());
