@@ -1,5 +1,7 @@
 package org.samesong.session;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.ibm.icu.lang.UCharacter;
 import com.ibm.icu.lang.UCharacterCategory;
 import com.ibm.icu.text.Normalizer2;
@@ -18,6 +20,10 @@ public final class DisplayNames {
   private static final Normalizer2 NFC = Normalizer2.getNFCInstance();
   private static final SpoofChecker SPOOF =
       new SpoofChecker.Builder().setChecks(SpoofChecker.CONFUSABLE).build();
+
+  /** Names are at most 160 chars when asked (checked first): 100,000 of them are a few MB. */
+  private static final Cache<String, String> SKELETONS =
+      Caffeine.newBuilder().maximumSize(100_000).build();
 
   private DisplayNames() {}
 
@@ -69,7 +75,9 @@ public final class DisplayNames {
    * skeleton cannot be told apart on a screen, so they are the same name.
    */
   public static String skeleton(String name) {
-    return SPOOF.getSkeleton(UCharacter.foldCase(NFC.normalize(name), true));
+    // a join is judged against every name of the session: a party of 1,000 asks for the same
+    // skeletons again and again (a few microseconds each, in the batch's serial step)
+    return SKELETONS.get(name, n -> SPOOF.getSkeleton(UCharacter.foldCase(NFC.normalize(n), true)));
   }
 
   private static ApiException tooLong() {
