@@ -121,7 +121,10 @@ public final class MemberRoster implements AutoCloseable {
     }
     synchronized (room) {
       RosterRoom.Entry e = room.members.get(memberId);
-      if (e != null && !e.connected) {
+      if (e != null) {
+        // announced even when the entry says connected already: an update published a moment
+        // ago (saying "not connected") may have set it on hearing itself back, once this
+        // connection was counted and before this call (then nobody would be told of the connect)
         e.connected = true;
         if (e.listenerState == null) {
           e.listenerState = ServerMessage.Member.PLAYING;
