@@ -37,7 +37,7 @@ import org.samesong.testing.TestDatabase;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class FirstRunBrowserIT {
   private static final TestDatabase DB = TestDatabase.h2();
-  private static final Path DATA = tempDir();
+  private static final Path DATA = TestApp.newDataDir();
 
   static final DropwizardAppExtension<SamesongConfiguration> APP =
       new DropwizardAppExtension<>(
@@ -280,13 +280,5 @@ class FirstRunBrowserIT {
     waiting(driver).until(d -> Boolean.TRUE.equals(driver.executeScript(SETTLED)));
     driver.executeAsyncScript("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))");
     Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("samesong-it");
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -47,6 +47,7 @@ import org.samesong.common.ErrorBodyFilter;
 import org.samesong.common.JsonExceptionMapper;
 import org.samesong.common.PathThreadNameFilter;
 import org.samesong.common.SamesongPrincipal;
+import org.samesong.common.SecurityHeadersFilter;
 import org.samesong.common.SessionLogContext;
 import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
@@ -242,6 +243,11 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
         server.setRequestLogFactory(AccessLogFactory.of(requestLog));
       }
     }
+    // nosniff and Referrer-Policy everywhere; GUI pages may not be framed
+    environment
+        .servlets()
+        .addFilter("security-headers", new SecurityHeadersFilter())
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     // REST API; a Content-Type that cannot be parsed gets the error body, not the container's page
     environment
         .servlets()

@@ -15,6 +15,15 @@ public final class TestApp {
   private TestApp() {}
 
   /** Path of the repository's config.yml, as the README's run command uses it. */
+  /** A fresh data folder for an application under test. */
+  public static Path newDataDir() {
+    try {
+      return java.nio.file.Files.createTempDirectory("samesong-it-");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static String configPath() {
     Path here = Path.of("").toAbsolutePath();
     for (Path p = here; p != null; p = p.getParent()) {

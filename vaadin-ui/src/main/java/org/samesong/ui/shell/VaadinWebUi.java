@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee10.servlet.ServletContainerInitializerHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.samesong.app.Services;
@@ -73,7 +74,13 @@ public class VaadinWebUi implements WebUi {
             .minThreads(2)
             .maxThreads(2)
             .build());
-    context.setSessionHandler(new SessionHandler());
+    // the GUI's session cookie: out of scripts' reach, not sent on cross-site requests, and
+    // Secure whenever the page came over HTTPS (behind nginx: X-Forwarded-Proto)
+    SessionHandler sessions = new SessionHandler();
+    sessions.setHttpOnly(true);
+    sessions.setSameSite(HttpCookie.SameSite.LAX);
+    sessions.setSecureRequestOnly(true);
+    context.setSessionHandler(sessions);
     context.setBaseResource(metaInfResources(context));
     addInitializers(context);
     // the Jakarta WebSocket container that push needs is configured by the application (the
