@@ -4,18 +4,14 @@ import com.auth0.jwt.exceptions.JWTVerificationException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.auth.api.TokenResponse;
 import org.samesong.common.ApiException;
-import org.samesong.common.BatchedLookup;
 import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.ratelimit.RateLimiter;
@@ -44,12 +40,8 @@ public class AuthService {
 
   public static final int MAX_PASSWORD_CHARS = 256;
 
-  /** At most this many logins are checked by one query (the length of its IN list). */
-  static final int AUTH_STATE_BATCH = 200;
-
-  private final BatchedLookup<String, TokenDao.AuthState> liveStates =
-      new BatchedLookup<>(this::authStates, AUTH_STATE_BATCH);
   private final TokenService tokens;
+  private final TokenCheckService checks;
   private final UserService users;
   private final SettingsService settings;
   private final RateLimiter limiter;
@@ -68,6 +60,7 @@ public class AuthService {
       Clock clock) {
     this.jdbi = jdbi;
     this.tokens = tokens;
+    this.checks = new TokenCheckService(jdbi, tokens);
     this.users = users;
     this.settings = settings;
     this.limiter = limiter;
@@ -415,37 +408,9 @@ public class AuthService {
   /** What a token says and whether it still holds, for the WebSocket's distinct close codes. */
   public record TokenCheck(SamesongPrincipal principal, boolean revoked, boolean kicked) {}
 
-  /**
-   * Checks a token's signature, type and expiry (empty when any is wrong), then reports whether its
-   * login was revoked (or its account disabled) and whether its member was kicked.
-   */
+  /** See {@link TokenCheckService#inspect}. */
   public Optional<TokenCheck> inspect(String accessToken) {
-    if (accessToken == null || accessToken.isBlank()) {
-      return Optional.empty();
-    }
-    TokenService.Claims claims;
-    try {
-      claims = tokens.verify(accessToken, TokenService.ACCESS);
-    } catch (JWTVerificationException e) {
-      return Optional.empty();
-    }
-    // the handshakes of a reconnecting crowd share their reads (one query per batch)
-    Optional<TokenDao.AuthState> state = liveStates.get(claims.familyId());
-    boolean revoked =
-        state.isEmpty()
-            || state.get().revokedAt() != null
-            || Boolean.TRUE.equals(state.get().userDisabled());
-    boolean kicked = state.isPresent() && state.get().memberKickedAt() != null;
-    return Optional.of(new TokenCheck(claims.principal(), revoked, kicked));
-  }
-
-  private Map<String, TokenDao.AuthState> authStates(Set<String> familyIds) {
-    Map<String, TokenDao.AuthState> out = new HashMap<>();
-    for (TokenDao.FamilyAuthState f :
-        jdbi.withExtension(TokenDao.class, dao -> dao.authStates(familyIds))) {
-      out.put(f.familyId(), f.state());
-    }
-    return out;
+    return checks.inspect(accessToken);
   }
 
   /**
