@@ -1,30 +1,21 @@
 package org.samesong.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -42,6 +33,11 @@ import org.HdrHistogram.Recorder;
  * for {@code --duration} s (the rooms harness). With {@code --seeks n}: the clients connect within
  * {@code --connect-seconds}, then the first room's seeker seeks n times, {@code --seek-gap-ms}
  * apart (the one-room harness).
+ *
+ * <p>This class holds the options, the figures the clients share and the run; {@link
+ * SyncplayClient} is one connection and the client side of the protocol, in a {@link SyncplayRoom};
+ * {@link SyncplayLoop} is a selector thread for a share of the connections; {@link SyncplaySeek} a
+ * seek in flight.
  */
 public final class SyncplayBench {
   static int clients = 1000;
@@ -66,381 +62,6 @@ public final class SyncplayBench {
   static final AtomicInteger dropped = new AtomicInteger();
   static final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
   static volatile boolean stopping;
-
-  static final class Cmd {
-    final long id;
-    final double position;
-    final long sentNanos;
-    final int expected;
-    final AtomicInteger received = new AtomicInteger();
-
-    Cmd(long id, double position, long sentNanos, int expected) {
-      this.id = id;
-      this.position = position;
-      this.sentNanos = sentNanos;
-      this.expected = expected;
-    }
-  }
-
-  static final AtomicLong cmdIds = new AtomicLong();
-
-  static final class Room {
-    final String name;
-    final List<Client> members = new ArrayList<>();
-    Client seeker;
-    final AtomicReferenceArray<Cmd> recent = new AtomicReferenceArray<>(8);
-    int recentNext;
-
-    Room(String name) {
-      this.name = name;
-    }
-
-    synchronized void remember(Cmd c) {
-      recent.set(recentNext++ % recent.length(), c);
-    }
-
-    double freshPosition() {
-      ThreadLocalRandom rnd = ThreadLocalRandom.current();
-      while (true) {
-        double p = Math.round((5 + rnd.nextDouble() * 50) * 1000) / 1000.0;
-        boolean used = false;
-        for (int i = 0; i < recent.length(); i++) {
-          Cmd c = recent.get(i);
-          if (c != null && Math.abs(c.position - p) < 2) {
-            used = true;
-          }
-        }
-        if (!used) {
-          return p;
-        }
-      }
-    }
-
-    int others(Client except) {
-      int n = 0;
-      for (Client c : members) {
-        if (c != except && c.helloSeen && c.open) {
-          n++;
-        }
-      }
-      return n;
-    }
-  }
-
-  /** One TCP connection, its line buffer and the client-side state of the protocol. */
-  static final class Client {
-    final Room room;
-    final String name;
-    final boolean seeker;
-    SocketChannel ch;
-    SelectionKey key;
-    final ArrayDeque<ByteBuffer> outbox = new ArrayDeque<>();
-    byte[] line = new byte[4096];
-    int lineLength;
-    volatile boolean open;
-    volatile boolean helloSeen;
-    volatile long helloNanos;
-    // the player as the client sees it (seconds)
-    double basePosition;
-    long baseNanos = System.nanoTime();
-    boolean paused = true;
-    // protocols.py bookkeeping
-    int serverIgnoringOnTheFly;
-    int clientIgnoringOnTheFly;
-    double rtt;
-    long lastCmdId = -1;
-
-    Client(Room room, String name, boolean seeker) {
-      this.room = room;
-      this.name = name;
-      this.seeker = seeker;
-    }
-
-    double position() {
-      return paused ? basePosition : basePosition + (System.nanoTime() - baseNanos) / 1e9;
-    }
-
-    void setPosition(double p, boolean isPaused) {
-      basePosition = p;
-      baseNanos = System.nanoTime();
-      paused = isPaused;
-    }
-
-    /** Queues a line; writes what it can now (any thread). */
-    synchronized void send(String json) {
-      ByteBuffer b = ByteBuffer.wrap((json + "\r\n").getBytes(StandardCharsets.UTF_8));
-      if (!open) {
-        return;
-      }
-      try {
-        if (outbox.isEmpty()) {
-          ch.write(b);
-        }
-        if (b.hasRemaining()) {
-          outbox.add(b);
-          key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-          key.selector().wakeup();
-        }
-      } catch (IOException e) {
-        lost("write: " + e.getClass().getSimpleName());
-      }
-    }
-
-    synchronized void flush() throws IOException {
-      while (!outbox.isEmpty()) {
-        ByteBuffer b = outbox.peek();
-        ch.write(b);
-        if (b.hasRemaining()) {
-          return;
-        }
-        outbox.poll();
-      }
-      key.interestOps(SelectionKey.OP_READ);
-    }
-
-    void lost(String why) {
-      if (open) {
-        open = false;
-        if (!stopping) {
-          dropped.incrementAndGet();
-          errors.computeIfAbsent(why, k -> new AtomicInteger()).incrementAndGet();
-        }
-        try {
-          ch.close();
-        } catch (IOException e) {
-          // gone anyway
-        }
-      }
-    }
-
-    /** Bytes read from the socket: split into lines. */
-    void read(ByteBuffer buf, long now) {
-      while (buf.hasRemaining()) {
-        byte c = buf.get();
-        if (c == '\n') {
-          int len = lineLength;
-          lineLength = 0;
-          if (len > 0 && line[len - 1] == '\r') {
-            len--;
-          }
-          if (len > 0) {
-            bytesReceived.addAndGet(len);
-            handle(new String(line, 0, len, StandardCharsets.UTF_8), now);
-          }
-          if (line.length > 64 * 1024) {
-            // a room of thousands sends lines of megabytes (its user list); kept per client, the
-            // grown buffers of 5,000 clients filled the generator's heap
-            line = new byte[4096];
-          }
-        } else {
-          if (lineLength == line.length) {
-            line = Arrays.copyOf(line, line.length * 2);
-          }
-          line[lineLength++] = c;
-        }
-      }
-    }
-
-    synchronized void handle(String text, long now) {
-      messagesReceived.incrementAndGet();
-      JsonNode msg;
-      try {
-        msg = Rest.JSON.readTree(text);
-      } catch (IOException e) {
-        errors.computeIfAbsent("bad line", k -> new AtomicInteger()).incrementAndGet();
-        return;
-      }
-      if (msg.has("Hello")) {
-        if (!helloSeen) {
-          helloNanos = now;
-          helloSeen = true;
-          hellos.incrementAndGet();
-        }
-      }
-      if (msg.has("Error")) {
-        errors.computeIfAbsent("Error: " + msg.path("Error").path("message").asText(), k -> new AtomicInteger()).incrementAndGet();
-      }
-      if (msg.has("State")) {
-        handleState(msg.path("State"), now);
-      }
-    }
-
-    /** SyncClientProtocol.handleState, then its answer (sendState) with the local player's state. */
-    private void handleState(JsonNode state, long now) {
-      JsonNode ignore = state.path("ignoringOnTheFly");
-      if (ignore.isObject()) {
-        if (ignore.has("server")) {
-          serverIgnoringOnTheFly = ignore.path("server").asInt();
-          clientIgnoringOnTheFly = 0;
-        } else if (ignore.has("client") && ignore.path("client").asInt() == clientIgnoringOnTheFly) {
-          clientIgnoringOnTheFly = 0;
-        }
-      }
-      JsonNode ps = state.path("playstate");
-      JsonNode ping = state.path("ping");
-      Double latencyCalculation = ping.has("latencyCalculation") ? ping.path("latencyCalculation").asDouble() : null;
-      if (ping.has("clientLatencyCalculation")) {
-        rtt = Math.max(0, epochSeconds() - ping.path("clientLatencyCalculation").asDouble());
-      }
-      if (ps.isObject() && ps.has("position") && ps.has("paused") && clientIgnoringOnTheFly == 0) {
-        double position = ps.path("position").asDouble();
-        boolean isPaused = ps.path("paused").asBoolean();
-        boolean doSeek = ps.path("doSeek").asBoolean(false);
-        String setBy = ps.path("setBy").asText(null);
-        if (doSeek && !seeker && room.seeker != null && room.seeker.name.equals(setBy)) {
-          matched(position, now);
-        }
-        if (doSeek || isPaused != paused || Math.abs(position - position()) > 1.0) {
-          setPosition(position, isPaused);
-        }
-      }
-      sendState(position(), paused, false, latencyCalculation, false);
-    }
-
-    private void matched(double position, long now) {
-      Cmd found = null;
-      for (int i = 0; i < room.recent.length(); i++) {
-        Cmd c = room.recent.get(i);
-        if (c == null || c.id <= lastCmdId || c.sentNanos < helloNanos || Math.abs(c.position - position) > 0.5) {
-          continue;
-        }
-        if (found == null || c.id < found.id) {
-          found = c;
-        }
-      }
-      if (found == null) {
-        return;
-      }
-      lastCmdId = found.id;
-      long micros = Math.max(0, (now - found.sentNanos) / 1000);
-      deliveries.recordValue(micros);
-      if (found.received.incrementAndGet() == found.expected) {
-        allReceived.recordValue(micros);
-      }
-    }
-
-    /** SyncClientProtocol.sendState. */
-    synchronized void sendState(double position, boolean isPaused, boolean doSeek, Double latencyCalculation, boolean stateChange) {
-      StringBuilder s = new StringBuilder(256).append("{\"State\": {");
-      boolean clientIgnoreIsNotSet = clientIgnoringOnTheFly == 0 || serverIgnoringOnTheFly != 0;
-      if (clientIgnoreIsNotSet) {
-        s.append("\"playstate\": {\"position\": ").append(String.format(Locale.ROOT, "%.3f", position)).append(", \"paused\": ").append(isPaused);
-        if (doSeek) {
-          s.append(", \"doSeek\": true");
-        }
-        s.append("}, ");
-      }
-      s.append("\"ping\": {");
-      if (latencyCalculation != null) {
-        s.append("\"latencyCalculation\": ").append(latencyCalculation).append(", ");
-      }
-      s.append("\"clientLatencyCalculation\": ").append(String.format(Locale.ROOT, "%.6f", epochSeconds()));
-      s.append(", \"clientRtt\": ").append(String.format(Locale.ROOT, "%.6f", rtt)).append("}");
-      if (stateChange) {
-        clientIgnoringOnTheFly++;
-      }
-      if (serverIgnoringOnTheFly != 0 || clientIgnoringOnTheFly != 0) {
-        s.append(", \"ignoringOnTheFly\": {");
-        boolean comma = false;
-        if (serverIgnoringOnTheFly != 0) {
-          s.append("\"server\": ").append(serverIgnoringOnTheFly);
-          serverIgnoringOnTheFly = 0;
-          comma = true;
-        }
-        if (clientIgnoringOnTheFly != 0) {
-          s.append(comma ? ", " : "").append("\"client\": ").append(clientIgnoringOnTheFly);
-        }
-        s.append("}");
-      }
-      send(s.append("}}").toString());
-    }
-
-    /** The seeker: a local seek (or play), told to the server as the real client does. */
-    synchronized Cmd seek(double position) {
-      Cmd c = new Cmd(cmdIds.incrementAndGet(), position, System.nanoTime(), room.others(this));
-      room.remember(c);
-      setPosition(position, false);
-      sendState(position, false, true, null, true);
-      return c;
-    }
-
-    synchronized void play() {
-      setPosition(position(), false);
-      sendState(position(), false, false, null, true);
-    }
-  }
-
-  static double epochSeconds() {
-    return System.currentTimeMillis() / 1000.0;
-  }
-
-  /** One selector thread for a share of the connections. */
-  static final class Loop implements Runnable {
-    final Selector selector;
-    final ConcurrentLinkedQueue<Client> toRegister = new ConcurrentLinkedQueue<>();
-
-    Loop() throws IOException {
-      selector = Selector.open();
-    }
-
-    void add(Client c) {
-      toRegister.add(c);
-      selector.wakeup();
-    }
-
-    @Override
-    public void run() {
-      ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
-      while (!stopping) {
-        try {
-          selector.select(100);
-          Client c;
-          while ((c = toRegister.poll()) != null) {
-            synchronized (c) {
-              c.key = c.ch.register(selector, SelectionKey.OP_READ, c);
-              c.open = true;
-            }
-            sendHello(c);
-          }
-          long now = System.nanoTime();
-          for (SelectionKey k : selector.selectedKeys()) {
-            Client cl = (Client) k.attachment();
-            try {
-              if (k.isValid() && k.isWritable()) {
-                cl.flush();
-              }
-              if (k.isValid() && k.isReadable()) {
-                buf.clear();
-                int n = cl.ch.read(buf);
-                if (n < 0) {
-                  cl.lost("closed by the server");
-                  k.cancel();
-                  continue;
-                }
-                buf.flip();
-                cl.read(buf, now);
-              }
-            } catch (IOException e) {
-              cl.lost(e.getClass().getSimpleName());
-              k.cancel();
-            }
-          }
-          selector.selectedKeys().clear();
-        } catch (IOException e) {
-          System.err.println("selector: " + e);
-        }
-      }
-    }
-  }
-
-  static void sendHello(Client c) {
-    c.send(
-        "{\"Hello\": {\"username\": \"" + c.name + "\", \"room\": {\"name\": \"" + c.room.name + "\"}, \"version\": \"1.2.255\", \"realversion\": \"1.6.9\","
-            + " \"features\": {\"sharedPlaylists\": true, \"chat\": true, \"featureList\": true, \"readiness\": true, \"managedRooms\": true}}}");
-    // the client loads a file (sendFileSetting: Set file, then List)
-    c.send("{\"Set\": {\"file\": {\"duration\": 90.0, \"name\": \"copper-lanterns.ogg\", \"size\": 1440000}}}");
-    c.send("{\"List\": null}");
-  }
 
   public static void main(String[] args) throws Exception {
     Args a = Args.orUsage(() -> Args.parse(args), "see bench/run-fanout.sh");
@@ -480,33 +101,33 @@ public final class SyncplayBench {
     out.put("room_size", roomSize);
 
     int nRooms = (clients + roomSize - 1) / roomSize;
-    Room[] rooms = new Room[nRooms];
-    List<Client> all = new ArrayList<>();
+    SyncplayRoom[] rooms = new SyncplayRoom[nRooms];
+    List<SyncplayClient> all = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       int r = i / roomSize;
       if (rooms[r] == null) {
-        rooms[r] = new Room("room-" + r);
+        rooms[r] = new SyncplayRoom("room-" + r);
       }
       boolean seeker = i % roomSize == 0;
-      Client c = new Client(rooms[r], (seeker ? "host-" : "listener-") + i, seeker);
+      SyncplayClient c = new SyncplayClient(rooms[r], (seeker ? "host-" : "listener-") + i, seeker);
       rooms[r].members.add(c);
       if (seeker) {
         rooms[r].seeker = c;
       }
       all.add(c);
     }
-    Loop[] loops = {new Loop(), new Loop()};
-    for (Loop l : loops) {
+    SyncplayLoop[] loops = {new SyncplayLoop(), new SyncplayLoop()};
+    for (SyncplayLoop l : loops) {
       Thread t = new Thread(l, "syncplay-io");
       t.setDaemon(true);
       t.start();
     }
     // seekers first (as hosts connect first), then the others, ramped
-    List<Client> order = new ArrayList<>();
-    for (Room r : rooms) {
+    List<SyncplayClient> order = new ArrayList<>();
+    for (SyncplayRoom r : rooms) {
       order.add(r.seeker);
     }
-    for (Client c : all) {
+    for (SyncplayClient c : all) {
       if (!c.seeker) {
         order.add(c);
       }
@@ -520,7 +141,7 @@ public final class SyncplayBench {
       if (wait > 0) {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
-      Client c = order.get(i);
+      SyncplayClient c = order.get(i);
       try {
         c.ch = SocketChannel.open(address);
         c.ch.configureBlocking(false);
@@ -542,7 +163,7 @@ public final class SyncplayBench {
     out.put("connect_s", (t1 - t0) / 1e9);
     System.out.printf("settling %d s%n", settleS);
     Thread.sleep(settleS * 1000L);
-    for (Room r : rooms) {
+    for (SyncplayRoom r : rooms) {
       r.seeker.play();
     }
     Thread.sleep(2_000);
@@ -552,10 +173,10 @@ public final class SyncplayBench {
     long msg0 = messagesReceived.get();
     deliveries.reset();
     allReceived.reset();
-    List<Cmd> cmds = new ArrayList<>();
+    List<SyncplaySeek> cmds = new ArrayList<>();
     long start = System.nanoTime();
     if (seeks > 0) {
-      Room r = rooms[0];
+      SyncplayRoom r = rooms[0];
       for (int i = 0; i < seeks; i++) {
         cmds.add(r.seeker.seek(r.freshPosition()));
         Thread.sleep(seekGapMs);
@@ -575,7 +196,7 @@ public final class SyncplayBench {
           if (wait > 0) {
             TimeUnit.NANOSECONDS.sleep(wait);
           }
-          Room r = rooms[i];
+          SyncplayRoom r = rooms[i];
           cmds.add(r.seeker.seek(r.freshPosition()));
         }
       }
@@ -595,7 +216,7 @@ public final class SyncplayBench {
     long expected = 0;
     long received = 0;
     long incomplete = 0;
-    for (Cmd c : cmds) {
+    for (SyncplaySeek c : cmds) {
       expected += c.expected;
       received += Math.min(c.expected, c.received.get());
       if (c.received.get() < c.expected) {
@@ -642,7 +263,7 @@ public final class SyncplayBench {
       Rest.writeJson(json, out);
     }
     stopping = true;
-    for (Client c : all) {
+    for (SyncplayClient c : all) {
       try {
         if (c.ch != null) {
           c.ch.close();
