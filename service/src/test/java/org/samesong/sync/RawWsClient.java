@@ -37,6 +37,7 @@ final class RawWsClient {
   private volatile String lastType = "nothing";
   private volatile int ended;
   private volatile int closeCode;
+  private volatile int answerCode;
 
   private RawWsClient(String label, Socket socket) {
     this.label = label;
@@ -222,9 +223,18 @@ final class RawWsClient {
     }
   }
 
+  /** Answers the server's close with {@code code} instead of echoing the server's own. */
+  RawWsClient answerCloseWith(int code) {
+    answerCode = code;
+    return this;
+  }
+
   private void answerClose(byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    byte[] code = java.util.Arrays.copyOf(payload, Math.min(payload.length, 2));
+    byte[] code =
+        answerCode > 0
+            ? new byte[] {(byte) (answerCode >> 8), (byte) answerCode}
+            : java.util.Arrays.copyOf(payload, Math.min(payload.length, 2));
     frame.write(0x88);
     frame.write(0x80 | code.length);
     writeMasked(frame, code);

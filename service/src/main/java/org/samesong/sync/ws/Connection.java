@@ -73,6 +73,7 @@ public final class Connection {
   private final String role;
   private final String familyId;
   private final Deque<Outgoing> queue = new ArrayDeque<>();
+  private volatile int sentCloseCode;
   private final Bucket flood;
   private final SamesongMetrics metrics;
   private final Executor sends;
@@ -372,6 +373,7 @@ public final class Connection {
         queue.addLast(new Outgoing(text, 0));
       }
       closeAfterDrain = new CloseReason(code, reason);
+      sentCloseCode = code.getCode();
       // held (before its hello) with a last message: that waits for the hello
       go = !sending && (!held || queue.isEmpty());
       if (go) {
@@ -420,6 +422,9 @@ public final class Connection {
       }
       closed = true;
       queue.clear();
+      if (sentCloseCode == 0) {
+        sentCloseCode = code.getCode();
+      }
     }
     closes.execute(() -> closeSocket(new CloseReason(code, reason), abort));
   }
@@ -454,6 +459,14 @@ public final class Connection {
         LOG.debug("session {}: abort of {} failed: {}", sessionId, memberId, e.toString());
       }
     }
+  }
+
+  /**
+   * The code this server closed the connection with (0: it did not), whatever the client answers:
+   * what the close metric counts, so a client cannot hide its 4429 by echoing another code.
+   */
+  public int sentCloseCode() {
+    return sentCloseCode;
   }
 
   public boolean isOpen() {

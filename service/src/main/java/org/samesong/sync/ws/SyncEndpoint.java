@@ -80,6 +80,7 @@ public class SyncEndpoint extends Endpoint {
   private final ObjectReader reader;
   private Connection connection;
   private SamesongPrincipal principal;
+  private volatile int refusedWith;
 
   public SyncEndpoint(Deps deps) {
     this.deps = deps;
@@ -178,7 +179,9 @@ public class SyncEndpoint extends Endpoint {
   @Override
   public void onClose(Session ws, CloseReason reason) {
     // every close, refused ones included, whichever side sent it (1006: no close frame at all)
-    deps.metrics().webSocketClosed(reason.getCloseCode().getCode());
+    // the code this side sent when it closed (a refusal, a kick, a flood…), else the client's
+    int sent = refusedWith != 0 ? refusedWith : connection != null ? connection.sentCloseCode() : 0;
+    deps.metrics().webSocketClosed(sent != 0 ? sent : reason.getCloseCode().getCode());
     // the roster hears of the member's last connection closing from the hub: O(1), no I/O
     if (connection != null && deps.hub().unregister(connection)) {
       LOG.info(
@@ -397,7 +400,8 @@ public class SyncEndpoint extends Endpoint {
                     ref)));
   }
 
-  private static void refuse(Session ws, int code, String reason) {
+  private void refuse(Session ws, int code, String reason) {
+    refusedWith = code;
     try {
       ws.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
     } catch (java.io.IOException e) {
