@@ -94,7 +94,7 @@ public record Services(
             new UrlTrackProber(origins, new MediaProber(ffmpeg), UrlTrackProber.DEFAULT_MAX_BYTES),
             clock);
     SessionService sessions = new SessionService(jdbi, auth, users, settings, limiter, clock);
-    PlaylistService playlist = new PlaylistService(jdbi, sessions, catalog, clock);
+    PlaylistService playlist = new PlaylistService(jdbi, sessions, catalog, settings, clock);
     PlaybackService playback = new PlaybackService(jdbi, playlist, clock);
     RequestService requests =
         new RequestService(jdbi, sessions, playlist, limiter, mapper, clock, metrics);

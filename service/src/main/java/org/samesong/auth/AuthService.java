@@ -405,8 +405,14 @@ public class AuthService {
     return inspect(accessToken).filter(c -> !c.revoked() && !c.kicked()).map(TokenCheck::principal);
   }
 
-  /** What a token says and whether it still holds, for the WebSocket's distinct close codes. */
-  public record TokenCheck(SamesongPrincipal principal, boolean revoked, boolean kicked) {}
+  /**
+   * What a token says and whether it still holds, for the WebSocket's distinct close codes.
+   *
+   * @param expiresAt when the token stops holding (a connection opened with it closes then, unless
+   *     it is given a fresh one)
+   */
+  public record TokenCheck(
+      SamesongPrincipal principal, boolean revoked, boolean kicked, java.time.Instant expiresAt) {}
 
   /** See {@link TokenCheckService#inspect}. */
   public Optional<TokenCheck> inspect(String accessToken) {

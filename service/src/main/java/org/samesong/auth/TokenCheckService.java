@@ -47,7 +47,8 @@ final class TokenCheckService {
             || state.get().revokedAt() != null
             || Boolean.TRUE.equals(state.get().userDisabled());
     boolean kicked = state.isPresent() && state.get().memberKickedAt() != null;
-    return Optional.of(new AuthService.TokenCheck(claims.principal(), revoked, kicked));
+    return Optional.of(
+        new AuthService.TokenCheck(claims.principal(), revoked, kicked, claims.expiresAt()));
   }
 
   private Map<String, TokenDao.AuthState> authStates(Set<String> familyIds) {

@@ -14,17 +14,22 @@ import org.samesong.common.Ids;
 import org.samesong.playlist.api.PlaylistItemJson;
 import org.samesong.playlist.api.PlaylistJson;
 import org.samesong.session.SessionService;
+import org.samesong.settings.Settings;
+import org.samesong.settings.SettingsService;
 
 /**
  * A session's playlist: add, move, remove, each under the session's row lock, each adding one to
  * the playlist's {@code version}, positions always contiguous from 0. The {@code …In(Handle, …)}
  * variants run inside a caller's transaction (a request's approval applies its change and its
- * status in one transaction).
+ * status in one transaction). A playlist holds at most {@code max_playlist_items}: every add (the
+ * host's, an approved request's) and every proposal to add is refused beyond it (409 {@code
+ * playlist_full}).
  */
 public class PlaylistService {
   private final Jdbi jdbi;
   private final SessionService sessions;
   private final CatalogService catalog;
+  private final SettingsService settings;
   private final Clock clock;
   private final List<PlaylistListener> listeners = new CopyOnWriteArrayList<>();
   private volatile PlaylistEvents events = PlaylistEvents.NONE;
@@ -32,10 +37,16 @@ public class PlaylistService {
   /** The outcome of one change: the item concerned and the playlist after it. */
   public record Change(String op, PlaylistItem item, Integer from, Playlist playlist) {}
 
-  public PlaylistService(Jdbi jdbi, SessionService sessions, CatalogService catalog, Clock clock) {
+  public PlaylistService(
+      Jdbi jdbi,
+      SessionService sessions,
+      CatalogService catalog,
+      SettingsService settings,
+      Clock clock) {
     this.jdbi = jdbi;
     this.sessions = sessions;
     this.catalog = catalog;
+    this.settings = settings;
     this.clock = clock;
   }
 
@@ -83,7 +94,9 @@ public class PlaylistService {
     jdbi.useTransaction(
         h -> {
           sessions.lockLive(h, sessionId);
-          checkPosition(position, h.attach(PlaylistDao.class).count(sessionId));
+          int size = h.attach(PlaylistDao.class).count(sessionId);
+          checkRoom(size);
+          checkPosition(position, size);
         });
     Track track = catalog.addUrl(url).track();
     return add(sessionId, track.id(), position, memberId);
@@ -130,6 +143,7 @@ public class PlaylistService {
         if (change.trackId() != null || change.url() == null) {
           catalog.require(change.trackId());
         }
+        checkRoom(size);
         checkPosition(change.position(), size);
       }
       case ProposedChange.MOVE -> {
@@ -147,6 +161,7 @@ public class PlaylistService {
     Track track = catalog.require(trackId);
     PlaylistDao dao = h.attach(PlaylistDao.class);
     int size = dao.count(sessionId);
+    checkRoom(size);
     int at = position == null ? size : checkPosition(position, size);
     dao.shiftDown(sessionId, at);
     PlaylistDao.Row row =
@@ -156,6 +171,19 @@ public class PlaylistService {
     Playlist after = read(h, sessionId);
     return announce(
         h, sessionId, new Change("add", after.item(row.id()).orElseThrow(), null, after));
+  }
+
+  /**
+   * Refuses an add to a playlist of {@code size} items when it is full: 409 {@code playlist_full}
+   * (every update of a long playlist costs its listeners, and a guest must not grow it unbounded).
+   */
+  private void checkRoom(int size) {
+    int max = settings.get(Settings.MAX_PLAYLIST_ITEMS);
+    if (size >= max) {
+      throw ApiException.conflict(
+          "playlist_full",
+          "the playlist is full (" + max + " items at most); remove an item first");
+    }
   }
 
   /** Moves inside the caller's transaction; a position past the end means the last place. */

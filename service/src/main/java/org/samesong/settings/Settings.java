@@ -70,6 +70,20 @@ public final class Settings {
       integer("access_token_ttl_s", 900, 30, 86_400, "lifetime of access tokens (s)");
   public static final Setting<Integer> REFRESH_TOKEN_TTL_S =
       integer("refresh_token_ttl_s", 604_800, 300, 31_536_000, "lifetime of refresh tokens (s)");
+  public static final Setting<Integer> MAX_PLAYLIST_ITEMS =
+      integer(
+          "max_playlist_items",
+          1000,
+          1,
+          100_000,
+          "items a session's playlist holds at most (an add beyond it is refused)");
+  public static final Setting<Integer> STREAM_URL_TTL_S =
+      integer(
+          "stream_url_ttl_s",
+          900,
+          60,
+          86_400,
+          "lifetime of the signed stream URLs in track JSON (s); players fetch fresh ones");
   public static final Setting<Boolean> OPEN_REGISTRATION =
       bool("open_registration", false, "anyone may create an account");
   public static final Setting<Boolean> ALLOW_PRIVATE_URLS =
@@ -108,6 +122,8 @@ public final class Settings {
           MAX_GUESTS_PER_SESSION,
           ACCESS_TOKEN_TTL_S,
           REFRESH_TOKEN_TTL_S,
+          MAX_PLAYLIST_ITEMS,
+          STREAM_URL_TTL_S,
           OPEN_REGISTRATION,
           ALLOW_PRIVATE_URLS,
           PUBLIC_URL,

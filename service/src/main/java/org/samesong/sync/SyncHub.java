@@ -173,6 +173,26 @@ public class SyncHub {
   }
 
   /**
+   * Closes (4401) every connection here whose token expired without a {@code reauth}: a sweep over
+   * the rooms, one volatile read per connection, no lock held and nothing read from anywhere; the
+   * closes only queue (see {@link Connection#close}).
+   *
+   * @return how many it closed
+   */
+  public int closeExpired(long nowMs) {
+    int closed = 0;
+    for (Set<Connection> room : rooms.values()) {
+      for (Connection c : room) {
+        if (c.tokenExpired(nowMs) && c.isOpen()) {
+          c.close(REVOKED, "the token expired");
+          closed++;
+        }
+      }
+    }
+    return closed;
+  }
+
+  /**
    * Sends every open connection here a direct message built for its session (once per session).
    *
    * @return how many connections it went to

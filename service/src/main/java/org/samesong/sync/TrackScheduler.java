@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * One scheduler thread for all sessions: advances playback at the exact end of each track (the
  * stored state moves to the next item, or pauses at the end of the playlist, and everyone hears of
  * it), and sends the {@code playback_state} heartbeat to this instance's listeners whenever a
- * resync interval has passed since the last one.
+ * resync interval has passed since the last one. Each second it also closes the connections whose
+ * access token expired without a {@code reauth} ({@link SyncHub#closeExpired}).
  */
 public class TrackScheduler implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(TrackScheduler.class);
@@ -125,6 +126,12 @@ public class TrackScheduler implements Managed {
 
   private void tick() {
     long now = clock.millis();
+    try {
+      // connections whose token expired without a reauth go too (each also checks on its messages)
+      hub.closeExpired(now);
+    } catch (RuntimeException e) {
+      LOG.warn("closing connections with expired tokens failed: {}", e.toString());
+    }
     long interval = settings.get(Settings.RESYNC_INTERVAL_MS);
     for (String sessionId : hub.sessions()) {
       try {

@@ -239,12 +239,13 @@ final class JsonFuzzer {
                       "playback_command",
                       "approve_request",
                       "deny_request",
+                      "reauth",
                       "hello",
                       "pong",
                       "error",
                       "session_ended",
                       "playback_state")
-                  .get(random.nextInt(11)));
+                  .get(random.nextInt(12)));
     };
   }
 

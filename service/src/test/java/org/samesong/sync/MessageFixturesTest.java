@@ -208,6 +208,10 @@ class MessageFixturesTest {
         Arguments.of("sync_ack", new ClientMessage.SyncAck(TRACK, 12_003.5, -1.75, "playing", 180)),
         Arguments.of("resync", new ClientMessage.Resync()),
         Arguments.of(
+            "reauth",
+            new ClientMessage.Reauth(
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.c2lnbmF0dXJl", "reauth-3")),
+        Arguments.of(
             "request_playlist_change",
             new ClientMessage.RequestPlaylistChange(
                 "add", TRACK_2, null, null, 1, "for the road", "req-1")),
@@ -246,7 +250,8 @@ class MessageFixturesTest {
             "playback_command",
             "approve_request",
             "deny_request",
-            "resync");
+            "resync",
+            "reauth");
   }
 
   @Test

@@ -27,6 +27,8 @@ public final class SpecDefaults {
     m.put("max_guests_per_session", 200);
     m.put("access_token_ttl_s", 900);
     m.put("refresh_token_ttl_s", 604800);
+    m.put("max_playlist_items", 1000);
+    m.put("stream_url_ttl_s", 900);
     m.put("open_registration", false);
     m.put("allow_private_urls", false);
     m.put("public_url", "");

@@ -1,6 +1,8 @@
 // <sync-audio>: plays a Samesong session in step with everyone else in it.
 //
-// Properties: sessionId, token (renew it before it expires: the next reconnect uses the new one),
+// Properties: sessionId, token (renew it before it expires: an open connection takes the new one at
+// once with `reauth`, else the next (re)connect uses it; the server closes a connection whose token
+// expired with 4401),
 // serverUrl (optional; default: this page's origin), settings (optional overrides of the sync
 // thresholds that hello sends). The element owns two <audio> elements in its open shadow root:
 // `#audio` is the one playing, `#audio-next` preloads the next track of the playlist so a track
@@ -126,9 +128,17 @@ export class SyncAudioElement extends HTMLElement {
     return this._token;
   }
 
-  /** A renewed token is used at the next (re)connect; after a 4401 it reconnects at once. */
+  /**
+   * A renewed token: an open connection takes it at once (`reauth`, so the server does not close it
+   * when the old one expires), a closed one uses it at the next (re)connect; after a 4401 it
+   * reconnects at once.
+   */
   set token(value) {
+    const previous = this._token;
     this._token = value == null || value === '' ? null : String(value);
+    if (this._token && this._token !== previous && this.connected) {
+      this._send({ type: 'reauth', token: this._token });
+    }
     if (this._waitingForToken && this._token) {
       this._waitingForToken = false;
       this._attempt = 0;

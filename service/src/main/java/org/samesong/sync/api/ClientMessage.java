@@ -16,7 +16,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = ClientMessage.PlaybackCommand.class, name = "playback_command"),
   @JsonSubTypes.Type(value = ClientMessage.ApproveRequest.class, name = "approve_request"),
   @JsonSubTypes.Type(value = ClientMessage.DenyRequest.class, name = "deny_request"),
-  @JsonSubTypes.Type(value = ClientMessage.Resync.class, name = "resync")
+  @JsonSubTypes.Type(value = ClientMessage.Resync.class, name = "resync"),
+  @JsonSubTypes.Type(value = ClientMessage.Reauth.class, name = "reauth")
 })
 public sealed interface ClientMessage {
 
@@ -59,6 +60,18 @@ public sealed interface ClientMessage {
    * it is ({@code playlist_update} with {@code change.op = "resync"}) and the playback state.
    */
   record Resync() implements ClientMessage {}
+
+  /**
+   * A fresh access token for this connection (of the same session and member), sent before the one
+   * it was opened with expires: without one, the connection closes with 4401 at its token's expiry.
+   * Never echoed or logged.
+   */
+  record Reauth(String token, String ref) implements ClientMessage {
+    @Override
+    public String toString() {
+      return "Reauth[token=…, ref=" + ref + "]";
+    }
+  }
 
   /** A guest proposes a playlist change. */
   record RequestPlaylistChange(

@@ -71,7 +71,13 @@ public final class Connection {
   private final String sessionId;
   private final String memberId;
   private final String role;
-  private final String familyId;
+  private volatile String familyId;
+
+  /**
+   * When the token the connection holds expires (epoch ms); it closes 4401 then, unless renewed.
+   */
+  private volatile long tokenExpiresAtMs = Long.MAX_VALUE;
+
   private final Deque<Outgoing> queue = new ArrayDeque<>();
   private volatile int sentCloseCode;
   private final Bucket flood;
@@ -209,6 +215,25 @@ public final class Connection {
 
   public String familyId() {
     return familyId;
+  }
+
+  /**
+   * The connection now holds a fresh token ({@code reauth}): of the same member, possibly of
+   * another login of it (whose revocation closes it from now on), expiring at {@code expiresAtMs}.
+   */
+  public void tokenRenewed(String familyId, long expiresAtMs) {
+    this.familyId = familyId;
+    this.tokenExpiresAtMs = expiresAtMs;
+  }
+
+  /** When the token the connection holds expires (epoch ms). */
+  public long tokenExpiresAtMs() {
+    return tokenExpiresAtMs;
+  }
+
+  /** Whether the token the connection holds has expired at {@code nowMs} (one volatile read). */
+  public boolean tokenExpired(long nowMs) {
+    return nowMs >= tokenExpiresAtMs;
   }
 
   public boolean isHost() {

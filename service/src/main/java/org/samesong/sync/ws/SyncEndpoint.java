@@ -148,6 +148,7 @@ public class SyncEndpoint extends Endpoint {
             MESSAGES_PER_SECOND,
             MESSAGE_BURST,
             deps.metrics());
+    connection.tokenRenewed(who.familyId(), check.get().expiresAt().toEpochMilli());
     connection.hold();
     // the session's members and state are read from the database once per instance, not per connect
     deps.broadcaster().roster().load(sessionId);
@@ -199,12 +200,26 @@ public class SyncEndpoint extends Endpoint {
   }
 
   private void onBinary() {
-    if (admit()) {
+    if (admit() && !closedForExpiry(null)) {
       error(
           "malformed",
           "messages are JSON text; binary messages are not part of the protocol",
           null);
     }
+  }
+
+  /**
+   * Closes 4401 (and returns true) when the connection's token has expired and the message is not a
+   * {@code reauth} bringing a fresh one: a volatile read, no database (the sweep of {@link
+   * SyncHub#closeExpired} closes the quiet ones).
+   */
+  private boolean closedForExpiry(ClientMessage message) {
+    if (message instanceof ClientMessage.Reauth
+        || !connection.tokenExpired(deps.clock().millis())) {
+      return false;
+    }
+    connection.close(SyncHub.REVOKED, "the token expired");
+    return true;
   }
 
   /** Counts one incoming message; closes 4429 and returns false when the client floods. */
@@ -250,6 +265,9 @@ public class SyncEndpoint extends Endpoint {
     if (message == null) {
       // the JSON literal null
       error("malformed", "not a JSON object", null);
+      return;
+    }
+    if (closedForExpiry(message)) {
       return;
     }
     if (message.hostOnly() && !connection.isHost()) {
@@ -332,6 +350,8 @@ public class SyncEndpoint extends Endpoint {
       connection.send(
           deps.broadcaster()
               .write(deps.broadcaster().playbackMessage(seq, deps.playback().json(sessionId))));
+    } else if (message instanceof ClientMessage.Reauth reauth) {
+      reauth(reauth);
     } else if (message instanceof ClientMessage.RequestPlaylistChange change) {
       if (connection.isHost()) {
         throw new ApiException(403, "forbidden", "the host edits the playlist directly");
@@ -354,6 +374,35 @@ public class SyncEndpoint extends Endpoint {
     } else if (message instanceof ClientMessage.DenyRequest deny) {
       deps.requests().deny(principal, requireId(deny.requestId()), deny.reason());
     }
+  }
+
+  /**
+   * Takes a fresh access token for this connection: valid, not revoked, of this session and this
+   * member. Anything else gets {@code error} {@code invalid_token} (the connection keeps its
+   * token), and when that token has expired already the connection closes 4401.
+   */
+  private void reauth(ClientMessage.Reauth reauth) {
+    Optional<AuthService.TokenCheck> check = deps.auth().inspect(reauth.token());
+    String problem = null;
+    if (check.isEmpty()) {
+      problem = "the token is missing, invalid or expired";
+    } else if (check.get().revoked() || check.get().kicked()) {
+      problem = "the token was revoked";
+    } else if (!connection.sessionId().equals(check.get().principal().sessionId())
+        || !connection.memberId().equals(check.get().principal().memberId())) {
+      problem = "the token is of another session or member";
+    } else if (deps.broadcaster().roster().recentlyRevoked(check.get().principal().familyId())) {
+      problem = "the token was revoked";
+    }
+    if (problem != null) {
+      error("invalid_token", problem, reauth.ref());
+      if (connection.tokenExpired(deps.clock().millis())) {
+        connection.close(SyncHub.REVOKED, "the token expired");
+      }
+      return;
+    }
+    principal = check.get().principal();
+    connection.tokenRenewed(principal.familyId(), check.get().expiresAt().toEpochMilli());
   }
 
   /** A missing id is the client's mistake (400); one that is no UUID names no request (404). */

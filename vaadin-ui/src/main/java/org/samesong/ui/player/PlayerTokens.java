@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a player's access token fresh: renews it through the member's refresh token a minute before
  * it expires (and at once when the element reports an expired token), and hands the new one to the
- * element. Renewal runs inside {@code UI.access}, i.e. under the browser session's lock, so two
- * tabs of one guest never spend the same refresh token twice (which would revoke the family).
+ * element, which gives it to its open connection ({@code reauth}): the server closes a connection
+ * whose token expired. Renewal runs inside {@code UI.access}, i.e. under the browser session's
+ * lock, so two tabs of one guest never spend the same refresh token twice (which would revoke the
+ * family).
  */
 public final class PlayerTokens {
   private static final Logger LOG = LoggerFactory.getLogger(PlayerTokens.class);
@@ -50,7 +52,9 @@ public final class PlayerTokens {
 
   private void schedule(UI ui, long expiresInSeconds) {
     cancel();
-    long delay = Math.max(5, expiresInSeconds - LEAD_SECONDS);
+    // a minute ahead, or a third of the lifetime with short ones (access_token_ttl_s may be 30)
+    long lead = Math.min(LEAD_SECONDS, expiresInSeconds / 3);
+    long delay = Math.max(5, expiresInSeconds - lead);
     next = UiTimer.later(ui, delay, TimeUnit.SECONDS, this::renew);
   }
 

@@ -13,8 +13,9 @@ import com.vaadin.flow.shared.Registration;
  * The {@code <sync-audio>} web component: plays a session's audio in sync with the server's
  * schedule. It connects to {@code /ws/sessions/{id}?token=…} by itself, corrects its drift, and
  * reports it back as {@link DriftEvent}s (about every 2 s). Give it the session id and a member's
- * access token; renew the token before it expires with {@link #setToken} (used at the next
- * reconnect), and at once when a {@link TokenExpiredEvent} arrives.
+ * access token; renew the token before it expires with {@link #setToken} (the open connection takes
+ * it at once: the server closes a connection whose token expired), and at once when a {@link
+ * TokenExpiredEvent} arrives.
  *
  * <p>Its script is a static ES module loaded with {@code Page.addJsModule("context://…")} on
  * attach, not {@code @JsModule}, which would need a frontend bundle build.
@@ -47,7 +48,8 @@ public class SyncAudio extends Component {
 
   /**
    * The member's access token. A property, never an attribute, so it does not show in the page's
-   * markup; the element uses a new one at its next reconnect, or at once after a 4401.
+   * markup; the element hands a new one to its open connection ({@code reauth}), else uses it at
+   * its next reconnect, or at once after a 4401.
    */
   public void setToken(String token) {
     getElement().setProperty("token", token);
