@@ -9,7 +9,12 @@ import { SyncController } from '../../main/resources/META-INF/resources/sync-aud
 import { median } from '../../main/resources/META-INF/resources/sync-audio/numbers.js';
 import { expectedPlayback, parsePlaybackState } from '../../main/resources/META-INF/resources/sync-audio/playback-schedule.js';
 import { LatencyLearner, ReadingFilter } from '../../main/resources/META-INF/resources/sync-audio/player-readings.js';
-import { SyncEngine } from '../../main/resources/META-INF/resources/sync-audio/sync-engine.js';
+import {
+  streamUrlExpiry,
+  SyncEngine,
+  URL_REFRESH_MARGIN_MS,
+  URL_REFRESH_SPACING_MS,
+} from '../../main/resources/META-INF/resources/sync-audio/sync-engine.js';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../main/resources/META-INF/resources/sync-audio/sync-settings.js';
 import { item, rng, track } from './sim.mjs';
 
@@ -503,4 +508,62 @@ test('no resync is asked while disconnected or before the hello of a new connect
   engine.receive({ type: 'hello', role: 'guest', member_id: 'm', playlist: { version: 7, items }, members: [], member_count: 1 });
   assert.equal(engine.controller.playlistGap, false);
   assert.deepEqual(ids(engine.controller), ['item-0', 'item-1', 'item-2']);
+});
+
+/** A track whose stream URL expires at `expMs` (epoch ms), as the server signs it. */
+function expiring(id, expMs, n = 0) {
+  return { id, title: id, duration_ms: 600_000, stream_url: `/api/tracks/${id}/stream?exp=${Math.ceil(expMs / 1000)}&m=g&sig=s${n}` };
+}
+
+test('stream URLs: the expiry is read from exp, and nothing else passes for one', () => {
+  assert.equal(streamUrlExpiry('/api/tracks/a/stream?exp=1767226512&m=x&sig=abc'), 1_767_226_512_000);
+  assert.equal(streamUrlExpiry('/api/tracks/a/stream?sig=abc'), null);
+  assert.equal(streamUrlExpiry(null), null);
+});
+
+test('stream URLs near their expiry are asked for afresh (resync), not more often than the spacing, and a failed load is retried with the fresh one', () => {
+  const t0 = Date.parse('2026-11-26T10:00:00.000Z');
+  const clock = { now: t0 };
+  const sent = [];
+  const audio = () => ({ readyState: 0, paused: true, ended: false, seeking: false, currentTime: 0, playbackRate: 1, src: '', pause() {}, load() {} });
+  const engine = new SyncEngine({ now: () => clock.now, send: (msg) => sent.push(msg), audios: [audio(), audio()] });
+  const ttl = 900_000;
+  const list = (issuedAt, n) => [0, 1, 2].map((i) => item(i, expiring(`t${i}`, issuedAt + ttl, n)));
+  engine.onOpen();
+  engine.receive({
+    type: 'hello',
+    role: 'guest',
+    member_id: 'g',
+    playlist: { version: 1, items: list(t0, 0) },
+    playback_state: { track_id: 't0', item_id: 'item-0', position_ms: 0, state: 'paused', updated_at: new Date(t0).toISOString() },
+    members: [],
+    member_count: 1,
+  });
+  const resyncs = () => sent.filter((m) => m.type === 'resync').length;
+  const run = (ms) => {
+    for (let left = ms; left > 0; left -= 1000) {
+      clock.now += 1000;
+      engine.tick();
+    }
+  };
+  engine.tick();
+  run(ttl - URL_REFRESH_MARGIN_MS - 5000);
+  assert.equal(resyncs(), 0, 'fresh URLs: nothing asked');
+  run(10_000);
+  assert.equal(resyncs(), 1, 'asked once the current item\'s URL has less than the margin left');
+  run(URL_REFRESH_SPACING_MS - 5000);
+  assert.equal(resyncs(), 1, 'not again within the spacing');
+  // the answer: the same items with fresh URLs
+  const fresh = list(clock.now, 1).map((it, n) => ({ ...it, position: n }));
+  engine.receive({ type: 'playlist_update', version: 1, items: fresh, change: { op: 'resync', item_id: null, position: null } });
+  run(ttl - URL_REFRESH_MARGIN_MS - 5000);
+  assert.equal(resyncs(), 1, 'fresh again: nothing asked');
+  // a slot whose load failed (its URL expired meanwhile) is loaded again with the fresh URL
+  const slot = engine.slots.find((s) => s.itemId === 'item-0') || engine.activeSlot;
+  slot.itemId = 'item-0';
+  slot.url = list(t0, 0)[0].track.stream_url;
+  engine.mediaEvent(slot.audio, 'error');
+  engine.tick();
+  assert.equal(slot.url, fresh[0].track.stream_url);
+  assert.equal(slot.failed, false);
 });

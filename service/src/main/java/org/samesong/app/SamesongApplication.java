@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,6 +50,7 @@ import org.samesong.common.PathThreadNameFilter;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.SecurityHeadersFilter;
 import org.samesong.common.SessionLogContext;
+import org.samesong.common.StreamAudienceFilter;
 import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.WebApplicationExceptionMapper;
 import org.samesong.media.Ffmpeg;
@@ -156,6 +158,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     byte[] secret = config.jwt().secretBytes(dataDir);
     StreamSigner signer = StreamSigner.derivedFrom(secret, clock);
     Services wired = wireServices(config, environment, jdbi, redis, secret, signer, dataDir);
+    bindStreamUrls(signer, wired);
     prepareContent(config, environment, wired, dataDir);
     configureServletFilters(config, environment);
     registerRestApi(config, environment, wired, signer, dataDir);
@@ -204,6 +207,15 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
         Ffmpeg.detect(null),
         dataDir,
         metrics);
+  }
+
+  /**
+   * Stream URLs live {@code stream_url_ttl_s}, and each listener's are its own: a broadcast's URLs
+   * (made for nobody) are bound to the member of each connection they go to.
+   */
+  private static void bindStreamUrls(StreamSigner signer, Services wired) {
+    signer.ttlFrom(() -> Duration.ofSeconds(wired.settings().get(Settings.STREAM_URL_TTL_S)));
+    wired.hub().bindStreamUrls(signer::bindTo);
   }
 
   /** The first admin (when asked for), the demo tracks, and a library scan in the background. */
@@ -281,6 +293,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
         new AuthDynamicFeature(new TokenAuthFilter(wired.auth(), new RoleAuthorizer())));
     jersey.register(RolesAllowedDynamicFeature.class);
     jersey.register(new SessionLogContext());
+    jersey.register(new StreamAudienceFilter());
     jersey.register(new AuthValueFactoryProvider.Binder<>(SamesongPrincipal.class));
     jersey.register(new TimeResource(clock));
     jersey.register(new AuthResource(wired.auth()));
@@ -293,15 +306,17 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new RequestResource(wired.requests()));
     jersey.register(new PlaybackResource(wired.playback()));
     jersey.register(new LibraryResource(wired.scanner(), wired.ffmpeg()));
-    jersey.register(
-        new StreamResource(
-            new StreamService(
-                wired.catalog(),
-                signer,
-                wired.settings(),
-                dataDir.resolve(DemoCatalog.FOLDER),
-                wired.origins(),
-                clock)));
+    StreamService streams =
+        new StreamService(
+            wired.catalog(),
+            signer,
+            wired.settings(),
+            dataDir.resolve(DemoCatalog.FOLDER),
+            wired.origins(),
+            clock);
+    // a kicked member's URLs stop at once; asked of memory (see SessionService#isActiveMember)
+    streams.memberCheck(wired.sessions()::isActiveMember);
+    jersey.register(new StreamResource(streams));
     // the document of every resource registered by now or later, read on its first request
     jersey.register(new OpenApiResource(OpenApiDocument.of(jersey.getResourceConfig())));
   }

@@ -17,16 +17,32 @@ import org.samesong.common.ApiException;
  * QR code at once) are admitted in one transaction, one row lock and one commit for all of them,
  * instead of one each in a queue on the session's row lock. Each join is still judged on its own,
  * in arrival order, against the members stored and those admitted before it in the batch: the
- * session must be live, not full, and the name free. One caller at a time per session runs a batch
- * (whoever finds the queue's lock free takes everything queued by then); the others wait for their
- * own answer.
+ * session must be live, the browser and address not banned from it, the session not full, and the
+ * name free. One caller at a time per session runs a batch (whoever finds the queue's lock free
+ * takes everything queued by then); the others wait for their own answer.
  */
 final class JoinBatcher {
   /** One guest admitted: the member and the first tokens of its login. */
   record Seat(Member member, TokenResponse tokens) {}
 
-  /** A live session as a batch finds it: its row locked, how many guests, which names are taken. */
-  record Room(Session session, int guests, List<String> names) {}
+  /**
+   * A live session as a batch finds it: its row locked, how many guests, which names are taken,
+   * which browsers and addresses are banned.
+   */
+  record Room(Session session, int guests, List<String> names, List<BanDao.Ban> bans) {
+    boolean bans(Origin origin) {
+      for (BanDao.Ban ban : bans) {
+        if ((ban.deviceId() != null && ban.deviceId().equals(origin.deviceId()))
+            || (ban.addressKey() != null && ban.addressKey().equals(origin.addressKey()))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Where a join comes from: the browser's device id (null: none) and the address's key. */
+  record Origin(String deviceId, String addressKey) {}
 
   /** Inside a transaction: the live session with that code, locked (404 when there is none). */
   interface Open {
@@ -35,17 +51,19 @@ final class JoinBatcher {
 
   /** Stores one admitted guest inside the batch's transaction and issues its tokens. */
   interface Admit {
-    Seat admit(Handle h, Session session, String displayName);
+    Seat admit(Handle h, Session session, String displayName, Origin origin);
   }
 
   private static final class Pending {
     final String name;
+    final Origin origin;
     Seat seat;
     RuntimeException failure;
     boolean done;
 
-    Pending(String name) {
+    Pending(String name, Origin origin) {
       this.name = name;
+      this.origin = origin;
     }
   }
 
@@ -63,9 +81,9 @@ final class JoinBatcher {
   }
 
   /** Admits a guest called {@code name} to the live session with that code, or throws why not. */
-  Seat join(String code, String name, int maxGuests, Admit admit) {
+  Seat join(String code, String name, Origin origin, int maxGuests, Admit admit) {
     Queue queue = queues.computeIfAbsent(code, c -> new Queue());
-    Pending mine = new Pending(name);
+    Pending mine = new Pending(name, origin);
     queue.waiting.add(mine);
     synchronized (queue) {
       if (!mine.done) {
@@ -94,7 +112,11 @@ final class JoinBatcher {
               taken.add(fold(name));
             }
             for (Pending p : batch) {
-              if (guests >= maxGuests) {
+              if (room.bans(p.origin)) {
+                p.failure =
+                    new ApiException(
+                        403, "banned", "the host removed you from this session; you cannot rejoin");
+              } else if (guests >= maxGuests) {
                 p.failure =
                     ApiException.conflict(
                         "session_full", "this session is full (" + maxGuests + " guests)");
@@ -104,7 +126,7 @@ final class JoinBatcher {
                         "display_name_taken",
                         "someone in this session is called " + p.name + " already");
               } else {
-                p.seat = admit.admit(h, session, p.name);
+                p.seat = admit.admit(h, session, p.name, p.origin);
                 guests++;
               }
             }

@@ -11,14 +11,17 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.samesong.common.Ids;
@@ -36,6 +39,9 @@ import org.samesong.session.api.SessionJson;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class SessionResource {
+  /** The device cookie lives a year: a ban keeps a browser out as long as it keeps its cookie. */
+  private static final int DEVICE_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
+
   private final SessionService sessions;
 
   public SessionResource(SessionService sessions) {
@@ -70,7 +76,9 @@ public class SessionResource {
       description =
           "Anyone with the code. Answers the guest's tokens (role `guest`), permissions and the"
               + " session's current state; then connect to the WebSocket. Limited per IP address"
-              + " (setting `joins_per_ip_per_minute`).")
+              + " (setting `joins_per_ip_per_minute`). Sets the browser's `samesong_device` cookie"
+              + " (a random id, HttpOnly) when it has none: a kick with ban keeps that browser and"
+              + " the address out.")
   @ApiResponse(
       responseCode = "200",
       description = "Joined.",
@@ -78,6 +86,9 @@ public class SessionResource {
   @ApiResponse(
       responseCode = "400",
       description = "`display_name` is missing, too long or not printable.")
+  @ApiResponse(
+      responseCode = "403",
+      description = "This browser or address was kicked from the session with a ban (`banned`).")
   @ApiResponse(responseCode = "404", description = "No live session has this code (`not_found`).")
   @ApiResponse(
       responseCode = "409",
@@ -92,11 +103,31 @@ public class SessionResource {
       @Parameter(description = "The invite code (case-insensitive).") @PathParam("code")
           String code,
       @NotNull JoinRequest body,
+      @Parameter(hidden = true) @CookieParam(SessionService.DEVICE_COOKIE) String device,
       @Context HttpServletRequest request,
       @Context UriInfo uri) {
-    return Response.ok(
-            sessions.join(code, body.displayName(), request.getRemoteAddr(), Requests.baseUrl(uri)))
-        .build();
+    boolean known = device != null && Ids.isId(device);
+    String deviceId = known ? device : Ids.newId();
+    Response.ResponseBuilder ok =
+        Response.ok(
+            sessions.join(
+                code,
+                body.displayName(),
+                request.getRemoteAddr(),
+                Requests.baseUrl(uri),
+                deviceId));
+    if (!known) {
+      ok.cookie(
+          new NewCookie.Builder(SessionService.DEVICE_COOKIE)
+              .value(deviceId)
+              .path("/")
+              .maxAge(DEVICE_COOKIE_MAX_AGE_S)
+              .httpOnly(true)
+              .secure(request.isSecure() || "https".equalsIgnoreCase(uri.getBaseUri().getScheme()))
+              .sameSite(NewCookie.SameSite.LAX)
+              .build());
+    }
+    return ok.build();
   }
 
   @GET
@@ -135,16 +166,23 @@ public class SessionResource {
   @RolesAllowed("host")
   @Operation(
       operationId = "kickMember",
-      summary = "Kick a guest",
-      description = "The guest's tokens stop working at once and their connection closes.")
+      summary = "Kick a guest, optionally with a ban",
+      description =
+          "The guest's tokens and stream URLs stop working at once and their connection closes."
+              + " With `ban=true` the browser (its `samesong_device` cookie) and the address"
+              + " (IPv6: its /64) the guest joined from cannot join this session again (403"
+              + " `banned`).")
   @ApiResponse(responseCode = "204", description = "Kicked.")
   @ApiResponse(responseCode = "400", description = "The member is the host (`cannot_kick_host`).")
   @ApiResponse(responseCode = "404", description = "No such session or member (`not_found`).")
   @ApiResponse(responseCode = "409", description = "The session has ended (`session_ended`).")
   public Response kick(
       @Parameter(description = "The session's id.") @PathParam("id") String id,
-      @Parameter(description = "The guest's member id.") @PathParam("memberId") String memberId) {
-    sessions.kick(Ids.requireUuid(id, "session"), Ids.requireUuid(memberId, "member"));
+      @Parameter(description = "The guest's member id.") @PathParam("memberId") String memberId,
+      @Parameter(description = "Also keep the guest's browser and address out of the session.")
+          @QueryParam("ban")
+          boolean ban) {
+    sessions.kick(Ids.requireUuid(id, "session"), Ids.requireUuid(memberId, "member"), ban);
     return Response.noContent().build();
   }
 }

@@ -1,6 +1,9 @@
 package org.samesong.session;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +16,7 @@ import org.samesong.auth.api.TokenResponse;
 import org.samesong.common.ApiException;
 import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
+import org.samesong.common.StreamAudience;
 import org.samesong.ratelimit.RateLimiter;
 import org.samesong.session.api.CreatedSessionJson;
 import org.samesong.session.api.JoinedJson;
@@ -61,6 +65,14 @@ public class SessionService {
 
   private final JoinBatcher joins;
 
+  /**
+   * Whether members are still in their session, as the stream endpoint asks for every range of
+   * every track: read once and kept half a minute (what a kick on an instance whose bus message was
+   * lost may take to reach this one); kicks here and on the bus set it at once.
+   */
+  private final Cache<String, Boolean> standing =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+
   public SessionService(
       Jdbi jdbi,
       AuthService auth,
@@ -83,7 +95,8 @@ public class SessionService {
               return new JoinBatcher.Room(
                   session,
                   (int) seats.stream().filter(m -> Member.GUEST.equals(m.role())).count(),
-                  seats.stream().map(MemberDao.Seat::displayName).toList());
+                  seats.stream().map(MemberDao.Seat::displayName).toList(),
+                  h.attach(BanDao.class).bans(session.id()));
             });
     this.auth = auth;
     this.users = users;
@@ -162,12 +175,27 @@ public class SessionService {
         view(session.id(), baseUrl));
   }
 
+  /** The cookie that names a browser (a random id), for {@link #kick kicks with ban}. */
+  public static final String DEVICE_COOKIE = "samesong_device";
+
+  /** A join from a browser that has no device id (an API client without cookies). */
+  public JoinedJson join(String typedCode, String displayName, String ip, String baseUrl) {
+    return join(typedCode, displayName, ip, baseUrl, null);
+  }
+
   /**
    * Joins a live session as a guest. Bad names are refused before the per-IP limit is charged;
-   * unknown codes are charged (they are how codes would be guessed).
+   * unknown codes are charged (they are how codes would be guessed). A browser or address banned
+   * from the session gets 403 {@code banned}.
+   *
+   * @param deviceId the browser's device id ({@link #DEVICE_COOKIE}; null or not a UUID: none)
    */
-  public JoinedJson join(String typedCode, String displayName, String ip, String baseUrl) {
+  public JoinedJson join(
+      String typedCode, String displayName, String ip, String baseUrl, String deviceId) {
     String name = checkDisplayName(displayName);
+    JoinBatcher.Origin origin =
+        new JoinBatcher.Origin(
+            deviceId != null && Ids.isId(deviceId) ? deviceId : null, RateLimiter.addressKey(ip));
     String code = InviteCodes.normalise(typedCode);
     limiter.acquireOrThrow(
         RateLimiter.Limit.JOIN_IP, ip, "too many joins from this address; wait a minute");
@@ -182,12 +210,14 @@ public class SessionService {
         joins.join(
             code,
             name,
+            origin,
             maxGuests,
-            (h, session, admitted) -> {
+            (h, session, admitted, from) -> {
               Member member =
                   new Member(
                       Ids.newId(), session.id(), null, admitted, Member.GUEST, now, null, null);
               h.attach(MemberDao.class).insert(member);
+              h.attach(BanDao.class).recordOrigin(member.id(), from.deviceId(), from.addressKey());
               // the same thread, so the same handle: the login is stored in this transaction
               TokenResponse issued =
                   auth.startFamily(
@@ -206,7 +236,9 @@ public class SessionService {
     events.memberJoined(guest.sessionId(), guest);
     Map<String, Object> snapshot = new LinkedHashMap<>();
     snapshot.put("playback", state.playback(guest.sessionId()));
-    snapshot.put("playlist", state.playlist(guest.sessionId()));
+    // its stream URLs are the new guest's own (the request had no member before)
+    snapshot.put(
+        "playlist", StreamAudience.of(guest.id(), () -> state.playlist(guest.sessionId())));
     return new JoinedJson(
         guest.sessionId(),
         guest.id(),
@@ -282,8 +314,30 @@ public class SessionService {
     events.sessionEnded(sessionId);
   }
 
-  /** Removes a guest; their tokens stop working at once. */
+  /**
+   * Whether the member is still in its session (not kicked); from memory, the database read at most
+   * once per member and half minute.
+   */
+  public boolean isActiveMember(String memberId) {
+    return standing.get(memberId, id -> member(id).map(m -> m.kickedAt() == null).orElse(false));
+  }
+
+  /** A member was kicked (here, or another instance says so): its stream URLs stop at once. */
+  public void memberRemoved(String memberId) {
+    standing.put(memberId, false);
+  }
+
+  /** Removes a guest; their tokens and stream URLs stop working at once. */
   public void kick(String sessionId, String memberId) {
+    kick(sessionId, memberId, false);
+  }
+
+  /**
+   * Removes a guest; their tokens and stream URLs stop working at once. With {@code ban}, the
+   * browser (device id) and the address (IPv6: its /64) the guest joined from cannot join the
+   * session again (403 {@code banned}).
+   */
+  public void kick(String sessionId, String memberId, boolean ban) {
     jdbi.useTransaction(
         h -> {
           lockLive(h, sessionId);
@@ -300,9 +354,21 @@ public class SessionService {
                 "the host cannot be kicked; end the session instead");
           }
           members.kick(memberId, clock.millis());
+          if (ban) {
+            BanDao bans = h.attach(BanDao.class);
+            BanDao.Ban origin = bans.originOf(memberId).orElse(new BanDao.Ban(null, null));
+            bans.insert(
+                Ids.newId(),
+                sessionId,
+                memberId,
+                origin.deviceId(),
+                origin.addressKey(),
+                clock.millis());
+          }
         });
+    memberRemoved(memberId);
     auth.revokeKicked(memberId);
-    LOG.info("session {}: guest {} kicked", sessionId, memberId);
+    LOG.info("session {}: guest {} kicked{}", sessionId, memberId, ban ? " and banned" : "");
     events.memberKicked(sessionId, memberId);
   }
 

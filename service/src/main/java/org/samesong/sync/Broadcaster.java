@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongFunction;
+import org.samesong.common.StreamAudience;
 import org.samesong.playback.PlaybackListener;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playback.PlaybackState;
@@ -108,7 +109,8 @@ public class Broadcaster implements SessionEvents, PlaylistEvents, RequestEvents
       what.put("from", c.from());
     }
     if ("add".equals(c.op())) {
-      PlaylistItemJson item = playlist.toJson(c.item());
+      // for nobody: each connection binds the stream URL to its own member (SyncHub)
+      PlaylistItemJson item = StreamAudience.nobody(() -> playlist.toJson(c.item()));
       what.put("track_id", item.track().id());
       what.put("track", item.track());
       what.put("added_by", item.addedBy());
@@ -266,7 +268,10 @@ public class Broadcaster implements SessionEvents, PlaylistEvents, RequestEvents
     publish(
         sessionId,
         seq ->
-            Envelope.toAll(sessionId, seq, write(playlistSnapshot(seq, current)))
+            Envelope.toAll(
+                    sessionId,
+                    seq,
+                    write(StreamAudience.nobody(() -> playlistSnapshot(seq, current))))
                 .withPlaylistVersion(current.version()));
     PlaybackState state = playback.get(sessionId);
     changed(
@@ -280,7 +285,10 @@ public class Broadcaster implements SessionEvents, PlaylistEvents, RequestEvents
     }
   }
 
-  /** The whole playlist, as the {@code resync} form of {@code playlist_update}. */
+  /**
+   * The whole playlist, as the {@code resync} form of {@code playlist_update}, its stream URLs for
+   * the member this thread works for ({@link StreamAudience}).
+   */
   public ServerMessage.PlaylistUpdate playlistSnapshot(long seq, Playlist current) {
     return new ServerMessage.PlaylistUpdate(
         seq,
@@ -340,6 +348,8 @@ public class Broadcaster implements SessionEvents, PlaylistEvents, RequestEvents
           roster.ended(e.sessionId());
         }
         case Envelope.REVOKE -> roster.loginRevoked(e.memberIds());
+        // their stream URLs stop on this instance too
+        case Envelope.KICK -> e.memberIds().forEach(sessions::memberRemoved);
         case Envelope.DELIVER -> {
           if (e.playback() != null) {
             playback.follow(e.sessionId(), e.playback(), e.seq());

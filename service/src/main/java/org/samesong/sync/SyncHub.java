@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.samesong.sync.bus.Envelope;
 import org.samesong.sync.bus.EventBus;
@@ -38,6 +39,7 @@ public class SyncHub {
   private final Presence presence;
   private volatile BiConsumer<String, String> memberArrived = (s, m) -> {};
   private volatile BiConsumer<String, String> memberLeft = (s, m) -> {};
+  private volatile BiFunction<String, String, String> streamUrls = (json, memberId) -> json;
 
   /**
    * Per session, how many connections each member has here; guarded by itself, so that the presence
@@ -69,6 +71,15 @@ public class SyncHub {
   public void onMembers(BiConsumer<String, String> arrived, BiConsumer<String, String> left) {
     this.memberArrived = arrived;
     this.memberLeft = left;
+  }
+
+  /**
+   * Who binds the stream URLs of a broadcast (made for nobody, serialised once) to the member of
+   * the connection it goes to, so that a kicked member's URLs stop with it: {@code (json, memberId)
+   * -> json}. Only broadcasts that carry a URL (a playlist add, a resync) pay for it.
+   */
+  public void bindStreamUrls(BiFunction<String, String, String> binder) {
+    this.streamUrls = binder;
   }
 
   /** Whether the member has an open connection to the session here (O(1)). */
@@ -145,6 +156,7 @@ public class SyncHub {
     }
     // the fan-out latency is that of changes; heartbeats (with an origin) are not measured
     long measured = e.origin() == null ? e.createdMicros() : 0;
+    boolean carriesUrls = e.json() != null && e.json().contains("/stream?exp=");
     // closes only queue too: the socket is closed on a thread of the connection's, since a close
     // may run onClose (a member update, the database) at once on the closing thread, and this one
     // may be inside the bus's per-session step (or Lettuce's event loop)
@@ -165,7 +177,7 @@ public class SyncHub {
         case Envelope.END -> c.sendAndClose(e.json(), ENDED, "the session ended");
         default -> {
           if (e.reaches(c.role(), c.memberId())) {
-            c.send(e.json(), measured);
+            c.send(carriesUrls ? streamUrls.apply(e.json(), c.memberId()) : e.json(), measured);
           }
         }
       }

@@ -30,7 +30,7 @@ const RESTART_MAX_BACKOFF_MS = 3000;
 
 const TAG = 'sync-audio';
 const PROPERTIES = ['sessionId', 'token', 'serverUrl', 'settings'];
-const MEDIA_EVENTS = ['waiting', 'stalled', 'playing', 'canplaythrough', 'seeked', 'emptied'];
+const MEDIA_EVENTS = ['waiting', 'stalled', 'playing', 'canplaythrough', 'seeked', 'emptied', 'error'];
 /** Server messages also dispatched as an event of their own (playback_state → playback-state). */
 const RELAYED = ['hello', 'playback_state', 'playlist_update', 'request_update', 'member_update'];
 

@@ -30,6 +30,20 @@ const TICK_MS = 50;
 /** A `resync` request unanswered for this long is sent again, each time waiting twice as long. */
 const RESYNC_TIMEOUT_MS = 5000;
 const RESYNC_TIMEOUT_MAX_MS = 60000;
+/**
+ * Stream URLs expire (the server's `stream_url_ttl_s`): when one the player needs soon (the current
+ * item's, the next one's, a loaded one's) has less than this left, it asks for `resync`, whose
+ * answer carries fresh URLs.
+ */
+export const URL_REFRESH_MARGIN_MS = 60000;
+/** At most one such request this often, whatever the URLs say. */
+export const URL_REFRESH_SPACING_MS = 30000;
+
+/** When a signed stream URL expires (epoch ms, from its `exp`), or null when it does not say. */
+export function streamUrlExpiry(url) {
+  const m = /[?&]exp=(\d{1,15})(?:&|$)/.exec(url || '');
+  return m ? Number(m[1]) * 1000 : null;
+}
 
 /**
  * Drives two media objects (the active one and the one preloading the next track) from the sync
@@ -46,7 +60,8 @@ export class SyncEngine {
     this.resolveUrl = resolveUrl;
     this.controller = controller || new SyncController(settings);
     this.estimator = new ClockOffsetEstimator();
-    this.slots = audios.map((audio) => ({ audio, itemId: null, stalled: false, tailUntil: null }));
+    this.slots = audios.map((audio) => ({ audio, itemId: null, url: null, failed: false, stalled: false, tailUntil: null }));
+    this.urlsAskedAt = null; // fresh stream URLs asked for (a `resync`)
     this.active = 0;
     this.blocked = false;
     this.stopped = false;
@@ -223,6 +238,61 @@ export class SyncEngine {
       }
     } else if (type === 'emptied') {
       slot.stalled = false;
+    } else if (type === 'error') {
+      // an expired URL (a range asked for late, a track loaded long after its URL came) fails:
+      // the next step reloads it once a fresh one is there
+      slot.failed = true;
+    }
+  }
+
+  /**
+   * Keeps the stream URLs usable: asks for fresh ones (`resync`) when one the player needs soon
+   * expires within the margin, and reloads a slot whose URL failed, or (not playing) is about to
+   * expire, once the playlist holds a fresher one for its item.
+   */
+  refreshUrls(now, serverNow) {
+    const c = this.controller;
+    const byId = (id) => (id == null ? null : c.items.find((it) => it.item_id === id) || null);
+    const needed = [];
+    if (c.state && c.state.itemId != null) {
+      const at = c.items.findIndex((it) => it.item_id === c.state.itemId);
+      if (at >= 0) {
+        needed.push(c.items[at].track && c.items[at].track.stream_url);
+        if (at + 1 < c.items.length) {
+          needed.push(c.items[at + 1].track && c.items[at + 1].track.stream_url);
+        }
+      }
+    }
+    const soon = (url) => {
+      const exp = streamUrlExpiry(url);
+      return exp != null && exp - serverNow < URL_REFRESH_MARGIN_MS;
+    };
+    for (const slot of this.slots) {
+      const item = byId(slot.itemId);
+      const fresh = item && item.track && item.track.stream_url;
+      if (slot.url && (slot.failed || soon(slot.url))) {
+        if (fresh && fresh !== slot.url && !soon(fresh)) {
+          const playing = slot === this.activeSlot && !slot.failed;
+          if (!playing) {
+            // reloaded: the controller finds it not ready and seeks it where it belongs
+            this.load(slot, item);
+            if (slot === this.activeSlot) {
+              this.controller.resync();
+            }
+          }
+        } else {
+          needed.push(slot.url);
+        }
+      }
+    }
+    if (
+      this.connected &&
+      !this.stopped &&
+      needed.some(soon) &&
+      (this.urlsAskedAt == null || now - this.urlsAskedAt >= URL_REFRESH_SPACING_MS)
+    ) {
+      this.urlsAskedAt = now;
+      this.send({ type: 'resync' });
     }
   }
 
@@ -252,6 +322,7 @@ export class SyncEngine {
     this.releaseTail(now);
     const estimate = this.estimator.estimate(now);
     const offset = estimate ? estimate.offsetMs : this.lastOffset;
+    this.refreshUrls(now, now + (offset || 0));
     const player = snapshot(this.activeSlot, now);
     const next = snapshot(this.idleSlot, now);
     next.ready = next.itemId != null && this.idleSlot.audio.readyState >= 3 && this.idleSlot.tailUntil == null;
@@ -388,6 +459,8 @@ export class SyncEngine {
   load(slot, item) {
     const url = item.track && item.track.stream_url;
     slot.itemId = item.item_id;
+    slot.url = url || null;
+    slot.failed = false;
     slot.stalled = false;
     slot.tailUntil = null;
     slot.audio.pause();

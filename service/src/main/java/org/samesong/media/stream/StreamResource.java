@@ -61,8 +61,10 @@ public class StreamResource {
       operationId = "streamTrack",
       summary = "The audio of a track",
       description =
-          "Use the track's `stream_url` as it is: its `exp` and `sig` are the only credential (an"
-              + " `<audio>` element sends no token). One byte range per request (206); several"
+          "Use the track's `stream_url` as it is: its `exp`, `m` and `sig` are the only credential"
+              + " (an `<audio>` element sends no token). It expires after `stream_url_ttl_s`"
+              + " (fetch the track again for a fresh one), and a member's URL stops when the member"
+              + " is kicked. One byte range per request (206); several"
               + " ranges, a malformed `Range` or an `If-Range` that does not match get the whole"
               + " file (200). URL tracks are relayed from their origin as they arrive.")
   @Parameter(
@@ -102,7 +104,8 @@ public class StreamResource {
   @ApiResponse(
       responseCode = "403",
       description =
-          "`exp` or `sig` missing, malformed, tampered, expired or of another track"
+          "`exp` or `sig` missing, malformed, tampered, expired, of another track or of a"
+              + " kicked member"
               + " (`invalid_signature`), or a URL track whose origin's address is refused now"
               + " (`url_not_allowed`).")
   @ApiResponse(
@@ -134,7 +137,8 @@ public class StreamResource {
   @ApiResponse(
       responseCode = "403",
       description =
-          "`exp` or `sig` missing, malformed, tampered, expired or of another track"
+          "`exp` or `sig` missing, malformed, tampered, expired, of another track or of a"
+              + " kicked member"
               + " (`invalid_signature`), or the origin's address is refused (`url_not_allowed`).")
   @ApiResponse(responseCode = "404", description = "Unknown or removed track (`not_found`).")
   @ApiResponse(
@@ -163,7 +167,14 @@ public class StreamResource {
     public String exp;
 
     @Parameter(
-        description = "Signature of the id and `exp`, base64url (from `stream_url`).",
+        description =
+            "The member the URL was made for (from `stream_url`): it stops working when that"
+                + " member is kicked. Absent from URLs made for an account.")
+    @QueryParam("m")
+    public String m;
+
+    @Parameter(
+        description = "Signature of the id, `exp` and `m`, base64url (from `stream_url`).",
         required = true)
     @QueryParam("sig")
     public String sig;
@@ -172,7 +183,7 @@ public class StreamResource {
   }
 
   private Response answer(StreamRequest request, boolean get) {
-    StreamService.Playable playable = streams.open(request.id, request.exp, request.sig);
+    StreamService.Playable playable = streams.open(request.id, request.exp, request.m, request.sig);
     HttpHeaders headers = request.headers;
     String cacheControl = "private, max-age=" + streams.maxAgeSeconds(playable);
     if (playable instanceof StreamService.LocalFile file) {

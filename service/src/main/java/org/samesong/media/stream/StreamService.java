@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.samesong.catalog.CatalogService;
 import org.samesong.catalog.Track;
 import org.samesong.common.ApiException;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * refused with 403 before anything else is looked at. A library track is served only when its file,
  * with symbolic links resolved, lies inside one of the {@code library_folders} or the demo folder;
  * a URL track is fetched from its origin through {@link OriginClient}, checked against the {@link
- * UrlGuard} on every request.
+ * UrlGuard} on every request. A URL made for a session member plays only while that member is in
+ * its session: a kicked member's URLs stop at once (asked of memory, not of the database per
+ * request).
  */
 public class StreamService {
   private static final Logger LOG = LoggerFactory.getLogger(StreamService.class);
@@ -39,6 +42,7 @@ public class StreamService {
   private final Path demoFolder;
   private final OriginClient origins;
   private final Clock clock;
+  private volatile Predicate<String> memberActive = memberId -> true;
 
   /** What a valid stream URL plays. */
   public sealed interface Playable {
@@ -84,15 +88,29 @@ public class StreamService {
     this.clock = clock;
   }
 
+  /** Who answers whether a member is still in its session (not kicked); must answer from memory. */
+  public void memberCheck(Predicate<String> memberActive) {
+    this.memberActive = memberActive;
+  }
+
+  /** {@link #open(String, String, String, String)} of a URL made for nobody in particular. */
+  public Playable open(String trackId, String exp, String sig) {
+    return open(trackId, exp, null, sig);
+  }
+
   /**
-   * Checks the signature and finds what it plays.
+   * Checks the signature (and, for a member's URL, that the member was not kicked) and finds what
+   * it plays.
    *
+   * @param member the {@code m} of the URL: the member it was made for, or null
    * @throws ApiException 403 {@code invalid_signature}; 404 when the track is unknown or removed,
    *     or its file is missing or outside the library folders
    */
-  public Playable open(String trackId, String exp, String sig) {
+  public Playable open(String trackId, String exp, String member, String sig) {
     long expiry = parseExp(exp);
-    if (expiry < 0 || !signer.verify(trackId, expiry, sig)) {
+    if (expiry < 0
+        || !signer.verify(trackId, expiry, member, sig)
+        || (member != null && !memberActive.test(member))) {
       throw new ApiException(
           403,
           "invalid_signature",

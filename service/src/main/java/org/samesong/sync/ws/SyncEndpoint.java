@@ -25,6 +25,7 @@ import org.samesong.common.DatabaseTrouble;
 import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.SessionLogContext;
+import org.samesong.common.StreamAudience;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
@@ -173,7 +174,7 @@ public class SyncEndpoint extends Endpoint {
     // without a handler of its own a binary message would be dropped unseen and uncounted
     ws.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) b -> onBinary());
     // hello goes ahead of what queued meanwhile
-    connection.start(deps.broadcaster().write(hello()));
+    connection.start(deps.broadcaster().write(StreamAudience.of(who.memberId(), () -> hello())));
     LOG.info("session {}: {} {} connected", sessionId, who.role(), who.memberId());
   }
 
@@ -277,7 +278,13 @@ public class SyncEndpoint extends Endpoint {
     long started = System.nanoTime();
     try {
       MDC.put(SessionLogContext.KEY, connection.sessionId());
-      dispatch(message);
+      // the stream URLs of what is answered are this member's (broadcasts set their own)
+      StreamAudience.of(
+          connection.memberId(),
+          () -> {
+            dispatch(message);
+            return null;
+          });
     } catch (ApiException e) {
       error(e.code(), e.getMessage(), message.ref());
     } catch (RuntimeException e) {

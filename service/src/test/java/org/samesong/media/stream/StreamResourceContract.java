@@ -83,8 +83,8 @@ abstract class StreamResourceContract {
     assertThat(whole.header("Accept-Ranges")).isEqualTo("bytes");
     assertThat(whole.header("ETag")).matches("\"[0-9a-f]+-[0-9a-f]+\"");
     assertThat(whole.header("Last-Modified")).endsWith("GMT");
-    // the URL is valid for 6 hours from the test clock's now
-    assertThat(whole.header("Cache-Control")).matches("private, max-age=2160[01]");
+    // the URL is valid for stream_url_ttl_s (900 s) from the test clock's now
+    assertThat(whole.header("Cache-Control")).matches("private, max-age=90[01]");
     assertThat(whole.header("Content-Encoding")).isNull();
   }
 
@@ -301,7 +301,8 @@ abstract class StreamResourceContract {
   void an_expired_url_is_403() {
     Instant now = app().clock().instant();
     try {
-      app().clock().advance(Duration.ofHours(6).minusSeconds(1));
+      // stream_url_ttl_s: 900 by default
+      app().clock().advance(Duration.ofSeconds(900).minusSeconds(1));
       assertThat(Fetch.get(url, "Range", "bytes=0-0").status()).isEqualTo(206);
       app().clock().advance(Duration.ofSeconds(1));
       Fetch.get(url).assertError(403, "invalid_signature");

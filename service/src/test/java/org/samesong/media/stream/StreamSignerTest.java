@@ -45,14 +45,60 @@ class StreamSignerTest {
   }
 
   @Test
-  void catalog_urls_stay_valid_for_six_hours() {
+  void catalog_urls_stay_valid_for_the_configured_lifetime_fifteen_minutes_by_default() {
     Signed url = parse(signer.streamUrl(TRACK));
 
-    assertThat(url.exp()).isEqualTo(clock.instant().plus(Duration.ofHours(6)).getEpochSecond());
-    clock.advance(Duration.ofHours(6).minusSeconds(1));
+    assertThat(url.exp()).isEqualTo(clock.instant().plus(Duration.ofMinutes(15)).getEpochSecond());
+    clock.advance(Duration.ofMinutes(15).minusSeconds(1));
     assertThat(signer.verify(TRACK, url.exp(), url.sig())).isTrue();
     clock.advance(Duration.ofSeconds(1));
     assertThat(signer.verify(TRACK, url.exp(), url.sig())).isFalse();
+
+    signer.ttlFrom(() -> Duration.ofMinutes(2));
+    Signed shorter = parse(signer.streamUrl(TRACK));
+    assertThat(shorter.exp())
+        .isEqualTo(clock.instant().plus(Duration.ofMinutes(2)).getEpochSecond());
+  }
+
+  @Test
+  void a_members_url_names_the_member_under_the_signature_and_passes_for_no_one_else() {
+    String url = org.samesong.common.StreamAudience.of("member-a", () -> signer.streamUrl(TRACK));
+    Matcher m =
+        Pattern.compile("/api/tracks/([^/?]+)/stream\\?exp=(\\d+)&m=member-a&sig=([A-Za-z0-9_-]+)")
+            .matcher(url);
+    assertThat(m.matches()).as(url).isTrue();
+    long exp = Long.parseLong(m.group(2));
+    String sig = m.group(3);
+
+    assertThat(signer.verify(TRACK, exp, "member-a", sig)).isTrue();
+    assertThat(signer.verify(TRACK, exp, "member-b", sig)).isFalse();
+    assertThat(signer.verify(TRACK, exp, sig)).as("without its member").isFalse();
+    // a member-less URL does not pass for a member's either
+    Signed plain = parse(signer.sign(TRACK, Duration.ofMinutes(10)));
+    assertThat(signer.verify(TRACK, plain.exp(), "member-a", plain.sig())).isFalse();
+  }
+
+  @Test
+  void a_broadcasts_urls_are_bound_to_each_member_keeping_their_expiry() {
+    String first = signer.sign(TRACK, Duration.ofMinutes(10));
+    String second = signer.sign(OTHER, Duration.ofMinutes(5));
+    String json = "{\"a\":\"" + first + "\",\"b\":\"" + second + "\"}";
+
+    String bound = signer.bindTo(json, "member-a");
+
+    Matcher m =
+        Pattern.compile("/api/tracks/([^/?]+)/stream\\?exp=(\\d+)&m=member-a&sig=([A-Za-z0-9_-]+)")
+            .matcher(bound);
+    int found = 0;
+    while (m.find()) {
+      found++;
+      assertThat(signer.verify(m.group(1), Long.parseLong(m.group(2)), "member-a", m.group(3)))
+          .isTrue();
+    }
+    assertThat(found).isEqualTo(2);
+    assertThat(bound).doesNotContain(first).doesNotContain(second);
+    String nothing = "{\"type\":\"pong\"}";
+    assertThat(signer.bindTo(nothing, "member-a")).isSameAs(nothing);
   }
 
   @Test

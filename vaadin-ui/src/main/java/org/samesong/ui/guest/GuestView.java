@@ -17,10 +17,13 @@ import java.util.Optional;
 import org.samesong.app.Services;
 import org.samesong.auth.AuthService;
 import org.samesong.common.ApiException;
+import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.InviteCodes;
+import org.samesong.session.SessionService;
 import org.samesong.session.api.JoinedJson;
 import org.samesong.settings.Settings;
+import org.samesong.ui.shell.BrowserCookie;
 import org.samesong.ui.shell.Routes;
 import org.samesong.ui.shell.UiRequests;
 import org.samesong.ui.shell.UiServices;
@@ -150,7 +153,12 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
       JoinedJson joined =
           services
               .sessions()
-              .join(code, name.getValue(), UiRequests.clientAddress(), UiRequests.baseUrl());
+              .join(
+                  code,
+                  name.getValue(),
+                  UiRequests.clientAddress(),
+                  UiRequests.baseUrl(),
+                  deviceId());
       SamesongPrincipal principal =
           new SamesongPrincipal(
               joined.memberId(),
@@ -177,6 +185,23 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
       name.setInvalid(true);
     }
   }
+
+  /**
+   * This browser's device id (the cookie the REST join sets too), made now if it has none: a kick
+   * with ban keeps the browser out by it.
+   */
+  private static String deviceId() {
+    return BrowserCookie.read(SessionService.DEVICE_COOKIE)
+        .filter(Ids::isId)
+        .orElseGet(
+            () -> {
+              String id = Ids.newId();
+              BrowserCookie.write(SessionService.DEVICE_COOKIE, id, DEVICE_COOKIE_MAX_AGE_S);
+              return id;
+            });
+  }
+
+  private static final long DEVICE_COOKIE_MAX_AGE_S = 365L * 24 * 3600;
 
   private void showPlayer(GuestSeat seat) {
     removeAll();

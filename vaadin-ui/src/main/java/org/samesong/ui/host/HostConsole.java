@@ -44,7 +44,7 @@ public class HostConsole extends FlexLayout {
     listeners =
         new ListenersPanel(
             () -> services.sessions().view(session.id(), baseUrl).members(),
-            memberId -> services.sessions().kick(session.id(), memberId));
+            (memberId, ban) -> services.sessions().kick(session.id(), memberId, ban));
     VerticalLayout listenersAndEnd =
         new VerticalLayout(listeners, new EndSessionButton(services, session.id(), onEnded));
     listenersAndEnd.setPadding(false);

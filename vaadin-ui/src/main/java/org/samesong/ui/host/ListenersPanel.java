@@ -10,6 +10,7 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.ListDataProvider;
@@ -62,7 +63,8 @@ class ListenersPanel extends VerticalLayout {
   /** Removes a guest from the session. */
   @FunctionalInterface
   interface Kicker {
-    void kick(String memberId);
+    /** Kicks the member; with {@code ban}, its browser and address cannot join again. */
+    void kick(String memberId, boolean ban);
   }
 
   ListenersPanel(Supplier<List<MemberJson>> load, Kicker kicker) {
@@ -126,11 +128,19 @@ class ListenersPanel extends VerticalLayout {
       return new Span();
     }
     String memberId = l.memberId();
-    Button kick = new Button("Kick", e -> kick(byId.get(memberId)));
+    Button kick = new Button("Kick", e -> kick(byId.get(memberId), false));
     kick.addThemeVariants(
         ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE, ButtonVariant.LUMO_ERROR);
     kick.setId("kick-" + memberId);
-    return kick;
+    Button ban = new Button("Ban", e -> kick(byId.get(memberId), true));
+    ban.addThemeVariants(
+        ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE, ButtonVariant.LUMO_ERROR);
+    ban.setId("ban-" + memberId);
+    ban.setTooltipText("Remove, and keep this browser and address out of the session");
+    HorizontalLayout actions = new HorizontalLayout(kick, ban);
+    actions.setSpacing(false);
+    actions.setId("actions-" + memberId);
+    return actions;
   }
 
   /** A refreshed row keeps its button: it depends on nothing but the member's id and role. */
@@ -138,7 +148,8 @@ class ListenersPanel extends VerticalLayout {
     boolean fits =
         l.isHost()
             ? current instanceof Span
-            : current instanceof Button b && b.getId().orElse("").equals("kick-" + l.memberId());
+            : current instanceof HorizontalLayout h
+                && h.getId().orElse("").equals("actions-" + l.memberId());
     return fits ? current : kickButton(l);
   }
 
@@ -239,14 +250,16 @@ class ListenersPanel extends VerticalLayout {
     return String.format(Locale.ENGLISH, "Listeners · %,d connected of %,d", connected, total);
   }
 
-  private void kick(Listener listener) {
+  private void kick(Listener listener, boolean ban) {
     if (listener == null) {
       return; // gone already
     }
     try {
-      kicker.kick(listener.memberId());
+      kicker.kick(listener.memberId(), ban);
       Notification.show(
-          listener.displayName() + " was removed", 3000, Notification.Position.BOTTOM_START);
+          listener.displayName() + (ban ? " was removed and cannot rejoin" : " was removed"),
+          3000,
+          Notification.Position.BOTTOM_START);
     } catch (ApiException e) {
       Notices.error(e.getMessage());
     }
