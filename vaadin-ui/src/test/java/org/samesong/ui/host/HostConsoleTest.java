@@ -6,6 +6,7 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.samesong.ui.UiTestSupport.rowButton;
 
 import com.github.mvysny.kaributesting.v10.GridKt;
@@ -250,6 +251,27 @@ class HostConsoleTest {
         .doesNotContain(gus.memberId());
     assertThat(GridKt._size(listeners)).isEqualTo(1);
     assertThat(heading()).isEqualTo("Listeners · 0 connected of 1");
+  }
+
+  @Test
+  void banning_a_guest_keeps_its_address_out_of_the_session() {
+    SamesongPrincipal gus = guest("Gus");
+    Grid<?> listeners = grid("listeners");
+    ui.awaitLive("Gus listed", () -> GridKt._size(listeners) == 2);
+    int row = GridKt._getFormattedRow(listeners, 0).toString().contains("Gus") ? 0 : 1;
+
+    _click(rowButton(listeners, row, "Ban"));
+    ui.roundtrip();
+
+    assertThat(ui.services.sessions().members(sessionId))
+        .extracting(Member::id)
+        .doesNotContain(gus.memberId());
+    String code = _get(Span.class, s -> s.withId("invite-code")).getText();
+    assertThatThrownBy(() -> ui.services.sessions().join(code, "Gustav", "10.0.0.9", "x"))
+        .isInstanceOfSatisfying(
+            org.samesong.common.ApiException.class,
+            e -> assertThat(e.code()).isEqualTo("banned"));
+    assertThat(ui.services.sessions().join(code, "Zoe", "10.0.0.10", "x").memberId()).isNotNull();
   }
 
   private String heading() {
