@@ -269,8 +269,7 @@ class HostConsoleTest {
     String code = _get(Span.class, s -> s.withId("invite-code")).getText();
     assertThatThrownBy(() -> ui.services.sessions().join(code, "Gustav", "10.0.0.9", "x"))
         .isInstanceOfSatisfying(
-            org.samesong.common.ApiException.class,
-            e -> assertThat(e.code()).isEqualTo("banned"));
+            org.samesong.common.ApiException.class, e -> assertThat(e.code()).isEqualTo("banned"));
     assertThat(ui.services.sessions().join(code, "Zoe", "10.0.0.10", "x").memberId()).isNotNull();
   }
 
