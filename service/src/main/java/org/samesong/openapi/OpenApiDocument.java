@@ -413,9 +413,11 @@ public final class OpenApiDocument {
             .in(SecurityScheme.In.QUERY)
             .name("sig")
             .description(
-                "The signature of a stream URL, always together with its expiry `exp`: both come"
-                    + " in a track's `stream_url`. HMAC-SHA256 of the track id and `exp`; the URL"
-                    + " needs no other credential and works until `exp`."));
+                "The signature of a stream URL, always together with its expiry `exp` and, in a"
+                    + " session member's URLs, the member `m`: all come in a track's `stream_url`."
+                    + " HMAC-SHA256 of the track id, `exp` and `m`; the URL needs no other"
+                    + " credential and works until `exp` (`stream_url_ttl_s`), a member's only while"
+                    + " the member is not kicked."));
     return schemes;
   }
 

@@ -182,8 +182,22 @@ abstract class PlaylistResourceContract {
     Reply reply = app().get(path(host), guest.token());
 
     assertThat(reply.status()).isEqualTo(200);
-    assertThat(reply.json()).isEqualTo(fx.playlist(host));
+    // the same playlist as the host's, but every stream URL is the guest's own
+    assertThat(withoutStreamUrls(reply.json())).isEqualTo(withoutStreamUrls(fx.playlist(host)));
+    assertThat(reply.json().findValuesAsText("stream_url"))
+        .hasSize(2)
+        .allMatch(u -> u.contains("&m=" + guest.memberId() + "&"));
     assertThat(SessionFixtures.itemIds(reply.json())).isEqualTo(ids);
+  }
+
+  private static JsonNode withoutStreamUrls(JsonNode playlist) {
+    JsonNode copy = playlist.deepCopy();
+    copy.path("items")
+        .forEach(
+            i ->
+                ((com.fasterxml.jackson.databind.node.ObjectNode) i.path("track"))
+                    .remove("stream_url"));
+    return copy;
   }
 
   // --- guest proposals ---------------------------------------------------------------------------
