@@ -39,12 +39,12 @@ abstract class AuthResourceContract {
   /** An admin account of this test's own, so that ending its logins disturbs no other test. */
   private String newAdmin() {
     String name = TestServer.uniqueName("adm");
-    app().createUser(app().sharedAdminToken(), name, name + "-password", "admin");
+    app().createUser(app().sharedAdminToken(), name, name + "-password-Tq8vZw", "admin");
     return name;
   }
 
   private Reply loginAs(String name) {
-    return app().loginOk(name, name + "-password");
+    return app().loginOk(name, name + "-password-Tq8vZw");
   }
 
   private int probe(String accessToken) {
@@ -167,7 +167,7 @@ abstract class AuthResourceContract {
 
   @Test
   void unknown_user_is_401_and_looks_like_a_wrong_password() {
-    Reply unknown = app().login(TestServer.uniqueName("ghost"), "whatever-password");
+    Reply unknown = app().login(TestServer.uniqueName("ghost"), "whatever-password-Tq8vZw");
     Reply wrong = app().login(ADMIN, "not-the-password");
 
     assertError(unknown, 401, "invalid_credentials");
@@ -176,7 +176,7 @@ abstract class AuthResourceContract {
 
   @Test
   void a_very_long_username_is_refused_without_a_server_error() {
-    Reply reply = app().login("x".repeat(10_000), "whatever-password");
+    Reply reply = app().login("x".repeat(10_000), "whatever-password-Tq8vZw");
 
     assertThat(reply.status()).isIn(400, 401);
     assertThat(reply.errorCode()).isNotBlank();
@@ -186,11 +186,11 @@ abstract class AuthResourceContract {
   void disabled_user_is_403() {
     String admin = app().sharedAdminToken();
     String name = TestServer.uniqueName("off");
-    String id = app().createUser(admin, name, "off-password", null).text("id");
+    String id = app().createUser(admin, name, "off-password-Tq8vZw", null).text("id");
     assertThat(app().patch("admin/users/" + id, Map.of("disabled", true), admin).status())
         .isEqualTo(200);
 
-    assertError(app().login(name, "off-password"), 403, "account_disabled");
+    assertError(app().login(name, "off-password-Tq8vZw"), 403, "account_disabled");
     assertError(app().login(name, "wrong-password"), 401, "invalid_credentials");
   }
 
@@ -198,22 +198,22 @@ abstract class AuthResourceContract {
   void logins_beyond_logins_per_minute_get_429_with_retry_after_until_time_passes() {
     String admin = app().sharedAdminToken();
     String name = TestServer.uniqueName("slow");
-    app().createUser(admin, name, "slow-password", null);
+    app().createUser(admin, name, "slow-password-Tq8vZw", null);
     app().setSettings(admin, Map.of("logins_per_minute", 3));
     try {
       for (int i = 0; i < 3; i++) {
         assertError(app().login(name, "wrong-password"), 401, "invalid_credentials");
       }
 
-      Reply limited = app().login(name, "slow-password");
+      Reply limited = app().login(name, "slow-password-Tq8vZw");
       assertError(limited, 429, "rate_limited");
       assertThat(limited.header("Retry-After")).isEqualTo("20");
 
       app().clock().advance(Duration.ofSeconds(19));
-      assertThat(app().login(name, "slow-password").status()).isEqualTo(429);
+      assertThat(app().login(name, "slow-password-Tq8vZw").status()).isEqualTo(429);
 
       app().clock().advance(Duration.ofSeconds(1));
-      assertThat(app().login(name, "slow-password").status()).isEqualTo(200);
+      assertThat(app().login(name, "slow-password-Tq8vZw").status()).isEqualTo(200);
     } finally {
       app().setSettings(admin, Map.of("logins_per_minute", 10));
     }
