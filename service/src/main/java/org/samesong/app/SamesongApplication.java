@@ -46,12 +46,14 @@ import org.samesong.common.ConstraintViolationMapper;
 import org.samesong.common.ContentTypeCheckFilter;
 import org.samesong.common.ErrorBodyFilter;
 import org.samesong.common.JsonExceptionMapper;
+import org.samesong.common.LogScrubbing;
 import org.samesong.common.PathThreadNameFilter;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.SecurityHeadersFilter;
 import org.samesong.common.SessionLogContext;
 import org.samesong.common.StreamAudienceFilter;
 import org.samesong.common.UnexpectedExceptionMapper;
+import org.samesong.common.UnreadBodyFilter;
 import org.samesong.common.WebApplicationExceptionMapper;
 import org.samesong.media.Ffmpeg;
 import org.samesong.media.demo.DemoCatalog;
@@ -149,6 +151,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
    */
   @Override
   public void run(SamesongConfiguration config, Environment environment) {
+    // no credential in any log line, whatever level an admin turns a logger to
+    LogScrubbing.install();
     if (BundledConfig.usedBundled()) {
       LOG.info("configuration: the config.yml inside the jar (no config.yml in this folder)");
     }
@@ -289,6 +293,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new ErrorBodyFilter());
     jersey.register(new BodySizeLimitFilter(config.maxRequestBytes()));
+    jersey.register(new UnreadBodyFilter(config.maxRequestBytes()));
     jersey.register(
         new AuthDynamicFeature(new TokenAuthFilter(wired.auth(), new RoleAuthorizer())));
     jersey.register(RolesAllowedDynamicFeature.class);

@@ -84,6 +84,13 @@ public final class Settings {
           60,
           86_400,
           "lifetime of the signed stream URLs in track JSON (s); players fetch fresh ones");
+  public static final Setting<Integer> MIN_PASSWORD_STRENGTH =
+      integer(
+          "min_password_strength",
+          3,
+          0,
+          4,
+          "least strength of new passwords, 0 (anything) to 4 (very hard to guess)");
   public static final Setting<Boolean> OPEN_REGISTRATION =
       bool("open_registration", false, "anyone may create an account");
   public static final Setting<Boolean> ALLOW_PRIVATE_URLS =
@@ -124,6 +131,7 @@ public final class Settings {
           REFRESH_TOKEN_TTL_S,
           MAX_PLAYLIST_ITEMS,
           STREAM_URL_TTL_S,
+          MIN_PASSWORD_STRENGTH,
           OPEN_REGISTRATION,
           ALLOW_PRIVATE_URLS,
           PUBLIC_URL,

@@ -29,6 +29,7 @@ public final class SpecDefaults {
     m.put("refresh_token_ttl_s", 604800);
     m.put("max_playlist_items", 1000);
     m.put("stream_url_ttl_s", 900);
+    m.put("min_password_strength", 3);
     m.put("open_registration", false);
     m.put("allow_private_urls", false);
     m.put("public_url", "");

@@ -3,12 +3,15 @@ package org.samesong.ui.login;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._assertOne;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.mvysny.kaributesting.v10.LoginFormKt;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.login.LoginForm;
+import com.vaadin.flow.component.textfield.TextField;
 import jakarta.servlet.http.Cookie;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.samesong.ui.UiTestSupport;
+import org.samesong.ui.guest.GuestView;
 import org.samesong.ui.host.HostView;
 import org.samesong.ui.shell.CurrentUser;
 import org.samesong.user.User;
@@ -50,6 +54,35 @@ class LoginViewTest {
   }
 
   @Test
+  void a_guest_types_the_code_on_the_start_page_and_gets_the_join_form() {
+    var session =
+        ui.services
+            .sessions()
+            .create(
+                new org.samesong.common.SamesongPrincipal(admin.id(), "admin", null, null, null),
+                "Roof party",
+                "x");
+    ui.navigate("");
+
+    _setValue(_get(TextField.class, s -> s.withId("join-code")), session.code().toLowerCase());
+    _click(_get(Button.class, s -> s.withId("join-with-code")));
+
+    _assertOne(GuestView.class);
+    _assertOne(TextField.class, s -> s.withId("display-name"));
+    assertThat(_get(H2.class).getText()).isEqualTo("Join \u201cRoof party\u201d");
+  }
+
+  @Test
+  void an_unknown_code_on_the_start_page_is_explained_on_the_code_field() {
+    ui.navigate("");
+    _setValue(_get(TextField.class, s -> s.withId("join-code")), "ZZZZZZ");
+    _click(_get(Button.class, s -> s.withId("join-with-code")));
+
+    assertThat(_get(TextField.class, s -> s.withId("join-code")).getErrorMessage())
+        .isEqualTo("No session has the code ZZZZZZ. Check it with your host.");
+  }
+
+  @Test
   void right_credentials_open_the_host_console() {
     loginAs("ALICE", "correct horse battery");
     _assertOne(HostView.class);
@@ -67,9 +100,9 @@ class LoginViewTest {
 
   @Test
   void disabled_account_is_told_so() {
-    User bob = ui.services.users().create("bob", "bob's long password", User.USER);
+    User bob = ui.services.users().create("bob", "bob's long password Tq8vZw", User.USER);
     ui.services.users().update(bob.id(), new UserPatch(true, null, null), admin.id());
-    LoginView view = loginAs("bob", "bob's long password");
+    LoginView view = loginAs("bob", "bob's long password Tq8vZw");
     assertThat(view.errorTitle()).isEqualTo("Account disabled");
   }
 
@@ -158,19 +191,19 @@ class LoginViewTest {
 
   @Test
   void a_disabled_account_or_a_reset_password_ends_a_signed_in_browser_at_its_next_page() {
-    User bob = ui.services.users().create("bob", "bob's long password", User.USER);
-    loginAs("bob", "bob's long password");
+    User bob = ui.services.users().create("bob", "bob's long password Tq8vZw", User.USER);
+    loginAs("bob", "bob's long password Tq8vZw");
     _assertOne(HostView.class);
 
     ui.services
         .users()
-        .update(bob.id(), new UserPatch(null, "a new long password", null), admin.id());
+        .update(bob.id(), new UserPatch(null, "a new long password Tq8vZw", null), admin.id());
     ui.navigate("host");
 
     _assertOne(LoginView.class);
     assertThat(ui.lastSetCookie(CurrentUser.COOKIE).map(Cookie::getMaxAge)).contains(0);
 
-    loginAs("bob", "a new long password");
+    loginAs("bob", "a new long password Tq8vZw");
     _assertOne(HostView.class);
     ui.services.users().update(bob.id(), new UserPatch(true, null, null), admin.id());
     ui.forgetBrowserSessionKeepingCookies();
