@@ -259,7 +259,7 @@ abstract class SessionResourceContract {
     assertBadField(fx.join(host.code(), "\u200b\u200b"), "display_name");
     assertBadField(fx.join(host.code(), "\u0378x"), "display_name"); // unassigned
     assertThat(fx.join(host.code(), "c\u0430rol").body())
-        .contains("someone in this session is called");
+        .contains("someone in this session already has the name");
 
     // NFC: "Zoë" typed with a combining diaeresis is the same name, stored composed
     fx.join(host, "Zoe\u0308");
