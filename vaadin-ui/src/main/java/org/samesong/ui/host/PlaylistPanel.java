@@ -93,7 +93,7 @@ class PlaylistPanel extends VerticalLayout {
     down.getElement().setAttribute("aria-label", "Move down");
     // three narrow buttons, so the grid fits a phone's width without scrolling sideways
     Button remove = new Button("✕", e -> remove(i));
-    remove.getElement().setAttribute("aria-label", "Remove");
+    remove.getElement().setAttribute("aria-label", "Remove " + i.track().title());
     remove.setTooltipText("Remove");
     remove.addThemeVariants(ButtonVariant.LUMO_ERROR);
     for (Button b : List.of(up, down, remove)) {
@@ -159,6 +159,22 @@ class PlaylistPanel extends VerticalLayout {
     try {
       services.playlist().remove(sessionId, item.itemId());
       refresh();
+      Notices.undoable(
+          "Removed \u201c" + item.track().title() + "\u201d",
+          () -> {
+            try {
+              services
+                  .playlist()
+                  .add(
+                      sessionId,
+                      item.track().id(),
+                      Math.min(item.position(), playlist.items().size()),
+                      item.addedBy());
+            } catch (ApiException e) {
+              Notices.error("Could not put it back: " + e.getMessage());
+            }
+            refresh();
+          });
     } catch (ApiException e) {
       Notices.error(e.getMessage());
       refresh();
