@@ -68,19 +68,23 @@ class InvitePanel extends VerticalLayout {
     dialog.setHeight("100vh");
     dialog.getElement().setAttribute("aria-label", "Invitation to " + session.name());
     H1 title = new H1(session.name());
-    title.getStyle().set("margin", "0").set("text-align", "center");
+    title
+        .getStyle()
+        .set("margin", "0")
+        .set("text-align", "center")
+        .set("font-size", "min(6vw, 6vh)");
     Span how = new Span("Join on your phone: scan the code, or open the link and type the code");
     how.getStyle().set("font-size", "var(--lumo-font-size-xl)").set("text-align", "center");
     Span code = new Span(session.code());
     code.setId("invite-dialog-code");
     code.getStyle()
-        .set("font-size", "min(16vw, 12vh)")
+        .set("font-size", "min(14vw, 11vh)")
         .set("font-weight", "800")
         .set("letter-spacing", "0.15em")
         .set("line-height", "1");
     Image qr = new Image(QrCode.svgDataUrl(joinUrl), "QR code of the join link " + joinUrl);
     qr.getStyle()
-        .set("height", "min(55vh, 80vw)")
+        .set("height", "min(42vh, 70vw)")
         .set("aspect-ratio", "1")
         .set("image-rendering", "pixelated")
         .set("background", "white")
@@ -89,8 +93,11 @@ class InvitePanel extends VerticalLayout {
     link.getStyle().set("font-size", "var(--lumo-font-size-xl)").set("word-break", "break-all");
     Button close = new Button("Close", e -> dialog.close());
     close.setId("invite-dialog-close");
-    VerticalLayout content = new VerticalLayout(title, how, code, qr, link, close);
+    dialog.getHeader().add(close);
+    VerticalLayout content = new VerticalLayout(title, how, code, qr, link);
     content.setSizeFull();
+    content.setSpacing(false);
+    content.getStyle().set("gap", "min(2vh, 1rem)").set("overflow", "hidden");
     content.setAlignItems(FlexComponent.Alignment.CENTER);
     content.setJustifyContentMode(FlexComponent.JustifyContentMode.CENTER);
     dialog.add(content);

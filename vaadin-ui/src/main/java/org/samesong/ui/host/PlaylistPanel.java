@@ -45,7 +45,11 @@ class PlaylistPanel extends VerticalLayout {
         .setHeader("#")
         .setFlexGrow(0)
         .setWidth("3.25rem");
-    grid.addColumn(i -> TrackText.describe(i.track())).setHeader("Track").setFlexGrow(3);
+    // a small basis that grows: the grid fits a 360-px phone without scrolling sideways
+    grid.addColumn(i -> TrackText.describe(i.track()))
+        .setHeader("Track")
+        .setWidth("5rem")
+        .setFlexGrow(3);
     grid.addColumn(i -> MinutesSeconds.format(i.track().durationMs()))
         .setHeader("Length")
         .setFlexGrow(0)

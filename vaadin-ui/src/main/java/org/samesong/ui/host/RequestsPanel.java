@@ -7,7 +7,6 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import java.util.ArrayList;
@@ -70,7 +69,12 @@ class RequestsPanel extends VerticalLayout {
               deny.getElement().setAttribute("aria-label", "Deny " + subject);
               deny.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
               deny.setId("deny-" + r.requestId());
-              return new HorizontalLayout(approve, deny);
+              // one above the other: the grid fits a 360-px phone without scrolling sideways
+              VerticalLayout buttons = new VerticalLayout(approve, deny);
+              buttons.setPadding(false);
+              buttons.setSpacing(false);
+              buttons.getStyle().set("gap", "var(--lumo-space-xs)");
+              return buttons;
             })
         .setKey("actions")
         .setFlexGrow(0)
@@ -83,6 +87,7 @@ class RequestsPanel extends VerticalLayout {
                 r.status()
                     + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")"))
         .setHeader("Outcome")
+        .setWidth("5rem")
         .setFlexGrow(1);
 
     H3 title = new H3("Requests ");
@@ -122,8 +127,12 @@ class RequestsPanel extends VerticalLayout {
     grid.setId(id);
     grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
     grid.setAllRowsVisible(true);
-    grid.addColumn(RequestJson::requestedByName).setHeader("Guest").setAutoWidth(true);
-    grid.addColumn(this::describe).setHeader("Request").setFlexGrow(2);
+    // small bases that grow, and wrapped text: a 40-character name fits a phone's width
+    grid.addColumn(RequestJson::requestedByName)
+        .setHeader("Guest")
+        .setWidth("5.5rem")
+        .setFlexGrow(1);
+    grid.addColumn(this::describe).setHeader("Request").setWidth("5rem").setFlexGrow(2);
   }
 
   /**
