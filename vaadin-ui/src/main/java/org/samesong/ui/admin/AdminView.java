@@ -8,6 +8,7 @@ import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.grid.Grid;
@@ -89,43 +90,63 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
   // ---------------------------------------------------------------- settings
 
   private VerticalLayout settingsSection() {
-    FormLayout form = new FormLayout();
-    form.setResponsiveSteps(
-        new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("40rem", 2));
     Map<String, Object> values = UiServices.get().settings().all();
     fields.clear();
+    Map<String, FormLayout> groups = new LinkedHashMap<>();
+    for (String group : SettingLabels.GROUPS) {
+      FormLayout form = new FormLayout();
+      form.setResponsiveSteps(
+          new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("40rem", 2));
+      groups.put(group, form);
+    }
     for (Setting<?> setting : Settings.ALL) {
       Component field = fieldFor(setting, values.get(setting.key()));
       field.setId("setting-" + setting.key());
       fields.put(setting.key(), field);
-      form.add(field);
+      groups.get(SettingLabels.group(setting.key())).add(field);
     }
+    VerticalLayout grouped = new VerticalLayout();
+    grouped.setPadding(false);
+    groups.forEach(
+        (name, form) -> {
+          if (form.getChildren().findAny().isPresent()) {
+            Details details = new Details(name, form);
+            details.setOpened(true);
+            details.setWidthFull();
+            details.setId(
+                "settings-" + name.toLowerCase(java.util.Locale.ROOT).replaceAll("\\W+", "-"));
+            grouped.add(details);
+          }
+        });
     Button save = new Button("Save settings");
     save.setId("save-settings");
     save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     save.addClickListener(e -> saveSettings());
-    VerticalLayout section = section("Settings", "settings", form, save);
+    VerticalLayout section = section("Settings", "settings", grouped, save);
     return section;
   }
 
   private static Component fieldFor(Setting<?> setting, Object value) {
-    String label = setting.key();
+    String label = SettingLabels.label(setting.key());
+    // the key stays in the help text: it is what the API and the docs call the setting
+    String help = setting.description() + " (" + setting.key() + ")";
     Class<?> type = setting.type();
     if (type == Boolean.class) {
       Checkbox box = new Checkbox(label, Boolean.TRUE.equals(value));
-      box.setTooltipText(setting.description());
+      box.setTooltipText(help);
+      box.setHelperText(help);
       return box;
     }
     if (type == Integer.class) {
       IntegerField number = new IntegerField(label);
       number.setValue(value == null ? null : ((Number) value).intValue());
-      number.setHelperText(setting.description());
+      number.setHelperText(help);
       return number;
     }
     if (type == Double.class) {
       NumberField number = new NumberField(label);
       number.setValue(value == null ? null : ((Number) value).doubleValue());
-      number.setHelperText(setting.description());
+      number.setHelperText(help);
       return number;
     }
     if (List.class.isAssignableFrom(type)) {
@@ -134,12 +155,12 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
           value instanceof List<?> list
               ? String.join("\n", list.stream().map(String::valueOf).toList())
               : "");
-      lines.setHelperText(setting.description() + " One per line.");
+      lines.setHelperText(help + " One per line.");
       return lines;
     }
     TextField text = new TextField(label);
     text.setValue(value == null ? "" : value.toString());
-    text.setHelperText(setting.description());
+    text.setHelperText(help);
     return text;
   }
 
