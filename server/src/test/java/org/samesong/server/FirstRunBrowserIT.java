@@ -144,6 +144,7 @@ class FirstRunBrowserIT {
     guest.get(url("/"));
     waiting(guest).until(ExpectedConditions.presenceOfElementLocated(By.id("join-code")));
     screenshot(guest, "join-by-code-phone");
+    accessible(guest, "start page");
     Browser.emulateDark(guest, true);
     screenshot(guest, "join-by-code-phone-dark");
     Browser.emulateDark(guest, false);
@@ -151,6 +152,7 @@ class FirstRunBrowserIT {
     guest.findElement(By.id("join-with-code")).click();
     waiting(guest).until(ExpectedConditions.presenceOfElementLocated(By.id("display-name")));
     assertThat(guest.getCurrentUrl()).endsWith("/join/" + code);
+    accessible(guest, "join form");
     type(guest, "display-name", GUEST_NAME);
     guest.findElement(By.id("join")).click();
     waiting(guest).until(ExpectedConditions.presenceOfElementLocated(By.id("my-requests")));
@@ -174,6 +176,7 @@ class FirstRunBrowserIT {
         .until(ExpectedConditions.textToBePresentInElementLocated(By.id("pending-count"), "1"));
     waiting(browser).until(d -> browser.getTitle().startsWith("(1) "));
     screenshot(browser, "host-request-arrived");
+    accessible(browser, "host console with a request");
     browser.findElement(By.cssSelector("vaadin-button[id^='approve-']")).click();
     waiting(guest)
         .until(
@@ -227,6 +230,7 @@ class FirstRunBrowserIT {
         .until(ExpectedConditions.textToBePresentInElementLocated(By.id("play-pause"), "Pause"));
     waiting(browser).until(d -> !audioPaused(browser));
 
+    accessible(guest, "guest player");
     // screenshots of every screen at desktop and phone sizes, light and dark
     screenshot(browser, "host");
     Browser.emulateDark(browser, true);
@@ -260,14 +264,28 @@ class FirstRunBrowserIT {
     browser.get(url("/admin"));
     waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("save-settings")));
     screenshot(browser, "admin-phone");
+    accessible(browser, "admin");
     Browser.emulateDark(browser, true);
     screenshot(browser, "admin-phone-dark");
     Browser.emulateDark(browser, false);
     Browser.stopEmulating(browser);
     screenshot(browser, "admin");
 
+    assertThat(accessibility).as("axe-core: serious or critical violations").isEmpty();
+
     // the GUI, its push and the API did all this without a warning
     assertThat(log.warnings("org.atmosphere", "com.vaadin", "org.samesong")).isEmpty();
+  }
+
+  /** Collected while the flow runs, asserted at its end: every page's problems at once. */
+  private final List<String> accessibility = new java.util.ArrayList<>();
+
+  /** axe-core's serious and critical WCAG 2.2 AA violations on the page, kept for the end. */
+  private void accessible(ChromeDriver page, String what) throws Exception {
+    waiting(page).until(d -> Boolean.TRUE.equals(page.executeScript(SETTLED)));
+    for (String v : Axe.seriousViolations(page)) {
+      accessibility.add(what + ": " + v);
+    }
   }
 
   /** A guest's name of the longest kind allowed (40 characters). */
