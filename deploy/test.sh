@@ -122,21 +122,30 @@ dockerfile_images() {
     grep -v -x -F "${stages:-none}" | grep -v -E '^\$' | sort -u
 }
 
+label_of() { "$docker" image inspect -f "{{index .Config.Labels \"$standin_label\"}}" "$1" 2>/dev/null || echo absent; }
+is_standin() {
+  local label
+  label="$(label_of "$1")"
+  [ "$label" != absent ] && [ -n "$label" ] && [ "$label" != "<no value>" ]
+}
+
+# Makes sure image $1 exists: present (and no stand-in), pulled, or a stand-in that is up to date
+# with its folder (the label holds a hash of the folder, the base image and what it builds on).
 ensure_image() {
-  local name="$1" dir hash args=()
-  dir="$(standin_for "$name")"
-  local current_label
-  current_label="$("$docker" image inspect -f "{{index .Config.Labels \"$standin_label\"}}" "$name" 2>/dev/null || echo absent)"
-  if [ "$current_label" != absent ] && { [ -z "$current_label" ] || [ "$current_label" = "<no value>" ]; }; then
+  local name="$1" dir hash ctx label args=()
+  label="$(label_of "$name")"
+  if [ "$label" != absent ] && ! is_standin "$name"; then
     echo "   $name: present"
     return
   fi
-  if [ "$current_label" = absent ] && timeout 120 "$docker" pull -q "$name" >/dev/null 2>&1; then
+  if [ "$label" = absent ] && timeout 120 "$docker" pull -q "$name" >/dev/null 2>&1; then
     echo "   $name: pulled"
     return
   fi
+  dir="$(standin_for "$name")"
   [ -n "$dir" ] || die "image $name is neither present nor pullable, and deploy/test/standins has no stand-in for it"
-  ensure_base
+  ctx="$(mktemp -d)"
+  cp -r "$dir"/. "$ctx"
   case "$(basename "$dir")" in
     temurin-jdk)
       local jre
@@ -144,36 +153,57 @@ ensure_image() {
       ensure_image "$jre"
       args+=(--build-arg "JRE=$jre")
       ;;
-    node) cp "$(readlink -f "$(command -v node)")" "$dir/node" ;;
+    node) cp "$(readlink -f "$(command -v node)")" "$ctx/node" ;;
   esac
   hash="$({
     "$docker" image inspect -f '{{.Id}}' "$base_image"
-    for a in "${args[@]}"; do "$docker" image inspect -f '{{.Id}}' "${a#*=}" 2>/dev/null || true; done
-    cd "$dir" && find . -type f | sort | xargs sha256sum
+    for a in "${args[@]}"; do "$docker" image inspect -f '{{.Id}}' "${a#*=}"; done
+    cd "$ctx" && find . -type f | sort | xargs sha256sum
   } | sha256sum | cut -c1-16)"
-  if [ "$current_label" = "$hash" ]; then
+  if [ "$label" = "$hash" ]; then
     echo "   $name: stand-in present"
   else
-    log "building the stand-in for $name ($(basename "$dir"))"
-    local bstart=$(date +%s)
+    local bstart
+    bstart=$(date +%s)
     "$docker" build -q --label "$standin_label=$hash" --build-arg "BASE=$base_image" "${args[@]}" \
-      -t "$name" "$dir" >/dev/null || die "stand-in $name did not build"
-    echo "   built in $(($(date +%s) - bstart)) s"
+      -t "$name" "$ctx" >/dev/null || die "stand-in $name did not build"
+    echo "   $name: stand-in built from $(basename "$dir") in $(($(date +%s) - bstart)) s"
   fi
-  rm -f "$dir/node"
-}
-
-is_standin() {
-  local label
-  label="$("$docker" image inspect -f "{{index .Config.Labels \"$standin_label\"}}" "$1" 2>/dev/null || true)"
-  [ -n "$label" ] && [ "$label" != "<no value>" ]
+  rm -rf "$ctx"
 }
 
 log "images the Dockerfile and compose.yaml name"
+build_images="$(dockerfile_images "$repo/deploy/Dockerfile")"
 compose_images="$(sed -n -E 's/^    image: *([^ ]+).*/\1/p' "$repo/deploy/compose.yaml" |
   grep -v -E '^samesong:|^prom/|^grafana/' | sort -u)"
-for image in $(dockerfile_images "$repo/deploy/Dockerfile") $compose_images; do
-  ensure_image "$image"
+for image in $build_images $compose_images; do
+  if [ "$(label_of "$image")" = absent ] || is_standin "$image"; then
+    ensure_base
+    break
+  fi
+done
+# Independent images are made side by side: the build's (the JDK stand-in builds on the JRE's) in
+# one job, which the image build waits for; each of the compose file's in a job of its own, which
+# only `up` waits for.
+jobs_dir="$(mktemp -d)"
+image_job() {
+  local out="$jobs_dir/$1"
+  shift
+  (for image in "$@"; do ensure_image "$image"; done) >"$out.log" 2>&1 &
+  echo $! >"$out.pid"
+}
+wait_job() {
+  local rc=0
+  wait "$(cat "$jobs_dir/$1.pid")" || rc=$?
+  cat "$jobs_dir/$1.log"
+  [ "$rc" = 0 ] || die "images: $1 failed"
+}
+# shellcheck disable=SC2086 # image names have no spaces
+image_job build $build_images
+n=0
+for image in $compose_images; do
+  n=$((n + 1))
+  image_job "compose$n" "$image"
 done
 
 # ------------------------------------------------------------------- the README's commands, run
@@ -182,16 +212,15 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/samesong-deploy-test.XXXXXX")"
 project=samesong-deploytest
 export COMPOSE_PROJECT_NAME="$project"   # not the .env's name: an installation of yours stays apart
 compose_files=(-f deploy/compose.yaml)
-nginx_image="$(sed -n -E 's/^    image: *(nginx:[^ ]+).*/\1/p' "$repo/deploy/compose.yaml")"
-if is_standin "$nginx_image"; then
-  compose_files+=(-f deploy/test/compose.nginx-static.yaml)
-fi
 compose() { (cd "$work" && "${compose_cmd[@]}" "${compose_files[@]}" "$@"); }
 container() { compose ps -q "$1"; }
 
 teardown() {
   local rc=$?
   set +e
+  # image jobs still running (a failure before `up`): they are this script's own children
+  for pid in $(jobs -p); do kill "$pid" 2>/dev/null; done
+  rm -rf "$jobs_dir"
   if [ "$rc" != 0 ]; then
     echo "---- logs of the stack (last 60 lines each) ----" >&2
     compose logs --no-color --tail=60 >&2 2>&1
@@ -241,6 +270,7 @@ if [ -n "$issuer_hash" ] && [ -e "/etc/ssl/certs/$issuer_hash.0" ] &&
   [[ "$(readlink -f "/etc/ssl/certs/$issuer_hash.0")" != /usr/share/ca-certificates/mozilla/* ]]; then
   build_args+=(--secret "id=extra_ca,src=$(readlink -f "/etc/ssl/certs/$issuer_hash.0")")
 fi
+wait_job build
 log "${readme_commands[2]} ${build_args[*]}"
 build_start=$(date +%s)
 "$docker" build --progress=plain "${build_args[@]}" -f deploy/Dockerfile -t samesong:local . \
@@ -251,6 +281,11 @@ build_start=$(date +%s)
 build_s=$(($(date +%s) - build_start))
 figure "image built in ${build_s} s; size $(("$("$docker" image inspect -f '{{.Size}}' samesong:local)" / 1000000)) MB (WITH_FFMPEG=${SAMESONG_DEPLOY_TEST_FFMPEG:-false})"
 
+for i in $(seq 1 "$n"); do wait_job "compose$i"; done
+nginx_image="$(sed -n -E 's/^    image: *(nginx:[^ ]+).*/\1/p' "$repo/deploy/compose.yaml")"
+if is_standin "$nginx_image"; then
+  compose_files+=(-f deploy/test/compose.nginx-static.yaml)
+fi
 log "${readme_commands[3]}${compose_files[2]:+ (with ${compose_files[3]}: the nginx is a stand-in)}"
 up_start=$(date +%s)
 compose up -d
@@ -283,7 +318,7 @@ for c in "$s1" "$s2"; do
   [ "$(health "$c")" = healthy ] || die "$name is $(health "$c")"
   started="$("$docker" inspect -f '{{.State.StartedAt}}' "$c")"
   first_ok="$("$docker" inspect -f '{{range .State.Health.Log}}{{if eq .ExitCode 0}}{{.End}}{{"\n"}}{{end}}{{end}}' "$c" | head -1)"
-  to_healthy="$(awk -v a="$(date -d "$first_ok" +%s.%N)" -v b="$(date -d "$started" +%s.%N)" \
+  to_healthy="$(awk -v a="$(date -d "${first_ok% UTC}" +%s.%N)" -v b="$(date -d "${started% UTC}" +%s.%N)" \
     'BEGIN { printf "%.1f", a - b }')"
   ports="$("$docker" inspect -f '{{range $p, $b := .NetworkSettings.Ports}}{{if $b}}{{$p}} {{end}}{{end}}' "$c")"
   [ -z "$ports" ] || die "$name publishes $ports"
@@ -326,7 +361,8 @@ log "a session through both instances; a host's command over WebSockets"
 check session
 
 log "docker compose restart samesong1 (the API asked through nginx meanwhile)"
-export RESTART_CMD="$(printf '%s\n' "${compose_cmd[@]}" "${compose_files[@]}" restart samesong1 | jq -R . | jq -s -c .)"
+export RESTART_CMD="$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' \
+  "${compose_cmd[@]}" "${compose_files[@]}" restart samesong1)"
 export RESTARTED_CONTAINER="$s1"
 check restart
 
