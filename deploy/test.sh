@@ -157,7 +157,7 @@ ensure_image() {
   esac
   hash="$({
     "$docker" image inspect -f '{{.Id}}' "$base_image"
-    for a in "${args[@]}"; do "$docker" image inspect -f '{{.Id}}' "${a#*=}"; done
+    for a in "${args[@]}"; do [[ "$a" != *=* ]] || "$docker" image inspect -f '{{.Id}}' "${a#*=}"; done
     cd "$ctx" && find . -type f | sort | xargs sha256sum
   } | sha256sum | cut -c1-16)"
   if [ "$label" = "$hash" ]; then
@@ -368,5 +368,5 @@ check restart
 
 log "figures"
 for f in "${figures[@]}"; do echo "   $f"; done
-"$docker" stats --no-stream --format '   {{.Name}}: {{.MemUsage}} (cgroup memory)' "$s1" "$s2" "$nginx" \
+"$docker" stats --no-stream --format '{{.Name}}: {{.MemUsage}} (cgroup memory)' "$s1" "$s2" "$nginx" \
   "$(container postgres)" "$(container redis)"

@@ -336,13 +336,27 @@ async function restart() {
     () => (finished = true),
     () => (finished = true),
   );
+  // A request that reaches the stopping instance on one of nginx's kept-alive connections gets
+  // Jetty's 503 (graceful shutdown refuses new requests), which nginx passes on (samesong.conf
+  // retries only what no instance answered). 503 means "try again": a client that does so at once
+  // lands on the other instance. Anything else, or a retry that fails, is a failure.
   let asked = 0;
   const failures = [];
+  const unavailable = [];
   const t0 = Date.now();
+  const ask = () =>
+    fetch(`${base}/api/sessions/${st.session_id}`, {
+      headers: { authorization: `Bearer ${st.guest_token}` },
+    });
   while (!finished) {
     try {
-      const s = await api('GET', `/api/sessions/${st.session_id}`, { token: st.guest_token });
-      if (!s) failures.push('empty answer');
+      let res = await ask();
+      if (res.status === 503) {
+        unavailable.push(`503 (Retry-After: ${res.headers.get('retry-after') ?? 'none'})`);
+        res = await ask();
+      }
+      if (res.status !== 200) failures.push(`${res.status} ${(await res.text()).slice(0, 200)}`);
+      else await res.json();
     } catch (e) {
       failures.push(e.message);
     }
@@ -352,7 +366,9 @@ async function restart() {
   await done;
   say(
     `restart took ${((Date.now() - t0) / 1000).toFixed(1)} s; ${asked} requests through nginx ` +
-      `meanwhile, ${failures.length} failed`,
+      `meanwhile: ${asked - failures.length} answered` +
+      (unavailable.length ? ` (${unavailable.length} after a retry of ${unavailable.join(', ')})` : '') +
+      `, ${failures.length} failed`,
   );
   if (failures.length) throw new Error(`requests failed during the restart: ${failures.slice(0, 5)}`);
   const healthyBy = Date.now() + 180000;
