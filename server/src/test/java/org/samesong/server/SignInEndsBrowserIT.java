@@ -67,7 +67,7 @@ class SignInEndsBrowserIT {
     JsonNode bob =
         api.post(
                 "admin/users",
-                Map.of("username", "bob", "password", "bob's long password", "role", "user"),
+                Map.of("username", "bob", "password", "bob's long password Tq8vZw", "role", "user"),
                 admin)
             .json();
 
@@ -75,7 +75,8 @@ class SignInEndsBrowserIT {
     browser.get("http://localhost:" + APP.getLocalPort() + "/");
     WebElement form = waiting().until(presence(By.tagName("vaadin-login-form")));
     form.findElement(By.cssSelector("input[name='username']")).sendKeys("bob");
-    form.findElement(By.cssSelector("input[name='password']")).sendKeys("bob's long password");
+    form.findElement(By.cssSelector("input[name='password']"))
+        .sendKeys("bob's long password Tq8vZw");
     form.findElement(By.cssSelector("vaadin-button[slot='submit']")).click();
     WebElement name = waiting().until(presence(By.id("session-name")));
 

@@ -50,6 +50,7 @@ import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.SecurityHeadersFilter;
 import org.samesong.common.SessionLogContext;
 import org.samesong.common.UnexpectedExceptionMapper;
+import org.samesong.common.UnreadBodyFilter;
 import org.samesong.common.WebApplicationExceptionMapper;
 import org.samesong.media.Ffmpeg;
 import org.samesong.media.demo.DemoCatalog;
@@ -277,6 +278,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new ErrorBodyFilter());
     jersey.register(new BodySizeLimitFilter(config.maxRequestBytes()));
+    jersey.register(new UnreadBodyFilter(config.maxRequestBytes()));
     jersey.register(
         new AuthDynamicFeature(new TokenAuthFilter(wired.auth(), new RoleAuthorizer())));
     jersey.register(RolesAllowedDynamicFeature.class);

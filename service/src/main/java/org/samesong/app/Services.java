@@ -82,7 +82,9 @@ public record Services(
     SettingsService settings =
         new SettingsService(jdbi, mapper, clock, seededSettings, infrastructure);
     RateLimiter limiter = new RateLimiter(settings, clock, sharedBuckets, metrics);
-    UserService users = new UserService(jdbi, new PasswordHasher(), clock);
+    UserService users =
+        new UserService(
+            jdbi, new PasswordHasher(), clock, () -> settings.get(Settings.MIN_PASSWORD_STRENGTH));
     AuthService auth = new AuthService(jdbi, tokens, users, settings, limiter, clock);
     // URL tracks: every connection to an origin passes the address check (allow_private_urls)
     OriginClient origins =

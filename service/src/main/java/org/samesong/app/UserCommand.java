@@ -9,12 +9,15 @@ import java.io.Console;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
 import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.samesong.common.ApiException;
+import org.samesong.settings.Settings;
+import org.samesong.settings.SettingsService;
 import org.samesong.user.PasswordHasher;
 import org.samesong.user.User;
 import org.samesong.user.UserService;
@@ -55,7 +58,15 @@ public class UserCommand extends ConfiguredCommand<SamesongConfiguration> {
     try {
       Migrator.migrate(dataSource);
       Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
-      UserService users = new UserService(jdbi, new PasswordHasher(), Clock.systemUTC());
+      SettingsService settings =
+          new SettingsService(
+              jdbi, bootstrap.getObjectMapper(), Clock.systemUTC(), Map.of(), Map.of());
+      UserService users =
+          new UserService(
+              jdbi,
+              new PasswordHasher(),
+              Clock.systemUTC(),
+              () -> settings.get(Settings.MIN_PASSWORD_STRENGTH));
       String role = namespace.getBoolean("admin") ? User.ADMIN : User.USER;
       User user = users.create(namespace.getString("username"), password, role);
       System.out.println("created " + user.role() + " " + user.username() + " (" + user.id() + ")");

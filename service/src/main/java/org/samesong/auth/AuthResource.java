@@ -18,8 +18,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
-import java.security.SecureRandom;
-import java.util.Base64;
 import org.samesong.auth.api.LoginRequest;
 import org.samesong.auth.api.RefreshRequest;
 import org.samesong.auth.api.TokenResponse;
@@ -27,14 +25,14 @@ import org.samesong.common.SamesongPrincipal;
 
 /**
  * {@code /api/auth}: login, refresh (rotating) and logout. Besides the JSON body, login and refresh
- * set the access token as an HttpOnly cookie and a fresh {@code csrf} cookie for browser clients.
+ * set the access token as an HttpOnly cookie for browser clients, with the login's CSRF token in
+ * the body ({@code csrf_token}) and in an HttpOnly {@code csrf} cookie.
  */
 @Tag(name = "auth")
 @Path("/auth")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class AuthResource {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private final AuthService auth;
 
   public AuthResource(AuthService auth) {
@@ -48,7 +46,8 @@ public class AuthResource {
       summary = "Log in with a username and password",
       description =
           "Answers a fresh access and refresh token (a new login: a token *family*). Browser"
-              + " clients also get the `samesong_access` cookie (HttpOnly) and a `csrf` cookie."
+              + " clients also get the `samesong_access` cookie and the login's `csrf_token` (in the body and"
+              + " the `csrf` cookie, both cookies HttpOnly)."
               + " Limited per account and per IP address (setting `logins_per_minute`).")
   @ApiResponse(
       responseCode = "200",
@@ -68,7 +67,7 @@ public class AuthResource {
   @ApiResponse(responseCode = "503", description = "The database is unavailable (`unavailable`).")
   public Response login(@NotNull LoginRequest body, @Context HttpServletRequest request) {
     TokenResponse tokens = auth.login(body.username(), body.password(), request.getRemoteAddr());
-    return withCookies(tokens, request);
+    return withCookies(tokens, auth, request);
   }
 
   @POST
@@ -93,7 +92,7 @@ public class AuthResource {
               + " login or of a disabled account (`unauthorized`).")
   @ApiResponse(responseCode = "503", description = "The database is unavailable (`unavailable`).")
   public Response refresh(@NotNull RefreshRequest body, @Context HttpServletRequest request) {
-    return withCookies(auth.refresh(body.refreshToken()), request);
+    return withCookies(auth.refresh(body.refreshToken()), auth, request);
   }
 
   @POST
@@ -117,35 +116,29 @@ public class AuthResource {
     auth.logout(who, body.refreshToken());
     boolean secure = isSecure(request);
     return Response.noContent()
-        .cookie(cookie(TokenAuthFilter.ACCESS_COOKIE, "", 0, true, secure))
-        .cookie(cookie(TokenAuthFilter.CSRF_COOKIE, "", 0, false, secure))
+        .cookie(cookie(TokenAuthFilter.ACCESS_COOKIE, "", 0, secure))
+        .cookie(cookie(TokenAuthFilter.CSRF_COOKIE, "", 0, secure))
         .build();
   }
 
-  private static Response withCookies(TokenResponse tokens, HttpServletRequest request) {
-    byte[] csrf = new byte[24];
-    RANDOM.nextBytes(csrf);
+  private static Response withCookies(
+      TokenResponse tokens, AuthService auth, HttpServletRequest request) {
+    String csrf = auth.csrfTokenOf(tokens.accessToken());
     boolean secure = isSecure(request);
     int maxAge = (int) tokens.expiresIn();
-    return Response.ok(tokens)
-        .cookie(cookie(TokenAuthFilter.ACCESS_COOKIE, tokens.accessToken(), maxAge, true, secure))
-        .cookie(
-            cookie(
-                TokenAuthFilter.CSRF_COOKIE,
-                Base64.getUrlEncoder().withoutPadding().encodeToString(csrf),
-                maxAge,
-                false,
-                secure))
+    return Response.ok(tokens.withCsrfToken(csrf))
+        .cookie(cookie(TokenAuthFilter.ACCESS_COOKIE, tokens.accessToken(), maxAge, secure))
+        .cookie(cookie(TokenAuthFilter.CSRF_COOKIE, csrf, maxAge, secure))
         .build();
   }
 
-  private static NewCookie cookie(
-      String name, String value, int maxAge, boolean httpOnly, boolean secure) {
+  /** Every cookie is HttpOnly and SameSite=Strict, Secure over HTTPS. */
+  private static NewCookie cookie(String name, String value, int maxAge, boolean secure) {
     return new NewCookie.Builder(name)
         .value(value)
         .path("/")
         .maxAge(maxAge)
-        .httpOnly(httpOnly)
+        .httpOnly(true)
         .secure(secure)
         .sameSite(NewCookie.SameSite.STRICT)
         .build();

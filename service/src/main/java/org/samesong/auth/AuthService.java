@@ -405,6 +405,19 @@ public class AuthService {
     return inspect(accessToken).filter(c -> !c.revoked() && !c.kicked()).map(TokenCheck::principal);
   }
 
+  /** The CSRF token of the login a token belongs to: see {@link TokenService#csrfToken}. */
+  public String csrfToken(String familyId) {
+    return tokens.csrfToken(familyId);
+  }
+
+  /**
+   * The CSRF token of the login an access token was issued in, for the answer that hands the token
+   * to a browser client.
+   */
+  public String csrfTokenOf(String accessToken) {
+    return tokens.csrfToken(tokens.verify(accessToken, TokenService.ACCESS).familyId());
+  }
+
   /** What a token says and whether it still holds, for the WebSocket's distinct close codes. */
   public record TokenCheck(SamesongPrincipal principal, boolean revoked, boolean kicked) {}
 

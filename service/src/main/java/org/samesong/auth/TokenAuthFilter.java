@@ -19,8 +19,9 @@ import org.samesong.common.SamesongPrincipal;
 /**
  * Reads the access token from {@code Authorization: Bearer …} or, for browser clients, from the
  * {@code samesong_access} cookie. Cookie-authenticated requests that change state must carry the
- * double-submit token: an {@code X-CSRF-Token} header equal to the {@code csrf} cookie. Bearer
- * clients are exempt (a cross-site page cannot set that header).
+ * double-submit token: an {@code X-CSRF-Token} header equal to the {@code csrf} cookie, and both
+ * the login's own CSRF token (an HMAC of the access token's family, see {@link
+ * TokenService#csrfToken}). Bearer clients are exempt (a cross-site page cannot set that header).
  */
 @Priority(Priorities.AUTHENTICATION)
 public class TokenAuthFilter extends AuthFilter<String, SamesongPrincipal> {
@@ -29,7 +30,10 @@ public class TokenAuthFilter extends AuthFilter<String, SamesongPrincipal> {
   public static final String CSRF_HEADER = "X-CSRF-Token";
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
+  private final AuthService auth;
+
   public TokenAuthFilter(AuthService auth, Authorizer<SamesongPrincipal> authorizer) {
+    this.auth = auth;
     this.authenticator = auth::authenticate;
     this.authorizer = authorizer;
     this.prefix = "Bearer";
@@ -53,12 +57,14 @@ public class TokenAuthFilter extends AuthFilter<String, SamesongPrincipal> {
   @Override
   public void filter(ContainerRequestContext request) {
     String token = bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+    boolean needsCsrf = false;
     if (token == null) {
       Cookie cookie = request.getCookies().get(ACCESS_COOKIE);
       if (cookie != null && !cookie.getValue().isEmpty()) {
         token = cookie.getValue();
-        if (!SAFE_METHODS.contains(request.getMethod())) {
-          checkCsrf(request);
+        needsCsrf = !SAFE_METHODS.contains(request.getMethod());
+        if (needsCsrf) {
+          checkDoubleSubmit(request);
         }
       }
     }
@@ -66,22 +72,46 @@ public class TokenAuthFilter extends AuthFilter<String, SamesongPrincipal> {
       throw new jakarta.ws.rs.WebApplicationException(
           unauthorizedHandler.buildResponse(prefix, realm));
     }
+    if (needsCsrf) {
+      checkBound(request);
+    }
   }
 
-  private static void checkCsrf(ContainerRequestContext request) {
+  /** The header equals the cookie (a cross-site page can set neither). */
+  private static void checkDoubleSubmit(ContainerRequestContext request) {
     Cookie cookie = request.getCookies().get(CSRF_COOKIE);
     String header = request.getHeaderString(CSRF_HEADER);
     if (cookie == null
         || header == null
         || cookie.getValue().isEmpty()
-        || !MessageDigest.isEqual(
-            cookie.getValue().getBytes(StandardCharsets.UTF_8),
-            header.getBytes(StandardCharsets.UTF_8))) {
-      throw new ApiException(
-          403,
-          "csrf",
-          "cookie-authenticated requests that change state need an X-CSRF-Token header equal to the csrf cookie");
+        || !equal(cookie.getValue(), header)) {
+      throw csrfRefused();
     }
+  }
+
+  /**
+   * The token is the login's own (an HMAC of the access token's family), so a cookie and header an
+   * attacker planted together (say from a sibling subdomain) do not validate.
+   */
+  private void checkBound(ContainerRequestContext request) {
+    SamesongPrincipal who = (SamesongPrincipal) request.getSecurityContext().getUserPrincipal();
+    String header = request.getHeaderString(CSRF_HEADER);
+    if (who == null || !equal(auth.csrfToken(who.familyId()), header)) {
+      throw csrfRefused();
+    }
+  }
+
+  private static boolean equal(String a, String b) {
+    return MessageDigest.isEqual(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ApiException csrfRefused() {
+    return new ApiException(
+        403,
+        "csrf",
+        "cookie-authenticated requests that change state need an X-CSRF-Token header equal to the"
+            + " csrf cookie: the csrf_token of the same login");
   }
 
   private static String bearer(String header) {

@@ -6,10 +6,15 @@ import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
 
@@ -28,6 +33,7 @@ public class TokenService {
   private static final String ISSUER = "samesong";
 
   private final Algorithm algorithm;
+  private final SecretKeySpec csrfKey;
   private final Clock clock;
   private final JWTVerifier accessVerifier;
   private final JWTVerifier refreshVerifier;
@@ -55,6 +61,7 @@ public class TokenService {
       throw new IllegalArgumentException("the JWT secret needs at least 32 bytes");
     }
     this.algorithm = Algorithm.HMAC256(secret);
+    this.csrfKey = new SecretKeySpec(secret, "HmacSHA256");
     this.clock = clock;
     this.accessVerifier = verifier(ACCESS);
     this.refreshVerifier = verifier(REFRESH);
@@ -88,6 +95,22 @@ public class TokenService {
       builder.withClaim("mid", who.memberId());
     }
     return new Issued(builder.sign(algorithm), jti, exp);
+  }
+
+  /**
+   * The CSRF token of a login: HMAC-SHA256 over the token family's id, keyed by the signing secret
+   * (base64url). A browser client sends it as {@code X-CSRF-Token}; a value an attacker planted as
+   * a cookie does not match the family of the access token it rides along with.
+   */
+  public String csrfToken(String familyId) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(csrfKey);
+      byte[] digest = mac.doFinal(("csrf\0" + familyId).getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
   }
 
   /**

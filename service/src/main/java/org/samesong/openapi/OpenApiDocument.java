@@ -99,7 +99,8 @@ public final class OpenApiDocument {
       `host` (from `POST /sessions`) and `guest` (from `POST /sessions/{code}/join`); `member` \
       means the host or a guest. A host's or guest's token works only on its own session. Send \
       it as `Authorization: Bearer <token>`, or, in a browser, as the `samesong_access` cookie \
-      that login sets, together with the `X-CSRF-Token` header on requests that change state. \
+      that login sets, together with the `X-CSRF-Token` header (the login's `csrf_token`) on \
+      requests that change state. \
       Audio streams need no token: their signed URL is the credential.""";
 
   /** The tags in the order a reader meets them, each with what it groups. */
@@ -258,7 +259,7 @@ public final class OpenApiDocument {
         if (changes) {
           reasons.add(
               "`csrf`: a request authenticated by the cookie lacks the `X-CSRF-Token` header"
-                  + " equal to the `csrf` cookie.");
+                  + " equal to the `csrf` cookie and to its login's `csrf_token`.");
         }
         respondAlso(operation, "403", String.join(" ", reasons));
       }
@@ -404,8 +405,9 @@ public final class OpenApiDocument {
             .description(
                 "Browser clients: the HttpOnly cookie that login and refresh set. A request that"
                     + " changes state (POST, PUT, PATCH, DELETE) authenticated by it must carry"
-                    + " `X-CSRF-Token` equal to the `csrf` cookie (double submit), else 403"
-                    + " `csrf`. Bearer clients are exempt."));
+                    + " `X-CSRF-Token` equal to the `csrf` cookie (double submit) and to the"
+                    + " `csrf_token` that login and refresh answered (bound to that login), else"
+                    + " 403 `csrf`. Bearer clients are exempt."));
     schemes.put(
         STREAM_SIGNATURE,
         new SecurityScheme()

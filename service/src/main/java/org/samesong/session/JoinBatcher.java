@@ -102,7 +102,9 @@ final class JoinBatcher {
                 p.failure =
                     ApiException.conflict(
                         "display_name_taken",
-                        "someone in this session is called " + p.name + " already");
+                        "someone in this session already has the name "
+                            + p.name
+                            + " or one that looks the same; pick another");
               } else {
                 p.seat = admit.admit(h, session, p.name);
                 guests++;

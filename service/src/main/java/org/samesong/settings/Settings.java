@@ -70,6 +70,13 @@ public final class Settings {
       integer("access_token_ttl_s", 900, 30, 86_400, "lifetime of access tokens (s)");
   public static final Setting<Integer> REFRESH_TOKEN_TTL_S =
       integer("refresh_token_ttl_s", 604_800, 300, 31_536_000, "lifetime of refresh tokens (s)");
+  public static final Setting<Integer> MIN_PASSWORD_STRENGTH =
+      integer(
+          "min_password_strength",
+          3,
+          0,
+          4,
+          "least strength of new passwords, 0 (anything) to 4 (very hard to guess)");
   public static final Setting<Boolean> OPEN_REGISTRATION =
       bool("open_registration", false, "anyone may create an account");
   public static final Setting<Boolean> ALLOW_PRIVATE_URLS =
@@ -108,6 +115,7 @@ public final class Settings {
           MAX_GUESTS_PER_SESSION,
           ACCESS_TOKEN_TTL_S,
           REFRESH_TOKEN_TTL_S,
+          MIN_PASSWORD_STRENGTH,
           OPEN_REGISTRATION,
           ALLOW_PRIVATE_URLS,
           PUBLIC_URL,

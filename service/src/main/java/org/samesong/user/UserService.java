@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -29,12 +30,18 @@ public class UserService {
   private final Jdbi jdbi;
   private final PasswordHasher hasher;
   private final Clock clock;
+  private final IntSupplier minStrength;
   private final List<Consumer<String>> disabledListeners = new CopyOnWriteArrayList<>();
 
-  public UserService(Jdbi jdbi, PasswordHasher hasher, Clock clock) {
+  /**
+   * @param minStrength the least password strength (0-4, setting {@code min_password_strength})
+   *     that new and reset passwords need
+   */
+  public UserService(Jdbi jdbi, PasswordHasher hasher, Clock clock, IntSupplier minStrength) {
     this.jdbi = jdbi;
     this.hasher = hasher;
     this.clock = clock;
+    this.minStrength = minStrength;
   }
 
   /** True until the first account exists: the GUI then shows the setup screen. */
@@ -49,6 +56,7 @@ public class UserService {
   public User createFirstAdmin(String username, String password) {
     String name = checkUsername(username);
     checkPassword(password);
+    checkStrength(password, name);
     String hash = hasher.hash(password);
     synchronized (this) {
       return jdbi.inTransaction(
@@ -70,6 +78,7 @@ public class UserService {
     String name = checkUsername(username);
     checkPassword(password);
     String checkedRole = checkRole(role);
+    checkStrength(password, name);
     String hash = hasher.hash(password);
     try {
       return jdbi.inTransaction(
@@ -119,6 +128,11 @@ public class UserService {
     String newHash = null;
     if (patch.password() != null) {
       checkPassword(patch.password());
+      checkStrength(
+          patch.password(),
+          jdbi.withExtension(UserDao.class, dao -> dao.findById(id))
+              .map(UserDao.Row::username)
+              .orElse(null));
       newHash = hasher.hash(patch.password());
     }
     String role = patch.role() == null ? null : checkRole(patch.role());
@@ -202,6 +216,44 @@ public class UserService {
       throw ApiException.badRequest(
           "password", "must have at most " + MAX_PASSWORD + " characters");
     }
+  }
+
+  /**
+   * Refuses a password below {@code min_password_strength} with 400 {@code weak_password}, saying
+   * why in words a person understands.
+   */
+  public void checkStrength(String password, String username) {
+    Optional<String> problem = strengthProblem(password, username);
+    if (problem.isPresent()) {
+      throw ApiException.badRequest(
+          "weak_password", "password", "password is too easy to guess: " + problem.get());
+    }
+  }
+
+  /**
+   * Why a password is too weak for {@code min_password_strength}, in plain words (with its score),
+   * or empty when it is strong enough; for a form that says so while the password is typed.
+   */
+  public Optional<String> strengthProblem(String password, String username) {
+    int least = minStrength.getAsInt();
+    if (least <= 0 || password == null || password.isEmpty()) {
+      return Optional.empty();
+    }
+    PasswordStrength.Verdict verdict =
+        PasswordStrength.of(
+            password.substring(0, Math.min(password.length(), MAX_PASSWORD)), username);
+    if (verdict.score() >= least) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        verdict.reason()
+            + " (strength "
+            + verdict.score()
+            + " of "
+            + PasswordStrength.MAX_SCORE
+            + ", "
+            + least
+            + " needed)");
   }
 
   private static String checkRole(String role) {

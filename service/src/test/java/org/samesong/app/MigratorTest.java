@@ -69,8 +69,8 @@ class MigratorTest {
       try {
         Migrator.migrate(pool);
         Jdbi jdbi = Jdbi.create(pool).installPlugin(new SqlObjectPlugin());
-        new UserService(jdbi, new PasswordHasher(), Clock.systemUTC())
-            .create(name, "long-enough-password", User.USER);
+        new UserService(jdbi, new PasswordHasher(), Clock.systemUTC(), () -> 3)
+            .create(name, "long-enough-password-Tq8vZw", User.USER);
 
         // another connection, outside the pool, sees only what was committed
         try (Connection other = DriverManager.getConnection(db.url(), db.user(), db.password());

@@ -94,18 +94,24 @@ class UserCommandTest {
     ds.setUser("sa");
     ds.setPassword("");
     Jdbi jdbi = Jdbi.create(ds).installPlugin(new SqlObjectPlugin());
-    return new UserService(jdbi, new PasswordHasher(), Clock.systemUTC());
+    return new UserService(jdbi, new PasswordHasher(), Clock.systemUTC(), () -> 3);
   }
 
   @Test
   void user_create_admin_makes_an_admin_who_can_log_in_with_the_password_from_stdin()
       throws Exception {
     Optional<Throwable> fatal =
-        run("bob-secret-password\n", "user", "create", "--admin", "Bob", TestApp.configPath());
+        run(
+            "bob-secret-password-Tq8vZw\n",
+            "user",
+            "create",
+            "--admin",
+            "Bob",
+            TestApp.configPath());
 
     assertThat(fatal).as("stderr: %s", err).isEmpty();
     assertThat(out).contains("created admin bob");
-    Optional<User> bob = users().verifyCredentials("bob", "bob-secret-password");
+    Optional<User> bob = users().verifyCredentials("bob", "bob-secret-password-Tq8vZw");
     assertThat(bob).isPresent();
     assertThat(bob.get().role()).isEqualTo(User.ADMIN);
     assertThat(bob.get().disabled()).isFalse();
@@ -116,10 +122,10 @@ class UserCommandTest {
   @Test
   void user_create_without_admin_makes_a_plain_user() throws Exception {
     Optional<Throwable> fatal =
-        run("carol-password\n", "user", "create", "carol", TestApp.configPath());
+        run("carol-password-Tq8vZw\n", "user", "create", "carol", TestApp.configPath());
 
     assertThat(fatal).as("stderr: %s", err).isEmpty();
-    assertThat(users().verifyCredentials("carol", "carol-password"))
+    assertThat(users().verifyCredentials("carol", "carol-password-Tq8vZw"))
         .map(User::role)
         .contains(User.USER);
   }
@@ -144,14 +150,15 @@ class UserCommandTest {
 
   @Test
   void a_taken_username_is_refused_and_keeps_the_first_account() throws Exception {
-    assertThat(run("first-password\n", "user", "create", "frank", TestApp.configPath())).isEmpty();
+    assertThat(run("first-password-Tq8vZw\n", "user", "create", "frank", TestApp.configPath()))
+        .isEmpty();
 
     Optional<Throwable> fatal =
-        run("second-password\n", "user", "create", "--admin", "FRANK", TestApp.configPath());
+        run("second-password-Tq8vZw\n", "user", "create", "--admin", "FRANK", TestApp.configPath());
 
     assertThat(fatal).isPresent();
     assertThat(err).contains("taken");
-    assertThat(users().verifyCredentials("frank", "first-password"))
+    assertThat(users().verifyCredentials("frank", "first-password-Tq8vZw"))
         .map(User::role)
         .contains(User.USER);
     assertThat(users().list()).hasSize(1);

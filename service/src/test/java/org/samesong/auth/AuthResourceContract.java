@@ -39,12 +39,12 @@ abstract class AuthResourceContract {
   /** An admin account of this test's own, so that ending its logins disturbs no other test. */
   private String newAdmin() {
     String name = TestServer.uniqueName("adm");
-    app().createUser(app().sharedAdminToken(), name, name + "-password", "admin");
+    app().createUser(app().sharedAdminToken(), name, name + "-password-Tq8vZw", "admin");
     return name;
   }
 
   private Reply loginAs(String name) {
-    return app().loginOk(name, name + "-password");
+    return app().loginOk(name, name + "-password-Tq8vZw");
   }
 
   private int probe(String accessToken) {
@@ -65,7 +65,7 @@ abstract class AuthResourceContract {
     assertThat(reply.header("Content-Type")).startsWith("application/json");
     assertThat(fieldNames(reply.json()))
         .containsExactlyInAnyOrder(
-            "access_token", "refresh_token", "expires_in", "token_type", "user");
+            "access_token", "refresh_token", "expires_in", "token_type", "user", "csrf_token");
     assertThat(reply.text("access_token")).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
     assertThat(reply.text("refresh_token"))
         .matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+")
@@ -82,7 +82,7 @@ abstract class AuthResourceContract {
   }
 
   @Test
-  void login_sets_the_access_token_as_an_http_only_cookie_and_a_readable_csrf_cookie() {
+  void login_sets_http_only_cookies_and_answers_the_csrf_token_in_the_body() {
     Reply reply = app().loginOk(ADMIN, ADMIN_PASSWORD);
 
     String access = reply.setCookie(TokenAuthFilter.ACCESS_COOKIE).orElseThrow();
@@ -94,10 +94,24 @@ abstract class AuthResourceContract {
         .contains("samesite=strict");
 
     String csrf = reply.setCookie(TokenAuthFilter.CSRF_COOKIE).orElseThrow();
-    assertThat(reply.cookieValue(TokenAuthFilter.CSRF_COOKIE)).hasSizeGreaterThanOrEqualTo(16);
-    assertThat(csrf.toLowerCase(Locale.ROOT))
-        .as("scripts must read the csrf cookie")
-        .doesNotContain("httponly");
+    assertThat(reply.cookieValue(TokenAuthFilter.CSRF_COOKIE))
+        .hasSizeGreaterThanOrEqualTo(32)
+        .as("scripts read the csrf token from the body; every cookie is HttpOnly")
+        .isEqualTo(reply.text("csrf_token"));
+    assertThat(csrf.toLowerCase(Locale.ROOT)).contains("httponly").contains("samesite=strict");
+  }
+
+  @Test
+  void the_csrf_token_is_the_logins_own_the_same_after_a_refresh_and_another_logins_differs() {
+    Reply login = app().loginOk(ADMIN, ADMIN_PASSWORD);
+    Reply refreshed =
+        app().post("auth/refresh", Map.of("refresh_token", login.text("refresh_token")), null);
+    Reply other = app().loginOk(ADMIN, ADMIN_PASSWORD);
+
+    assertThat(refreshed.text("csrf_token")).isEqualTo(login.text("csrf_token"));
+    assertThat(refreshed.cookieValue(TokenAuthFilter.CSRF_COOKIE))
+        .isEqualTo(login.text("csrf_token"));
+    assertThat(other.text("csrf_token")).isNotEqualTo(login.text("csrf_token"));
   }
 
   @Test
@@ -153,7 +167,7 @@ abstract class AuthResourceContract {
 
   @Test
   void unknown_user_is_401_and_looks_like_a_wrong_password() {
-    Reply unknown = app().login(TestServer.uniqueName("ghost"), "whatever-password");
+    Reply unknown = app().login(TestServer.uniqueName("ghost"), "whatever-password-Tq8vZw");
     Reply wrong = app().login(ADMIN, "not-the-password");
 
     assertError(unknown, 401, "invalid_credentials");
@@ -162,7 +176,7 @@ abstract class AuthResourceContract {
 
   @Test
   void a_very_long_username_is_refused_without_a_server_error() {
-    Reply reply = app().login("x".repeat(10_000), "whatever-password");
+    Reply reply = app().login("x".repeat(10_000), "whatever-password-Tq8vZw");
 
     assertThat(reply.status()).isIn(400, 401);
     assertThat(reply.errorCode()).isNotBlank();
@@ -172,11 +186,11 @@ abstract class AuthResourceContract {
   void disabled_user_is_403() {
     String admin = app().sharedAdminToken();
     String name = TestServer.uniqueName("off");
-    String id = app().createUser(admin, name, "off-password", null).text("id");
+    String id = app().createUser(admin, name, "off-password-Tq8vZw", null).text("id");
     assertThat(app().patch("admin/users/" + id, Map.of("disabled", true), admin).status())
         .isEqualTo(200);
 
-    assertError(app().login(name, "off-password"), 403, "account_disabled");
+    assertError(app().login(name, "off-password-Tq8vZw"), 403, "account_disabled");
     assertError(app().login(name, "wrong-password"), 401, "invalid_credentials");
   }
 
@@ -184,22 +198,22 @@ abstract class AuthResourceContract {
   void logins_beyond_logins_per_minute_get_429_with_retry_after_until_time_passes() {
     String admin = app().sharedAdminToken();
     String name = TestServer.uniqueName("slow");
-    app().createUser(admin, name, "slow-password", null);
+    app().createUser(admin, name, "slow-password-Tq8vZw", null);
     app().setSettings(admin, Map.of("logins_per_minute", 3));
     try {
       for (int i = 0; i < 3; i++) {
         assertError(app().login(name, "wrong-password"), 401, "invalid_credentials");
       }
 
-      Reply limited = app().login(name, "slow-password");
+      Reply limited = app().login(name, "slow-password-Tq8vZw");
       assertError(limited, 429, "rate_limited");
       assertThat(limited.header("Retry-After")).isEqualTo("20");
 
       app().clock().advance(Duration.ofSeconds(19));
-      assertThat(app().login(name, "slow-password").status()).isEqualTo(429);
+      assertThat(app().login(name, "slow-password-Tq8vZw").status()).isEqualTo(429);
 
       app().clock().advance(Duration.ofSeconds(1));
-      assertThat(app().login(name, "slow-password").status()).isEqualTo(200);
+      assertThat(app().login(name, "slow-password-Tq8vZw").status()).isEqualTo(200);
     } finally {
       app().setSettings(admin, Map.of("logins_per_minute", 10));
     }
@@ -413,6 +427,41 @@ abstract class AuthResourceContract {
 
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.json().get("logins_per_minute").asInt()).isEqualTo(10);
+  }
+
+  @Test
+  void a_csrf_cookie_and_header_planted_together_do_not_validate() {
+    Reply login = app().loginOk(ADMIN, ADMIN_PASSWORD);
+    var request =
+        app()
+            .request(PROBE, null)
+            .cookie(TokenAuthFilter.ACCESS_COOKIE, login.cookieValue(TokenAuthFilter.ACCESS_COOKIE))
+            .cookie(TokenAuthFilter.CSRF_COOKIE, "x")
+            .header(TokenAuthFilter.CSRF_HEADER, "x");
+
+    assertError(
+        Reply.of(request.method("PATCH", Entity.json(Map.of("logins_per_minute", 11)))),
+        403,
+        "csrf");
+    assertThat(app().get(PROBE, app().sharedAdminToken()).json().get("logins_per_minute").asInt())
+        .isNotEqualTo(11);
+  }
+
+  @Test
+  void another_logins_csrf_token_does_not_validate() {
+    Reply login = app().loginOk(ADMIN, ADMIN_PASSWORD);
+    String othersCsrf = app().loginOk(ADMIN, ADMIN_PASSWORD).text("csrf_token");
+    var request =
+        app()
+            .request(PROBE, null)
+            .cookie(TokenAuthFilter.ACCESS_COOKIE, login.cookieValue(TokenAuthFilter.ACCESS_COOKIE))
+            .cookie(TokenAuthFilter.CSRF_COOKIE, othersCsrf)
+            .header(TokenAuthFilter.CSRF_HEADER, othersCsrf);
+
+    assertError(
+        Reply.of(request.method("PATCH", Entity.json(Map.of("logins_per_minute", 12)))),
+        403,
+        "csrf");
   }
 
   @Test

@@ -35,9 +35,9 @@ class AuthServiceTest {
   @BeforeAll
   static void createAccounts() {
     db = TestDatabase.h2();
-    users = new UserService(db.jdbi(), new PasswordHasher(), new MutableClock());
-    users.create("dave", "dave-password", User.USER);
-    users.create("erin", "erin-password", User.USER);
+    users = new UserService(db.jdbi(), new PasswordHasher(), new MutableClock(), () -> 3);
+    users.create("dave", "dave-password-Tq8vZw", User.USER);
+    users.create("erin", "erin-password-Tq8vZw", User.USER);
   }
 
   @AfterAll
@@ -69,11 +69,11 @@ class AuthServiceTest {
     for (int i = 0; i < 3; i++) {
       assertThat(statusOf("dave", "wrong-password", "10.0.0.1")).isEqualTo(401);
     }
-    assertThat(statusOf("dave", "dave-password", "10.0.0.1")).isEqualTo(429);
+    assertThat(statusOf("dave", "dave-password-Tq8vZw", "10.0.0.1")).isEqualTo(429);
 
     // (before: one account-wide budget, so any address could keep the owner out)
-    assertThat(statusOf("dave", "dave-password", "10.0.0.2")).isEqualTo(200);
-    assertThat(statusOf("DAVE", "dave-password", "10.0.0.3")).isEqualTo(200);
+    assertThat(statusOf("dave", "dave-password-Tq8vZw", "10.0.0.2")).isEqualTo(200);
+    assertThat(statusOf("DAVE", "dave-password-Tq8vZw", "10.0.0.3")).isEqualTo(200);
   }
 
   @Test
@@ -84,8 +84,8 @@ class AuthServiceTest {
         .isEqualTo(401);
 
     // the same /64: the same client
-    assertThat(statusOf("erin", "erin-password", "2001:db8:1:2::9")).isEqualTo(429);
-    assertThat(statusOf("erin", "erin-password", "2001:db8:1:3::1")).isEqualTo(200);
+    assertThat(statusOf("erin", "erin-password-Tq8vZw", "2001:db8:1:2::9")).isEqualTo(429);
+    assertThat(statusOf("erin", "erin-password-Tq8vZw", "2001:db8:1:3::1")).isEqualTo(200);
   }
 
   @Test
@@ -99,7 +99,7 @@ class AuthServiceTest {
             ApiException.class, () -> auth.checkLogin("d".repeat(1_000_000), "x", "10.0.0.1"));
     assertThat(e.getMessage()).contains("at most 64 characters");
 
-    assertThat(statusOf("dave", "dave-password", "10.0.0.1")).isEqualTo(200);
+    assertThat(statusOf("dave", "dave-password-Tq8vZw", "10.0.0.1")).isEqualTo(200);
   }
 
   @Test
@@ -108,8 +108,8 @@ class AuthServiceTest {
     assertThat(statusOf("erin", "wrong-password", "10.0.0.1")).isEqualTo(401);
     assertThat(statusOf("nobody", "wrong-password", "10.0.0.1")).isEqualTo(401);
 
-    assertThat(statusOf("erin", "erin-password", "10.0.0.1")).isEqualTo(429);
-    assertThat(statusOf("erin", "erin-password", "10.0.0.2")).isEqualTo(200);
+    assertThat(statusOf("erin", "erin-password-Tq8vZw", "10.0.0.1")).isEqualTo(429);
+    assertThat(statusOf("erin", "erin-password-Tq8vZw", "10.0.0.2")).isEqualTo(200);
   }
 
   @Test
@@ -117,11 +117,11 @@ class AuthServiceTest {
     for (int i = 0; i < 3; i++) {
       statusOf("dave", "wrong-password", "10.0.0.1");
     }
-    assertThat(statusOf("dave", "dave-password", "10.0.0.1")).isEqualTo(429);
+    assertThat(statusOf("dave", "dave-password-Tq8vZw", "10.0.0.1")).isEqualTo(429);
 
     clock.advance(Duration.ofSeconds(20));
 
-    assertThat(statusOf("dave", "dave-password", "10.0.0.1")).isEqualTo(200);
+    assertThat(statusOf("dave", "dave-password-Tq8vZw", "10.0.0.1")).isEqualTo(200);
   }
 
   @Test
@@ -132,7 +132,7 @@ class AuthServiceTest {
 
     ApiException e =
         catchThrowableOfType(
-            ApiException.class, () -> auth.checkLogin("dave", "dave-password", "10.0.0.1"));
+            ApiException.class, () -> auth.checkLogin("dave", "dave-password-Tq8vZw", "10.0.0.1"));
 
     assertThat(e.code()).isEqualTo("rate_limited");
     assertThat(e.headers()).containsEntry("Retry-After", "20");
@@ -145,6 +145,6 @@ class AuthServiceTest {
       assertThat(statusOf("dave", "", "10.0.0.1")).isEqualTo(400);
     }
 
-    assertThat(statusOf("dave", "dave-password", "10.0.0.1")).isEqualTo(200);
+    assertThat(statusOf("dave", "dave-password-Tq8vZw", "10.0.0.1")).isEqualTo(200);
   }
 }

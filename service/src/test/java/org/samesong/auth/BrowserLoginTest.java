@@ -36,9 +36,9 @@ class BrowserLoginTest {
   @BeforeEach
   void start() {
     db = TestDatabase.h2();
-    users = new UserService(db.jdbi(), new PasswordHasher(), clock);
-    admin = users.create("alice", "alice-password", User.ADMIN);
-    dave = users.create("dave", "dave-password", User.USER);
+    users = new UserService(db.jdbi(), new PasswordHasher(), clock, () -> 3);
+    admin = users.create("alice", "alice-password-Tq8vZw", User.ADMIN);
+    dave = users.create("dave", "dave-password-Tq8vZw", User.USER);
     SettingsService settings =
         new SettingsService(db.jdbi(), Jackson.newObjectMapper(), clock, Map.of(), Map.of());
     tokens = new TokenService(TestApp.JWT_SECRET.getBytes(StandardCharsets.UTF_8), clock);
@@ -94,7 +94,7 @@ class BrowserLoginTest {
     assertThat(auth.resumeLogin(first.token())).isEmpty();
     assertThat(auth.loginOf(second.token())).as("another browser's").contains(dave);
 
-    users.update(dave.id(), new UserPatch(null, "a new long password", null), admin.id());
+    users.update(dave.id(), new UserPatch(null, "a new long password Tq8vZw", null), admin.id());
     assertThat(auth.resumeLogin(second.token())).isEmpty();
 
     AuthService.BrowserLogin third = auth.rememberLogin(dave);
@@ -107,8 +107,8 @@ class BrowserLoginTest {
   @Test
   void other_tokens_are_no_sign_in_and_a_sign_in_is_no_seat() {
     AuthService.BrowserLogin login = auth.rememberLogin(dave);
-    String access = auth.login("dave", "dave-password", "10.0.0.1").accessToken();
-    String refresh = auth.login("dave", "dave-password", "10.0.0.1").refreshToken();
+    String access = auth.login("dave", "dave-password-Tq8vZw", "10.0.0.1").accessToken();
+    String refresh = auth.login("dave", "dave-password-Tq8vZw", "10.0.0.1").refreshToken();
     String guestSeat =
         tokens
             .issue(

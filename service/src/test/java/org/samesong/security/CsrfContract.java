@@ -3,11 +3,13 @@ package org.samesong.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.samesong.testing.ApiAssertions.assertError;
 
+import com.auth0.jwt.JWT;
 import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,22 +19,25 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.samesong.auth.TokenAuthFilter;
+import org.samesong.auth.TokenService;
 import org.samesong.security.Endpoints.Endpoint;
 import org.samesong.security.Exemplars.Call;
 import org.samesong.session.SessionFixtures.Host;
 import org.samesong.testing.Reply;
+import org.samesong.testing.TestApp;
 import org.samesong.testing.TestServer;
 import org.samesong.testing.WsClient;
 
 /**
  * CSRF on every state-changing endpoint that takes a token (enumerated from the resource model):
  * with the token in the {@code samesong_access} cookie, as a browser sends it, the request needs an
- * {@code X-CSRF-Token} header equal to the {@code csrf} cookie. Without it, with another value, or
- * without the cookie to compare with, it is 403 {@code csrf} and nothing changes; with the matching
- * header it is served; with the token as a bearer header no CSRF token is needed (a cross-site page
- * cannot set that header). Reads with the cookie need none. The WebSocket takes its token from the
- * URL only, so a cross-site page cannot open one with the cookie. Run on H2 by {@link CsrfIT} and
- * on PostgreSQL by {@link CsrfPostgresIT}.
+ * {@code X-CSRF-Token} header equal to the {@code csrf} cookie and to the login's own CSRF token
+ * (an HMAC of the token's family). Without it, with another value, with a cookie and header planted
+ * together, with another login's token, or without the cookie to compare with, it is 403 {@code
+ * csrf} and nothing changes; with the matching header it is served; with the token as a bearer
+ * header no CSRF token is needed (a cross-site page cannot set that header). Reads with the cookie
+ * need none. The WebSocket takes its token from the URL only, so a cross-site page cannot open one
+ * with the cookie. Run on H2 by {@link CsrfIT} and on PostgreSQL by {@link CsrfPostgresIT}.
  *
  * <p>The basic cases on one admin endpoint are in {@code AuthResourceContract}; this covers them
  * everywhere, with the token of each role.
@@ -69,6 +74,13 @@ abstract class CsrfContract {
     return request;
   }
 
+  /** The login's own CSRF token, as login and refresh answer it: bound to the token's family. */
+  private String boundCsrf(String token) {
+    String family = JWT.decode(token).getClaim("fam").asString();
+    return new TokenService(TestApp.JWT_SECRET.getBytes(StandardCharsets.UTF_8), Clock.systemUTC())
+        .csrfToken(family);
+  }
+
   private List<Endpoint> endpoints(boolean changingState) {
     return Endpoints.of(app()).stream()
         .filter(e -> e.authenticated() && e.changesState() == changingState)
@@ -78,6 +90,8 @@ abstract class CsrfContract {
   @Test
   void every_state_changing_endpoint_refuses_a_cookie_token_without_the_matching_csrf_header() {
     List<String> covered = new ArrayList<>();
+    String anotherLogins =
+        app().loginOk(TestServer.ADMIN, TestServer.ADMIN_PASSWORD).text("csrf_token");
     for (Endpoint e : endpoints(true)) {
       Call call = exemplars.valid(e);
       String before = call.state().get();
@@ -92,6 +106,12 @@ abstract class CsrfContract {
           Sender.send(withCookies(call, csrf, null).header("Origin", "https://evil.example"), call),
           403,
           "csrf");
+      // a cookie and header planted together (e.g. from a sibling subdomain) are not the login's
+      assertError(Sender.send(withCookies(call, csrf, csrf), call), 403, "csrf");
+      String bound = boundCsrf(call.token());
+      assertError(Sender.send(withCookies(call, bound, null), call), 403, "csrf");
+      assertError(Sender.send(withCookies(call, csrf, bound), call), 403, "csrf");
+      assertError(Sender.send(withCookies(call, anotherLogins, anotherLogins), call), 403, "csrf");
 
       assertThat(call.state().get()).as("%s after the refused attempts", e).isEqualTo(before);
       covered.add(e.key());
@@ -106,7 +126,7 @@ abstract class CsrfContract {
   void every_state_changing_endpoint_serves_a_cookie_token_with_the_matching_csrf_header() {
     for (Endpoint e : endpoints(true)) {
       Call call = exemplars.valid(e);
-      String csrf = UUID.randomUUID().toString();
+      String csrf = boundCsrf(call.token());
 
       Reply reply = Sender.send(withCookies(call, csrf, csrf), call);
 

@@ -103,7 +103,7 @@ final class Exemplars implements AutoCloseable {
   }
 
   static String password(String user) {
-    return user + "-password";
+    return user + "-password-Tq8vZw";
   }
 
   /** A fresh valid call of the endpoint; fails naming the endpoint when none is known. */

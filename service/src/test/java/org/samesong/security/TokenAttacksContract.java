@@ -357,8 +357,8 @@ abstract class TokenAttacksContract {
   @Test
   void a_host_whose_account_is_disabled_is_refused_and_its_open_connection_closes() {
     String name = TestServer.uniqueName("dis");
-    String id = app().createUser(fx.adminToken(), name, name + "-password", null).text("id");
-    String user = app().loginOk(name, name + "-password").text("access_token");
+    String id = app().createUser(fx.adminToken(), name, name + "-password-Tq8vZw", null).text("id");
+    String user = app().loginOk(name, name + "-password-Tq8vZw").text("access_token");
     Reply created = app().post("sessions", Map.of("name", "doomed"), user);
     assertThat(created.status()).isEqualTo(201);
     String sessionId = created.text("id");

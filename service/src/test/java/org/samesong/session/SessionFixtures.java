@@ -46,8 +46,8 @@ public final class SessionFixtures {
     // a new token lives as long as ROOMY says
     this.admin = app.adminToken();
     String name = TestServer.uniqueName("host");
-    app.createUser(admin, name, name + "-password", null);
-    this.user = app.loginOk(name, name + "-password").text("access_token");
+    app.createUser(admin, name, name + "-password-Tq8vZw", null);
+    this.user = app.loginOk(name, name + "-password-Tq8vZw").text("access_token");
     this.tracks = readCatalog();
   }
 

@@ -189,8 +189,8 @@ class AdminSettingsResourceIT {
   @Test
   void a_user_who_is_no_admin_gets_403() {
     String name = TestServer.uniqueName("plain");
-    APP.createUser(admin, name, "plain-password", "user");
-    String user = APP.loginOk(name, "plain-password").text("access_token");
+    APP.createUser(admin, name, "plain-password-Tq8vZw", "user");
+    String user = APP.loginOk(name, "plain-password-Tq8vZw").text("access_token");
 
     assertError(APP.get("admin/settings", user), 403, "forbidden");
     assertError(

@@ -27,6 +27,7 @@ public final class SpecDefaults {
     m.put("max_guests_per_session", 200);
     m.put("access_token_ttl_s", 900);
     m.put("refresh_token_ttl_s", 604800);
+    m.put("min_password_strength", 3);
     m.put("open_registration", false);
     m.put("allow_private_urls", false);
     m.put("public_url", "");

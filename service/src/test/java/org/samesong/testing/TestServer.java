@@ -46,7 +46,7 @@ import org.samesong.app.SamesongConfiguration;
 public class TestServer extends DropwizardAppExtension<SamesongConfiguration>
     implements BeforeEachCallback {
   public static final String ADMIN = "root";
-  public static final String ADMIN_PASSWORD = "root-password-1";
+  public static final String ADMIN_PASSWORD = "root-password-1-Tq8vZw";
 
   private final TestDatabase.Kind kind;
   private final MutableClock clock;

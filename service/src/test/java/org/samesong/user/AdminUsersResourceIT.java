@@ -59,7 +59,7 @@ class AdminUsersResourceIT {
   @Test
   void list_shows_every_account_without_password_hashes() {
     String name = TestServer.uniqueName("listed");
-    APP.createUser(admin, name, "listed-password", null);
+    APP.createUser(admin, name, "listed-password-Tq8vZw", null);
 
     Reply reply = APP.get("admin/users", admin);
 
@@ -82,7 +82,7 @@ class AdminUsersResourceIT {
   void create_is_201_with_the_user_and_no_password_hash() {
     String name = TestServer.uniqueName("Carol");
 
-    Reply reply = create(name, "carol-password", "user");
+    Reply reply = create(name, "carol-password-Tq8vZw", "user");
 
     assertThat(reply.status()).isEqualTo(201);
     assertIsUser(reply.json());
@@ -91,12 +91,13 @@ class AdminUsersResourceIT {
     assertThat(reply.json().get("disabled").asBoolean()).isFalse();
     assertThat(reply.json().get("created_at").asLong()).isEqualTo(APP.clock().millis());
     assertThat(reply.body()).doesNotContain("password").doesNotContain("$argon2");
-    assertThat(APP.login(name, "carol-password").status()).isEqualTo(200);
+    assertThat(APP.login(name, "carol-password-Tq8vZw").status()).isEqualTo(200);
   }
 
   @Test
   void create_without_a_role_makes_a_user() {
-    Reply reply = APP.createUser(admin, TestServer.uniqueName("norole"), "norole-password", null);
+    Reply reply =
+        APP.createUser(admin, TestServer.uniqueName("norole"), "norole-password-Tq8vZw", null);
 
     assertThat(reply.text("role")).isEqualTo("user");
   }
@@ -104,9 +105,9 @@ class AdminUsersResourceIT {
   @Test
   void create_an_admin() {
     String name = TestServer.uniqueName("boss");
-    assertThat(create(name, "boss-password", "admin").text("role")).isEqualTo("admin");
+    assertThat(create(name, "boss-password-Tq8vZw", "admin").text("role")).isEqualTo("admin");
 
-    String token = APP.loginOk(name, "boss-password").text("access_token");
+    String token = APP.loginOk(name, "boss-password-Tq8vZw").text("access_token");
 
     assertThat(APP.get(PROBE, token).status()).isEqualTo(200);
   }
@@ -114,22 +115,24 @@ class AdminUsersResourceIT {
   @Test
   void a_taken_username_is_409_whatever_its_case() {
     String name = TestServer.uniqueName("dup");
-    APP.createUser(admin, name, "dup-password", null);
+    APP.createUser(admin, name, "dup-password-Tq8vZw", null);
 
-    assertError(create(name, "other-password", "user"), 409, "username_taken");
+    assertError(create(name, "other-password-Tq8vZw", "user"), 409, "username_taken");
     assertError(
-        create(name.toUpperCase(Locale.ROOT), "other-password", "user"), 409, "username_taken");
-    assertError(create("  " + name + "  ", "other-password", "user"), 409, "username_taken");
+        create(name.toUpperCase(Locale.ROOT), "other-password-Tq8vZw", "user"),
+        409,
+        "username_taken");
+    assertError(create("  " + name + "  ", "other-password-Tq8vZw", "user"), 409, "username_taken");
   }
 
   @Test
   void a_bad_username_is_400_naming_the_field() {
-    assertBadField(create("ab", "long-enough-password", "user"), "username");
-    assertBadField(create("has space", "long-enough-password", "user"), "username");
-    assertBadField(create("-dash-first", "long-enough-password", "user"), "username");
-    assertBadField(create("x".repeat(65), "long-enough-password", "user"), "username");
-    assertBadField(create("", "long-enough-password", "user"), "username");
-    assertBadField(create(null, "long-enough-password", "user"), "username");
+    assertBadField(create("ab", "long-enough-password-Tq8vZw", "user"), "username");
+    assertBadField(create("has space", "long-enough-password-Tq8vZw", "user"), "username");
+    assertBadField(create("-dash-first", "long-enough-password-Tq8vZw", "user"), "username");
+    assertBadField(create("x".repeat(65), "long-enough-password-Tq8vZw", "user"), "username");
+    assertBadField(create("", "long-enough-password-Tq8vZw", "user"), "username");
+    assertBadField(create(null, "long-enough-password-Tq8vZw", "user"), "username");
   }
 
   @Test
@@ -142,8 +145,9 @@ class AdminUsersResourceIT {
   @Test
   void a_bad_role_is_400_naming_the_field() {
     assertBadField(
-        create(TestServer.uniqueName("role"), "long-enough-password", "superuser"), "role");
-    assertBadField(create(TestServer.uniqueName("role"), "long-enough-password", "host"), "role");
+        create(TestServer.uniqueName("role"), "long-enough-password-Tq8vZw", "superuser"), "role");
+    assertBadField(
+        create(TestServer.uniqueName("role"), "long-enough-password-Tq8vZw", "host"), "role");
   }
 
   @Test
@@ -158,8 +162,8 @@ class AdminUsersResourceIT {
   @Test
   void disabling_a_user_refuses_its_login_and_kills_its_tokens_at_once() {
     String name = TestServer.uniqueName("dora");
-    String id = create(name, "dora-password", "admin").text("id");
-    Reply login = APP.loginOk(name, "dora-password");
+    String id = create(name, "dora-password-Tq8vZw", "admin").text("id");
+    Reply login = APP.loginOk(name, "dora-password-Tq8vZw");
     assertThat(APP.get(PROBE, login.text("access_token")).status()).isEqualTo(200);
 
     Reply disabled = patch(id, Map.of("disabled", true));
@@ -172,50 +176,50 @@ class AdminUsersResourceIT {
         APP.post("auth/refresh", Map.of("refresh_token", login.text("refresh_token")), null),
         401,
         "unauthorized");
-    assertError(APP.login(name, "dora-password"), 403, "account_disabled");
+    assertError(APP.login(name, "dora-password-Tq8vZw"), 403, "account_disabled");
   }
 
   @Test
   void enabling_a_disabled_user_lets_it_log_in_again() {
     String name = TestServer.uniqueName("eve");
-    String id = create(name, "eve-password-1", "user").text("id");
+    String id = create(name, "eve-password-1-Tq8vZw", "user").text("id");
     patch(id, Map.of("disabled", true));
 
     Reply enabled = patch(id, Map.of("disabled", false));
 
     assertThat(enabled.json().get("disabled").asBoolean()).isFalse();
-    assertThat(APP.login(name, "eve-password-1").status()).isEqualTo(200);
+    assertThat(APP.login(name, "eve-password-1-Tq8vZw").status()).isEqualTo(200);
   }
 
   @Test
   void a_password_reset_replaces_the_password_and_ends_existing_logins() {
     String name = TestServer.uniqueName("finn");
-    String id = create(name, "old-password", "admin").text("id");
-    String token = APP.loginOk(name, "old-password").text("access_token");
+    String id = create(name, "old-password-Tq8vZw", "admin").text("id");
+    String token = APP.loginOk(name, "old-password-Tq8vZw").text("access_token");
 
-    Reply reset = patch(id, Map.of("password", "new-password"));
+    Reply reset = patch(id, Map.of("password", "new-password-Tq8vZw"));
 
     assertThat(reset.status()).isEqualTo(200);
-    assertThat(reset.body()).doesNotContain("new-password").doesNotContain("$argon2");
-    assertError(APP.login(name, "old-password"), 401, "invalid_credentials");
-    assertThat(APP.login(name, "new-password").status()).isEqualTo(200);
+    assertThat(reset.body()).doesNotContain("new-password-Tq8vZw").doesNotContain("$argon2");
+    assertError(APP.login(name, "old-password-Tq8vZw"), 401, "invalid_credentials");
+    assertThat(APP.login(name, "new-password-Tq8vZw").status()).isEqualTo(200);
     assertError(APP.get(PROBE, token), 401, "unauthorized");
   }
 
   @Test
   void a_too_short_new_password_is_400_and_keeps_the_old_one() {
     String name = TestServer.uniqueName("gus");
-    String id = create(name, "gus-password", "user").text("id");
+    String id = create(name, "gus-password-Tq8vZw", "user").text("id");
 
     assertBadField(patch(id, Map.of("password", "short")), "password");
-    assertThat(APP.login(name, "gus-password").status()).isEqualTo(200);
+    assertThat(APP.login(name, "gus-password-Tq8vZw").status()).isEqualTo(200);
   }
 
   @Test
   void a_demoted_admin_loses_admin_rights_at_once() {
     String name = TestServer.uniqueName("hal");
-    String id = create(name, "hal-password", "admin").text("id");
-    Reply login = APP.loginOk(name, "hal-password");
+    String id = create(name, "hal-password-Tq8vZw", "admin").text("id");
+    Reply login = APP.loginOk(name, "hal-password-Tq8vZw");
     assertThat(APP.get(PROBE, login.text("access_token")).status()).isEqualTo(200);
 
     assertThat(patch(id, Map.of("role", "user")).text("role")).isEqualTo("user");
@@ -226,13 +230,13 @@ class AdminUsersResourceIT {
         APP.post("auth/refresh", Map.of("refresh_token", login.text("refresh_token")), null),
         401,
         "unauthorized");
-    String fresh = APP.loginOk(name, "hal-password").text("access_token");
+    String fresh = APP.loginOk(name, "hal-password-Tq8vZw").text("access_token");
     assertError(APP.get(PROBE, fresh), 403, "forbidden");
   }
 
   @Test
   void an_empty_patch_is_400() {
-    String id = create(TestServer.uniqueName("ivy"), "ivy-password", "user").text("id");
+    String id = create(TestServer.uniqueName("ivy"), "ivy-password-Tq8vZw", "user").text("id");
 
     assertThat(patch(id, Map.of()).status()).isEqualTo(400);
   }
@@ -264,7 +268,7 @@ class AdminUsersResourceIT {
 
   @Test
   void an_admin_cannot_disable_itself_while_other_admins_exist() {
-    create(TestServer.uniqueName("spare"), "spare-password", "admin");
+    create(TestServer.uniqueName("spare"), "spare-password-Tq8vZw", "admin");
     String me =
         APP.loginOk(TestServer.ADMIN, TestServer.ADMIN_PASSWORD).json().at("/user/id").asText();
 
@@ -287,8 +291,8 @@ class AdminUsersResourceIT {
   @Test
   void a_user_who_is_no_admin_gets_403() {
     String name = TestServer.uniqueName("jo");
-    String id = create(name, "jo-password", "user").text("id");
-    String token = APP.loginOk(name, "jo-password").text("access_token");
+    String id = create(name, "jo-password-Tq8vZw", "user").text("id");
+    String token = APP.loginOk(name, "jo-password-Tq8vZw").text("access_token");
 
     assertError(APP.get("admin/users", token), 403, "forbidden");
     assertError(
@@ -309,7 +313,7 @@ class AdminUsersResourceIT {
 
   @Test
   void without_a_token_every_call_is_401() {
-    String id = create(TestServer.uniqueName("kim"), "kim-password", "user").text("id");
+    String id = create(TestServer.uniqueName("kim"), "kim-password-Tq8vZw", "user").text("id");
 
     assertError(APP.get("admin/users", null), 401, "unauthorized");
     assertError(

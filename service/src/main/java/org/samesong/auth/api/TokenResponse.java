@@ -13,4 +13,22 @@ public record TokenResponse(
     @Schema(description = "Seconds the access token lives.") @JsonProperty("expires_in")
         long expiresIn,
     @Schema(allowableValues = "Bearer") @JsonProperty("token_type") String tokenType,
-    @Schema(description = "The account logged in.") User user) {}
+    @Schema(description = "The account logged in.") User user,
+    @Schema(
+            description =
+                "For browser clients that use the `samesong_access` cookie: the value of the"
+                    + " `X-CSRF-Token` header on requests that change state (the `csrf` cookie"
+                    + " holds it too, HttpOnly). Bound to this login.")
+        @JsonProperty("csrf_token")
+        String csrfToken) {
+
+  public TokenResponse(
+      String accessToken, String refreshToken, long expiresIn, String tokenType, User user) {
+    this(accessToken, refreshToken, expiresIn, tokenType, user, null);
+  }
+
+  /** The same answer with the login's CSRF token. */
+  public TokenResponse withCsrfToken(String csrf) {
+    return new TokenResponse(accessToken, refreshToken, expiresIn, tokenType, user, csrf);
+  }
+}

@@ -188,8 +188,8 @@ class LibraryResourceIT {
   @Test
   void only_admins_reach_the_library() {
     String user = TestServer.uniqueName("lib");
-    APP.createUser(admin, user, "password-123", "user");
-    String userToken = APP.loginOk(user, "password-123").text("access_token");
+    APP.createUser(admin, user, "password-123-Tq8vZw", "user");
+    String userToken = APP.loginOk(user, "password-123-Tq8vZw").text("access_token");
 
     assertError(APP.get("admin/library", null), 401, "unauthorized");
     assertError(APP.get("admin/library", userToken), 403, "forbidden");

@@ -13,6 +13,7 @@ import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
@@ -42,6 +43,7 @@ import org.samesong.common.ApiException;
 import org.samesong.session.Session;
 import org.samesong.settings.Setting;
 import org.samesong.settings.Settings;
+import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.Header;
 import org.samesong.ui.shell.Notices;
 import org.samesong.ui.shell.Routes;
@@ -287,7 +289,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
     username.setId("new-username");
     PasswordField password = new PasswordField("Password");
     password.setId("new-password");
-    password.setHelperText("At least 8 characters");
+    FieldRules.password(password, username::getValue);
     Select<String> role = new Select<>();
     role.setLabel("Role");
     role.setId("new-role");
@@ -310,9 +312,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
             password.setInvalid(false);
             refreshUsers();
           } catch (ApiException ex) {
-            HasValidation target = "password".equals(ex.field()) ? password : username;
-            target.setErrorMessage(ex.getMessage());
-            target.setInvalid(true);
+            FieldRules.refuse("password".equals(ex.field()) ? password : username, ex);
           }
         });
     HorizontalLayout form = new HorizontalLayout(username, password, role, create);
@@ -326,7 +326,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
     dialog.setHeaderTitle("New password for " + user.username());
     PasswordField password = new PasswordField("New password");
     password.setId("reset-password");
-    password.setHelperText("At least 8 characters; the user's sessions are signed out");
+    FieldRules.password(password, user::username);
     Button save = new Button("Set password");
     save.setId("reset-confirm");
     save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -339,11 +339,10 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
             dialog.close();
             Notification.show("Password changed", 3000, Notification.Position.BOTTOM_START);
           } catch (ApiException ex) {
-            password.setErrorMessage(ex.getMessage());
-            password.setInvalid(true);
+            FieldRules.refuse(password, ex);
           }
         });
-    dialog.add(password);
+    dialog.add(new Paragraph("The user's sessions are signed out."), password);
     dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), save);
     dialog.open();
   }

@@ -21,6 +21,7 @@ import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.InviteCodes;
 import org.samesong.session.api.JoinedJson;
 import org.samesong.settings.Settings;
+import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.Routes;
 import org.samesong.ui.shell.UiRequests;
 import org.samesong.ui.shell.UiServices;
@@ -123,7 +124,7 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
     name.setId("display-name");
     name.setMaxLength(40);
     name.setWidth("min(100%, 20rem)");
-    name.setHelperText("How the host and other guests see you");
+    name.setHelperText("How the host and other guests see you. " + FieldRules.NAME_RULE);
     name.setAutofocus(true);
     Button join = new Button("Join");
     join.setId("join");
@@ -173,8 +174,7 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
           services.settings().get(Settings.REFRESH_TOKEN_TTL_S));
       showPlayer(seat);
     } catch (ApiException e) {
-      name.setErrorMessage(e.getMessage());
-      name.setInvalid(true);
+      FieldRules.refuse(name, e);
     }
   }
 

@@ -15,10 +15,10 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import org.samesong.common.ApiException;
 import org.samesong.ui.shell.CurrentUser;
+import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.Routes;
 import org.samesong.ui.shell.UiServices;
 import org.samesong.user.User;
-import org.samesong.user.UserService;
 
 /**
  * {@code /setup}: the first run. Creates the first admin account (there is no default password) and
@@ -43,7 +43,7 @@ public class SetupView extends VerticalLayout implements BeforeEnterObserver {
     username.setHelperText("3-64 letters, digits, dots, dashes or underscores");
     password.setId("setup-password");
     password.setRequired(true);
-    password.setHelperText("At least " + UserService.MIN_PASSWORD + " characters");
+    FieldRules.password(password, username::getValue);
     confirm.setId("setup-confirm");
     confirm.setRequired(true);
     create.setId("setup-create");
@@ -85,11 +85,9 @@ public class SetupView extends VerticalLayout implements BeforeEnterObserver {
       getUI().ifPresent(ui -> ui.navigate(Routes.HOST));
     } catch (ApiException e) {
       if ("password".equals(e.field())) {
-        password.setErrorMessage(e.getMessage());
-        password.setInvalid(true);
+        FieldRules.refuse(password, e);
       } else if ("username".equals(e.field())) {
-        username.setErrorMessage(e.getMessage());
-        username.setInvalid(true);
+        FieldRules.refuse(username, e);
       } else {
         // someone else finished the setup meanwhile
         getUI().ifPresent(ui -> ui.navigate(Routes.LOGIN));

@@ -90,7 +90,8 @@ class AdminViewTest {
   @Test
   void users_are_created_disabled_and_given_a_new_password() {
     _setValue(_get(TextField.class, s -> s.withId("new-username")), "bob");
-    _setValue(_get(PasswordField.class, s -> s.withId("new-password")), "bob's long password");
+    _setValue(
+        _get(PasswordField.class, s -> s.withId("new-password")), "bob's long password Tq8vZw");
     _click(_get(Button.class, s -> s.withId("create-user")));
     User bob =
         ui.services.users().list().stream()
@@ -137,7 +138,7 @@ class AdminViewTest {
 
   @Test
   void accounts_without_admin_rights_are_sent_to_the_host_console() {
-    User bob = ui.services.users().create("bob", "bob's long password", User.USER);
+    User bob = ui.services.users().create("bob", "bob's long password Tq8vZw", User.USER);
     ui.signIn(bob);
     ui.navigate("admin");
     _assertOne(HostView.class);

@@ -187,13 +187,40 @@ class GuestViewTest {
   }
 
   @Test
+  void the_name_rules_are_shown_and_a_refused_name_is_explained_in_words() {
+    ui.navigate("join/" + session.code());
+    TextField name = _get(TextField.class, s -> s.withId("display-name"));
+    assertThat(name.getHelperText())
+        .contains("1–40 characters")
+        .contains("look alike")
+        .contains("count as the same name");
+
+    joinAs("Carol");
+    GuestSeat.forget(session.code());
+    joinAs("C\u0430rol"); // a Cyrillic a
+    name = _get(TextField.class, s -> s.withId("display-name"));
+    assertThat(name.getErrorMessage()).contains("looks the same").doesNotContain("display_name");
+
+    joinAs("evil\u202egnp.exe");
+    name = _get(TextField.class, s -> s.withId("display-name"));
+    assertThat(name.getErrorMessage())
+        .isEqualTo(
+            "Must not contain invisible or text-direction characters (such as zero-width spaces"
+                + " or right-to-left marks)");
+    assertThat(ui.services.sessions().members(session.id()))
+        .extracting(m -> m.displayName())
+        .doesNotContain("C\u0430rol", "evil\u202egnp.exe");
+  }
+
+  @Test
   void a_taken_name_or_a_bad_code_is_explained_and_joins_nobody() {
     joinAs("Gus");
     GuestSeat.forget(session.code());
     joinAs("gus");
     TextField name = _get(TextField.class, s -> s.withId("display-name"));
     assertThat(name.isInvalid()).isTrue();
-    assertThat(name.getErrorMessage()).contains("called gus already");
+    assertThat(name.getErrorMessage())
+        .startsWith("Someone in this session already has the name gus or one that looks the same");
 
     ui.navigate("join/ZZZZZZ");
     _setValue(_get(TextField.class, s -> s.withId("display-name")), "Hal");

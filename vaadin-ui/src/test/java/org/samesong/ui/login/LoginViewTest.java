@@ -67,9 +67,9 @@ class LoginViewTest {
 
   @Test
   void disabled_account_is_told_so() {
-    User bob = ui.services.users().create("bob", "bob's long password", User.USER);
+    User bob = ui.services.users().create("bob", "bob's long password Tq8vZw", User.USER);
     ui.services.users().update(bob.id(), new UserPatch(true, null, null), admin.id());
-    LoginView view = loginAs("bob", "bob's long password");
+    LoginView view = loginAs("bob", "bob's long password Tq8vZw");
     assertThat(view.errorTitle()).isEqualTo("Account disabled");
   }
 
@@ -158,19 +158,19 @@ class LoginViewTest {
 
   @Test
   void a_disabled_account_or_a_reset_password_ends_a_signed_in_browser_at_its_next_page() {
-    User bob = ui.services.users().create("bob", "bob's long password", User.USER);
-    loginAs("bob", "bob's long password");
+    User bob = ui.services.users().create("bob", "bob's long password Tq8vZw", User.USER);
+    loginAs("bob", "bob's long password Tq8vZw");
     _assertOne(HostView.class);
 
     ui.services
         .users()
-        .update(bob.id(), new UserPatch(null, "a new long password", null), admin.id());
+        .update(bob.id(), new UserPatch(null, "a new long password Tq8vZw", null), admin.id());
     ui.navigate("host");
 
     _assertOne(LoginView.class);
     assertThat(ui.lastSetCookie(CurrentUser.COOKIE).map(Cookie::getMaxAge)).contains(0);
 
-    loginAs("bob", "a new long password");
+    loginAs("bob", "a new long password Tq8vZw");
     _assertOne(HostView.class);
     ui.services.users().update(bob.id(), new UserPatch(true, null, null), admin.id());
     ui.forgetBrowserSessionKeepingCookies();

@@ -83,6 +83,29 @@ class SetupViewTest {
   }
 
   @Test
+  void a_weak_password_is_refused_saying_why_in_words_and_the_rule_is_shown_while_typing() {
+    ui.navigate("setup");
+    PasswordField password = _get(PasswordField.class, s -> s.withId("setup-password"));
+    assertThat(password.getHelperText())
+        .contains("At least 8 characters")
+        .contains("hard to guess");
+
+    _setValue(password, "password1");
+    assertThat(password.getHelperText()).startsWith("Too easy to guess: ").contains("common");
+    _setValue(password, "correct horse battery");
+    assertThat(password.getHelperText()).isEqualTo("Strong enough");
+
+    fill("alice", "12345678", "12345678");
+
+    assertThat(password.isInvalid()).isTrue();
+    assertThat(password.getErrorMessage())
+        .startsWith("Too easy to guess: ")
+        .contains("common password")
+        .doesNotContain("weak_password");
+    assertThat(ui.services.users().needsSetup()).isTrue();
+  }
+
+  @Test
   void bad_username_is_refused_on_its_field() {
     ui.navigate("setup");
     fill("a b", "correct horse battery", "correct horse battery");
