@@ -48,15 +48,28 @@ apt_install() {
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
     policy_rc=/usr/sbin/policy-rc.d
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  local rc=0 out
+  out="$(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" 2>&1)" || rc=$?
   [ -z "$policy_rc" ] || rm -f "$policy_rc"
+  [ "$rc" = 0 ] || die "apt-get install $* failed: $out"
 }
 
 daemon_up() { docker info >/dev/null 2>&1 || /usr/bin/docker info >/dev/null 2>&1; }
 
+has_compose() {
+  command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 ||
+    /usr/bin/docker compose version >/dev/null 2>&1
+}
+
 log "container engine"
+# what is missing, in one apt-get run (mmdebstrap too then: it is small, and a machine without
+# Docker has no images either)
+missing=()
+daemon_up || command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+has_compose || missing+=(docker-compose)
+[ ${#missing[@]} = 0 ] || command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
+[ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
 if ! daemon_up; then
-  command -v dockerd >/dev/null 2>&1 || apt_install docker.io
   dockerd_log="${TMPDIR:-/tmp}/samesong-dockerd.log"
   echo "   starting dockerd (log: $dockerd_log)"
   setsid dockerd >"$dockerd_log" 2>&1 </dev/null &
@@ -86,7 +99,6 @@ export DOCKER_BUILDKIT=1
 if "$docker" compose version >/dev/null 2>&1; then
   compose_cmd=("$docker" compose)
 else
-  command -v docker-compose >/dev/null 2>&1 || apt_install docker-compose
   compose_cmd=(docker-compose)
 fi
 echo "   $docker: client $("$docker" version --format '{{.Client.Version}}'), daemon $("$docker" version --format '{{.Server.Version}}'); compose: ${compose_cmd[*]} $("${compose_cmd[@]}" version --short 2>/dev/null || true)"
@@ -200,6 +212,26 @@ wait_job() {
 }
 # shellcheck disable=SC2086 # image names have no spaces
 image_job build $build_images
+
+# BuildKit's Maven cache (the Dockerfile's `--mount=type=cache,target=/root/.m2`) is seeded from
+# this machine's Maven repository, which CI's Maven run has just filled: the image build then
+# downloads only what that lacks, instead of everything as on a user's first build. The Dockerfile
+# is the same either way; SAMESONG_DEPLOY_TEST_SEED_M2=false leaves the cache as it is (empty on a
+# new machine: the build downloads every dependency).
+m2_repository="$HOME/.m2/repository"
+seed_job=""
+if [ "${SAMESONG_DEPLOY_TEST_SEED_M2:-true}" = true ] && [ -d "$m2_repository" ]; then
+  seed_image="$base_image"
+  "$docker" image inspect "$seed_image" >/dev/null 2>&1 || seed_image="$(echo "$build_images" | head -1)"
+  (
+    start=$(date +%s)
+    printf 'FROM %s\nRUN --mount=type=cache,target=/root/.m2 --mount=type=bind,target=/seed \\\n    mkdir -p /root/.m2/repository \\\n && cp -a -n /seed/. /root/.m2/repository/\n' "$seed_image" |
+      "$docker" build -q -f - "$m2_repository" >/dev/null || exit 1
+    echo "   the build's Maven cache seeded from $m2_repository in $(($(date +%s) - start)) s"
+  ) >"$jobs_dir/seed.log" 2>&1 &
+  echo $! >"$jobs_dir/seed.pid"
+  seed_job=seed
+fi
 n=0
 for image in $compose_images; do
   n=$((n + 1))
@@ -271,6 +303,7 @@ if [ -n "$issuer_hash" ] && [ -e "/etc/ssl/certs/$issuer_hash.0" ] &&
   build_args+=(--secret "id=extra_ca,src=$(readlink -f "/etc/ssl/certs/$issuer_hash.0")")
 fi
 wait_job build
+[ -z "$seed_job" ] || wait_job seed
 log "${readme_commands[2]} ${build_args[*]}"
 build_start=$(date +%s)
 "$docker" build --progress=plain "${build_args[@]}" -f deploy/Dockerfile -t samesong:local . \
