@@ -72,7 +72,8 @@ has_compose || missing+=(docker-compose)
 if ! daemon_up; then
   dockerd_log="${TMPDIR:-/tmp}/samesong-dockerd.log"
   echo "   starting dockerd (log: $dockerd_log)"
-  setsid dockerd >"$dockerd_log" 2>&1 </dev/null &
+  # in a session of its own and not a job of this script: it outlives the test
+  (setsid dockerd >"$dockerd_log" 2>&1 </dev/null &)
   for _ in $(seq 1 60); do
     daemon_up && break
     sleep 0.5
@@ -113,9 +114,10 @@ ensure_base() {
   command -v mmdebstrap >/dev/null 2>&1 || apt_install mmdebstrap
   log "making the Debian 12 base image $base_image (mmdebstrap --variant=minbase)"
   local mirror=http://deb.debian.org/debian
-  # like Debian's official images: no service starts from a package, no translations
+  # like Debian's official images: no service starts from a package, no translations, no apt caches
   mmdebstrap --quiet --variant=minbase --aptopt='Acquire::Languages "none"' \
     --customize-hook='printf "#!/bin/sh\nexit 101\n" >"$1/usr/sbin/policy-rc.d"; chmod 755 "$1/usr/sbin/policy-rc.d"' \
+    --customize-hook='printf "Dir::Cache::pkgcache \"\";\nDir::Cache::srcpkgcache \"\";\n" >"$1/etc/apt/apt.conf.d/docker-clean"' \
     bookworm - "deb $mirror bookworm main" "deb $mirror bookworm-updates main" \
     "deb http://deb.debian.org/debian-security bookworm-security main" |
     "$docker" import -c 'CMD ["bash"]' - "$base_image" >/dev/null
@@ -250,8 +252,10 @@ container() { compose ps -q "$1"; }
 teardown() {
   local rc=$?
   set +e
-  # image jobs still running (a failure before `up`): they are this script's own children
-  for pid in $(jobs -p); do kill "$pid" 2>/dev/null; done
+  # image jobs still running (a failure before `up`)
+  for pidfile in "$jobs_dir"/*.pid; do
+    [ -e "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
+  done
   rm -rf "$jobs_dir"
   if [ "$rc" != 0 ]; then
     echo "---- logs of the stack (last 60 lines each) ----" >&2
@@ -320,6 +324,8 @@ if is_standin "$nginx_image"; then
   compose_files+=(-f deploy/test/compose.nginx-static.yaml)
 fi
 log "${readme_commands[3]}${compose_files[2]:+ (with ${compose_files[3]}: the nginx is a stand-in)}"
+# what an interrupted run may have left of this test's project
+compose down -v --remove-orphans >/dev/null 2>&1 || true
 up_start=$(date +%s)
 compose up -d
 figure "stack up (both instances healthy, nginx started) $(($(date +%s) - up_start)) s after \`up -d\`"
