@@ -45,6 +45,7 @@ import org.samesong.common.ConstraintViolationMapper;
 import org.samesong.common.ContentTypeCheckFilter;
 import org.samesong.common.ErrorBodyFilter;
 import org.samesong.common.JsonExceptionMapper;
+import org.samesong.common.LogScrubbing;
 import org.samesong.common.PathThreadNameFilter;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.SecurityHeadersFilter;
@@ -148,6 +149,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
    */
   @Override
   public void run(SamesongConfiguration config, Environment environment) {
+    // no credential in any log line, whatever level an admin turns a logger to
+    LogScrubbing.install();
     if (BundledConfig.usedBundled()) {
       LOG.info("configuration: the config.yml inside the jar (no config.yml in this folder)");
     }

@@ -38,6 +38,11 @@ public interface MemberDao {
   @RegisterConstructorMapper(Seat.class)
   List<Seat> seats(@Bind("sessionId") String sessionId);
 
+  @SqlQuery(
+      "SELECT COUNT(*) FROM members WHERE session_id = :sessionId AND role = 'guest'"
+          + " AND kicked_at IS NULL")
+  int countGuests(@Bind("sessionId") String sessionId);
+
   @SqlUpdate("UPDATE members SET kicked_at = :now WHERE id = :id AND kicked_at IS NULL")
   int kick(@Bind("id") String id, @Bind("now") long now);
 }

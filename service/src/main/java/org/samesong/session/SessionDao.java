@@ -30,6 +30,11 @@ public interface SessionDao {
   @SqlQuery("SELECT " + COLUMNS + " FROM sessions WHERE live_code = :code")
   Optional<Session> findLiveByCode(@Bind("code") String code);
 
+  /** The newest session that had this code, live or ended (codes of ended sessions are free). */
+  @SqlQuery(
+      "SELECT " + COLUMNS + " FROM sessions WHERE code = :code ORDER BY created_at DESC LIMIT 1")
+  Optional<Session> findNewestByCode(@Bind("code") String code);
+
   @SqlQuery("SELECT " + COLUMNS + " FROM sessions WHERE ended_at IS NULL ORDER BY created_at DESC")
   List<Session> listLive();
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -216,6 +217,54 @@ public class SessionService {
         tokens.expiresIn(),
         GUEST_PERMISSIONS,
         snapshot);
+  }
+
+  /** What an invite code leads to, for a page that asks before a guest types a name. */
+  public enum InviteState {
+    /** A live session that takes joins. */
+    OPEN,
+    /** A live session with {@code max_guests_per_session} guests. */
+    FULL,
+    /** The session with this code has ended. */
+    ENDED,
+    /** No session has (or had) this code, or the text is no code. */
+    UNKNOWN
+  }
+
+  /** See {@link #checkInvite}. */
+  public record InviteCheck(InviteState state, String code, String sessionName, int maxGuests) {}
+
+  /**
+   * What the invite code {@code typedCode} leads to, before anyone joins. A code that leads to no
+   * live session is charged to the address's join limit like a join with it (429 beyond it), so
+   * that asking cannot be used to guess codes faster than joining could.
+   */
+  public InviteCheck checkInvite(String typedCode, String ip) {
+    String code = InviteCodes.normalise(typedCode);
+    int maxGuests = settings.get(Settings.MAX_GUESTS_PER_SESSION);
+    Optional<Session> live =
+        code == null
+            ? Optional.empty()
+            : jdbi.withExtension(SessionDao.class, dao -> dao.findLiveByCode(code));
+    if (live.isPresent()) {
+      int guests = jdbi.withExtension(MemberDao.class, dao -> dao.countGuests(live.get().id()));
+      return new InviteCheck(
+          guests >= maxGuests ? InviteState.FULL : InviteState.OPEN,
+          code,
+          live.get().name(),
+          maxGuests);
+    }
+    limiter.acquireOrThrow(
+        RateLimiter.Limit.JOIN_IP, ip, "too many joins from this address; wait a minute");
+    Optional<Session> ended =
+        code == null
+            ? Optional.empty()
+            : jdbi.withExtension(SessionDao.class, dao -> dao.findNewestByCode(code));
+    return new InviteCheck(
+        ended.isPresent() ? InviteState.ENDED : InviteState.UNKNOWN,
+        code,
+        ended.map(Session::name).orElse(null),
+        maxGuests);
   }
 
   /** The session as its members see it. */

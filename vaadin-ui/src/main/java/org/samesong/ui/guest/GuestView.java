@@ -11,6 +11,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.OptionalParameter;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import java.util.Optional;
@@ -19,17 +20,20 @@ import org.samesong.auth.AuthService;
 import org.samesong.common.ApiException;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.InviteCodes;
+import org.samesong.session.SessionService;
 import org.samesong.session.api.JoinedJson;
 import org.samesong.settings.Settings;
+import org.samesong.ui.shell.CodeEntry;
 import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.Routes;
 import org.samesong.ui.shell.UiRequests;
 import org.samesong.ui.shell.UiServices;
 
 /**
- * {@code /join/{code}}: a guest picks a display name and lands on the player. The seat is kept in
- * the browser's session, so a reload goes straight back to the player, and in a cookie, so that it
- * still does when the server has forgotten that session (a restart).
+ * {@code /join/{code}}: a guest picks a display name and lands on the player; {@code /join} alone
+ * asks for the code first, and a code that leads to no open session says why as the page opens. The
+ * seat is kept in the browser's session, so a reload goes straight back to the player, and in a
+ * cookie, so that it still does when the server has forgotten that session (a restart).
  */
 @Route(Routes.JOIN)
 @PageTitle("Samesong · Join")
@@ -44,9 +48,13 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
   }
 
   @Override
-  public void setParameter(BeforeEvent event, String parameter) {
+  public void setParameter(BeforeEvent event, @OptionalParameter String parameter) {
     code = InviteCodes.normalise(parameter);
     removeAll();
+    if (parameter == null || parameter.isBlank()) {
+      showCodeEntry(null, null);
+      return;
+    }
     Optional<GuestSeat> seat =
         code == null ? Optional.empty() : GuestSeat.find(code).or(() -> seatFromCookie(code));
     if (seat.isPresent() && stillMember(seat.get())) {
@@ -57,8 +65,67 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
             GuestSeat.forget(s.code());
             SeatCookie.clear(s.code());
           });
-      showJoinForm(parameter);
+      showJoinFormIfInvited(parameter);
     }
+  }
+
+  /** {@code /join} without a code, or a code that leads nowhere: asks for the code. */
+  private void showCodeEntry(String typed, String problem) {
+    removeAll();
+    setAlignItems(FlexComponent.Alignment.CENTER);
+    CodeEntry entry = new CodeEntry();
+    if (problem != null) {
+      entry.refuse(typed, problem);
+    }
+    add(
+        new H1("Samesong"),
+        new H2("Join a session"),
+        new Paragraph("Type the invite code your host shows or tells you."),
+        entry);
+    entry.field().focus();
+  }
+
+  /**
+   * Checks the code before asking for a name: an unknown, ended or full session is said at once,
+   * not after the guest typed a name.
+   */
+  private void showJoinFormIfInvited(String typed) {
+    SessionService.InviteCheck check;
+    try {
+      check = UiServices.get().sessions().checkInvite(typed, UiRequests.clientAddress());
+    } catch (ApiException e) {
+      showCodeEntry(typed, FieldRules.sentence(e));
+      return;
+    }
+    String shown = check.code() == null ? typed : check.code();
+    switch (check.state()) {
+      case OPEN -> showJoinForm(shown, check.sessionName());
+      case FULL ->
+          showCodeEntry(
+              shown,
+              "The session "
+                  + quoted(check.sessionName())
+                  + " is full ("
+                  + check.maxGuests()
+                  + (check.maxGuests() == 1 ? " guest" : " guests")
+                  + "). Ask the host to make room, then try again.");
+      case ENDED ->
+          showCodeEntry(
+              shown,
+              "The session "
+                  + quoted(check.sessionName())
+                  + " has ended. Ask your host for the code of a new one.");
+      case UNKNOWN ->
+          showCodeEntry(
+              shown,
+              check.code() == null
+                  ? "That is not an invite code: codes are 6–8 letters and digits"
+                  : "No session has the code " + shown + ". Check it with your host.");
+    }
+  }
+
+  private static String quoted(String name) {
+    return "\u201c" + name + "\u201d";
   }
 
   /**
@@ -117,7 +184,7 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
     }
   }
 
-  private void showJoinForm(String typed) {
+  private void showJoinForm(String shown, String sessionName) {
     removeAll();
     setAlignItems(FlexComponent.Alignment.CENTER);
     TextField name = new TextField("Your name");
@@ -131,10 +198,12 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
     join.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_LARGE);
     join.addClickShortcut(Key.ENTER);
     join.addClickListener(e -> join(name));
-    String shown = code == null ? String.valueOf(typed) : code;
+    Paragraph invite = new Paragraph("Invite code " + shown);
+    invite.setId("join-invite-code");
     add(
         new H1("Samesong"),
-        new H2("Join session " + shown),
+        new H2("Join " + quoted(sessionName)),
+        invite,
         new Paragraph("Everyone hears the same music at the same moment."),
         name,
         join);

@@ -1,6 +1,7 @@
 package org.samesong.ui.login;
 
 import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.login.AbstractLogin;
 import com.vaadin.flow.component.login.LoginForm;
@@ -13,7 +14,9 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.VaadinSession;
 import org.samesong.common.ApiException;
+import org.samesong.ui.shell.CodeEntry;
 import org.samesong.ui.shell.CurrentUser;
+import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.Routes;
 import org.samesong.ui.shell.UiServices;
 import org.samesong.user.User;
@@ -37,7 +40,11 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     form.setForgotPasswordButtonVisible(false);
     form.addLoginListener(this::login);
 
-    add(new H1("Samesong"), new Paragraph("Listen together, in sync."), form);
+    // guests come with a code; hosts log in below
+    CodeEntry code = new CodeEntry();
+    H2 joinTitle = new H2("Join a session");
+    joinTitle.getStyle().set("margin-bottom", "0");
+    add(new H1("Samesong"), new Paragraph("Listen together, in sync."), joinTitle, code, form);
   }
 
   @Override
@@ -67,7 +74,14 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
             case 403 -> "Account disabled";
             default -> "Wrong username or password";
           });
-      error.setMessage(e.getMessage());
+      // the title says what happened; the message says what to do (not the same words twice)
+      error.setMessage(
+          switch (e.status()) {
+            case 429 -> FieldRules.sentence(e);
+            case 403 -> "An admin can enable the account again.";
+            case 400 -> FieldRules.sentence(e);
+            default -> "Check both and try again; usernames are not case-sensitive.";
+          });
       i18n.setErrorMessage(error);
       form.setI18n(i18n);
       form.setError(true);

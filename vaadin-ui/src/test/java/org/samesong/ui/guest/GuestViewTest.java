@@ -19,6 +19,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import jakarta.servlet.http.Cookie;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -223,11 +224,60 @@ class GuestViewTest {
         .startsWith("Someone in this session already has the name gus or one that looks the same");
 
     ui.navigate("join/ZZZZZZ");
-    _setValue(_get(TextField.class, s -> s.withId("display-name")), "Hal");
-    _click(_get(Button.class, s -> s.withId("join")));
-    assertThat(_get(TextField.class, s -> s.withId("display-name")).getErrorMessage())
-        .containsIgnoringCase("not found");
+    _assertNone(TextField.class, s -> s.withId("display-name"));
+    assertThat(_get(TextField.class, s -> s.withId("join-code")).getErrorMessage())
+        .isEqualTo("No session has the code ZZZZZZ. Check it with your host.");
     assertThat(ui.services.sessions().members(session.id())).hasSize(2);
+  }
+
+  @Test
+  void join_without_a_code_asks_for_it_and_a_typed_code_opens_the_sessions_join_form() {
+    ui.navigate("join");
+    TextField code = _get(TextField.class, s -> s.withId("join-code"));
+    assertThat(code.isInvalid()).isFalse();
+    _assertNone(TextField.class, s -> s.withId("display-name"));
+
+    _setValue(code, "");
+    _click(_get(Button.class, s -> s.withId("join-with-code")));
+    assertThat(code.getErrorMessage()).isEqualTo("Type the code your host gave you");
+
+    _setValue(code, "0O1I!!");
+    _click(_get(Button.class, s -> s.withId("join-with-code")));
+    assertThat(code.getErrorMessage()).startsWith("That is not an invite code");
+
+    // typed as a person would: lower case, with a space
+    String typed = session.code().substring(0, 3).toLowerCase() + " " + session.code().substring(3);
+    _setValue(code, typed);
+    _click(_get(Button.class, s -> s.withId("join-with-code")));
+
+    _assertOne(TextField.class, s -> s.withId("display-name"));
+    assertThat(_get(H2.class).getText()).isEqualTo("Join \u201cParty\u201d");
+    assertThat(_get(Paragraph.class, s -> s.withId("join-invite-code")).getText())
+        .isEqualTo("Invite code " + session.code());
+  }
+
+  @Test
+  void an_ended_or_full_session_says_so_as_the_page_opens() {
+    ui.services
+        .settings()
+        .update(
+            Map.of(
+                "max_guests_per_session", com.fasterxml.jackson.databind.node.IntNode.valueOf(1)));
+    joinAs("Gus");
+    GuestSeat.forget(session.code());
+
+    ui.navigate("join/" + session.code());
+    _assertNone(TextField.class, s -> s.withId("display-name"));
+    assertThat(_get(TextField.class, s -> s.withId("join-code")).getErrorMessage())
+        .isEqualTo(
+            "The session \u201cParty\u201d is full (1 guest). Ask the host to make room, then try"
+                + " again.");
+
+    ui.services.sessions().end(session.id());
+    ui.navigate("join/" + session.code());
+    assertThat(_get(TextField.class, s -> s.withId("join-code")).getErrorMessage())
+        .isEqualTo(
+            "The session \u201cParty\u201d has ended. Ask your host for the code of a new one.");
   }
 
   @Test

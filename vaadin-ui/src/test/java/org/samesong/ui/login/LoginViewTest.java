@@ -3,12 +3,15 @@ package org.samesong.ui.login;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._assertOne;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.mvysny.kaributesting.v10.LoginFormKt;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.login.LoginForm;
+import com.vaadin.flow.component.textfield.TextField;
 import jakarta.servlet.http.Cookie;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.samesong.ui.UiTestSupport;
+import org.samesong.ui.guest.GuestView;
 import org.samesong.ui.host.HostView;
 import org.samesong.ui.shell.CurrentUser;
 import org.samesong.user.User;
@@ -47,6 +51,35 @@ class LoginViewTest {
   void root_shows_the_login_once_an_account_exists() {
     ui.navigate("");
     _assertOne(LoginView.class);
+  }
+
+  @Test
+  void a_guest_types_the_code_on_the_start_page_and_gets_the_join_form() {
+    var session =
+        ui.services
+            .sessions()
+            .create(
+                new org.samesong.common.SamesongPrincipal(admin.id(), "admin", null, null, null),
+                "Roof party",
+                "x");
+    ui.navigate("");
+
+    _setValue(_get(TextField.class, s -> s.withId("join-code")), session.code().toLowerCase());
+    _click(_get(Button.class, s -> s.withId("join-with-code")));
+
+    _assertOne(GuestView.class);
+    _assertOne(TextField.class, s -> s.withId("display-name"));
+    assertThat(_get(H2.class).getText()).isEqualTo("Join \u201cRoof party\u201d");
+  }
+
+  @Test
+  void an_unknown_code_on_the_start_page_is_explained_on_the_code_field() {
+    ui.navigate("");
+    _setValue(_get(TextField.class, s -> s.withId("join-code")), "ZZZZZZ");
+    _click(_get(Button.class, s -> s.withId("join-with-code")));
+
+    assertThat(_get(TextField.class, s -> s.withId("join-code")).getErrorMessage())
+        .isEqualTo("No session has the code ZZZZZZ. Check it with your host.");
   }
 
   @Test
