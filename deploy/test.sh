@@ -256,7 +256,6 @@ teardown() {
   for pidfile in "$jobs_dir"/*.pid; do
     [ -e "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
   done
-  rm -rf "$jobs_dir"
   if [ "$rc" != 0 ]; then
     echo "---- logs of the stack (last 60 lines each) ----" >&2
     compose logs --no-color --tail=60 >&2 2>&1
@@ -266,7 +265,7 @@ teardown() {
   else
     log "tearing down"
     compose down -v --remove-orphans >/dev/null 2>&1
-    rm -rf "$work"
+    rm -rf "$work" "$jobs_dir"
   fi
   [ "$rc" = 0 ] && log "deploy test passed in $(elapsed) s" || log "deploy test FAILED after $(elapsed) s"
   exit "$rc"
@@ -311,8 +310,8 @@ wait_job build
 log "${readme_commands[2]} ${build_args[*]}"
 build_start=$(date +%s)
 "$docker" build --progress=plain "${build_args[@]}" -f deploy/Dockerfile -t samesong:local . \
-  >"$work/build.log" 2>&1 || {
-  tail -40 "$work/build.log"
+  >"$jobs_dir/build.log" 2>&1 || {
+  tail -40 "$jobs_dir/build.log"
   die "the image did not build"
 }
 build_s=$(($(date +%s) - build_start))
@@ -383,7 +382,7 @@ curl -fsS --cacert "$cert" https://localhost/api/time >/dev/null || die "no /api
 [ "$(curl -s -o /dev/null -w '%{http_code}' http://localhost/)" = 301 ] || die "port 80 does not redirect"
 echo "   https://localhost/api/time answers; http://localhost/ redirects to HTTPS"
 
-export BASE_URL=https://localhost STATE="$work/check-state.json"
+export BASE_URL=https://localhost STATE="$jobs_dir/check-state.json"
 export NODE_EXTRA_CA_CERTS="$cert" DOCKER="$docker" NGINX_CONTAINER="$nginx"
 export INSTANCES="samesong1=$(address "$s1"),samesong2=$(address "$s2")"
 export ADMIN_USER=admin ADMIN_PASSWORD="Deploy-$(openssl rand -hex 12)"
