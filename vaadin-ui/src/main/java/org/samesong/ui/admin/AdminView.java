@@ -15,8 +15,6 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -161,21 +159,18 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
       }
     }
     if (changes.isEmpty()) {
-      Notification.show("Nothing changed", 2000, Notification.Position.BOTTOM_START);
+      Notices.info("Nothing changed");
       return;
     }
     try {
       UiServices.get().settings().update(changes);
-      Notification.show("Settings saved", 3000, Notification.Position.BOTTOM_START)
-          .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+      Notices.info("Settings saved");
     } catch (ApiException e) {
       Component field = fields.get(e.field());
       if (field instanceof HasValidation validation) {
-        validation.setErrorMessage(e.getMessage());
-        validation.setInvalid(true);
+        FieldRules.refuse(validation, e);
       }
-      Notification.show("Not saved: " + e.getMessage(), 6000, Notification.Position.TOP_CENTER)
-          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+      Notices.error("Not saved: " + FieldRules.sentence(e));
     }
   }
 
@@ -304,8 +299,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
             UiServices.get()
                 .users()
                 .create(username.getValue(), password.getValue(), role.getValue());
-            Notification.show(
-                "Created " + username.getValue(), 3000, Notification.Position.BOTTOM_START);
+            Notices.info("Created " + username.getValue());
             username.clear();
             password.clear();
             username.setInvalid(false);
@@ -337,7 +331,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
                 .users()
                 .update(user.id(), new UserPatch(null, password.getValue(), null), admin.id());
             dialog.close();
-            Notification.show("Password changed", 3000, Notification.Position.BOTTOM_START);
+            Notices.info("Password changed");
           } catch (ApiException ex) {
             FieldRules.refuse(password, ex);
           }
@@ -391,7 +385,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
   private void endSession(Session session) {
     try {
       UiServices.get().sessions().end(session.id());
-      Notification.show("Ended " + session.name(), 3000, Notification.Position.BOTTOM_START);
+      Notices.info("Ended " + session.name());
     } catch (ApiException e) {
       Notices.error(e.getMessage());
     }

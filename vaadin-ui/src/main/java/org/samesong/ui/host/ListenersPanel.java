@@ -9,7 +9,6 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.ListDataProvider;
@@ -130,6 +129,7 @@ class ListenersPanel extends VerticalLayout {
     kick.addThemeVariants(
         ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE, ButtonVariant.LUMO_ERROR);
     kick.setId("kick-" + memberId);
+    kick.getElement().setAttribute("aria-label", "Kick " + l.displayName());
     return kick;
   }
 
@@ -239,18 +239,27 @@ class ListenersPanel extends VerticalLayout {
     return String.format(Locale.ENGLISH, "Listeners · %,d connected of %,d", connected, total);
   }
 
+  /**
+   * Kicks after a few seconds in which the host can take it back: a kick revokes the guest's tokens
+   * at once, so it cannot be undone once done.
+   */
   private void kick(Listener listener) {
     if (listener == null) {
       return; // gone already
     }
-    try {
-      kicker.kick(listener.memberId());
-      Notification.show(
-          listener.displayName() + " was removed", 3000, Notification.Position.BOTTOM_START);
-    } catch (ApiException e) {
-      Notices.error(e.getMessage());
-    }
-    reload();
+    String memberId = listener.memberId();
+    String name = listener.displayName();
+    Notices.deferred(
+        "Removing " + name + "…",
+        () -> {
+          try {
+            kicker.kick(memberId);
+          } catch (ApiException e) {
+            Notices.error(e.getMessage());
+          }
+          reload();
+        },
+        () -> Notices.info(name + " stays"));
   }
 
   /** How many listeners are shown, for tests and the console. */
