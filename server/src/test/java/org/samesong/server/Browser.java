@@ -29,6 +29,17 @@ public final class Browser {
             "width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
   }
 
+  /** Makes the page see the system's dark (or light) colour scheme, as a phone at night would. */
+  public static void emulateDark(ChromeDriver driver, boolean dark) {
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        java.util.Map.of(
+            "features",
+            java.util.List.of(
+                java.util.Map.of(
+                    "name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+  }
+
   /** Back to the window's own size. */
   public static void stopEmulating(ChromeDriver driver) {
     driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", java.util.Map.of());

@@ -51,7 +51,7 @@ class FirstRunBrowserIT {
   @BeforeEach
   void openBrowser() {
     log = LogCapture.attach();
-    browser = Browser.start(1280, 900);
+    browser = Browser.start(1280, 800);
   }
 
   @AfterEach
@@ -138,11 +138,22 @@ class FirstRunBrowserIT {
     assertThat(browser.findElement(By.id("invite-qr")).getAttribute("src"))
         .startsWith("data:image/svg+xml");
 
-    // a guest on a phone opens the link, picks a name and suggests a track
+    // a guest on a phone was told only the code: types it on the start page, then a long name
     guest = Browser.start(500, 900);
-    Browser.emulateScreen(guest, 390, 844, true);
-    guest.get(joinUrl);
-    type(guest, "display-name", "Gus");
+    Browser.emulateScreen(guest, 360, 740, true);
+    guest.get(url("/"));
+    waiting(guest).until(ExpectedConditions.presenceOfElementLocated(By.id("join-code")));
+    screenshot(guest, "join-by-code-phone");
+    accessible(guest, "start page");
+    Browser.emulateDark(guest, true);
+    screenshot(guest, "join-by-code-phone-dark");
+    Browser.emulateDark(guest, false);
+    type(guest, "join-code", code.toLowerCase(java.util.Locale.ROOT));
+    guest.findElement(By.id("join-with-code")).click();
+    waiting(guest).until(ExpectedConditions.presenceOfElementLocated(By.id("display-name")));
+    assertThat(guest.getCurrentUrl()).endsWith("/join/" + code);
+    accessible(guest, "join form");
+    type(guest, "display-name", GUEST_NAME);
     guest.findElement(By.id("join")).click();
     waiting(guest).until(ExpectedConditions.presenceOfElementLocated(By.id("my-requests")));
     type(guest, "catalog-search", "copper");
@@ -155,12 +166,22 @@ class FirstRunBrowserIT {
     waiting(guest)
         .until(ExpectedConditions.textToBePresentInElementLocated(By.id("my-requests"), "Pending"));
 
-    // the request reaches the host's console by push; approving it adds the track everywhere
+    // the request reaches the host's console by push, with the count badge and the tab's title;
+    // approving it adds the track everywhere and tells the guest once
     waiting(browser)
         .until(
             ExpectedConditions.textToBePresentInElementLocated(
                 By.id("pending-requests"), "Copper Lanterns"));
+    waiting(browser)
+        .until(ExpectedConditions.textToBePresentInElementLocated(By.id("pending-count"), "1"));
+    waiting(browser).until(d -> browser.getTitle().startsWith("(1) "));
+    screenshot(browser, "host-request-arrived");
+    accessible(browser, "host console with a request");
     browser.findElement(By.cssSelector("vaadin-button[id^='approve-']")).click();
+    waiting(guest)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.tagName("vaadin-notification-card"), "The host approved"));
     waiting(browser)
         .until(
             ExpectedConditions.textToBePresentInElementLocated(
@@ -173,6 +194,9 @@ class FirstRunBrowserIT {
             ExpectedConditions.textToBePresentInElementLocated(
                 By.id("playlist"), "Copper Lanterns"));
     assertThat(browser.findElement(By.id("listeners")).getText()).contains("Gus");
+    assertThat(sidewaysOverflow(guest))
+        .as("page wider than a 360-px phone with a 40-character name")
+        .isZero();
 
     // the host presses play: both browsers' <sync-audio> players play the same track
     browser.findElement(By.id("play-pause")).click();
@@ -206,14 +230,29 @@ class FirstRunBrowserIT {
         .until(ExpectedConditions.textToBePresentInElementLocated(By.id("play-pause"), "Pause"));
     waiting(browser).until(d -> !audioPaused(browser));
 
-    // screenshots of every screen at desktop and phone sizes
+    accessible(guest, "guest player");
+    // screenshots of every screen at desktop and phone sizes, light and dark
     screenshot(browser, "host");
+    Browser.emulateDark(browser, true);
+    screenshot(browser, "host-dark");
+    Browser.emulateDark(browser, false);
     screenshot(guest, "guest-phone");
+    Browser.emulateDark(guest, true);
+    screenshot(guest, "guest-phone-dark");
+    Browser.emulateDark(guest, false);
     Browser.stopEmulating(guest);
-    guest.manage().window().setSize(new Dimension(1280, 900));
+    guest.manage().window().setSize(new Dimension(1280, 800));
     screenshot(guest, "guest");
-    Browser.emulateScreen(browser, 390, 844, true);
+    browser.findElement(By.id("invite-full-screen")).click();
+    waiting(browser)
+        .until(ExpectedConditions.presenceOfElementLocated(By.id("invite-dialog-code")));
+    screenshot(browser, "invite-full-screen");
+    browser.findElement(By.id("invite-dialog-close")).click();
+    Browser.emulateScreen(browser, 360, 740, true);
     screenshot(browser, "host-phone");
+    assertThat(sidewaysOverflow(browser))
+        .as("host console wider than a 360-px phone with a 40-character listener")
+        .isZero();
     // column widths settle after the resize: give them up to 2 s before judging
     try {
       new WebDriverWait(browser, Duration.ofSeconds(2))
@@ -225,11 +264,39 @@ class FirstRunBrowserIT {
     browser.get(url("/admin"));
     waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("save-settings")));
     screenshot(browser, "admin-phone");
+    accessible(browser, "admin");
+    Browser.emulateDark(browser, true);
+    screenshot(browser, "admin-phone-dark");
+    Browser.emulateDark(browser, false);
     Browser.stopEmulating(browser);
     screenshot(browser, "admin");
 
+    assertThat(accessibility).as("axe-core: serious or critical violations").isEmpty();
+
     // the GUI, its push and the API did all this without a warning
     assertThat(log.warnings("org.atmosphere", "com.vaadin", "org.samesong")).isEmpty();
+  }
+
+  /** Collected while the flow runs, asserted at its end: every page's problems at once. */
+  private final List<String> accessibility = new java.util.ArrayList<>();
+
+  /** axe-core's serious and critical WCAG 2.2 AA violations on the page, kept for the end. */
+  private void accessible(ChromeDriver page, String what) throws Exception {
+    waiting(page).until(d -> Boolean.TRUE.equals(page.executeScript(SETTLED)));
+    for (String v : Axe.seriousViolations(page)) {
+      accessibility.add(what + ": " + v);
+    }
+  }
+
+  /** A guest's name of the longest kind allowed (40 characters). */
+  private static final String GUEST_NAME = "Gus Maximilian Worthington-Fairweather X";
+
+  /** How many CSS pixels the page is wider than its window (scrolls sideways); 0 when it fits. */
+  private static long sidewaysOverflow(ChromeDriver page) {
+    return ((Number)
+            page.executeScript(
+                "return Math.max(0, document.documentElement.scrollWidth - window.innerWidth);"))
+        .longValue();
   }
 
   /** The ids of the page's grids whose content is wider than the grid (scrolls sideways). */

@@ -92,6 +92,10 @@ public class ApiErrorHandler extends ErrorHandler {
     }
     generateCacheControl(response);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON.asString());
+    if (status == HttpStatus.SERVICE_UNAVAILABLE_503) {
+      // an instance that is stopping: another one (or this one, restarted) answers a retry
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+    }
     if ("HEAD".equals(request.getMethod())) {
       callback.succeeded();
       return true;

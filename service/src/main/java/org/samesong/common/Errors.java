@@ -28,6 +28,7 @@ public final class Errors {
       case 414 -> "uri_too_long";
       case 415 -> "unsupported_media_type";
       case 431 -> "headers_too_large";
+      case 503 -> "unavailable";
       case 505 -> "http_version_not_supported";
       default -> status >= 500 ? "internal_error" : "request_refused";
     };
@@ -41,6 +42,9 @@ public final class Errors {
       case 405 -> "this method is not allowed here";
       case 406 -> "this resource answers in application/json only";
       case 415 -> "send application/json";
+      case 503 ->
+          "the server cannot answer right now (it is stopping or overloaded); try again in a"
+              + " moment";
       default ->
           status >= 500 ? "the server failed; it has been logged" : "the request was refused";
     };

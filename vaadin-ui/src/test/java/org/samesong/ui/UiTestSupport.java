@@ -238,11 +238,16 @@ public final class UiTestSupport implements AutoCloseable {
                 new AssertionError("no button " + text + " in row " + row + " of " + grid.getId()));
   }
 
+  /** A name such as "Remove Alpha Song" answers to "Remove": row buttons name their row. */
+  private static boolean named(String label, String text) {
+    return label != null && (label.equals(text) || label.startsWith(text + " "));
+  }
+
   private static java.util.Optional<com.vaadin.flow.component.button.Button> findButton(
       com.vaadin.flow.component.Component c, String text) {
     // by its text, or by the name a screen reader gives it (icon-like buttons)
     if (c instanceof com.vaadin.flow.component.button.Button b
-        && (text.equals(b.getText()) || text.equals(b.getElement().getAttribute("aria-label")))) {
+        && (text.equals(b.getText()) || named(b.getElement().getAttribute("aria-label"), text))) {
       return java.util.Optional.of(b);
     }
     return c.getChildren()

@@ -8,6 +8,7 @@ import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.grid.Grid;
@@ -15,8 +16,6 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -91,43 +90,63 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
   // ---------------------------------------------------------------- settings
 
   private VerticalLayout settingsSection() {
-    FormLayout form = new FormLayout();
-    form.setResponsiveSteps(
-        new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("40rem", 2));
     Map<String, Object> values = UiServices.get().settings().all();
     fields.clear();
+    Map<String, FormLayout> groups = new LinkedHashMap<>();
+    for (String group : SettingLabels.GROUPS) {
+      FormLayout form = new FormLayout();
+      form.setResponsiveSteps(
+          new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("40rem", 2));
+      groups.put(group, form);
+    }
     for (Setting<?> setting : Settings.ALL) {
       Component field = fieldFor(setting, values.get(setting.key()));
       field.setId("setting-" + setting.key());
       fields.put(setting.key(), field);
-      form.add(field);
+      groups.get(SettingLabels.group(setting.key())).add(field);
     }
+    VerticalLayout grouped = new VerticalLayout();
+    grouped.setPadding(false);
+    groups.forEach(
+        (name, form) -> {
+          if (form.getChildren().findAny().isPresent()) {
+            Details details = new Details(name, form);
+            details.setOpened(true);
+            details.setWidthFull();
+            details.setId(
+                "settings-" + name.toLowerCase(java.util.Locale.ROOT).replaceAll("\\W+", "-"));
+            grouped.add(details);
+          }
+        });
     Button save = new Button("Save settings");
     save.setId("save-settings");
     save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     save.addClickListener(e -> saveSettings());
-    VerticalLayout section = section("Settings", "settings", form, save);
+    VerticalLayout section = section("Settings", "settings", grouped, save);
     return section;
   }
 
   private static Component fieldFor(Setting<?> setting, Object value) {
-    String label = setting.key();
+    String label = SettingLabels.label(setting.key());
+    // the key stays in the help text: it is what the API and the docs call the setting
+    String help = setting.description() + " (" + setting.key() + ")";
     Class<?> type = setting.type();
     if (type == Boolean.class) {
       Checkbox box = new Checkbox(label, Boolean.TRUE.equals(value));
-      box.setTooltipText(setting.description());
+      box.setTooltipText(help);
+      box.setHelperText(help);
       return box;
     }
     if (type == Integer.class) {
       IntegerField number = new IntegerField(label);
       number.setValue(value == null ? null : ((Number) value).intValue());
-      number.setHelperText(setting.description());
+      number.setHelperText(help);
       return number;
     }
     if (type == Double.class) {
       NumberField number = new NumberField(label);
       number.setValue(value == null ? null : ((Number) value).doubleValue());
-      number.setHelperText(setting.description());
+      number.setHelperText(help);
       return number;
     }
     if (List.class.isAssignableFrom(type)) {
@@ -136,12 +155,12 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
           value instanceof List<?> list
               ? String.join("\n", list.stream().map(String::valueOf).toList())
               : "");
-      lines.setHelperText(setting.description() + " One per line.");
+      lines.setHelperText(help + " One per line.");
       return lines;
     }
     TextField text = new TextField(label);
     text.setValue(value == null ? "" : value.toString());
-    text.setHelperText(setting.description());
+    text.setHelperText(help);
     return text;
   }
 
@@ -161,21 +180,18 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
       }
     }
     if (changes.isEmpty()) {
-      Notification.show("Nothing changed", 2000, Notification.Position.BOTTOM_START);
+      Notices.info("Nothing changed");
       return;
     }
     try {
       UiServices.get().settings().update(changes);
-      Notification.show("Settings saved", 3000, Notification.Position.BOTTOM_START)
-          .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+      Notices.info("Settings saved");
     } catch (ApiException e) {
       Component field = fields.get(e.field());
       if (field instanceof HasValidation validation) {
-        validation.setErrorMessage(e.getMessage());
-        validation.setInvalid(true);
+        FieldRules.refuse(validation, e);
       }
-      Notification.show("Not saved: " + e.getMessage(), 6000, Notification.Position.TOP_CENTER)
-          .addThemeVariants(NotificationVariant.LUMO_ERROR);
+      Notices.error("Not saved: " + FieldRules.sentence(e));
     }
   }
 
@@ -304,8 +320,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
             UiServices.get()
                 .users()
                 .create(username.getValue(), password.getValue(), role.getValue());
-            Notification.show(
-                "Created " + username.getValue(), 3000, Notification.Position.BOTTOM_START);
+            Notices.info("Created " + username.getValue());
             username.clear();
             password.clear();
             username.setInvalid(false);
@@ -337,7 +352,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
                 .users()
                 .update(user.id(), new UserPatch(null, password.getValue(), null), admin.id());
             dialog.close();
-            Notification.show("Password changed", 3000, Notification.Position.BOTTOM_START);
+            Notices.info("Password changed");
           } catch (ApiException ex) {
             FieldRules.refuse(password, ex);
           }
@@ -391,7 +406,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
   private void endSession(Session session) {
     try {
       UiServices.get().sessions().end(session.id());
-      Notification.show("Ended " + session.name(), 3000, Notification.Position.BOTTOM_START);
+      Notices.info("Ended " + session.name());
     } catch (ApiException e) {
       Notices.error(e.getMessage());
     }

@@ -38,6 +38,7 @@ class LibrarySection extends VerticalLayout {
     problems.setId("library-problems");
     problems.getStyle().set("color", "var(--lumo-error-text-color)");
     bar.setId("scan-progress");
+    bar.getElement().setAttribute("aria-label", "Library scan progress");
     bar.setWidth("min(100%, 32rem)");
     status.setId("scan-status");
     rescan.setId("rescan");

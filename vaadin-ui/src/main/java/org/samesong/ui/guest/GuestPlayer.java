@@ -8,7 +8,6 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
@@ -31,6 +30,7 @@ import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
 import org.samesong.ui.player.SyncAudio;
 import org.samesong.ui.shell.CatalogPicker;
+import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.Notices;
 import org.samesong.ui.shell.ProgressClock;
 import org.samesong.ui.shell.SessionFollower;
@@ -239,14 +239,16 @@ public class GuestPlayer extends VerticalLayout {
     try {
       services.requests().create(seat.principal(), sessionId, change);
       field.setInvalid(false);
-      Notification.show(
-          "Sent to the host; you'll see the answer under My requests",
-          3000,
-          Notification.Position.BOTTOM_START);
+      Notices.info("Sent to the host; you'll see the answer under My requests");
       refreshRequests();
       return true;
     } catch (ApiException e) {
-      field.setErrorMessage(e.getMessage());
+      if ("position".equals(e.field())) {
+        field.setErrorMessage(
+            "Choose a position from 1 to " + Math.max(1, currentPlaylist.items().size()));
+      } else {
+        field.setErrorMessage(FieldRules.sentence(e));
+      }
       field.setInvalid(true);
       Notices.error(e.getMessage());
       return false;
@@ -393,5 +395,44 @@ public class GuestPlayer extends VerticalLayout {
     all.removeIf(r -> !seat.principal().memberId().equals(r.requestedBy()));
     java.util.Collections.reverse(all);
     mine.setItems(all);
+    noticeDecisions(all);
+  }
+
+  /** The status each of my requests had when last read, to tell its decision once. */
+  private final java.util.Map<String, String> statuses = new java.util.HashMap<>();
+
+  private String lastDecisionNotice;
+
+  /** One notice when the host decided a request of mine (not for those decided before I looked). */
+  private void noticeDecisions(List<RequestJson> mineNow) {
+    List<RequestJson> decided = new ArrayList<>();
+    for (RequestJson r : mineNow) {
+      String before = statuses.put(r.requestId(), r.status());
+      if ("pending".equals(before) && !"pending".equals(r.status())) {
+        decided.add(r);
+      }
+    }
+    if (decided.isEmpty()) {
+      return;
+    }
+    RequestJson r = decided.get(0);
+    String verdict =
+        switch (r.status()) {
+          case "approved" -> "The host approved: ";
+          case "denied" -> "The host said no to: ";
+          case "expired" -> "No longer possible: ";
+          default -> "Request " + r.status() + ": ";
+        };
+    String reason = r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")";
+    lastDecisionNotice =
+        decided.size() == 1
+            ? verdict + describe(r) + reason
+            : decided.size() + " of your requests were decided; see My requests";
+    Notices.info(lastDecisionNotice);
+  }
+
+  /** The last decision notice shown, for tests. */
+  String lastDecisionNotice() {
+    return lastDecisionNotice;
   }
 }

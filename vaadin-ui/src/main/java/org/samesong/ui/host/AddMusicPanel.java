@@ -2,7 +2,6 @@ package org.samesong.ui.host;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.H3;
-import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -48,7 +47,7 @@ class AddMusicPanel extends VerticalLayout {
     try {
       services.playlist().add(host.sessionId(), track.id(), null, host.memberId());
       onAdded.run();
-      Notification.show("Added " + track.title(), 2000, Notification.Position.BOTTOM_START);
+      Notices.info("Added " + track.title());
     } catch (ApiException e) {
       Notices.error(e.getMessage());
     }

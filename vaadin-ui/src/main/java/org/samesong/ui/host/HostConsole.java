@@ -54,18 +54,20 @@ public class HostConsole extends FlexLayout {
     setFlexWrap(FlexWrap.WRAP);
     getStyle().set("gap", "var(--lumo-space-l)");
 
+    // what needs the host now on top (playing, requests); the rest below or beside
     VerticalLayout main =
         column(
             "main-column",
             nowPlaying,
+            requests,
             playlist,
             new AddMusicPanel(services, host, playlist::refresh));
     VerticalLayout side =
         column(
             "side-column",
             new InvitePanel(session, services.sessions().joinUrl(session.code(), baseUrl)),
-            requests,
-            listenersAndEnd);
+            listenersAndEnd,
+            requests.history());
     main.getStyle().set("flex", "2 1 28rem");
     side.getStyle().set("flex", "1 1 20rem");
     add(main, side);

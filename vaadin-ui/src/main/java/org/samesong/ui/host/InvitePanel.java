@@ -2,10 +2,14 @@ package org.samesong.ui.host;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import org.samesong.session.Session;
 import org.samesong.ui.shell.QrCode;
@@ -44,9 +48,60 @@ class InvitePanel extends VerticalLayout {
                 .executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", joinUrl));
     H3 name = new H3(session.name());
     name.setId("session-title");
-    add(name, new Span("Invite code"), code, link, copy, qr);
+    Button bigScreen = new Button("Show on a big screen", e -> showFullScreen(session, joinUrl));
+    bigScreen.setId("invite-full-screen");
+    bigScreen.addThemeVariants(ButtonVariant.LUMO_SMALL);
+    add(name, new Span("Invite code"), code, link, new HorizontalLayout(copy, bigScreen), qr);
     setId("invite");
     setPadding(false);
     setSpacing(false);
+  }
+
+  /**
+   * The invitation filling the screen, for a TV or a projector at the party: the session's name,
+   * the code in letters readable across a room, the QR code as large as fits, and the link.
+   */
+  static Dialog showFullScreen(Session session, String joinUrl) {
+    Dialog dialog = new Dialog();
+    dialog.setId("invite-dialog");
+    dialog.setWidth("100vw");
+    dialog.setHeight("100vh");
+    dialog.getElement().setAttribute("aria-label", "Invitation to " + session.name());
+    H1 title = new H1(session.name());
+    title
+        .getStyle()
+        .set("margin", "0")
+        .set("text-align", "center")
+        .set("font-size", "min(6vw, 6vh)");
+    Span how = new Span("Join on your phone: scan the code, or open the link and type the code");
+    how.getStyle().set("font-size", "var(--lumo-font-size-xl)").set("text-align", "center");
+    Span code = new Span(session.code());
+    code.setId("invite-dialog-code");
+    code.getStyle()
+        .set("font-size", "min(14vw, 11vh)")
+        .set("font-weight", "800")
+        .set("letter-spacing", "0.15em")
+        .set("line-height", "1");
+    Image qr = new Image(QrCode.svgDataUrl(joinUrl), "QR code of the join link " + joinUrl);
+    qr.getStyle()
+        .set("height", "min(42vh, 70vw)")
+        .set("aspect-ratio", "1")
+        .set("image-rendering", "pixelated")
+        .set("background", "white")
+        .set("padding", "1rem");
+    Span link = new Span(joinUrl);
+    link.getStyle().set("font-size", "var(--lumo-font-size-xl)").set("word-break", "break-all");
+    Button close = new Button("Close", e -> dialog.close());
+    close.setId("invite-dialog-close");
+    dialog.getHeader().add(close);
+    VerticalLayout content = new VerticalLayout(title, how, code, qr, link);
+    content.setSizeFull();
+    content.setSpacing(false);
+    content.getStyle().set("gap", "min(2vh, 1rem)").set("overflow", "hidden");
+    content.setAlignItems(FlexComponent.Alignment.CENTER);
+    content.setJustifyContentMode(FlexComponent.JustifyContentMode.CENTER);
+    dialog.add(content);
+    dialog.open();
+    return dialog;
   }
 }

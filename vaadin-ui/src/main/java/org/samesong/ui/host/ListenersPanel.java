@@ -9,7 +9,6 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
@@ -132,10 +131,12 @@ class ListenersPanel extends VerticalLayout {
     kick.addThemeVariants(
         ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE, ButtonVariant.LUMO_ERROR);
     kick.setId("kick-" + memberId);
+    kick.getElement().setAttribute("aria-label", "Kick " + l.displayName());
     Button ban = new Button("Ban", e -> kick(byId.get(memberId), true));
     ban.addThemeVariants(
         ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE, ButtonVariant.LUMO_ERROR);
     ban.setId("ban-" + memberId);
+    ban.getElement().setAttribute("aria-label", "Ban " + l.displayName());
     ban.setTooltipText("Remove, and keep this browser and address out of the session");
     HorizontalLayout actions = new HorizontalLayout(kick, ban);
     actions.setSpacing(false);
@@ -250,20 +251,27 @@ class ListenersPanel extends VerticalLayout {
     return String.format(Locale.ENGLISH, "Listeners · %,d connected of %,d", connected, total);
   }
 
+  /**
+   * Kicks (with {@code ban}: and bans) after a few seconds in which the host can take it back: a
+   * kick revokes the guest's tokens at once, so it cannot be undone once done.
+   */
   private void kick(Listener listener, boolean ban) {
     if (listener == null) {
       return; // gone already
     }
-    try {
-      kicker.kick(listener.memberId(), ban);
-      Notification.show(
-          listener.displayName() + (ban ? " was removed and cannot rejoin" : " was removed"),
-          3000,
-          Notification.Position.BOTTOM_START);
-    } catch (ApiException e) {
-      Notices.error(e.getMessage());
-    }
-    reload();
+    String memberId = listener.memberId();
+    String name = listener.displayName();
+    Notices.deferred(
+        (ban ? "Banning " : "Removing ") + name + "…",
+        () -> {
+          try {
+            kicker.kick(memberId, ban);
+          } catch (ApiException e) {
+            Notices.error(e.getMessage());
+          }
+          reload();
+        },
+        () -> Notices.info(name + " stays"));
   }
 
   /** How many listeners are shown, for tests and the console. */

@@ -45,7 +45,11 @@ class PlaylistPanel extends VerticalLayout {
         .setHeader("#")
         .setFlexGrow(0)
         .setWidth("3.25rem");
-    grid.addColumn(i -> TrackText.describe(i.track())).setHeader("Track").setFlexGrow(3);
+    // a small basis that grows: the grid fits a 360-px phone without scrolling sideways
+    grid.addColumn(i -> TrackText.describe(i.track()))
+        .setHeader("Track")
+        .setWidth("5rem")
+        .setFlexGrow(3);
     grid.addColumn(i -> MinutesSeconds.format(i.track().durationMs()))
         .setHeader("Length")
         .setFlexGrow(0)
@@ -93,7 +97,7 @@ class PlaylistPanel extends VerticalLayout {
     down.getElement().setAttribute("aria-label", "Move down");
     // three narrow buttons, so the grid fits a phone's width without scrolling sideways
     Button remove = new Button("✕", e -> remove(i));
-    remove.getElement().setAttribute("aria-label", "Remove");
+    remove.getElement().setAttribute("aria-label", "Remove " + i.track().title());
     remove.setTooltipText("Remove");
     remove.addThemeVariants(ButtonVariant.LUMO_ERROR);
     for (Button b : List.of(up, down, remove)) {
@@ -159,6 +163,22 @@ class PlaylistPanel extends VerticalLayout {
     try {
       services.playlist().remove(sessionId, item.itemId());
       refresh();
+      Notices.undoable(
+          "Removed \u201c" + item.track().title() + "\u201d",
+          () -> {
+            try {
+              services
+                  .playlist()
+                  .add(
+                      sessionId,
+                      item.track().id(),
+                      Math.min(item.position(), playlist.items().size()),
+                      item.addedBy());
+            } catch (ApiException e) {
+              Notices.error("Could not put it back: " + e.getMessage());
+            }
+            refresh();
+          });
     } catch (ApiException e) {
       Notices.error(e.getMessage());
       refresh();

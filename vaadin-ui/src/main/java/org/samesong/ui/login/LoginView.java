@@ -38,6 +38,8 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     i18n.getForm().setForgotPassword("Forgot password?");
     form.setI18n(i18n);
     form.setForgotPasswordButtonVisible(false);
+    // guests come here for the code field: no keyboard popping up for the username on a phone
+    form.getElement().setAttribute("no-autofocus", "");
     form.addLoginListener(this::login);
 
     // guests come with a code; hosts log in below

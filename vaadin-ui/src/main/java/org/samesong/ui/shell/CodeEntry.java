@@ -27,7 +27,7 @@ public class CodeEntry extends HorizontalLayout {
     code.setMaxLength(16);
     code.setAllowedCharPattern("[A-Za-z0-9 -]");
     code.addThemeVariants(TextFieldVariant.LUMO_ALIGN_CENTER);
-    code.getStyle().set("text-transform", "uppercase").set("letter-spacing", "0.15em");
+    // shown as typed; the code is upper-cased when it is read
     code.setWidth("12em");
     join.setId("join-with-code");
     join.addThemeVariants(ButtonVariant.LUMO_PRIMARY);

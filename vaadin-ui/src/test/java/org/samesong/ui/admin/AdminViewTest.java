@@ -48,6 +48,27 @@ class AdminViewTest {
   }
 
   @Test
+  void settings_are_grouped_and_labelled_in_words_with_their_key_in_the_help() {
+    IntegerField guests = _get(IntegerField.class, s -> s.withId("setting-max_guests_per_session"));
+    assertThat(guests.getLabel()).isEqualTo("Guests per session");
+    assertThat(guests.getHelperText()).contains("(max_guests_per_session)");
+    assertThat(
+            _get(
+                    com.vaadin.flow.component.details.Details.class,
+                    s -> s.withId("settings-playback-sync"))
+                .getSummaryText())
+        .isEqualTo("Playback sync");
+    for (var setting : Settings.ALL) {
+      var field =
+          _get(
+              com.vaadin.flow.component.Component.class, s -> s.withId("setting-" + setting.key()));
+      assertThat(field.getElement().getProperty("label", field.getElement().getText()))
+          .as("label of %s", setting.key())
+          .doesNotContain("_");
+    }
+  }
+
+  @Test
   void every_runtime_setting_has_a_field() {
     for (var setting : Settings.ALL) {
       _assertOne(

@@ -296,6 +296,22 @@ class GuestViewTest {
     ui.roundtrip();
     assertThat(GridKt._getFormattedRow(mine, 0)).contains("Approved");
     assertThat(GridKt._size(grid("playlist"))).isEqualTo(2);
+    assertThat(_get(GuestPlayer.class).lastDecisionNotice())
+        .isEqualTo("The host approved: Add “Beta Song — Band” — “for the road”");
+  }
+
+  @Test
+  void a_denied_suggestion_is_told_once_with_the_reason() {
+    joinAs("Gus");
+    _setValue(_get(TextField.class, s -> s.withId("catalog-search")), "beta");
+    _click(rowButton(grid("catalog-results"), 0, "Suggest"));
+    RequestJson request = ui.services.requests().pending(session.id()).get(0);
+
+    ui.services.requests().deny(host, request.requestId(), "later tonight");
+    ui.roundtrip();
+
+    assertThat(_get(GuestPlayer.class).lastDecisionNotice())
+        .isEqualTo("The host said no to: Add “Beta Song — Band” (later tonight)");
   }
 
   @Test

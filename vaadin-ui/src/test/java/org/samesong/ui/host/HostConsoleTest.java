@@ -3,6 +3,7 @@ package org.samesong.ui.host;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._assertNone;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._assertOne;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.samesong.ui.UiTestSupport.rowButton;
 
 import com.github.mvysny.kaributesting.v10.GridKt;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.dnd.GridDropLocation;
@@ -18,6 +20,7 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.DataChangeEvent;
 import com.vaadin.flow.data.provider.DataChangeEvent.DataRefreshEvent;
@@ -245,12 +248,129 @@ class HostConsoleTest {
     int row = GridKt._getFormattedRow(listeners, 0).toString().contains("Gus") ? 0 : 1;
 
     _click(rowButton(listeners, row, "Kick"));
+    // nothing happens while the host can still take it back
+    assertThat(_get(Span.class, s -> s.withId("undo-message")).getText())
+        .isEqualTo("Removing Gus…");
+    assertThat(ui.services.sessions().members(sessionId))
+        .extracting(Member::id)
+        .contains(gus.memberId());
+    _get(Notification.class).close(); // the notice's time ran out
     ui.roundtrip();
     assertThat(ui.services.sessions().members(sessionId))
         .extracting(Member::id)
         .doesNotContain(gus.memberId());
     assertThat(GridKt._size(listeners)).isEqualTo(1);
     assertThat(heading()).isEqualTo("Listeners · 0 connected of 1");
+  }
+
+  @Test
+  void a_kick_taken_back_in_time_leaves_the_guest_in() {
+    SamesongPrincipal gus = guest("Gus");
+    Grid<?> listeners = grid("listeners");
+    ui.awaitLive("Gus listed", () -> GridKt._size(listeners) == 2);
+    int row = GridKt._getFormattedRow(listeners, 0).toString().contains("Gus") ? 0 : 1;
+
+    _click(rowButton(listeners, row, "Kick"));
+    _click(_get(Button.class, s -> s.withId("undo")));
+
+    assertThat(ui.services.sessions().members(sessionId))
+        .extracting(Member::id)
+        .contains(gus.memberId());
+  }
+
+  @Test
+  void a_removed_track_comes_back_in_its_place_with_undo() {
+    add(alpha);
+    add(beta);
+    Grid<PlaylistItem> playlist = grid("playlist");
+
+    _click(rowButton(playlist, 0, "Remove"));
+    assertThat(ui.services.playlist().get(sessionId).items())
+        .extracting(i -> i.track().id())
+        .containsExactly(beta.id());
+    assertThat(_get(Span.class, s -> s.withId("undo-message")).getText())
+        .isEqualTo("Removed \u201cAlpha Song\u201d");
+
+    _click(_get(Button.class, s -> s.withId("undo")));
+    assertThat(ui.services.playlist().get(sessionId).items())
+        .extracting(i -> i.track().id())
+        .containsExactly(alpha.id(), beta.id());
+  }
+
+  @Test
+  void requests_arriving_show_a_count_a_tab_title_and_one_notice() {
+    assertThat(_get(Span.class, s -> s.withId("no-pending-requests")).isVisible()).isTrue();
+    SamesongPrincipal gus = guest("Gus");
+    ui.services
+        .requests()
+        .create(gus, sessionId, new ProposedChange("add", beta.id(), null, null, null, null));
+    ui.roundtrip();
+
+    assertThat(_get(Span.class, s -> s.withId("pending-count")).getText()).isEqualTo("1");
+    assertThat(_get(RequestsPanel.class).lastNotice())
+        .isEqualTo("Gus asks: Add \u201cBeta Song \u2014 Other Band\u201d");
+    assertThat(UI.getCurrent().getInternals().getTitle()).isEqualTo("(1) Samesong · Host");
+    assertThat(_find(Notification.class)).hasSize(1);
+
+    ui.services
+        .requests()
+        .create(gus, sessionId, new ProposedChange("add", alpha.id(), null, null, null, null));
+    ui.roundtrip();
+    assertThat(_get(Span.class, s -> s.withId("pending-count")).getText()).isEqualTo("2");
+    assertThat(_find(Notification.class).stream().filter(Notification::isOpened).count())
+        .as("one notice at a time")
+        .isEqualTo(1);
+
+    _click(rowButton(grid("pending-requests"), 0, "Approve"));
+    _click(rowButton(grid("pending-requests"), 0, "Approve"));
+    assertThat(UI.getCurrent().getInternals().getTitle()).isEqualTo("Samesong · Host");
+    assertThat(_get(Span.class, s -> s.withId("no-pending-requests")).isVisible()).isTrue();
+  }
+
+  @Test
+  void approving_a_track_that_is_queued_already_asks_first() {
+    add(beta);
+    SamesongPrincipal gus = guest("Gus");
+    ui.services
+        .requests()
+        .create(gus, sessionId, new ProposedChange("add", beta.id(), null, null, null, null));
+    ui.roundtrip();
+
+    _click(rowButton(grid("pending-requests"), 0, "Approve"));
+    assertThat(_get(Span.class, s -> s.withId("duplicate-warning")).getText())
+        .isEqualTo("\u201cBeta Song\u201d is queued at position 1. Add it again?");
+    assertThat(ui.services.playlist().get(sessionId).items()).hasSize(1);
+
+    _click(_get(Button.class, s -> s.withId("approve-duplicate")));
+    assertThat(ui.services.playlist().get(sessionId).items()).hasSize(2);
+  }
+
+  @Test
+  void row_buttons_are_named_after_their_row() {
+    add(alpha);
+    SamesongPrincipal gus = guest("Gus");
+    ui.services
+        .requests()
+        .create(gus, sessionId, new ProposedChange("add", beta.id(), null, null, null, null));
+    ui.roundtrip();
+
+    assertThat(rowButton(grid("playlist"), 0, "Remove").getElement().getAttribute("aria-label"))
+        .isEqualTo("Remove Alpha Song");
+    assertThat(
+            rowButton(grid("pending-requests"), 0, "Approve")
+                .getElement()
+                .getAttribute("aria-label"))
+        .isEqualTo("Approve Gus's request: Add \u201cBeta Song \u2014 Other Band\u201d");
+  }
+
+  @Test
+  void the_invite_opens_full_screen_for_a_tv() {
+    String code = _get(Span.class, s -> s.withId("invite-code")).getText();
+    _click(_get(Button.class, s -> s.withId("invite-full-screen")));
+
+    assertThat(_get(Span.class, s -> s.withId("invite-dialog-code")).getText()).isEqualTo(code);
+    _click(_get(Button.class, s -> s.withId("invite-dialog-close")));
+    _assertNone(Span.class, s -> s.withId("invite-dialog-code"));
   }
 
   @Test
@@ -261,6 +381,8 @@ class HostConsoleTest {
     int row = GridKt._getFormattedRow(listeners, 0).toString().contains("Gus") ? 0 : 1;
 
     _click(rowButton(listeners, row, "Ban"));
+    assertThat(_get(Span.class, s -> s.withId("undo-message")).getText()).isEqualTo("Banning Gus…");
+    _get(Notification.class).close(); // the notice's time ran out
     ui.roundtrip();
 
     assertThat(ui.services.sessions().members(sessionId))
