@@ -478,7 +478,8 @@ class NginxClusterIT {
       wait.until(
           ExpectedConditions.textToBePresentInElementLocated(
               By.id("host-user"), "Signed in as " + TestServer.ADMIN));
-      assertThat(browser.findElement(By.id("invite-code")).getText()).isEqualTo(code);
+      // the console follows the header in a later round trip: wait for it, not for the header only
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("invite-code"), code));
       List<Nginx.Logged> pages = guiRequests();
       assertThat(pages.get(pages.size() - 1).upstream()).contains(Nginx.upstreamOf(other));
       // the instance that went away left error lines (refused connections, a broken WebSocket),
