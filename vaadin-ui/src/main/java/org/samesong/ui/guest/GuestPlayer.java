@@ -8,8 +8,10 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import org.samesong.session.Session;
 import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
 import org.samesong.ui.player.SyncAudio;
+import org.samesong.ui.shell.Artwork;
 import org.samesong.ui.shell.CatalogPicker;
 import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.Notices;
@@ -57,6 +60,9 @@ public class GuestPlayer extends VerticalLayout {
   private final SyncAudio player;
   private final Span audioStatus = new Span("Audio: connecting…");
   private final Span listening = new Span();
+  private final Artwork artwork = new Artwork("min(30vw, 8rem)");
+  private final ProgressBar progress = new ProgressBar();
+  private final Span upNext = new Span();
 
   private Playlist currentPlaylist = new Playlist(0, List.of());
   private PlaybackState currentState;
@@ -99,8 +105,21 @@ public class GuestPlayer extends VerticalLayout {
         e -> onLeft.accept("The host ended this session. Thanks for listening!"));
     audioStatus.setId("audio-status");
     AudioStatus.follow(player, audioStatus);
+    artwork.setId("artwork");
+    progress.setId("progress");
+    progress.setMin(0);
+    progress.getElement().setAttribute("aria-label", "Position in the track");
+    upNext.setId("up-next");
+    upNext.getStyle().set("color", "var(--lumo-secondary-text-color)");
+    VerticalLayout text = new VerticalLayout(title, artist);
+    text.setPadding(false);
+    text.setSpacing(false);
+    text.setMinWidth("0");
+    HorizontalLayout head = new HorizontalLayout(artwork, text);
+    head.setAlignItems(FlexComponent.Alignment.CENTER);
+    head.setWidthFull();
     VerticalLayout now =
-        new VerticalLayout(who, listening, title, artist, position, player, audioStatus);
+        new VerticalLayout(who, listening, head, progress, position, upNext, player, audioStatus);
     now.setId("now-playing");
     now.setPadding(false);
     now.setSpacing(false);
@@ -341,15 +360,23 @@ public class GuestPlayer extends VerticalLayout {
     if (item.isEmpty()) {
       title.setText("Nothing playing yet");
       artist.setText("The host starts the music");
+      artwork.show(null);
     } else {
       Track track = item.get().track();
       title.setText(track.title());
       artist.setText(track.artist() == null ? "" : track.artist());
+      artwork.show(track);
     }
+    int next = item.map(i -> i.position() + 1).orElse(0);
+    upNext.setText(
+        next < currentPlaylist.items().size()
+            ? "Up next: " + TrackText.describe(currentPlaylist.items().get(next).track())
+            : "");
     long duration = item.map(i -> i.track().durationMs()).orElse(0L);
+    progress.setMax(Math.max(1, duration));
     ProgressClock.show(
         position,
-        null,
+        progress,
         currentState.positionMs(),
         currentState.updatedAt(),
         currentState.playing(),

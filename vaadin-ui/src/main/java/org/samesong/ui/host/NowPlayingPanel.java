@@ -4,7 +4,6 @@ import com.vaadin.flow.component.ClientCallable;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Input;
 import com.vaadin.flow.component.html.Span;
@@ -13,7 +12,6 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -28,6 +26,7 @@ import org.samesong.playlist.PlaylistItem;
 import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
 import org.samesong.ui.player.SyncAudio;
+import org.samesong.ui.shell.Artwork;
 import org.samesong.ui.shell.MinutesSeconds;
 import org.samesong.ui.shell.Notices;
 import org.samesong.ui.shell.ProgressClock;
@@ -43,7 +42,7 @@ class NowPlayingPanel extends VerticalLayout {
   private final Supplier<Playlist> playlist;
   private final Runnable onShown;
 
-  private final Div artwork = new Div();
+  private final Artwork artwork = new Artwork("96px");
   private final H2 title = new H2();
   private final Span artist = new Span();
   private final Button playPause = new Button("Play");
@@ -91,18 +90,6 @@ class NowPlayingPanel extends VerticalLayout {
   private HorizontalLayout head() {
     artwork.setId("artwork");
     artwork.addClassName("artwork");
-    artwork
-        .getStyle()
-        .set("width", "96px")
-        .set("height", "96px")
-        .set("border-radius", "var(--lumo-border-radius-l)")
-        .set("background", "linear-gradient(135deg, var(--lumo-primary-color-50pct), #7b4ddb)")
-        .set("display", "flex")
-        .set("align-items", "center")
-        .set("justify-content", "center")
-        .set("color", "white")
-        .set("font-size", "2.5rem")
-        .set("flex", "none");
     title.setId("now-title");
     title.getStyle().set("margin", "0");
     artist.setId("now-artist");
@@ -222,7 +209,7 @@ class NowPlayingPanel extends VerticalLayout {
       title.setText("Nothing playing");
       artist.setText(
           current.items().isEmpty() ? "Add tracks below to start" : "Press play to start");
-      artwork.setText("♪");
+      artwork.show(null);
     } else {
       title.setText(track.title());
       artist.setText(
@@ -231,7 +218,7 @@ class NowPlayingPanel extends VerticalLayout {
               Stream.of(track.artist(), track.album())
                   .filter(s -> s != null && !s.isBlank())
                   .toList()));
-      artwork.setText(track.title().substring(0, 1).toUpperCase(Locale.ROOT));
+      artwork.show(track);
     }
     playPause.setText(playing ? "Pause" : "Play");
     long duration = track == null ? 0 : track.durationMs();

@@ -2,6 +2,7 @@ package org.samesong.ui.shell;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.html.Input;
+import com.vaadin.flow.component.progressbar.ProgressBar;
 
 /**
  * The position text ({@code 1:23 / 4:05}) and seek slider of a playing track, advanced in the
@@ -26,7 +27,7 @@ public final class ProgressClock {
           let p = s.playing ? s.pos + (Date.now() + s.skew - s.at) : s.pos;
           if (s.dur > 0) p = Math.min(p, s.dur);
           el.textContent = fmt(p) + ' / ' + fmt(s.dur);
-          if (slider && !slider.matches(':active')) { slider.max = String(s.dur); slider.value = String(Math.round(p)); }
+          if (slider && !slider.matches(':active')) { slider.max = Math.max(s.dur, 1); slider.value = Math.round(p); }
         }, 250);
       }
       """;
@@ -37,7 +38,8 @@ public final class ProgressClock {
    * Shows the position and keeps it moving in the browser.
    *
    * @param text where {@code position / duration} appears
-   * @param slider the seek slider (may be null)
+   * @param slider the seek slider ({@code Input} of type range) or a {@code ProgressBar} (may be
+   *     null)
    * @param positionMs the position at {@code updatedAt}
    * @param updatedAt server time (epoch ms) at which {@code positionMs} held
    * @param playing whether the position advances
@@ -46,7 +48,7 @@ public final class ProgressClock {
    */
   public static void show(
       Component text,
-      Input slider,
+      Component slider,
       long positionMs,
       long updatedAt,
       boolean playing,
@@ -56,9 +58,12 @@ public final class ProgressClock {
     long shown = durationMs > 0 ? Math.min(now, durationMs) : now;
     text.getElement()
         .setText(MinutesSeconds.format(shown) + " / " + MinutesSeconds.format(durationMs));
-    if (slider != null) {
-      slider.getElement().setAttribute("max", Long.toString(Math.max(durationMs, 1)));
-      slider.setValue(Long.toString(Math.max(0, shown)));
+    if (slider instanceof Input input) {
+      input.getElement().setAttribute("max", Long.toString(Math.max(durationMs, 1)));
+      input.setValue(Long.toString(Math.max(0, shown)));
+    } else if (slider instanceof ProgressBar bar) {
+      bar.setMax(Math.max(durationMs, 1));
+      bar.setValue(Math.min(Math.max(0, shown), Math.max(durationMs, 1)));
     }
     text.getElement()
         .executeJs(

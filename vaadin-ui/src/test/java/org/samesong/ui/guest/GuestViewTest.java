@@ -12,8 +12,10 @@ import com.github.mvysny.kaributesting.v10.GridKt;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import jakarta.servlet.http.Cookie;
@@ -298,6 +300,21 @@ class GuestViewTest {
     assertThat(GridKt._size(grid("playlist"))).isEqualTo(2);
     assertThat(_get(GuestPlayer.class).lastDecisionNotice())
         .isEqualTo("The host approved: Add “Beta Song — Band” — “for the road”");
+  }
+
+  @Test
+  void the_player_shows_the_cover_progress_and_what_comes_next() {
+    ui.services.playlist().add(session.id(), beta.id(), null, session.memberId());
+    ui.services.playback().command(session.id(), "play", null);
+    joinAs("Gus");
+
+    assertThat(_get(Image.class, s -> s.withId("artwork")).getAlt())
+        .contains("Cover of Alpha Song");
+    assertThat(_get(Image.class, s -> s.withId("artwork")).getSrc())
+        .startsWith("data:image/svg+xml;base64,");
+    assertThat(_get(ProgressBar.class, s -> s.withId("progress")).getMax()).isEqualTo(90_000);
+    assertThat(_get(Span.class, s -> s.withId("up-next")).getText())
+        .isEqualTo("Up next: Beta Song — Band");
   }
 
   @Test
