@@ -98,6 +98,22 @@ class UndecodableBodyIT {
   }
 
   @Test
+  void a_body_with_a_key_twice_is_400_and_creates_nothing() throws Exception {
+    String user = SessionFixtures.of(APP).userToken();
+    long before = sessionsOf(user);
+
+    assert400(
+        post(
+            "sessions",
+            user,
+            null,
+            "{\"name\":\"a\",\"name\":\"b\"}".getBytes(StandardCharsets.UTF_8)),
+        "a key twice");
+
+    assertThat(sessionsOf(user)).isEqualTo(before);
+  }
+
+  @Test
   void an_early_401_on_a_kept_alive_connection_closes_it_with_connection_close_or_keeps_it_working()
       throws Exception {
     byte[] body = ("{\"name\":\"" + "x".repeat(900_000) + "\"}").getBytes(StandardCharsets.UTF_8);

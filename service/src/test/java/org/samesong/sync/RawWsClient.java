@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * messages (only the type of the last one and a few counts), checks that every text message is
  * valid UTF-8, answers the server's close, and can drop its connection without a close frame.
  */
-final class RawWsClient {
+public final class RawWsClient {
   private final String label;
   private final Socket socket;
   private final CompletableFuture<String> outcome = new CompletableFuture<>();
@@ -48,7 +48,8 @@ final class RawWsClient {
    * Opens the WebSocket (the 101 response read, nothing after it) on a socket with that receive
    * buffer.
    */
-  static RawWsClient open(String label, int port, String sessionId, String token, int receiveBuffer)
+  public static RawWsClient open(
+      String label, int port, String sessionId, String token, int receiveBuffer)
       throws IOException {
     Socket socket = new Socket();
     socket.setReceiveBufferSize(receiveBuffer);
@@ -81,27 +82,27 @@ final class RawWsClient {
   }
 
   /** Starts reading, on a thread of its own. */
-  RawWsClient startReading() {
+  public RawWsClient startReading() {
     Thread reader = new Thread(this::read, "raw-ws " + label);
     reader.setDaemon(true);
     reader.start();
     return this;
   }
 
-  boolean awaitHello(Duration timeout) throws InterruptedException {
+  public boolean awaitHello(Duration timeout) throws InterruptedException {
     return hello.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  int pongs() {
+  public int pongs() {
     return pongs.get();
   }
 
-  boolean isClosed() {
+  public boolean isClosed() {
     return outcome.isDone();
   }
 
   /** The close code the server sent (0: none yet; -1: the connection broke without one). */
-  int closeCode() {
+  public int closeCode() {
     return closeCode;
   }
 
@@ -110,7 +111,7 @@ final class RawWsClient {
    * close with 4410; {@code "no session_ended, then <code>"}; {@code "broken without a close frame
    * (1006) …"}; or not closed within {@code timeout}.
    */
-  String outcome(Duration timeout) throws Exception {
+  public String outcome(Duration timeout) throws Exception {
     try {
       return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -119,7 +120,7 @@ final class RawWsClient {
   }
 
   /** Sends a text message (masked, as clients must). */
-  synchronized void sendText(String text) throws IOException {
+  public synchronized void sendText(String text) throws IOException {
     byte[] payload = text.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write(0x81);
@@ -135,7 +136,7 @@ final class RawWsClient {
   }
 
   /** Drops the connection without a close frame (a reset). */
-  void abort() {
+  public void abort() {
     try {
       socket.setSoLinger(true, 0);
     } catch (IOException e) {
@@ -144,7 +145,7 @@ final class RawWsClient {
     close();
   }
 
-  void close() {
+  public void close() {
     try {
       socket.close();
     } catch (IOException e) {
@@ -224,7 +225,7 @@ final class RawWsClient {
   }
 
   /** Answers the server's close with {@code code} instead of echoing the server's own. */
-  RawWsClient answerCloseWith(int code) {
+  public RawWsClient answerCloseWith(int code) {
     answerCode = code;
     return this;
   }

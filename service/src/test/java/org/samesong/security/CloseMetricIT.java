@@ -1,4 +1,4 @@
-package org.samesong.sync;
+package org.samesong.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.samesong.sync.RawWsClient;
 import org.samesong.testing.Api;
 import org.samesong.testing.Scenario;
 import org.samesong.testing.Scenario.Guest;
