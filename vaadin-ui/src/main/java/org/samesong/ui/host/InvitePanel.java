@@ -72,32 +72,32 @@ class InvitePanel extends VerticalLayout {
         .getStyle()
         .set("margin", "0")
         .set("text-align", "center")
-        .set("font-size", "min(6vw, 6vh)");
+        .set("font-size", "min(5vw, 4.5vh)");
     Span how = new Span("Join on your phone: scan the code, or open the link and type the code");
-    how.getStyle().set("font-size", "var(--lumo-font-size-xl)").set("text-align", "center");
+    how.getStyle().set("font-size", "min(3vw, 2.6vh)").set("text-align", "center");
     Span code = new Span(session.code());
     code.setId("invite-dialog-code");
     code.getStyle()
-        .set("font-size", "min(14vw, 11vh)")
+        .set("font-size", "min(12vw, 9vh)")
         .set("font-weight", "800")
         .set("letter-spacing", "0.15em")
         .set("line-height", "1");
     Image qr = new Image(QrCode.svgDataUrl(joinUrl), "QR code of the join link " + joinUrl);
     qr.getStyle()
-        .set("height", "min(42vh, 70vw)")
+        .set("height", "min(36vh, 70vw)")
         .set("aspect-ratio", "1")
         .set("image-rendering", "pixelated")
         .set("background", "white")
         .set("padding", "1rem");
     Span link = new Span(joinUrl);
-    link.getStyle().set("font-size", "var(--lumo-font-size-xl)").set("word-break", "break-all");
+    link.getStyle().set("font-size", "min(3vw, 2.6vh)").set("word-break", "break-all");
     Button close = new Button("Close", e -> dialog.close());
     close.setId("invite-dialog-close");
     dialog.getHeader().add(close);
     VerticalLayout content = new VerticalLayout(title, how, code, qr, link);
     content.setSizeFull();
     content.setSpacing(false);
-    content.getStyle().set("gap", "min(2vh, 1rem)").set("overflow", "hidden");
+    content.getStyle().set("gap", "min(1.5vh, 1rem)").set("overflow", "auto");
     content.setAlignItems(FlexComponent.Alignment.CENTER);
     content.setJustifyContentMode(FlexComponent.JustifyContentMode.CENTER);
     dialog.add(content);
