@@ -1,6 +1,10 @@
 package org.samesong.session;
 
-/** A listening session as stored. */
+/**
+ * A listening session as stored.
+ *
+ * @param joinMode {@code open}, {@code knock} or {@code closed}
+ */
 public record Session(
     String id,
     String code,
@@ -8,7 +12,24 @@ public record Session(
     String ownerId,
     long playlistVersion,
     long createdAt,
-    Long endedAt) {
+    Long endedAt,
+    String joinMode) {
+  public static final String OPEN = "open";
+  public static final String KNOCK = "knock";
+  public static final String CLOSED = "closed";
+
+  /** A session open to anyone with its code. */
+  public Session(
+      String id,
+      String code,
+      String name,
+      String ownerId,
+      long playlistVersion,
+      long createdAt,
+      Long endedAt) {
+    this(id, code, name, ownerId, playlistVersion, createdAt, endedAt, OPEN);
+  }
+
   public boolean ended() {
     return endedAt != null;
   }

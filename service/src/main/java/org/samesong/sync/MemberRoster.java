@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -97,6 +98,44 @@ public final class MemberRoster implements AutoCloseable {
           new RosterRoom.Entry(member.id(), member.displayName(), member.role(), null));
       room.left.remove(member.id());
       changed(sessionId, room, member.id());
+    }
+  }
+
+  /** A member's role changed (a co-host made or unmade, a hand-off): everyone hears of it. */
+  public void roleChanged(String sessionId, String memberId, String role) {
+    RosterRoom room = rooms.get(sessionId);
+    if (room == null) {
+      return;
+    }
+    synchronized (room) {
+      RosterRoom.Entry e = room.members.get(memberId);
+      if (e != null && !role.equals(e.role)) {
+        e.role = role;
+        changed(sessionId, room, memberId);
+      }
+    }
+  }
+
+  /** Who is in charge of a session, as held in memory: its host (null: none) and co-hosts. */
+  public record Staff(String host, List<String> cohosts) {}
+
+  /** The host and co-hosts of a session this instance follows (empty for one it does not). */
+  public Optional<Staff> staff(String sessionId) {
+    RosterRoom room = rooms.get(sessionId);
+    if (room == null) {
+      return Optional.empty();
+    }
+    synchronized (room) {
+      String host = null;
+      List<String> cohosts = new ArrayList<>(2);
+      for (RosterRoom.Entry e : room.members.values()) {
+        if ("host".equals(e.role)) {
+          host = e.id;
+        } else if ("cohost".equals(e.role)) {
+          cohosts.add(e.id);
+        }
+      }
+      return Optional.of(new Staff(host, cohosts));
     }
   }
 
