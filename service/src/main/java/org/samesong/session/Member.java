@@ -1,5 +1,6 @@
 package org.samesong.session;
 
+import org.jdbi.v3.core.mapper.reflect.JdbiConstructor;
 import org.samesong.common.Rights;
 
 /**
@@ -20,6 +21,9 @@ public record Member(
     Double lastDriftMs,
     String permissions,
     Long roleSince) {
+  @JdbiConstructor
+  public Member {}
+
   public static final String HOST = "host";
   public static final String COHOST = "cohost";
   public static final String GUEST = "guest";

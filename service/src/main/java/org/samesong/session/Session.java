@@ -1,5 +1,7 @@
 package org.samesong.session;
 
+import org.jdbi.v3.core.mapper.reflect.JdbiConstructor;
+
 /**
  * A listening session as stored.
  *
@@ -14,6 +16,9 @@ public record Session(
     long createdAt,
     Long endedAt,
     String joinMode) {
+  @JdbiConstructor
+  public Session {}
+
   public static final String OPEN = "open";
   public static final String KNOCK = "knock";
   public static final String CLOSED = "closed";
