@@ -119,7 +119,10 @@ public class HostingService {
                         });
               }
               Rights rights = new Rights(role, permissions);
-              long since = role.equals(target.role()) ? target.roleSince() : clock.millis();
+              long since =
+                  !role.equals(target.role())
+                      ? clock.millis()
+                      : target.roleSince() != null ? target.roleSince() : target.joinedAt();
               members.setRights(memberId, role, rights.storedPermissions(), since);
               return members.find(memberId).orElseThrow();
             });

@@ -54,9 +54,6 @@ public class KnockService {
     this.clock = clock;
   }
 
-  /** What the knocker holds: its knock and its secret. */
-  public record Knocked(KnockJson knock, String token) {}
-
   /**
    * Knocks at a session in {@code knock} mode (what {@link SessionService#join} found): 202 with
    * the knock's id and secret. The join already charged the address's limit.
@@ -197,9 +194,8 @@ public class KnockService {
                         clock.millis(),
                         null,
                         null);
-                members.insert(member);
-                h.attach(BanDao.class)
-                    .recordOrigin(member.id(), knock.deviceId(), knock.addressKey());
+                members.insertGuests(
+                    List.of(new MemberDao.GuestRow(member, knock.deviceId(), knock.addressKey())));
               }
               knocks.decide(
                   knockId,

@@ -49,8 +49,8 @@ public interface MemberDao {
   /** Guests admitted together (a batch of joins), with their origins, in one batch. */
   @SqlBatch(
       """
-      INSERT INTO members (id, session_id, display_name, role, joined_at, device_id, address_key)
-      VALUES (:id, :sessionId, :displayName, :role, :joinedAt, :deviceId, :addressKey)
+      INSERT INTO members (id, session_id, display_name, role, joined_at, device_id, address_key, role_since)
+      VALUES (:id, :sessionId, :displayName, :role, :joinedAt, :deviceId, :addressKey, :joinedAt)
       """)
   void insertGuests(@BindMethods List<GuestRow> guests);
 
