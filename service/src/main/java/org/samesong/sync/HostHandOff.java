@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * connection anywhere for {@code host_grace_s} (by the injected clock) while a co-host is
  * connected, the longest-serving connected co-host becomes host ({@link HostingService#takeOver},
  * under the session's lock, so two instances seeing it at once hand it over once).
+ *
+ * <p>The absence is counted from when a sweep last saw the host connected, and no earlier than this
+ * instance has known the host and co-hosts as they are ({@link MemberRoster.Staff#since}): never
+ * from when a sweep first noticed the host missing, which on a busy machine may be late and would
+ * stretch the grace by as much.
  */
 public final class HostHandOff implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HostHandOff.class);
@@ -29,8 +34,8 @@ public final class HostHandOff implements AutoCloseable {
   private final SettingsService settings;
   private final Clock clock;
 
-  /** Per session, since when (clock ms) its host has been seen without a connection. */
-  private final Map<String, Long> awaySince = new ConcurrentHashMap<>();
+  /** Per session, when (clock ms) a sweep last saw its host connected. */
+  private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
 
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -71,24 +76,29 @@ public final class HostHandOff implements AutoCloseable {
     long now = clock.millis();
     long graceMs = settings.get(Settings.HOST_GRACE_S) * 1000L;
     int handed = 0;
-    awaySince.keySet().retainAll(hub.followedSessions());
-    for (String sessionId : hub.followedSessions()) {
+    Set<String> followed = hub.followedSessions();
+    lastSeen.keySet().retainAll(followed);
+    for (String sessionId : followed) {
       MemberRoster.Staff staff = roster.staff(sessionId).orElse(null);
       if (staff == null || staff.host() == null || staff.cohosts().isEmpty()) {
-        awaySince.remove(sessionId);
         continue;
       }
       Set<String> connected = hub.connectedAnywhere(sessionId);
       if (connected.contains(staff.host())) {
-        awaySince.remove(sessionId);
+        lastSeen.put(sessionId, now);
         continue;
       }
-      long since = awaySince.computeIfAbsent(sessionId, id -> now);
+      // gone since it was last seen here, and no earlier than this instance has known the host and
+      // co-hosts as they are: counted from what happened, not from when a sweep first noticed (a
+      // sweep delayed by a busy machine neither restarts nor shortens the grace)
+      long since = Math.max(lastSeen.getOrDefault(sessionId, Long.MIN_VALUE), staff.since());
       if (now - since >= graceMs && staff.cohosts().stream().anyMatch(connected::contains)) {
         if (hosting.takeOver(sessionId, staff.host(), connected).isPresent()) {
           handed++;
+        } else {
+          // the database saw it otherwise (the host came back, or changed): a full grace again
+          lastSeen.put(sessionId, now);
         }
-        awaySince.remove(sessionId);
       }
     }
     return handed;

@@ -110,14 +110,19 @@ public final class MemberRoster implements AutoCloseable {
     synchronized (room) {
       RosterRoom.Entry e = room.members.get(memberId);
       if (e != null && !role.equals(e.role)) {
-        e.role = role;
+        room.role(e, role, clock.millis());
         changed(sessionId, room, memberId);
       }
     }
   }
 
-  /** Who is in charge of a session, as held in memory: its host (null: none) and co-hosts. */
-  public record Staff(String host, List<String> cohosts) {}
+  /**
+   * Who is in charge of a session, as held in memory: its host (null: none) and co-hosts.
+   *
+   * @param since since when (clock ms) this instance has known the host and co-hosts as they are:
+   *     when it read the session's members, or when someone last became host or co-host
+   */
+  public record Staff(String host, List<String> cohosts, long since) {}
 
   /** The host and co-hosts of a session this instance follows (empty for one it does not). */
   public Optional<Staff> staff(String sessionId) {
@@ -135,7 +140,7 @@ public final class MemberRoster implements AutoCloseable {
           cohosts.add(e.id);
         }
       }
-      return Optional.of(new Staff(host, cohosts));
+      return Optional.of(new Staff(host, cohosts, room.staffSince));
     }
   }
 
@@ -236,7 +241,9 @@ public final class MemberRoster implements AutoCloseable {
                 m.memberId(),
                 id -> new RosterRoom.Entry(id, m.displayName(), m.role(), m.driftMs()));
         e.displayName = m.displayName();
-        e.role = m.role();
+        if (m.role() != null) {
+          room.role(e, m.role(), clock.millis());
+        }
         e.connected = m.connected() || sources.connectedHere(sessionId, m.memberId());
         if (m.driftMs() != null) {
           e.driftMs = m.driftMs();
@@ -394,7 +401,7 @@ public final class MemberRoster implements AutoCloseable {
           }
           List<Member> members = sources.load(sessionId);
           Set<String> connected = sources.connectedAnywhere(sessionId);
-          RosterRoom loaded = new RosterRoom();
+          RosterRoom loaded = new RosterRoom(clock.millis());
           members.stream()
               .filter(Member::isHost)
               .forEach(m -> loaded.members.put(m.id(), entry(m, connected)));

@@ -140,7 +140,10 @@ class OpenApiDocumentIT {
         .satisfies(s -> assertThat(s.getUrl()).isEqualTo("/api"));
     assertThat(doc.getComponents().getSecuritySchemes())
         .containsOnlyKeys(
-            OpenApiDocument.BEARER, OpenApiDocument.COOKIE, OpenApiDocument.STREAM_SIGNATURE);
+            OpenApiDocument.BEARER,
+            OpenApiDocument.COOKIE,
+            OpenApiDocument.STREAM_SIGNATURE,
+            OpenApiDocument.KNOCK_TOKEN);
     assertThat(
             doc.getComponents().getSecuritySchemes().get(OpenApiDocument.BEARER).getBearerFormat())
         .isEqualTo("JWT");
