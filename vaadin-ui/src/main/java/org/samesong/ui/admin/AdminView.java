@@ -366,7 +366,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
     try {
       UiServices.get().users().update(user.id(), patch, admin.id());
     } catch (ApiException e) {
-      Notices.error(e.getMessage());
+      Notices.error(e);
     }
     refreshUsers();
   }
@@ -408,7 +408,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
       UiServices.get().sessions().end(session.id());
       Notices.info("Ended " + session.name());
     } catch (ApiException e) {
-      Notices.error(e.getMessage());
+      Notices.error(e);
     }
     refreshSessions();
   }

@@ -23,6 +23,7 @@ import org.samesong.playlist.Playlist;
 import org.samesong.playlist.PlaylistItem;
 import org.samesong.request.RequestService;
 import org.samesong.request.api.RequestJson;
+import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.Notices;
 import org.samesong.ui.shell.TrackText;
 
@@ -187,7 +188,7 @@ class RequestsPanel extends VerticalLayout {
     try {
       services.requests().approve(host, request.requestId());
     } catch (ApiException e) {
-      Notices.error(e.getMessage());
+      Notices.error(e);
     }
     refresh();
     onApproved.run();
@@ -210,7 +211,7 @@ class RequestsPanel extends VerticalLayout {
             services.requests().deny(host, request.requestId(), text.isEmpty() ? null : text);
             dialog.close();
           } catch (ApiException ex) {
-            reason.setErrorMessage(ex.getMessage());
+            reason.setErrorMessage(FieldRules.sentence(ex));
             reason.setInvalid(true);
           }
           refresh();
