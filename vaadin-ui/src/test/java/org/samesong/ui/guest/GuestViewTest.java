@@ -431,6 +431,39 @@ class GuestViewTest {
   }
 
   @Test
+  void a_cover_embedded_in_the_file_is_shown_instead_of_the_generated_one(
+      @org.junit.jupiter.api.io.TempDir Path music) {
+    Path file =
+        org.samesong.media.AudioFixtures.mp3(
+                music.resolve("covered.mp3"),
+                500,
+                new org.samesong.media.AudioFixtures.Tags("Covered", "Band", null))
+            .path();
+    org.samesong.media.AudioFixtures.embedCover(
+        file, org.samesong.media.AudioFixtures.png(0x336699), "image/png");
+    Track covered =
+        ui.services
+            .catalog()
+            .upsertLibraryTrack(
+                file.toAbsolutePath(), "Covered", "Band", null, 500, "audio/mpeg", 1, 1);
+    ui.services.playlist().add(session.id(), covered.id(), 0, session.memberId());
+    ui.services.playback().command(session.id(), "play", null);
+    joinAs("Gus");
+
+    org.samesong.ui.shell.Artwork artwork =
+        _get(org.samesong.ui.shell.Artwork.class, s -> s.withId("artwork"));
+    assertThat(artwork.isEmbedded()).isTrue();
+    assertThat(artwork.getSrc()).doesNotStartWith("data:").contains("cover-" + covered.id());
+    assertThat(artwork.getAlt()).contains("Cover of Covered");
+
+    // the next track has no picture in its file: a generated cover
+    ui.services.playback().command(session.id(), "skip_next", null);
+    ui.roundtrip();
+    assertThat(artwork.isEmbedded()).isFalse();
+    assertThat(artwork.getSrc()).startsWith("data:image/svg+xml;base64,");
+  }
+
+  @Test
   void a_denied_suggestion_is_told_once_with_the_reason() {
     joinAs("Gus");
     _setValue(_get(TextField.class, s -> s.withId("catalog-search")), "beta");
