@@ -248,6 +248,11 @@ class FirstRunBrowserIT {
 
     accessible(guest, "guest player");
     // screenshots of every screen at desktop and phone sizes, light and dark
+    // the host's player reports its drift every 2 s: the pictures show it in step, not paused
+    waiting(browser)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("audio-status"), "from the schedule"));
     lightAndDark(browser, "host");
     lightAndDark(guest, "guest-phone");
     Browser.stopEmulating(guest);

@@ -116,6 +116,26 @@ class GuestViewTest {
   }
 
   @Test
+  void a_name_of_forty_characters_is_kept_whole_and_a_longer_one_refused_in_words() {
+    String forty = "Gus Maximilian Worthington-Fairweather X";
+    assertThat(forty).hasSize(40);
+    ui.navigate("join/" + session.code());
+    TextField name = _get(TextField.class, s -> s.withId("display-name"));
+    assertThat(name.getMaxLength()).isEqualTo(40);
+    _setValue(name, forty + "Y");
+    _click(_get(Button.class, s -> s.withId("join")));
+    assertThat(name.isInvalid()).isTrue();
+    assertThat(name.getErrorMessage()).startsWith("Must be 1-40").doesNotContain("display_name");
+    _assertNone(GuestPlayer.class);
+
+    _setValue(name, forty);
+    _click(_get(Button.class, s -> s.withId("join")));
+    assertThat(_get(Span.class, s -> s.withId("guest-identity")).getText()).endsWith(forty);
+    _get(Details.class, s -> s.withId("who-is-listening")).setOpened(true);
+    assertThat(_get(GuestPlayer.class).listenerNames()).contains(forty + " (you)");
+  }
+
+  @Test
   void mute_silences_this_browser_only_and_says_so_to_screen_readers() {
     joinAs("Gus");
     SyncAudio player = _get(SyncAudio.class);
