@@ -263,6 +263,14 @@ class FirstRunBrowserIT {
         .until(ExpectedConditions.presenceOfElementLocated(By.id("invite-dialog-code")));
     lightAndDark(browser, "invite-full-screen");
     browser.findElement(By.id("invite-dialog-close")).click();
+    // the dialog fades out: the next picture waits until it is gone
+    waiting(browser)
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    browser.executeScript(
+                        "return !document.querySelector('vaadin-dialog-overlay[opened],"
+                            + " vaadin-dialog-overlay[closing]');")));
     Browser.emulateScreen(browser, 360, 740, true);
     lightAndDark(browser, "host-phone");
     browser.findElement(By.id("invite-full-screen")).click();
@@ -270,6 +278,14 @@ class FirstRunBrowserIT {
         .until(ExpectedConditions.presenceOfElementLocated(By.id("invite-dialog-code")));
     lightAndDark(browser, "invite-full-screen-phone");
     browser.findElement(By.id("invite-dialog-close")).click();
+    // the dialog fades out: the next picture waits until it is gone
+    waiting(browser)
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    browser.executeScript(
+                        "return !document.querySelector('vaadin-dialog-overlay[opened],"
+                            + " vaadin-dialog-overlay[closing]');")));
     assertThat(sidewaysOverflow(browser))
         .as("host console wider than a 360-px phone with a 40-character listener")
         .isZero();
