@@ -155,6 +155,9 @@ class HostingTogetherBrowserIT {
     String requestId = asked.text("request_id");
     WebElement approve =
         waiting(cora).until(ExpectedConditions.elementToBeClickable(By.id("approve-" + requestId)));
+    // the console is below her player, and the "request arrived" notice at the bottom of the
+    // window: bring the button into the middle
+    cora.executeScript("arguments[0].scrollIntoView({block: 'center'})", approve);
     screenshot(cora, "cohost-request-arrived");
     approve.click();
     waiting(host)
@@ -183,7 +186,9 @@ class HostingTogetherBrowserIT {
                 .asText())
         .isEqualTo(coraId);
     // the music went on, and the new host runs it: play from her console
-    click(cora, "play-pause");
+    WebElement play = cora.findElement(By.id("play-pause"));
+    cora.executeScript("arguments[0].scrollIntoView({block: 'center'})", play);
+    play.click();
     waiting(cora)
         .until(ExpectedConditions.textToBePresentInElementLocated(By.id("play-pause"), "Pause"));
     screenshot(cora, "cohost-took-over");
