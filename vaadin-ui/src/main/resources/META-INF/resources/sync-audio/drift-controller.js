@@ -319,8 +319,9 @@ export class SyncController extends PlaylistMirror {
       return this.seek(now, exp);
     }
     if (this.correcting) {
-      // back to 1.0 once well inside the dead band, or if the error crossed zero
-      if (Math.abs(error) <= s.dead_band_ms / 2 || Math.sign(error) !== this.correcting) {
+      // back to 1.0 once close to zero (a quarter of the dead band), or if the error crossed it:
+      // stopping at the dead band's edge would leave the listener there, a millisecond or two off
+      if (Math.abs(error) <= s.dead_band_ms / 4 || Math.sign(error) !== this.correcting) {
         this.correcting = false;
       }
     } else if (Math.abs(error) > s.dead_band_ms && s.max_rate_correction > 0) {
