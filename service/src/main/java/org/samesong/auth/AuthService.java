@@ -144,6 +144,51 @@ public class AuthService {
         });
   }
 
+  /**
+   * {@link #startFamily} for many principals at once (guests admitted together): one batch of
+   * families and one of refresh tokens, in the caller's transaction when there is one.
+   */
+  public List<TokenResponse> startFamilies(List<SamesongPrincipal> who) {
+    long now = clock.millis();
+    long refreshTtl = settings.get(Settings.REFRESH_TOKEN_TTL_S) * 1000L;
+    Duration accessTtl = Duration.ofSeconds(settings.get(Settings.ACCESS_TOKEN_TTL_S));
+    List<TokenDao.Family> families = new ArrayList<>(who.size());
+    List<TokenDao.Refresh> refreshes = new ArrayList<>(who.size());
+    List<TokenResponse> issued = new ArrayList<>(who.size());
+    for (SamesongPrincipal p : who) {
+      String familyId = Ids.newId();
+      SamesongPrincipal scoped =
+          new SamesongPrincipal(p.subject(), p.role(), p.sessionId(), p.memberId(), familyId);
+      families.add(
+          new TokenDao.Family(
+              familyId,
+              p.subject(),
+              p.role(),
+              p.sessionId(),
+              p.memberId(),
+              now,
+              now + refreshTtl,
+              null,
+              null));
+      TokenService.Issued access = tokens.issue(TokenService.ACCESS, scoped, accessTtl);
+      TokenService.Issued refresh =
+          tokens.issue(TokenService.REFRESH, scoped, Duration.ofMillis(refreshTtl));
+      refreshes.add(
+          new TokenDao.Refresh(
+              refresh.tokenId(), familyId, now, refresh.expiresAt().toEpochMilli(), null));
+      issued.add(
+          new TokenResponse(
+              access.token(), refresh.token(), accessTtl.toSeconds(), "Bearer", null));
+    }
+    jdbi.useTransaction(
+        handle -> {
+          TokenDao dao = handle.attach(TokenDao.class);
+          dao.insertFamilies(families);
+          dao.insertRefreshes(refreshes);
+        });
+    return issued;
+  }
+
   /** Rotation: spends the refresh token and issues a new pair in the same family. */
   public TokenResponse refresh(String refreshToken) {
     TokenService.Claims claims =

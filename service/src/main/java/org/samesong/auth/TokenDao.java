@@ -7,6 +7,7 @@ import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -41,6 +42,14 @@ public interface TokenDao {
       VALUES (:id, :subject, :role, :sessionId, :memberId, :createdAt, :expiresAt)
       """)
   void insertFamily(@BindMethods Family family);
+
+  /** {@link #insertFamily} for many, in one batch (a join storm's batch of guests). */
+  @SqlBatch(
+      """
+      INSERT INTO token_families (id, subject, role, session_id, member_id, created_at, expires_at)
+      VALUES (:id, :subject, :role, :sessionId, :memberId, :createdAt, :expiresAt)
+      """)
+  void insertFamilies(@BindMethods List<Family> families);
 
   @SqlQuery("SELECT * FROM token_families WHERE id = :id")
   Optional<Family> findFamily(@Bind("id") String id);
@@ -77,6 +86,14 @@ public interface TokenDao {
       VALUES (:jti, :familyId, :issuedAt, :expiresAt)
       """)
   void insertRefresh(@BindMethods Refresh refresh);
+
+  /** {@link #insertRefresh} for many, in one batch. */
+  @SqlBatch(
+      """
+      INSERT INTO refresh_tokens (jti, family_id, issued_at, expires_at)
+      VALUES (:jti, :familyId, :issuedAt, :expiresAt)
+      """)
+  void insertRefreshes(@BindMethods List<Refresh> refreshes);
 
   @SqlQuery("SELECT * FROM refresh_tokens WHERE jti = :jti")
   Optional<Refresh> findRefresh(@Bind("jti") String jti);

@@ -34,11 +34,4 @@ public interface BanDao {
   @SqlQuery("SELECT device_id, address_key FROM members WHERE id = :memberId")
   @RegisterConstructorMapper(Ban.class)
   java.util.Optional<Ban> originOf(@Bind("memberId") String memberId);
-
-  @SqlUpdate(
-      "UPDATE members SET device_id = :deviceId, address_key = :addressKey WHERE id = :memberId")
-  void recordOrigin(
-      @Bind("memberId") String memberId,
-      @Bind("deviceId") String deviceId,
-      @Bind("addressKey") String addressKey);
 }

@@ -49,9 +49,15 @@ final class JoinBatcher {
     Room open(Handle h, String code);
   }
 
-  /** Stores one admitted guest inside the batch's transaction and issues its tokens. */
+  /** A join the batch admits: the guest's name and where it comes from. */
+  record Admitted(String displayName, Origin origin) {}
+
+  /**
+   * Stores the guests a batch admitted inside its transaction (in a few statements for all of them)
+   * and issues their tokens; one seat per guest, in order.
+   */
   interface Admit {
-    Seat admit(Handle h, Session session, String displayName, Origin origin);
+    List<Seat> admit(Handle h, Session session, List<Admitted> guests);
   }
 
   private static final class Pending {
@@ -111,6 +117,8 @@ final class JoinBatcher {
             for (String name : room.names()) {
               taken.add(fold(name));
             }
+            // judged one by one in arrival order, then stored together
+            List<Pending> admitted = new ArrayList<>();
             for (Pending p : batch) {
               if (room.bans(p.origin)) {
                 p.failure =
@@ -128,8 +136,18 @@ final class JoinBatcher {
                             + p.name
                             + " or one that looks the same; pick another");
               } else {
-                p.seat = admit.admit(h, session, p.name, p.origin);
+                admitted.add(p);
                 guests++;
+              }
+            }
+            if (!admitted.isEmpty()) {
+              List<Seat> seats =
+                  admit.admit(
+                      h,
+                      session,
+                      admitted.stream().map(p -> new Admitted(p.name, p.origin)).toList());
+              for (int i = 0; i < seats.size(); i++) {
+                admitted.get(i).seat = seats.get(i);
               }
             }
           });

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -20,6 +21,37 @@ public interface MemberDao {
       VALUES (:id, :sessionId, :userId, :displayName, :role, :joinedAt)
       """)
   void insert(@BindMethods Member member);
+
+  /** A guest as a join stores it: the member and where it joined from (for kicks with ban). */
+  record GuestRow(Member member, String deviceId, String addressKey) {
+    public String id() {
+      return member.id();
+    }
+
+    public String sessionId() {
+      return member.sessionId();
+    }
+
+    public String displayName() {
+      return member.displayName();
+    }
+
+    public String role() {
+      return member.role();
+    }
+
+    public long joinedAt() {
+      return member.joinedAt();
+    }
+  }
+
+  /** Guests admitted together (a batch of joins), with their origins, in one batch. */
+  @SqlBatch(
+      """
+      INSERT INTO members (id, session_id, display_name, role, joined_at, device_id, address_key)
+      VALUES (:id, :sessionId, :displayName, :role, :joinedAt, :deviceId, :addressKey)
+      """)
+  void insertGuests(@BindMethods List<GuestRow> guests);
 
   @SqlQuery("SELECT " + COLUMNS + " FROM members WHERE id = :id")
   Optional<Member> find(@Bind("id") String id);

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,23 +214,35 @@ public class SessionService {
             name,
             origin,
             maxGuests,
-            (h, session, admitted, from) -> {
-              Member member =
-                  new Member(
-                      Ids.newId(), session.id(), null, admitted, Member.GUEST, now, null, null);
-              h.attach(MemberDao.class).insert(member);
-              h.attach(BanDao.class).recordOrigin(member.id(), from.deviceId(), from.addressKey());
-              // the same thread, so the same handle: the login is stored in this transaction
-              TokenResponse issued =
-                  auth.startFamily(
-                      new SamesongPrincipal(
-                          member.id(),
-                          SamesongPrincipal.GUEST,
-                          member.sessionId(),
-                          member.id(),
-                          null),
-                      null);
-              return new JoinBatcher.Seat(member, issued);
+            (h, session, admitted) -> {
+              List<MemberDao.GuestRow> rows = new ArrayList<>(admitted.size());
+              List<SamesongPrincipal> principals = new ArrayList<>(admitted.size());
+              for (JoinBatcher.Admitted guest : admitted) {
+                Member member =
+                    new Member(
+                        Ids.newId(),
+                        session.id(),
+                        null,
+                        guest.displayName(),
+                        Member.GUEST,
+                        now,
+                        null,
+                        null);
+                rows.add(
+                    new MemberDao.GuestRow(
+                        member, guest.origin().deviceId(), guest.origin().addressKey()));
+                principals.add(
+                    new SamesongPrincipal(
+                        member.id(), SamesongPrincipal.GUEST, session.id(), member.id(), null));
+              }
+              h.attach(MemberDao.class).insertGuests(rows);
+              // the same thread, so the same handle: the logins are stored in this transaction
+              List<TokenResponse> issued = auth.startFamilies(principals);
+              List<JoinBatcher.Seat> seats = new ArrayList<>(rows.size());
+              for (int i = 0; i < rows.size(); i++) {
+                seats.add(new JoinBatcher.Seat(rows.get(i).member(), issued.get(i)));
+              }
+              return seats;
             });
     Member guest = seat.member();
     TokenResponse tokens = seat.tokens();

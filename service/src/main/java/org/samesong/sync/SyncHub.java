@@ -1,7 +1,9 @@
 package org.samesong.sync;
 
 import jakarta.websocket.CloseReason;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -159,7 +161,9 @@ public class SyncHub {
     boolean carriesUrls = e.json() != null && e.json().contains("/stream?exp=");
     // closes only queue too: the socket is closed on a thread of the connection's, since a close
     // may run onClose (a member update, the database) at once on the closing thread, and this one
-    // may be inside the bus's per-session step (or Lettuce's event loop)
+    // may be inside the bus's per-session step (or Lettuce's event loop). The sends start after
+    // the loop, a few tasks for the whole room.
+    List<Connection> toStart = new ArrayList<>();
     for (Connection c : room) {
       switch (e.kind()) {
         case Envelope.KICK -> {
@@ -176,12 +180,15 @@ public class SyncHub {
         // session_ended goes next (what waits behind it is moot now), the close after it
         case Envelope.END -> c.sendAndClose(e.json(), ENDED, "the session ended");
         default -> {
-          if (e.reaches(c.role(), c.memberId())) {
-            c.send(carriesUrls ? streamUrls.apply(e.json(), c.memberId()) : e.json(), measured);
+          if (e.reaches(c.role(), c.memberId())
+              && c.offer(
+                  carriesUrls ? streamUrls.apply(e.json(), c.memberId()) : e.json(), measured)) {
+            toStart.add(c);
           }
         }
       }
     }
+    Connection.startAll(toStart);
   }
 
   /**

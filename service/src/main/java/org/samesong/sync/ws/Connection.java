@@ -3,12 +3,14 @@ package org.samesong.sync.ws;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,12 +47,20 @@ public final class Connection {
   /** How long a close waits for the client's answering close frame before the socket is cut. */
   static final long CLOSE_HANDSHAKE_MS = 5_000;
 
+  private static final int SEND_THREADS =
+      Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  /** Rooms up to this size are started in one task of the send pool. */
+  private static final int MIN_CHUNK = 64;
+
+  /** Messages one connection may send in a row before the others' turn. */
+  private static final int BATCH = 16;
+
   /**
    * The threads that hand messages to the sockets: a send only starts an asynchronous write, so a
    * few threads serve every connection.
    */
-  private static final Executor SENDS =
-      pool("ws-send", Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())));
+  private static final Executor SENDS = pool("ws-send", SEND_THREADS);
 
   /**
    * The threads that close sockets. A close may run the endpoint's {@code onClose} at once on the
@@ -279,18 +289,60 @@ public final class Connection {
     enqueue(new Outgoing(text, createdMicros), false);
   }
 
+  /**
+   * Queues a broadcast like {@link #send(String, long)} but leaves the start of the sending to the
+   * caller: true when nothing was sending, and the caller is then to hand the connection to {@link
+   * #startAll} (with the others of the broadcast), so that a broadcast to a room of a thousand is a
+   * few tasks of the send pool, not a thousand.
+   */
+  public boolean offer(String text, long createdMicros) {
+    return enqueue(new Outgoing(text, createdMicros), false, false);
+  }
+
+  /**
+   * Starts the sending of connections whose {@link #offer} returned true: in at most as many tasks
+   * as the send pool has threads (each writes to its share of the connections in turn, without a
+   * hop per socket), on the pool of the first connection (all share one outside tests).
+   */
+  public static void startAll(List<Connection> claimed) {
+    int n = claimed.size();
+    if (n == 0) {
+      return;
+    }
+    int chunk = Math.max(MIN_CHUNK, (n + SEND_THREADS - 1) / SEND_THREADS);
+    for (int from = 0; from < n; from += chunk) {
+      List<Connection> part = claimed.subList(from, Math.min(n, from + chunk));
+      part.get(0)
+          .sends
+          .execute(
+              () -> {
+                for (Connection c : part) {
+                  c.sendNext();
+                }
+              });
+    }
+  }
+
   /** Queues a message ahead of the others (pong: clock estimates need it fast). */
   public void sendFirst(String text) {
     enqueue(new Outgoing(text, 0), true);
   }
 
   private void enqueue(Outgoing text, boolean first) {
+    enqueue(text, first, true);
+  }
+
+  /**
+   * Queues; starts the sending when nothing sends and {@code start}, else returns whether the
+   * caller claimed the start.
+   */
+  private boolean enqueue(Outgoing text, boolean first, boolean start) {
     boolean overflow;
     boolean go = false;
     synchronized (this) {
       if (closed || closeAfterDrain != null) {
         // closing: its last message is queued already (session_ended, say), nothing goes after it
-        return;
+        return false;
       }
       overflow = queue.size() >= MAX_QUEUED;
       if (!overflow) {
@@ -307,11 +359,12 @@ public final class Connection {
       // its close frame would wait behind what it does not read (until the idle timeout): drop
       // the connection as well, so that it is freed and the others hear of it at once
       close(TOO_SLOW, "not reading: send queue full", true);
-      return;
+      return false;
     }
-    if (go) {
+    if (go && start) {
       sends.execute(this::sendNext);
     }
+    return go && !start;
   }
 
   /** Whether the caller is to plan the next send (nobody else has); under the lock. */
@@ -323,50 +376,105 @@ public final class Connection {
     return true;
   }
 
-  /** Hands the next queued message to the socket; runs on {@link #sends}, one at a time. */
+  /**
+   * Hands the queued messages to the socket, one at a time; runs on {@link #sends}. A send that
+   * completes at once (the socket took the frame) is followed by the next on the same thread, up to
+   * {@link #BATCH} in a row; one that completes later goes on from its callback, through the pool.
+   */
   private void sendNext() {
-    Outgoing next;
-    CloseReason drained = null;
-    synchronized (this) {
-      next = closed || held ? null : queue.pollFirst();
-      if (next == null) {
-        sending = false;
-        // held with nothing queued: closed before its hello, nothing to wait for
-        if (!closed && closeAfterDrain != null && queue.isEmpty()) {
-          drained = closeAfterDrain;
+    for (int round = 0; ; round++) {
+      Outgoing next;
+      CloseReason drained = null;
+      boolean yield = round == BATCH;
+      synchronized (this) {
+        next = closed || held || yield ? null : queue.pollFirst();
+        if (next == null && !yield) {
+          sending = false;
+          // held with nothing queued: closed before its hello, nothing to wait for
+          if (!closed && closeAfterDrain != null && queue.isEmpty()) {
+            drained = closeAfterDrain;
+          }
         }
       }
-    }
-    if (drained != null) {
-      close(drained.getCloseCode(), drained.getReasonPhrase());
-      return;
-    }
-    if (next == null) {
-      return;
-    }
-    if (next.createdMicros() > 0) {
-      metrics.handedOver(next.createdMicros());
-    }
-    try {
-      ws.getAsyncRemote().sendText(next.text(), this::sent);
-    } catch (RuntimeException e) {
-      synchronized (this) {
-        sending = false;
+      if (yield) {
+        // others wait for this thread: the rest of this queue goes behind them
+        sends.execute(this::sendNext);
+        return;
       }
-      LOG.debug("session {}: send to {} failed: {}", sessionId, memberId, e.toString());
-      close(CloseReason.CloseCodes.GOING_AWAY, "send failed");
-    }
-  }
-
-  /** A send completed (possibly at once, on the sending thread): the next one is planned anew. */
-  private void sent(SendResult result) {
-    if (result.isOK()) {
+      if (drained != null) {
+        close(drained.getCloseCode(), drained.getReasonPhrase());
+        return;
+      }
+      if (next == null) {
+        return;
+      }
+      if (next.createdMicros() > 0) {
+        metrics.handedOver(next.createdMicros());
+      }
+      Send send = new Send();
+      try {
+        ws.getAsyncRemote().sendText(next.text(), send);
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          sending = false;
+        }
+        LOG.debug("session {}: send to {} failed: {}", sessionId, memberId, e.toString());
+        close(CloseReason.CloseCodes.GOING_AWAY, "send failed");
+        return;
+      }
+      if (send.state.compareAndSet(Send.PENDING, Send.LATER)) {
+        return; // its callback goes on
+      }
+      if (!send.result.isOK()) {
+        failed(send.result);
+        return;
+      }
       synchronized (this) {
         completed++;
       }
-      sends.execute(this::sendNext);
+    }
+  }
+
+  /**
+   * The completion of one send: whether it came before {@link #sendNext} looked (then that goes on)
+   * or after (then this does).
+   */
+  private final class Send implements SendHandler {
+    static final int PENDING = 0;
+    static final int AT_ONCE = 1;
+    static final int LATER = 2;
+    final AtomicInteger state = new AtomicInteger(PENDING);
+    SendResult result;
+
+    @Override
+    public void onResult(SendResult result) {
+      this.result = result;
+      if (!state.compareAndSet(PENDING, AT_ONCE)) {
+        sentLater(result);
+      }
+    }
+  }
+
+  /** A send completed after {@link #sendNext} returned: the next is planned anew, on the pool. */
+  private void sentLater(SendResult result) {
+    if (!result.isOK()) {
+      failed(result);
       return;
     }
+    boolean more;
+    synchronized (this) {
+      completed++;
+      more = closed || closeAfterDrain != null || !queue.isEmpty();
+      if (!more) {
+        sending = false;
+      }
+    }
+    if (more) {
+      sends.execute(this::sendNext);
+    }
+  }
+
+  private void failed(SendResult result) {
     synchronized (this) {
       sending = false;
     }

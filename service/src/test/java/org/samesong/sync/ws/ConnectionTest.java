@@ -30,6 +30,10 @@ public class ConnectionTest {
     final List<SendHandler> pending = new CopyOnWriteArrayList<>();
     final List<CloseReason> closes = new CopyOnWriteArrayList<>();
     volatile boolean open = true;
+
+    /** The socket takes every frame at once: the send completes inside {@code sendText}. */
+    volatile boolean completeAtOnce;
+
     public final Session session;
 
     public FakeSocket() {
@@ -43,7 +47,11 @@ public class ConnectionTest {
                         && args.length == 2
                         && args[1] instanceof SendHandler h) {
                       sent.add((String) args[0]);
-                      pending.add(h);
+                      if (completeAtOnce) {
+                        h.onResult(new SendResult());
+                      } else {
+                        pending.add(h);
+                      }
                       return null;
                     }
                     throw new UnsupportedOperationException(method.getName());
@@ -250,6 +258,61 @@ public class ConnectionTest {
     assertThat(socket.closes).as("on the caller's thread").isEmpty();
     closes.runAll();
     assertThat(socket.closes).extracting(r -> r.getCloseCode().getCode()).containsExactly(4408);
+  }
+
+  @Test
+  void a_broadcast_to_a_big_room_is_a_few_tasks_and_sends_taken_at_once_go_on_in_the_same_task() {
+    Later sends = new Later();
+    Later closes = new Later();
+    List<FakeSocket> sockets = new ArrayList<>();
+    List<Connection> claimed = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      FakeSocket socket = new FakeSocket();
+      socket.completeAtOnce = true;
+      sockets.add(socket);
+      Connection c = onPools(socket, sends, closes);
+      if (c.offer("seek", 0)) {
+        claimed.add(c);
+      }
+      assertThat(c.offer("member_update", 0)).as("already claimed").isFalse();
+    }
+    assertThat(sends.tasks).as("nothing starts before startAll").isEmpty();
+    assertThat(claimed).hasSize(1000);
+
+    Connection.startAll(claimed);
+
+    assertThat(sends.tasks).as("one task per send thread, not one per socket").hasSizeBetween(1, 4);
+    assertThat(sockets.get(0).sent).as("on the caller's thread").isEmpty();
+    sends.tasks.remove(0).run();
+    assertThat(sockets.get(0).sent)
+        .as("both messages in the one task")
+        .containsExactly("seek", "member_update");
+    sends.runAll();
+    assertThat(sockets)
+        .allSatisfy(s -> assertThat(s.sent).containsExactly("seek", "member_update"));
+    assertThat(sends.tasks).isEmpty();
+
+    // nothing is sending any more: the next broadcast claims again
+    assertThat(claimed.get(0).offer("pause", 0)).isTrue();
+  }
+
+  @Test
+  void a_long_queue_gives_way_to_the_others_after_a_batch() {
+    FakeSocket socket = new FakeSocket();
+    socket.completeAtOnce = true;
+    Later sends = new Later();
+    Later closes = new Later();
+    Connection c = onPools(socket, sends, closes);
+    c.hold();
+    for (int i = 0; i < 40; i++) {
+      c.send("m" + i);
+    }
+    c.start("hello");
+    sends.tasks.remove(0).run();
+    assertThat(socket.sent).as("one batch, then the rest goes behind the others").hasSize(16);
+    assertThat(sends.tasks).hasSize(1);
+    sends.runAll();
+    assertThat(socket.sent).hasSize(41).startsWith("hello", "m0").endsWith("m39");
   }
 
   @Test
