@@ -22,6 +22,12 @@
  *   dropped.
  * The fit runs when a sample arrives (O(window)); `estimate(now)` is O(1).
  */
+/**
+ * Below this many samples the fit is young (its noise guessed from a few residuals, the queueing
+ * on each way not yet seen): the middle of the bounds is blended in.
+ */
+const YOUNG_FIT = 40;
+
 export class ClockOffsetEstimator {
   constructor({ windowMs = 600_000, maxSamples = 6000, lowDelayShare = 1, ratePriorPpm = 100, maxRatePpm = 1000 } = {}) {
     this.windowMs = windowMs;
@@ -101,9 +107,17 @@ export class ClockOffsetEstimator {
     }
     const fitError = Math.sqrt(f.varA + dt * dt * f.varB);
     const halfWidth = (hi - lo) / 2;
-    // a path with a clean floor each way (little queueing) bounds the offset more tightly than
-    // any average: take the middle of the bounds then, else the fit kept within them
-    offset = halfWidth <= fitError ? (lo + hi) / 2 : Math.min(hi, Math.max(lo, offset));
+    if (Number.isFinite(halfWidth) && (f.queued || f.n < YOUNG_FIT)) {
+      // While the fit is young, or the path queues on one way (the fit then leans on a model of
+      // that queue), the middle of the bounds — the minimum-round-trip idea, exact on a path with
+      // a clean floor each way — is blended in: as good as a uniform guess between the bounds
+      // (variance w²/3), weighed against the fit by their variances. On a path that jitters
+      // evenly both ways, the fit alone is unbiased and the bounds only come from rare extremes.
+      const midVar = (halfWidth * halfWidth) / 3;
+      const fitVar = fitError * fitError;
+      offset = midVar + fitVar > 0 ? (offset * midVar + ((lo + hi) / 2) * fitVar) / (midVar + fitVar) : (lo + hi) / 2;
+    }
+    offset = Math.min(hi, Math.max(lo, offset));
     return {
       offsetMs: offset,
       ratePpm: f.b * 1e6,
@@ -129,21 +143,21 @@ export class ClockOffsetEstimator {
   }
 
   /** Samples the fit may use: no spike, and among the quicker share of the window's round trips. */
-  select(samples) {
+  select(samples, share = this.lowDelayShare) {
     const rtts = samples.map((s) => s.rtt).sort((x, y) => x - y);
     const n = rtts.length;
     const med = rtts[n >> 1];
     const dev = samples.map((s) => Math.abs(s.rtt - med)).sort((x, y) => x - y)[n >> 1];
     let cut = med + 5 * 1.4826 * dev + 1;
     if (n >= 16) {
-      cut = Math.min(cut, rtts[Math.max(0, Math.ceil(this.lowDelayShare * n) - 1)]);
+      cut = Math.min(cut, rtts[Math.max(0, Math.ceil(share * n) - 1)]);
     }
     cut = Math.max(cut, rtts[Math.min(n, 3) - 1]);
     return samples.filter((s) => s.rtt <= cut);
   }
 
-  fitLine(samples) {
-    const used = this.select(samples);
+  fitLine(samples, share = this.lowDelayShare) {
+    const used = this.select(samples, share);
     const n = used.length;
     // a sample's middle is off by up to half its round trip: weigh each by 1 / √round trip, so
     // that a path turning slow (or a burst of slow samples) counts for less than a quick one
@@ -193,6 +207,7 @@ export class ClockOffsetEstimator {
     const varB = noise / (nEff * sxx + noise / prior);
     let a = yMean;
     let varA = noise / nEff;
+    let queued = false;
     // Queueing on one way shows as middles that grow with the round trip: where the samples show
     // it (beyond chance), take the middle at the quickest round trip instead of the average one.
     let srr = 0;
@@ -205,11 +220,18 @@ export class ClockOffsetEstimator {
     }
     if (n >= 8 && srr > 0) {
       const c = srz / srr;
-      const se = Math.sqrt(noise / (nEff * srr));
+      // judged against what is left once the trend is taken out (on a one-way queue that is little:
+      // the middle is almost a function of the round trip), not against the middle's whole noise
+      const rest = (noise * (nEff - 2)) / nEff - c * c * srr;
+      const restNoise = Math.max((rest * nEff) / Math.max(1, nEff - 3), 0.0025);
+      const se = Math.sqrt(restNoise / (nEff * srr));
       if (Math.abs(c) > Math.max(4 * se, 0.1)) {
         const lever = minRtt - rMean;
-        a += Math.max(-0.5, Math.min(0.5, c)) * lever;
-        varA += lever * lever * se * se;
+        const correction = Math.max(-0.5, Math.min(0.5, c)) * lever;
+        a += correction;
+        // a line carried down to the quickest round trip is a model: half the step is doubt
+        varA = restNoise / nEff + lever * lever * se * se + 0.25 * correction * correction;
+        queued = true;
       }
     }
     const widen = Math.max(3 * Math.sqrt(varB), 5e-6);
@@ -222,7 +244,7 @@ export class ClockOffsetEstimator {
       loBase = Math.max(loBase, s.lo - (b - widen) * x);
       hiBase = Math.min(hiBase, s.hi - (b + widen) * x);
     }
-    return { tRef, a, b, varA, varB, widen, loBase, hiBase, minRtt, n };
+    return { tRef, a, b, varA, varB, widen, loBase, hiBase, minRtt, n, queued };
   }
 
   /**

@@ -337,7 +337,7 @@ export class SyncEngine {
     const player = snapshot(this.activeSlot, now);
     const next = snapshot(this.idleSlot, now);
     next.ready = next.itemId != null && this.idleSlot.audio.readyState >= 3 && this.idleSlot.tailUntil == null;
-    const decision = this.controller.step({ now, offset, player, next });
+    const decision = this.controller.step({ now, offset, offsetUncertainty: estimate ? estimate.uncertaintyMs : 0, player, next });
     this.lastAction = decision;
     this.apply(decision, now);
     if (decision.preload && decision.action !== 'load' && decision.action !== 'swap' && decision.action !== 'activate') {
