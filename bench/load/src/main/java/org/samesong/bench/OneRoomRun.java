@@ -56,6 +56,7 @@ final class OneRoomRun {
     // so do these, and the outcomes are counted (connect outcomes at the end)
     reconnecting = true;
     long t0 = System.nanoTime();
+    Cpu joinCpu = Cpu.now();
     List<FanoutClient> guests = joinPaced(r, 0, listeners, joinSeconds);
     long tJoined = System.nanoTime();
     boolean allHello = awaitHellos(guests, 1, connectWaitS * 1000L);
@@ -66,6 +67,8 @@ final class OneRoomRun {
         listeners, (tJoined - t0) / 1e9, joinSeconds, new TreeMap<>(joinStatuses), jl.p50(), jl.p99(), jl.max());
     System.out.printf("hello: %d of %d guests, all by %.1f s after the first join%s; join answer → hello p50 %.1f / p99 %.1f / max %.1f ms%n",
         countHello(guests, 1), guests.size(), (tHello - t0) / 1e9, allHello ? "" : " (gave up)", jh.p50(), jh.p99(), jh.max());
+    System.out.print("joins and their sockets until the last hello: ");
+    joinCpu.report("join_");
     out.put("join_statuses", new TreeMap<>(joinStatuses));
     out.put("joins_answered_s", (tJoined - t0) / 1e9);
     out.put("all_hello_s", (tHello - t0) / 1e9);
