@@ -33,6 +33,7 @@ final class DriftNetwork {
             new Spec("net-3", DelayProxy.Model.normal(40, 15), 260, -100));
     List<DelayProxy> proxies = new ArrayList<>();
     List<ChromeDriver> drivers = new ArrayList<>();
+    DriftConsole console = new DriftConsole();
     try {
       List<DriftListener> three = new ArrayList<>();
       for (int i = 0; i < specs.size(); i++) {
@@ -49,6 +50,11 @@ final class DriftNetwork {
         l.join("http://127.0.0.1:" + proxy.port());
       }
       settleAndMeasure(three, 120_000, "== 3 listeners on their paths, " + measureS + " s measured after a " + settleS + " s settle");
+      double steadyTo = now();
+      drain(three);
+      say("");
+      say("== the host console's drift column (REST members' drift_ms) vs the sampler, the last " + measureS + " s");
+      console.compare(three, steadyTo - measureS * 1000L, steadyTo);
       DelayProxy.Model worse = DelayProxy.Model.normal(150, 50).withSpikes(0.01, 400);
       proxies.get(2).set(worse);
       say("");
@@ -64,6 +70,7 @@ final class DriftNetwork {
       say("");
       say("== after net-3's path turned, " + measureS + " s measured at once");
       summarize(three, from, to, load.since(mark));
+      console.compare(three, from, to);
       for (DriftListener l : three) {
         say("after: " + l.diagnostics());
       }
@@ -105,6 +112,7 @@ final class DriftNetwork {
         say("end: " + l.diagnostics());
       }
     } finally {
+      console.close();
       for (ChromeDriver d : drivers) {
         d.quit();
       }
