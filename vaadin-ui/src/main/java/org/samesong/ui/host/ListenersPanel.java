@@ -157,7 +157,8 @@ class ListenersPanel extends VerticalLayout {
       Button edit = new Button("Rights", e -> rights.open(memberId));
       edit.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE);
       edit.setId("rights-" + memberId);
-      edit.getElement().setAttribute("aria-label", "What " + l.displayName() + " may do");
+      // the visible word first: a screen reader and a voice command both find "Rights"
+      edit.getElement().setAttribute("aria-label", "Rights of " + l.displayName());
       actions.addComponentAsFirst(edit);
     }
     actions.setSpacing(false);
