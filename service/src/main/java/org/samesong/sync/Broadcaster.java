@@ -222,48 +222,41 @@ public class Broadcaster implements SessionEvents, PlaylistEvents, RequestEvents
   @Override
   public void sessionChanged(
       String sessionId, Session session, String hostMemberId, boolean codeChanged) {
-    publish(
+    // a new code goes to the host and co-hosts only; guests hear of the change without it
+    publishTo(
         sessionId,
+        codeChanged ? Set.of("guest") : Envelope.EVERYONE,
         seq ->
-            new Envelope(
-                Envelope.DELIVER,
-                sessionId,
-                seq,
-                codeChanged ? Set.of("guest") : Envelope.EVERYONE,
-                Set.of(),
-                write(
-                    new ServerMessage.SessionUpdate(
-                        seq,
-                        clock.millis(),
-                        hostMemberId,
-                        session.joinMode(),
-                        session.name(),
-                        null)),
-                null));
+            new ServerMessage.SessionUpdate(
+                seq, clock.millis(), hostMemberId, session.joinMode(), session.name(), null));
     if (codeChanged) {
-      publish(
+      publishTo(
           sessionId,
+          Set.of("host"),
           seq ->
-              new Envelope(
-                  Envelope.DELIVER,
-                  sessionId,
+              new ServerMessage.SessionUpdate(
                   seq,
-                  Set.of("host"),
-                  Set.of(),
-                  write(
-                      new ServerMessage.SessionUpdate(
-                          seq,
-                          clock.millis(),
-                          hostMemberId,
-                          session.joinMode(),
-                          session.name(),
-                          session.code())),
-                  null));
+                  clock.millis(),
+                  hostMemberId,
+                  session.joinMode(),
+                  session.name(),
+                  session.code()));
     }
   }
 
   @Override
   public void knockChanged(String sessionId, KnockJson knock) {
+    publishTo(
+        sessionId,
+        Set.of("host"),
+        seq ->
+            new ServerMessage.Knock(
+                seq, clock.millis(), knock.knockId(), knock.displayName(), knock.status()));
+  }
+
+  /** A message made for its number, to the connections of those roles. */
+  private void publishTo(
+      String sessionId, Set<String> roles, java.util.function.LongFunction<ServerMessage> message) {
     publish(
         sessionId,
         seq ->
@@ -271,11 +264,9 @@ public class Broadcaster implements SessionEvents, PlaylistEvents, RequestEvents
                 Envelope.DELIVER,
                 sessionId,
                 seq,
-                Set.of("host"),
+                roles,
                 Set.of(),
-                write(
-                    new ServerMessage.Knock(
-                        seq, clock.millis(), knock.knockId(), knock.displayName(), knock.status())),
+                write(message.apply(seq)),
                 null));
   }
 
