@@ -5,6 +5,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import java.util.Optional;
 import org.samesong.app.Services;
 import org.samesong.common.ApiException;
+import org.samesong.common.Rights;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.Member;
 import org.samesong.session.Session;
@@ -14,13 +15,15 @@ import org.samesong.ui.shell.UiServices;
 
 /**
  * Below a guest's player: the host console when this member is a co-host or, after a hand-off, the
- * host; nothing for a plain guest. It follows the member's role by push ({@code member_update} and
- * {@code session_update} naming it), so a guest made co-host gets the console, and a host who
- * handed over gets the co-host's.
+ * host; the panels of its rights when it was given single rights (control playback, decide
+ * requests, edit the playlist); nothing for a plain guest. It follows the member's role and rights
+ * by push ({@code member_update} and {@code session_update} naming it), so a guest made co-host
+ * gets the console, a guest given a right gets its controls, and a host who handed over gets the
+ * co-host's.
  */
 final class StaffSlot extends VerticalLayout {
   private final GuestSeat seat;
-  private String shownRole = Member.GUEST;
+  private Rights shown = Rights.GUEST_RIGHTS;
 
   StaffSlot(GuestSeat seat) {
     this.seat = seat;
@@ -38,14 +41,17 @@ final class StaffSlot extends VerticalLayout {
           case "member_update" -> {
             boolean named = false;
             for (JsonNode member : m.path("members")) {
-              named |=
-                  me.equals(member.path("member_id").asText())
-                      && !shownRole.equals(member.path("role").asText(shownRole));
+              if (me.equals(member.path("member_id").asText())) {
+                named |= !shown.role().equals(member.path("role").asText(shown.role()));
+                for (String p : Rights.PERMISSIONS) {
+                  JsonNode given = member.path("permissions").path(p);
+                  named |= given.isBoolean() && given.asBoolean() != shown.can(p);
+                }
+              }
             }
             yield named;
           }
-          case "session_update" ->
-              me.equals(m.path("host_member_id").asText()) != Member.HOST.equals(shownRole);
+          case "session_update" -> me.equals(m.path("host_member_id").asText()) != shown.isHost();
           default -> false;
         };
     if (aboutMe) {
@@ -53,7 +59,7 @@ final class StaffSlot extends VerticalLayout {
     }
   }
 
-  /** Reads this member's role and shows what goes with it, when it changed. */
+  /** Reads this member's role and rights and shows what goes with them, when they changed. */
   void recheck() {
     Services services = UiServices.get();
     String sessionId = seat.principal().sessionId();
@@ -68,14 +74,14 @@ final class StaffSlot extends VerticalLayout {
     } catch (ApiException e) {
       return;
     }
-    String role = mine.map(Member::role).orElse(Member.GUEST);
-    boolean inCharge = mine.map(x -> x.rights().inCharge()).orElse(false) && !session.ended();
-    if (role.equals(shownRole) && (getComponentCount() > 0) == inCharge) {
+    Rights rights = mine.map(Member::rights).orElse(Rights.GUEST_RIGHTS);
+    boolean console = HostConsole.hasControls(rights) && !session.ended();
+    if (rights.equals(shown) && (getComponentCount() > 0) == console) {
       return;
     }
-    shownRole = role;
+    shown = rights;
     removeAll();
-    if (inCharge) {
+    if (console) {
       SamesongPrincipal me =
           new SamesongPrincipal(
                   seat.principal().subject(),

@@ -5,8 +5,11 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import java.util.ArrayList;
+import java.util.List;
 import org.samesong.app.Services;
 import org.samesong.common.ApiException;
+import org.samesong.common.Rights;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.Member;
 import org.samesong.session.Session;
@@ -36,6 +39,8 @@ public class HostConsole extends FlexLayout {
   private final NowPlayingPanel nowPlaying;
   private final PlaylistPanel playlist;
   private final RequestsPanel requests;
+  // null for a guest with single rights: managing members and the invite is the host's and
+  // co-hosts'
   private final ListenersPanel listeners;
   private final InvitePanel invite;
   private final HostingPanel hosting;
@@ -71,7 +76,33 @@ public class HostConsole extends FlexLayout {
     nowPlaying = new NowPlayingPanel(services, me, playlist::playlist, playlist::redraw, withAudio);
     playlist.playingIn(nowPlaying);
     requests = new RequestsPanel(services, me, playlist::playlist, playlist::refresh);
-    boolean host = me.rights().isHost();
+    addClassName("host-console");
+    setWidthFull();
+    setFlexWrap(FlexWrap.WRAP);
+    getStyle().set("gap", "var(--lumo-space-l)");
+    Rights rights = me.rights();
+    if (!rights.inCharge()) {
+      // a guest given single rights: the panels of those rights, nothing else
+      listeners = null;
+      invite = null;
+      hosting = null;
+      VerticalLayout given = column("rights-column", roleText(rights));
+      if (rights.can(Rights.CONTROL_PLAYBACK)) {
+        nowPlaying.controlsOnly();
+        given.add(nowPlaying);
+      }
+      if (rights.can(Rights.DECIDE_REQUESTS)) {
+        given.add(requests);
+      }
+      if (rights.can(Rights.EDIT_PLAYLIST)) {
+        given.add(playlist, new AddMusicPanel(services, me, playlist::refresh));
+      }
+      add(given);
+      new SessionFollower(this, this::onBroadcast).follow(sessionId);
+      refreshAll();
+      return;
+    }
+    boolean host = rights.isHost();
     listeners =
         new ListenersPanel(
             () -> services.sessions().view(sessionId, baseUrl).members(),
@@ -93,19 +124,12 @@ public class HostConsole extends FlexLayout {
             });
     invite = new InvitePanel(session, services.sessions().joinUrl(session.code(), baseUrl));
     hosting = new HostingPanel(services, me, sessionId, i -> invite.show(i.code(), i.joinUrl()));
-    Span role = new Span(host ? "You host this session." : "You are a co-host of this session.");
-    role.setId("console-role");
-    VerticalLayout listenersAndEnd = new VerticalLayout(role, listeners);
+    VerticalLayout listenersAndEnd = new VerticalLayout(roleText(rights), listeners);
     if (host) {
       // ending the session is the host's; a co-host hands nothing over and ends nothing
       listenersAndEnd.add(new EndSessionButton(services, sessionId, onEnded));
     }
     listenersAndEnd.setPadding(false);
-
-    addClassName("host-console");
-    setWidthFull();
-    setFlexWrap(FlexWrap.WRAP);
-    getStyle().set("gap", "var(--lumo-space-l)");
 
     // what needs the host now on top (playing, requests); the rest below or beside
     VerticalLayout main =
@@ -139,6 +163,46 @@ public class HostConsole extends FlexLayout {
         .withRights(mine.rights());
   }
 
+  /** What this member is here: host, co-host, or a guest with the rights it was given. */
+  static Span roleText(Rights rights) {
+    String text;
+    if (rights.isHost()) {
+      text = "You host this session.";
+    } else if (rights.isCohost()) {
+      text = "You are a co-host of this session.";
+    } else {
+      List<String> given = new ArrayList<>();
+      if (rights.can(Rights.CONTROL_PLAYBACK)) {
+        given.add("control playback");
+      }
+      if (rights.can(Rights.DECIDE_REQUESTS)) {
+        given.add("decide requests");
+      }
+      if (rights.can(Rights.EDIT_PLAYLIST)) {
+        given.add("edit the playlist");
+      }
+      text =
+          "The host lets you "
+              + (given.size() < 2
+                  ? String.join("", given)
+                  : String.join(", ", given.subList(0, given.size() - 1))
+                      + " and "
+                      + given.get(given.size() - 1))
+              + ".";
+    }
+    Span role = new Span(text);
+    role.setId("console-role");
+    return role;
+  }
+
+  /** Whether a guest with these rights has anything to use in a console. */
+  public static boolean hasControls(Rights rights) {
+    return rights.inCharge()
+        || rights.can(Rights.CONTROL_PLAYBACK)
+        || rights.can(Rights.DECIDE_REQUESTS)
+        || rights.can(Rights.EDIT_PLAYLIST);
+  }
+
   private static VerticalLayout column(String id, Component... parts) {
     VerticalLayout column = new VerticalLayout(parts);
     column.setId(id);
@@ -162,25 +226,35 @@ public class HostConsole extends FlexLayout {
       }
       case "request_update" -> requests.refresh();
       case "member_update" -> {
-        listeners.apply(broadcast.message());
+        if (listeners != null) {
+          listeners.apply(broadcast.message());
+        }
         checkRole(broadcast.message());
       }
       case "session_update" -> {
         JsonNode m = broadcast.message();
-        if (m.hasNonNull("code")) {
+        if (m.hasNonNull("code") && invite != null) {
           invite.show(
               m.path("code").asText(),
               UiServices.get().sessions().joinUrl(m.path("code").asText(), UiRequests.baseUrl()));
         }
-        hosting.refresh();
+        if (hosting != null) {
+          hosting.refresh();
+        }
         if (m.has("host_member_id")
             && me.rights().isHost() != me.memberId().equals(m.path("host_member_id").asText())) {
           onRoleChanged.run();
         }
       }
-      case "knock" -> hosting.refreshKnocks();
+      case "knock" -> {
+        if (hosting != null) {
+          hosting.refreshKnocks();
+        }
+      }
       case "kick" -> {
-        listeners.reload();
+        if (listeners != null) {
+          listeners.reload();
+        }
         if (broadcast.kicked().contains(me.memberId())) {
           onRoleChanged.run();
         }
@@ -193,26 +267,38 @@ public class HostConsole extends FlexLayout {
   }
 
   /**
-   * Whether this member's role differs from the one the console was built with ({@code update}: a
-   * {@code member_update} naming the members that changed; null: read it from the session).
+   * Whether this member's role or rights differ from those the console was built with ({@code
+   * update}: a {@code member_update} naming the members that changed; null: read them from the
+   * session).
    */
   private void checkRole(JsonNode update) {
-    String now = null;
+    boolean changed = false;
     if (update == null) {
-      now =
+      Rights now =
           UiServices.get().sessions().members(session.id()).stream()
               .filter(m -> m.id().equals(me.memberId()))
-              .map(Member::role)
+              .map(Member::rights)
               .findFirst()
-              .orElse(Member.GUEST);
+              .orElse(Rights.GUEST_RIGHTS);
+      changed = !now.equals(me.rights());
     } else {
       for (JsonNode m : update.path("members")) {
-        if (me.memberId().equals(m.path("member_id").asText()) && m.hasNonNull("role")) {
-          now = m.path("role").asText();
+        if (!me.memberId().equals(m.path("member_id").asText())) {
+          continue;
+        }
+        if (m.hasNonNull("role") && !m.path("role").asText().equals(me.rights().role())) {
+          changed = true;
+        }
+        // the member's own update after a change of rights lists each permission
+        for (String p : Rights.PERMISSIONS) {
+          JsonNode given = m.path("permissions").path(p);
+          if (given.isBoolean() && given.asBoolean() != me.rights().can(p)) {
+            changed = true;
+          }
         }
       }
     }
-    if (now != null && !now.equals(me.rights().role())) {
+    if (changed) {
       onRoleChanged.run();
     }
   }
@@ -220,8 +306,10 @@ public class HostConsole extends FlexLayout {
   private void refreshAll() {
     playlist.refresh();
     requests.refresh();
-    listeners.reload();
-    hosting.refresh();
+    if (listeners != null) {
+      listeners.reload();
+      hosting.refresh();
+    }
   }
 
   /** The session shown, for tests. */

@@ -57,6 +57,7 @@ class NowPlayingPanel extends VerticalLayout {
   private final Span audioStatus = new Span("Audio: connecting…");
 
   private PlaybackState state;
+  private HorizontalLayout head;
 
   /**
    * @param playlist the playlist as the console last read it (to name the current track)
@@ -84,7 +85,8 @@ class NowPlayingPanel extends VerticalLayout {
 
     setId("now-playing");
     setPadding(false);
-    add(head(), transport(), slider(), jump());
+    head = head();
+    add(head, transport(), slider(), jump());
     if (withAudio) {
       TokenResponse tokens = services.auth().startFamily(host, null);
       String[] refresh = {tokens.refreshToken()};
@@ -103,6 +105,14 @@ class NowPlayingPanel extends VerticalLayout {
       player = null;
     }
     SpaceBar.togglesPlayOf(this);
+  }
+
+  /**
+   * Shows the controls alone: below a guest's player, which shows the track already, for a guest
+   * given the right to control playback.
+   */
+  void controlsOnly() {
+    head.setVisible(false);
   }
 
   private HorizontalLayout head() {

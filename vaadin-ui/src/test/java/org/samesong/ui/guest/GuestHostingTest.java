@@ -23,9 +23,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.samesong.common.SamesongPrincipal;
+import org.samesong.playlist.ProposedChange;
 import org.samesong.session.Member;
 import org.samesong.session.Session;
 import org.samesong.session.api.CreatedSessionJson;
+import org.samesong.session.api.JoinedJson;
 import org.samesong.session.api.KnockJson;
 import org.samesong.session.api.MemberPatch;
 import org.samesong.session.api.SessionPatch;
@@ -43,15 +45,25 @@ class GuestHostingTest {
   private UiTestSupport ui;
   private CreatedSessionJson session;
   private SamesongPrincipal host;
+  private String alpha;
 
   @BeforeEach
   void start() {
     ui = new UiTestSupport();
     User admin = ui.services.users().createFirstAdmin("alice", "correct horse battery");
-    ui.services
-        .catalog()
-        .upsertLibraryTrack(
-            Path.of("library", "a.wav"), "Alpha Song", "Band", "Album", 90_000, "audio/wav", 1, 1);
+    alpha =
+        ui.services
+            .catalog()
+            .upsertLibraryTrack(
+                Path.of("library", "a.wav"),
+                "Alpha Song",
+                "Band",
+                "Album",
+                90_000,
+                "audio/wav",
+                1,
+                1)
+            .id();
     session =
         ui.services
             .sessions()
@@ -196,5 +208,99 @@ class GuestHostingTest {
             _find(Span.class, s -> s.withId("console-role")).stream()
                 .anyMatch(r -> r.getText().equals("You host this session.")));
     _assertOne(Button.class, s -> s.withId("end-session"));
+  }
+
+  /** The console below the player (the player has ids of the same names above it). */
+  private HostConsole console() {
+    return _get(HostConsole.class);
+  }
+
+  private void give(String memberId, String... rights) {
+    java.util.Map<String, Boolean> permissions = new java.util.HashMap<>();
+    for (String p : org.samesong.common.Rights.PERMISSIONS) {
+      permissions.put(p, java.util.List.of(rights).contains(p));
+    }
+    ui.services
+        .hosting()
+        .updateMember(host, session.id(), memberId, new MemberPatch(null, permissions));
+  }
+
+  @Test
+  void a_guest_given_single_rights_gets_their_controls_by_push_and_loses_them_the_same_way() {
+    JoinedJson ida = ui.services.sessions().join(session.code(), "Ida", "10.0.0.8", "x");
+    SamesongPrincipal idaAsGuest =
+        new SamesongPrincipal(
+            ida.memberId(), SamesongPrincipal.GUEST, session.id(), ida.memberId(), null);
+    String beta =
+        ui.services
+            .catalog()
+            .upsertLibraryTrack(
+                Path.of("library", "b.wav"),
+                "Beta Song",
+                "Band",
+                "Album",
+                60_000,
+                "audio/wav",
+                1,
+                1)
+            .id();
+    joinAs("Gus");
+    String gus = memberNamed("Gus");
+    _assertNone(HostConsole.class);
+
+    // control playback: the transport buttons, and they act on the room
+    give(gus, "control_playback");
+    ui.awaitLive("the playback controls", () -> !_find(HostConsole.class).isEmpty());
+    assertThat(_get(Span.class, s -> s.withId("console-role")).getText())
+        .isEqualTo("The host lets you control playback.");
+    _assertOne(console(), Button.class, s -> s.withId("play-pause"));
+    _assertNone(Grid.class, s -> s.withId("pending-requests"));
+    _assertNone(console(), Grid.class, s -> s.withId("playlist"));
+    _assertNone(Grid.class, s -> s.withId("listeners"));
+    _assertNone(Button.class, s -> s.withId("end-session"));
+    assertThat(_find(SyncAudio.class)).hasSize(1);
+    ui.services.playlist().add(session.id(), alpha, null, session.memberId());
+    _click(_get(Button.class, s -> s.withId("play-pause")));
+    assertThat(ui.services.playback().get(session.id()).playing()).isTrue();
+
+    // decide requests (and no longer control playback): the queue, and approving adds the track
+    give(gus, "decide_requests");
+    ui.awaitLive(
+        "the request queue", () -> !_find(Grid.class, s -> s.withId("pending-requests")).isEmpty());
+    _assertNone(Button.class, s -> s.withId("play-pause"));
+    ui.services
+        .requests()
+        .create(idaAsGuest, session.id(), new ProposedChange("add", beta, null, null, null, null));
+    Grid<?> pending = _get(Grid.class, s -> s.withId("pending-requests"));
+    ui.awaitLive("Ida's request", () -> GridKt._size(pending) == 1);
+    _click(rowButton(pending, 0, "Approve"));
+    assertThat(ui.services.playlist().get(session.id()).items()).hasSize(2);
+
+    // edit the playlist: rows that move and go, and the add-by-URL field
+    give(gus, "edit_playlist");
+    ui.awaitLive(
+        "the playlist editor",
+        () -> !_find(console(), Grid.class, s -> s.withId("playlist")).isEmpty());
+    assertThat(_get(Span.class, s -> s.withId("console-role")).getText())
+        .isEqualTo("The host lets you edit the playlist.");
+    _assertOne(TextField.class, s -> s.withId("add-url"));
+    Grid<?> playlist = _get(console(), Grid.class, s -> s.withId("playlist"));
+    _click(rowButton(playlist, 1, "✕"));
+    assertThat(ui.services.playlist().get(session.id()).items()).hasSize(1);
+
+    // all three at once, then none: the console goes away
+    give(gus, "control_playback", "decide_requests", "edit_playlist");
+    ui.awaitLive(
+        "all three",
+        () ->
+            _find(Span.class, s -> s.withId("console-role")).stream()
+                .anyMatch(
+                    r ->
+                        r.getText()
+                            .equals(
+                                "The host lets you control playback, decide requests and edit"
+                                    + " the playlist.")));
+    give(gus);
+    ui.awaitLive("no controls", () -> _find(HostConsole.class).isEmpty());
   }
 }
