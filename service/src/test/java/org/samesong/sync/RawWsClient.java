@@ -66,7 +66,9 @@ public final class RawWsClient {
             + port
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
             + Base64.getEncoder().encodeToString(nonce)
-            + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            + "\r\nSec-WebSocket-Version: 13\r\n"
+            // what Chromium offers: the server must decline it (frames are read uncompressed here)
+            + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
     InputStream in = socket.getInputStream();
     ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -77,7 +79,9 @@ public final class RawWsClient {
       }
       head.write(b);
     }
-    assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
+    assertThat(head.toString(StandardCharsets.US_ASCII))
+        .startsWith("HTTP/1.1 101")
+        .doesNotContainIgnoringCase("Sec-WebSocket-Extensions");
     return new RawWsClient(label + " (port " + socket.getLocalPort() + ")", socket);
   }
 
