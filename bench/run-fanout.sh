@@ -22,6 +22,9 @@
 #   (50, round-robin) RAMP (500 connections/s) SETTLE (5 s) CONNECT_WAIT (600 s) JOIN_CONCURRENCY (32; 256 in one-room)
 #   JOIN_SECONDS (10, one-room) SEEKS (20) SEEK_GAP_MS (500) WAVE (50) WAVE_GAP_MS (500)
 #   POLL_MS (10) LOGIN_POLL_MS (1000; 0: none; a failed login costs ~0.1 s of CPU) SESSION_POLL_MS (250) (drop)
+#   CHATTER (player: every listener sends what the player sends, 12 pings at 50 ms after its hello,
+#     then a ping every PING_MS (3000) and a sync_ack every 2 s; none: silent listeners, as before
+#     2026-12-08) — Syncplay's harness answers the server's State every second either way
 #   SYNCPLAY (1: also run Syncplay in rooms/one-room; 0: do not) SYNCPLAY_OPTS (--isolate-rooms)
 #   JAVA_OPTS       server JVM options (default -Xmx1g); a GC log is always written
 #   LOAD_JAVA_OPTS  load generator JVM options (default -Xmx2g)
@@ -57,6 +60,8 @@ POLL_MS=${POLL_MS:-10}
 LOGIN_POLL_MS=${LOGIN_POLL_MS:-1000}
 SESSION_POLL_MS=${SESSION_POLL_MS:-250}
 DUMPS=${DUMPS:-2}
+CHATTER=${CHATTER:-player}
+PING_MS=${PING_MS:-3000}
 SYNCPLAY_OPTS=${SYNCPLAY_OPTS:---isolate-rooms}
 case "$MODE" in rooms | one-room) SYNCPLAY=${SYNCPLAY:-1} ;; *) SYNCPLAY=0 ;; esac
 server_java_opts=${JAVA_OPTS:--Xmx1g}
@@ -147,6 +152,7 @@ run_load "$results/fanout.txt" org.samesong.bench.FanoutBench \
   --ramp "$RAMP" --settle "$SETTLE" --connect-wait "$CONNECT_WAIT" --join-concurrency "$JOIN_CONCURRENCY" \
   --join-seconds "$JOIN_SECONDS" --seeks "$SEEKS" --seek-gap-ms "$SEEK_GAP_MS" --wave "$WAVE" --wave-gap-ms "$WAVE_GAP_MS" \
   --poll-ms "$POLL_MS" --login-poll-ms "$LOGIN_POLL_MS" --session-poll-ms "$SESSION_POLL_MS" \
+  --chatter "$CHATTER" --ping-ms "$PING_MS" \
   --server-pid "$pid" --clk-tck "$(getconf CLK_TCK)" --phase-file "$work/phase" --json "$results/fanout.json"
 
 if [ "$MODE" = restart ]; then

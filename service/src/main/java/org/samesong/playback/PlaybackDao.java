@@ -1,9 +1,11 @@
 package org.samesong.playback;
 
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -30,6 +32,19 @@ public interface PlaybackDao {
       WHERE session_id = :sessionId AND updated_at <= :s.updatedAt
       """)
   int updateIfNewer(@Bind("sessionId") String sessionId, @BindMethods("s") PlaybackState state);
+
+  /**
+   * {@link #updateIfNewer} for many sessions in one JDBC batch: the number of rows changed for
+   * each, in order (0: no row, or a newer one stored).
+   */
+  @SqlBatch(
+      """
+      UPDATE playback_state SET track_id = :s.trackId, item_id = :s.itemId, position_ms = :s.positionMs,
+             state = :s.state, updated_at = :s.updatedAt
+      WHERE session_id = :sessionId AND updated_at <= :s.updatedAt
+      """)
+  int[] updateAllIfNewer(
+      @Bind("sessionId") List<String> sessionIds, @BindMethods("s") List<PlaybackState> states);
 
   @SqlUpdate(
       """

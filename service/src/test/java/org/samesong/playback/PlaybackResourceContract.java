@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.samesong.session.SessionFixtures;
@@ -327,5 +329,49 @@ abstract class PlaybackResourceContract {
 
     assertThat(third.path("item_id").asText()).isEqualTo(items.get(2));
     assertThat(positionAt(third, now())).isEqualTo(500);
+  }
+
+  // --- storing -----------------------------------------------------------------------------------
+
+  private static Optional<PlaybackState> stored(Jdbi jdbi, String sessionId) {
+    return jdbi.withExtension(PlaybackDao.class, dao -> dao.find(sessionId));
+  }
+
+  @Test
+  void one_flush_stores_each_sessions_newest_state_inserts_a_first_one_and_never_goes_back() {
+    Jdbi jdbi = app().database().jdbi();
+    Host fresh = fx.newSession();
+    Host plain = fx.newSession();
+    Host newer = fx.newSession();
+    long t = now() + 60_000;
+    jdbi.useHandle(
+        h -> {
+          h.execute("DELETE FROM playback_state WHERE session_id = ?", fresh.sessionId());
+          for (Host host : List.of(plain, newer)) {
+            if (stored(jdbi, host.sessionId()).isEmpty()) {
+              h.attach(PlaybackDao.class).insert(host.sessionId(), PlaybackState.idle(t - 1_000));
+            }
+          }
+        });
+    // another instance stored a newer state of this session meanwhile
+    jdbi.useHandle(
+        h ->
+            h.attach(PlaybackDao.class)
+                .update(newer.sessionId(), new PlaybackState(null, null, 9_999, "paused", t + 5)));
+    PlaybackStoreService store = new PlaybackStoreService(jdbi);
+    store.store(fresh.sessionId(), new PlaybackState(null, null, 1_000, "paused", t));
+    store.store(plain.sessionId(), new PlaybackState(null, null, 2_000, "paused", t));
+    store.store(plain.sessionId(), new PlaybackState(null, null, 1_500, "paused", t - 1));
+    store.store(newer.sessionId(), new PlaybackState(null, null, 3_000, "paused", t));
+
+    store.flush();
+
+    assertThat(stored(jdbi, fresh.sessionId()).orElseThrow().positionMs()).isEqualTo(1_000);
+    // the newer of the two queued states, not the last queued
+    assertThat(stored(jdbi, plain.sessionId()).orElseThrow().positionMs()).isEqualTo(2_000);
+    assertThat(stored(jdbi, newer.sessionId()).orElseThrow().positionMs()).isEqualTo(9_999);
+    // nothing is left waiting: a second flush changes nothing
+    store.flush();
+    assertThat(stored(jdbi, newer.sessionId()).orElseThrow().updatedAt()).isEqualTo(t + 5);
   }
 }

@@ -154,6 +154,13 @@ public final class FanoutBench {
     dropWatchS = a.integer("--drop-watch", dropWatchS);
     graceMs = a.integer("--grace-ms", graceMs);
     phaseFile = a.path("--phase-file", null);
+    String chatter = a.string("--chatter", "player");
+    if (!chatter.equals("player") && !chatter.equals("none")) {
+      throw new IllegalArgumentException("--chatter must be player or none");
+    }
+    if (chatter.equals("player")) {
+      Chatter.start(a.integer("--ping-ms", 3_000));
+    }
     Path jsonFile = a.path("--json", null);
     Args.orUsage(
         () -> {
@@ -206,8 +213,18 @@ public final class FanoutBench {
     }
     out.put("close_codes", new TreeMap<>(closeCodes));
     out.put("connect_outcomes", new TreeMap<>(connectOutcomes));
+    out.put("chatter", Chatter.running() ? "player" : "none");
+    out.put("chatter_pings", Chatter.pings.get());
+    out.put("chatter_sync_acks", Chatter.acks.get());
+    out.put("chatter_skipped", Chatter.skipped.get());
     out.put("host_errors", new TreeMap<>(hostErrors));
     System.out.printf("connect outcomes: %s; closes while not stopping: %s; host errors: %s%n", new TreeMap<>(connectOutcomes), new TreeMap<>(closeCodes), new TreeMap<>(hostErrors));
+    System.out.printf(
+        "listeners' own traffic (chatter %s): %d pings, %d sync_acks sent; %d turns skipped (previous send still out)%n",
+        Chatter.running() ? "player: 12 pings 50 ms apart after each hello, then one every " + Chatter.pingMs + " ms, a sync_ack every 2 s" : "none",
+        Chatter.pings.get(),
+        Chatter.acks.get(),
+        Chatter.skipped.get());
     if (jsonFile != null) {
       Rest.writeJson(jsonFile, out);
     }

@@ -58,6 +58,8 @@ final class FanoutClient implements WebSocket.Listener {
   long lastCmdId = -1;
   StringBuilder partial;
   final AtomicBoolean reconnectPending = new AtomicBoolean();
+  /** What this listener sends on its own (pings, sync_acks), when the run has listeners chatter. */
+  Chatter chatter;
   int attempt;
   volatile boolean serverRestarting;
   // join-storm
@@ -190,6 +192,9 @@ final class FanoutClient implements WebSocket.Listener {
         }
       } else if (joinedNanos > 0 && helloCount == 0) {
         joinToHello.recordValue(Math.max(0, (now - joinedNanos) / 1000));
+      }
+      if (!isHost && Chatter.running()) {
+        chatter = Chatter.attach(this, chatter, ws);
       }
       helloNanos = now;
       helloCount++;
