@@ -10,6 +10,7 @@ import { median } from '../../main/resources/META-INF/resources/sync-audio/numbe
 import { expectedPlayback, parsePlaybackState } from '../../main/resources/META-INF/resources/sync-audio/playback-schedule.js';
 import { LatencyLearner, ReadingFilter } from '../../main/resources/META-INF/resources/sync-audio/player-readings.js';
 import {
+  CONNECT_TIMEOUT_MS,
   streamUrlExpiry,
   SyncEngine,
   URL_REFRESH_MARGIN_MS,
@@ -591,4 +592,26 @@ test('stream URLs near their expiry are asked for afresh (resync), not more ofte
   engine.tick();
   assert.equal(slot.url, fresh[0].track.stream_url);
   assert.equal(slot.failed, false);
+});
+
+test('a handshake that never completes is given up after the connect timeout, one that opens is not', () => {
+  const { clock, engine } = playlistEngine();
+  engine.onClose();
+  engine.onConnecting();
+  clock.now += CONNECT_TIMEOUT_MS - 1;
+  assert.equal(engine.isStale(), false);
+  clock.now += 2;
+  assert.equal(engine.isStale(), true, 'a hung handshake');
+  // the next attempt opens in time: not stale, and later only by the server's silence
+  engine.onClose();
+  engine.onConnecting();
+  clock.now += 500;
+  engine.onOpen();
+  clock.now += CONNECT_TIMEOUT_MS * 2;
+  engine.receive({ type: 'pong', client_time: clock.now - 1, server_time: clock.now });
+  assert.equal(engine.isStale(), false);
+  // closed and not reconnecting (backoff waiting): nothing is stale
+  engine.onClose();
+  clock.now += CONNECT_TIMEOUT_MS * 2;
+  assert.equal(engine.isStale(), false);
 });

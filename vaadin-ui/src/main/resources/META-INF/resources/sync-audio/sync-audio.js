@@ -262,7 +262,8 @@ export class SyncAudioElement extends HTMLElement {
         wait = this._engine.tick();
         this._markActive();
         if (this._engine.isStale()) {
-          // the server went quiet without closing: do not wait for the close handshake
+          // the server went quiet without closing, or never finished the handshake: do not wait
+          // for the close handshake
           this._dropConnection();
           this._scheduleReconnect();
         }
@@ -328,6 +329,7 @@ export class SyncAudioElement extends HTMLElement {
       return;
     }
     this._ws = ws;
+    this._engine.onConnecting();
     ws.onopen = () => {
       if (this._ws === ws) {
         this._engine.onOpen();

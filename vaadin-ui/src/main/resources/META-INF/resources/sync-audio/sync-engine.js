@@ -40,6 +40,8 @@ const ACK_INTERVAL_MS = 2000;
 const TICK_MS = 50;
 /** A `resync` request unanswered for this long is sent again, each time waiting twice as long. */
 const RESYNC_TIMEOUT_MS = 5000;
+/** A WebSocket handshake not done in this long is given up and tried again (an overloaded server). */
+export const CONNECT_TIMEOUT_MS = 10000;
 const RESYNC_TIMEOUT_MAX_MS = 60000;
 /**
  * Stream URLs expire (the server's `stream_url_ttl_s`): when one the player needs soon (the current
@@ -79,6 +81,7 @@ export class SyncEngine {
     this.connected = false;
     this.lastOffset = null;
     this.lastMessageAt = null;
+    this.connectingSince = null; // a handshake under way since (ms), null when none
     this.lastAction = null;
     this.role = null;
     this.memberId = null;
@@ -98,10 +101,16 @@ export class SyncEngine {
     return this.slots[1 - this.active];
   }
 
+  /** A new connection's handshake starts (its open or close ends it). */
+  onConnecting() {
+    this.connectingSince = this.now();
+  }
+
   /** The connection is open: a new connection may reach another instance, so measure afresh. */
   onOpen() {
     const now = this.now();
     this.connected = true;
+    this.connectingSince = null;
     this.stopped = false;
     this.controller.reconnect();
     // another instance, or a restarted server, may keep another clock
@@ -118,6 +127,7 @@ export class SyncEngine {
   /** The connection is gone: keep playing on the last known state until it is back. */
   onClose() {
     this.connected = false;
+    this.connectingSince = null;
   }
 
   /** The session is over (ended, kicked): silence. */
@@ -137,10 +147,16 @@ export class SyncEngine {
     return this.controller.settings;
   }
 
-  /** True when the server has said nothing for much longer than its heartbeat interval. */
+  /**
+   * True when the server has said nothing for much longer than its heartbeat interval, or a
+   * handshake has hung for {@link CONNECT_TIMEOUT_MS} (a server swamped by everyone reconnecting at
+   * once may accept the connection and answer it never): drop it and connect again.
+   */
   isStale(now = this.now()) {
+    if (!this.connected) {
+      return this.connectingSince != null && now - this.connectingSince > CONNECT_TIMEOUT_MS;
+    }
     return (
-      this.connected &&
       this.lastMessageAt != null &&
       now - this.lastMessageAt > 2 * this.controller.settings.resync_interval_ms + 5000
     );
