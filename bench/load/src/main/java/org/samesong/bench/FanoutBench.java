@@ -112,7 +112,8 @@ public final class FanoutBench {
   static final Recorder joinToHello = new Recorder(3_600_000_000L, 3);
   static volatile boolean stopping;
   static volatile boolean reconnecting;
-  static final long HANDSHAKE_TIMEOUT_S = 60;
+  /** As the player (sync-engine.js CONNECT_TIMEOUT_MS): a handshake not done by then is tried again. */
+  static final long HANDSHAKE_TIMEOUT_S = 10;
   static volatile long heartbeatFrom = Long.MAX_VALUE;
   static volatile long heartbeatTo = Long.MAX_VALUE;
   /** join-storm: messages and payload bytes by type that guests receive after their own hello. */
