@@ -316,7 +316,10 @@ export class FakeServer {
   /** What the engine sends: arrives after the uplink delay. */
   fromClient(msg) {
     const client = this.client;
-    this.w.at(this.w.now + this.up(), () => {
+    // acks change nothing on the client: they draw no random delay, so that how many a player
+    // sends leaves the rest of a seeded run as it was
+    const delay = msg.type === 'sync_ack' ? 1 : this.up();
+    this.w.at(this.w.now + delay, () => {
       if (this.client !== client) {
         return;
       }

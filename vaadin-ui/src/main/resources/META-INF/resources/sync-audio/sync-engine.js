@@ -4,6 +4,7 @@
 
 import { ClockOffsetEstimator } from './clock-offset.js';
 import { SyncController } from './drift-controller.js';
+import { listenerState } from './listener-state.js';
 
 /** Reading `currentTime` and the clock together: one snapshot of a media object for the controller. */
 function snapshot(slot, now) {
@@ -26,6 +27,8 @@ const PING_BURST = 8;
 const PING_BURST_SPACING_MS = 100;
 const PING_INTERVAL_MS = 3000;
 const ACK_INTERVAL_MS = 2000;
+/** A change of the listener's state is reported at once, but not more often than this. */
+const STATE_ACK_SPACING_MS = 250;
 const TICK_MS = 50;
 /** A `resync` request unanswered for this long is sent again, each time waiting twice as long. */
 const RESYNC_TIMEOUT_MS = 5000;
@@ -74,6 +77,12 @@ export class SyncEngine {
     this.resyncAskedAt = null; // a playlist snapshot asked for (resync, or the hello of a new connection)
     this.resyncTimeout = RESYNC_TIMEOUT_MS;
     this.resyncRequests = 0;
+    // set by the element: how late its speakers sound (played that much ahead), muted here, hidden
+    this.outputLatencyMs = 0;
+    this.muted = false;
+    this.hidden = false;
+    this.reportedState = null;
+    this.lastAckAt = null;
     for (const slot of this.slots) {
       disablePitchPreservation(slot.audio);
     }
@@ -326,15 +335,21 @@ export class SyncEngine {
     const player = snapshot(this.activeSlot, now);
     const next = snapshot(this.idleSlot, now);
     next.ready = next.itemId != null && this.idleSlot.audio.readyState >= 3 && this.idleSlot.tailUntil == null;
-    const decision = this.controller.step({ now, offset, player, next });
+    // played ahead by the speakers' latency: the controller aims at a schedule that much later
+    const ahead = offset == null ? offset : offset + this.outputLatencyMs;
+    const decision = this.controller.step({ now, offset: ahead, player, next });
     this.lastAction = decision;
     this.apply(decision, now);
     if (decision.preload && decision.action !== 'load' && decision.action !== 'swap' && decision.action !== 'activate') {
       this.preload(decision.preload);
     }
-    if (now >= this.nextAckAt) {
+    const state = this.listenerState(decision);
+    const stateChanged = state !== this.reportedState && (this.lastAckAt == null || now - this.lastAckAt >= STATE_ACK_SPACING_MS);
+    if (now >= this.nextAckAt || stateChanged) {
       this.nextAckAt = now + ACK_INTERVAL_MS;
-      this.report(decision, estimate, player);
+      this.report(decision, estimate, player, state);
+      this.reportedState = state;
+      this.lastAckAt = now;
     }
     let wait = TICK_MS;
     if (decision.wakeInMs != null && decision.wakeInMs >= 0) {
@@ -368,8 +383,18 @@ export class SyncEngine {
     }
   }
 
-  report(decision, estimate, player) {
-    const playing = decision.driftMs != null && this.controller.state && this.controller.state.playing;
+  /** What this listener's player is doing, for `sync_ack` (see listener-state.js). */
+  listenerState(decision = this.lastAction || {}) {
+    const slot = this.activeSlot;
+    const roomPlaying = !!(this.controller.state && this.controller.state.playing);
+    const waiting = slot.stalled || decision.phase === 'loading' || decision.phase === 'stalled';
+    return listenerState({ blocked: this.blocked, roomPlaying, waiting, muted: this.muted, hidden: this.hidden });
+  }
+
+  report(decision, estimate, player, state = this.listenerState(decision)) {
+    // a buffering or blocked player's last drift is stale: it has none to tell
+    const playing =
+      decision.driftMs != null && this.controller.state && this.controller.state.playing && state !== 'buffering' && state !== 'blocked';
     const detail = {
       driftMs: decision.driftMs,
       offsetMs: estimate ? estimate.offsetMs : this.lastOffset,
@@ -378,13 +403,20 @@ export class SyncEngine {
       state: this.blocked ? 'blocked' : decision.phase,
     };
     this.emit('drift', detail);
-    if (playing && this.connected) {
-      this.send({
+    // a player with something to tell (buffering, blocked, muted, hidden) tells it without a drift;
+    // a player doing fine tells its drift while the room plays
+    if (this.connected && (playing || state !== 'playing')) {
+      const ack = {
         type: 'sync_ack',
-        track_id: this.controller.state.trackId,
+        track_id: this.controller.state ? this.controller.state.trackId : null,
         position_ms: Math.round(player.positionMs),
-        drift_ms: Math.round(decision.driftMs * 100) / 100,
-      });
+        listener_state: state,
+        output_latency_ms: this.outputLatencyMs,
+      };
+      if (playing) {
+        ack.drift_ms = Math.round(decision.driftMs * 100) / 100;
+      }
+      this.send(ack);
     }
   }
 
