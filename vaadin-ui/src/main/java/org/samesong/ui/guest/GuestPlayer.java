@@ -30,6 +30,7 @@ import org.samesong.request.api.RequestJson;
 import org.samesong.session.Session;
 import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
+import org.samesong.ui.player.SpeakerDelay;
 import org.samesong.ui.player.SyncAudio;
 import org.samesong.ui.shell.Artwork;
 import org.samesong.ui.shell.CatalogPicker;
@@ -119,7 +120,16 @@ public class GuestPlayer extends VerticalLayout {
     head.setAlignItems(FlexComponent.Alignment.CENTER);
     head.setWidthFull();
     VerticalLayout now =
-        new VerticalLayout(who, listening, head, progress, position, upNext, player, audioStatus);
+        new VerticalLayout(
+            who,
+            listening,
+            head,
+            progress,
+            position,
+            upNext,
+            player,
+            audioStatus,
+            new SpeakerDelay(player));
     now.setId("now-playing");
     now.setPadding(false);
     now.setSpacing(false);

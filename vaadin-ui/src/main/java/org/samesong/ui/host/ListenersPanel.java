@@ -56,6 +56,11 @@ class ListenersPanel extends VerticalLayout {
         }
       };
   private final H3 heading = new H3("Listeners");
+
+  /** How many listeners are in each state (see {@link Listener#state}), kept as rows change. */
+  private final Map<String, Integer> byState = new HashMap<>();
+
+  private final Span states = new Span();
   private final TextField filter = new TextField();
   private final Grid<Listener> grid = new Grid<>();
 
@@ -73,6 +78,8 @@ class ListenersPanel extends VerticalLayout {
     setPadding(false);
     setSpacing(false);
     heading.setId("listeners-heading");
+    states.setId("listener-states");
+    states.getStyle().set("color", "var(--lumo-secondary-text-color)");
 
     filter.setId("listener-filter");
     filter.setPlaceholder("Find a listener");
@@ -113,11 +120,19 @@ class ListenersPanel extends VerticalLayout {
             Comparator.comparing(
                 (Listener l) -> l.driftMs() == null ? null : Math.abs(l.driftMs()),
                 Comparator.nullsLast(Comparator.naturalOrder())));
+    grid.addColumn(l -> latency(l.outputLatencyMs()))
+        .setHeader("Speakers")
+        .setKey("latency")
+        .setFlexGrow(0)
+        .setWidth("5.5rem")
+        .setTextAlign(ColumnTextAlign.END)
+        .setTooltipGenerator(
+            l -> "How late this listener's speakers sound; it plays that much ahead");
     grid.addColumn(new ComponentRenderer<>(this::kickButton, this::kickButtonFor))
         .setKey("actions")
         .setFlexGrow(0)
         .setWidth("4rem");
-    add(heading, filter, grid);
+    add(heading, states, filter, grid);
     showSize();
   }
 
@@ -165,11 +180,34 @@ class ListenersPanel extends VerticalLayout {
     return String.format(Locale.ROOT, "%+.1f ms", driftMs);
   }
 
+  static String latency(Integer ms) {
+    if (ms == null || ms == 0) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "%+d ms", ms);
+  }
+
   /** Loads every member again from the session (at start, after a kick, after a resync). */
   void reload() {
+    Map<String, Listener> before = new HashMap<>(byId);
     byId.clear();
+    byState.clear();
     for (MemberJson m : load.get()) {
-      byId.put(m.memberId(), Listener.of(m));
+      Listener l = Listener.of(m);
+      Listener known = before.get(l.memberId());
+      if (known != null && l.connected()) {
+        // the session view has no player reports: keep the last ones heard
+        l =
+            new Listener(
+                l.memberId(),
+                l.displayName(),
+                l.role(),
+                true,
+                known.listenerState(),
+                l.driftMs() == null ? known.driftMs() : l.driftMs(),
+                known.outputLatencyMs());
+      }
+      put(l);
     }
     rows.refreshAll();
     showSize();
@@ -196,7 +234,7 @@ class ListenersPanel extends VerticalLayout {
       }
       Listener before = byId.get(id);
       Listener after = Listener.merge(before, m);
-      byId.put(id, after);
+      put(after);
       if (after.movesFrom(before)) {
         reorder = true;
       } else if (!after.equals(before)) {
@@ -207,8 +245,12 @@ class ListenersPanel extends VerticalLayout {
     for (JsonNode id : message.path("left")) {
       left.add(id.asText());
     }
-    if (byId.keySet().removeAll(left)) {
-      reorder = true;
+    for (String id : left) {
+      Listener gone = byId.remove(id);
+      if (gone != null) {
+        count(gone, -1);
+        reorder = true;
+      }
     }
     JsonNode count = message.path("member_count");
     if (count.canConvertToInt() && count.asInt() != byId.size()) {
@@ -224,6 +266,39 @@ class ListenersPanel extends VerticalLayout {
     showSize();
   }
 
+  private void put(Listener l) {
+    Listener before = byId.put(l.memberId(), l);
+    if (before != null) {
+      count(before, -1);
+    }
+    count(l, 1);
+  }
+
+  private void count(Listener l, int delta) {
+    byState.merge(l.state(), delta, (a, b) -> a + b == 0 ? null : a + b);
+  }
+
+  /** What the host reads under the heading: how many listeners play, buffer, are blocked… */
+  static String states(Map<String, Integer> byState) {
+    StringBuilder out = new StringBuilder();
+    for (String state : STATE_ORDER) {
+      Integer n = byState.get(state);
+      if (n != null && n > 0) {
+        out.append(out.length() == 0 ? "" : " · ").append(n).append(' ').append(state);
+      }
+    }
+    return out.toString();
+  }
+
+  /** The states in the order the host reads them: who hears the music first. */
+  static final List<String> STATE_ORDER =
+      List.of("playing", "connected", "background", "muted", "buffering", "blocked", "offline");
+
+  /** How many listeners are in {@code state} now. */
+  int count(String state) {
+    return byState.getOrDefault(state, 0);
+  }
+
   private void applyFilter(String typed) {
     String wanted = typed == null ? "" : typed.strip().toLowerCase(Locale.ROOT);
     rows.setFilter(
@@ -232,8 +307,9 @@ class ListenersPanel extends VerticalLayout {
 
   private void showSize() {
     int total = byId.size();
-    long connected = byId.values().stream().filter(Listener::connected).count();
+    long connected = total - count("offline");
     heading.setText(heading(connected, total));
+    states.setText(states(byState));
     boolean many = total > ROWS_WITHOUT_SCROLLING;
     if (many) {
       grid.setAllRowsVisible(false);

@@ -25,6 +25,7 @@ import org.samesong.playlist.Playlist;
 import org.samesong.playlist.PlaylistItem;
 import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
+import org.samesong.ui.player.SpeakerDelay;
 import org.samesong.ui.player.SyncAudio;
 import org.samesong.ui.shell.Artwork;
 import org.samesong.ui.shell.MinutesSeconds;
@@ -83,7 +84,7 @@ class NowPlayingPanel extends VerticalLayout {
 
     setId("now-playing");
     setPadding(false);
-    add(head(), transport(), slider(), jump(), player, audioStatus);
+    add(head(), transport(), slider(), jump(), player, audioStatus, new SpeakerDelay(player));
     SpaceBar.togglesPlayOf(this);
   }
 
