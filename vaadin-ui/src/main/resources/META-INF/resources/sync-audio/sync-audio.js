@@ -4,7 +4,8 @@
 // once with `reauth`, else the next (re)connect uses it; the server closes a connection whose token
 // expired with 4401),
 // serverUrl (optional; default: this page's origin), settings (optional overrides of the sync
-// thresholds that hello sends). The element owns two <audio> elements in its open shadow root:
+// thresholds that hello sends), muted (this browser only: silences both <audio> elements, which keep
+// playing on the schedule, so unmuting is in sync at once). The element owns two <audio> elements in its open shadow root:
 // `#audio` is the one playing, `#audio-next` preloads the next track of the playlist so a track
 // change is gapless. It talks to /ws/sessions/{id}?token=… itself.
 //
@@ -327,10 +328,10 @@ export class SyncAudioElement extends HTMLElement {
         () => {
           idle.pause();
           idle.currentTime = 0;
-          idle.muted = false;
+          idle.muted = this._muted;
         },
         () => {
-          idle.muted = false;
+          idle.muted = this._muted;
         },
       );
     }
