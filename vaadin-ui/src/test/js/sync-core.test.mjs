@@ -592,3 +592,21 @@ test('stream URLs near their expiry are asked for afresh (resync), not more ofte
   assert.equal(slot.url, fresh[0].track.stream_url);
   assert.equal(slot.failed, false);
 });
+
+test('back from a frozen page: the first step seeks and plays to the schedule at once, stalled or drifted', () => {
+  const t = Date.parse('2026-11-26T10:00:00.000Z');
+  for (const { stalled, error } of [{ stalled: true, error: -342 }, { stalled: false, error: -12 }]) {
+    const controller = new SyncController({});
+    controller.setPlaylist({ version: 1, items });
+    controller.setPlayback({ track_id: 'a', item_id: 'item-0', position_ms: 0, state: 'playing', updated_at: new Date(t).toISOString() });
+    const player = { itemId: 'item-0', ready: true, paused: false, seeking: false, stalled, positionMs: 2_000 + error, rate: 1 };
+    // without resume: a stall waits, a drift goes through the filter first
+    assert.equal(controller.step({ now: 1000, offset: t + 2_000 - 1000, player, next: {} }).action, 'none');
+    controller.resume();
+    const decision = controller.step({ now: 1050, offset: t + 2_000 - 1050, player, next: {} });
+    assert.equal(decision.action, 'play', JSON.stringify(decision));
+    assert.equal(decision.seekTo, 2_000 + controller.seekLatency.value);
+    // once only: the landing is measured, not seeked over again
+    assert.equal(controller.step({ now: 1100, offset: t + 2_000 - 1100, player: { ...player, stalled: false }, next: {} }).action, 'none');
+  }
+});

@@ -362,7 +362,7 @@ export class SyncAudioElement extends HTMLElement {
 
   /** Visible again, or thawed: measure afresh and correct now, not at the next throttled timer. */
   _resumeNow() {
-    this._engine.resync();
+    this._engine.resume();
     this._reconnectNow();
     this._loop();
   }

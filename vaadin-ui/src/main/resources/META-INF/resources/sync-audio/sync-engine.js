@@ -241,6 +241,12 @@ export class SyncEngine {
     }
   }
 
+  /** Visible again, or thawed: measure afresh and, at the next step, seek to the schedule at once. */
+  resume() {
+    this.resync();
+    this.controller.resume();
+  }
+
   /** A media event of one of the audios (waiting, stalled, playing, ...). */
   mediaEvent(audio, type) {
     const slot = this.slots.find((s) => s.audio === audio);
