@@ -169,7 +169,11 @@ export class FakeAudio {
   }
 
   get readyState() {
-    return this._src && this.w.now >= this.readyAt ? 4 : 0;
+    if (!this._src || this.w.now < this.readyAt) {
+      return 0;
+    }
+    // out of data while stalled: what it has is the current frame (HAVE_CURRENT_DATA)
+    return this.w.now < this.stallUntil ? 2 : 4;
   }
 
   get playbackRate() {

@@ -593,9 +593,9 @@ test('stream URLs near their expiry are asked for afresh (resync), not more ofte
   assert.equal(slot.failed, false);
 });
 
-test('back from a frozen page: the first step seeks and plays to the schedule at once, stalled or drifted', () => {
+test('back from a frozen page: the first step seeks and plays to the schedule at once, stalled or far off', () => {
   const t = Date.parse('2026-11-26T10:00:00.000Z');
-  for (const { stalled, error } of [{ stalled: true, error: -342 }, { stalled: false, error: -12 }]) {
+  for (const { stalled, error } of [{ stalled: true, error: -342 }, { stalled: false, error: -60 }]) {
     const controller = new SyncController({});
     controller.setPlaylist({ version: 1, items });
     controller.setPlayback({ track_id: 'a', item_id: 'item-0', position_ms: 0, state: 'playing', updated_at: new Date(t).toISOString() });
@@ -609,4 +609,20 @@ test('back from a frozen page: the first step seeks and plays to the schedule at
     // once only: the landing is measured, not seeked over again
     assert.equal(controller.step({ now: 1100, offset: t + 2_000 - 1100, player: { ...player, stalled: false }, next: {} }).action, 'none');
   }
+  // a few milliseconds off (the audio's own clock over a frozen minute): no seek, the rate's work
+  const controller = new SyncController({});
+  controller.setPlaylist({ version: 1, items });
+  controller.setPlayback({ track_id: 'a', item_id: 'item-0', position_ms: 0, state: 'playing', updated_at: new Date(t).toISOString() });
+  const player = { itemId: 'item-0', ready: true, paused: false, seeking: false, stalled: false, positionMs: 2_000 - 4, rate: 1 };
+  controller.resume();
+  assert.notEqual(controller.step({ now: 1050, offset: t + 2_000 - 1050, player, next: {} }).action, 'play');
+});
+
+test('a page about to freeze or hide leaves no rate correction running', () => {
+  const audio = () => ({ readyState: 4, paused: false, ended: false, seeking: false, currentTime: 10, playbackRate: 1, pause() {}, load() {} });
+  const audios = [audio(), audio()];
+  audios[0].playbackRate = 1.0005;
+  const engine = new SyncEngine({ now: () => 0, send: () => {}, audios });
+  engine.letGo();
+  assert.deepEqual(audios.map((a) => a.playbackRate), [1, 1]);
 });

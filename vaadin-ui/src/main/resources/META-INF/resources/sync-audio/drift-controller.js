@@ -100,12 +100,15 @@ export class SyncController extends PlaylistMirror {
     this.waking = true;
   }
 
-  /** The first step after `resume`: a seek-and-play to the schedule unless the audio is already on it. */
+  /** The first step after `resume`: a seek-and-play to the schedule when stalled or far off. */
   wake(now, exp, player) {
     if (player.paused || player.ended) {
       return null; // start() seeks and plays it
     }
-    if (!player.stalled && Math.abs(player.positionMs - exp.positionMs) <= this.settings.dead_band_ms) {
+    // a few milliseconds off (the audio's own clock over a minute) are the rate's: a seek would
+    // land further off than that
+    const far = Math.max(RESEEK_ABOVE_MS, 2 * this.settings.dead_band_ms);
+    if (!player.stalled && Math.abs(player.positionMs - exp.positionMs) <= far) {
       return null;
     }
     const lead = this.seekLatency.value;

@@ -107,10 +107,14 @@ export class SyncAudioElement extends HTMLElement {
     }
     this._onVisibility = () => {
       this._engine.hidden = document.visibilityState === 'hidden';
-      if (!this._engine.hidden) {
+      if (this._engine.hidden) {
+        this._engine.letGo();
+      } else {
         this._resumeNow();
       }
     };
+    // about to be frozen: no step may come for minutes, so no correction may be left running
+    this._onFreeze = () => this._engine.letGo();
     // a frozen page (a phone's browser in the background) thaws: measure and correct at once
     this._onResume = () => this._resumeNow();
     this._onOnline = () => this._reconnectNow();
@@ -297,6 +301,7 @@ export class SyncAudioElement extends HTMLElement {
     }
     document.addEventListener('visibilitychange', this._onVisibility);
     document.addEventListener('resume', this._onResume);
+    document.addEventListener('freeze', this._onFreeze);
     window.addEventListener('online', this._onOnline);
     this._engine.hidden = document.visibilityState === 'hidden';
     // what this browser kept, for the page to show
@@ -308,6 +313,7 @@ export class SyncAudioElement extends HTMLElement {
   disconnectedCallback() {
     document.removeEventListener('visibilitychange', this._onVisibility);
     document.removeEventListener('resume', this._onResume);
+    document.removeEventListener('freeze', this._onFreeze);
     window.removeEventListener('online', this._onOnline);
     this._calibration.close();
     clearTimeout(this._tickTimer);

@@ -7,6 +7,15 @@ import { SyncController } from './drift-controller.js';
 import { listenerState } from './listener-state.js';
 
 /** Reading `currentTime` and the clock together: one snapshot of a media object for the controller. */
+/**
+ * Waiting for data: a `waiting` event was the last word and the audio has no data ahead. A page
+ * thawed from a freeze hears a `waiting` with the audio playing on from a full buffer (Chromium):
+ * that is no stall.
+ */
+function starved(slot) {
+  return slot.stalled && slot.audio.readyState < 3;
+}
+
 function snapshot(slot, now) {
   const a = slot.audio;
   return {
@@ -15,7 +24,7 @@ function snapshot(slot, now) {
     paused: !!a.paused,
     ended: !!a.ended,
     seeking: !!a.seeking,
-    stalled: slot.stalled,
+    stalled: starved(slot),
     positionMs: a.currentTime * 1000,
     rate: a.playbackRate,
     at: now,
@@ -247,6 +256,20 @@ export class SyncEngine {
     this.controller.resume();
   }
 
+  /**
+   * The page is about to be frozen or hidden: its timers may not run for a minute, and a rate
+   * correction left on would run on with nobody to end it (1.0005 for a minute is 30 ms ahead).
+   * The audio plays on at rate 1, on its own clock, which keeps to real time within 4·10⁻⁵.
+   */
+  letGo() {
+    for (const slot of this.slots) {
+      if (slot.audio.playbackRate !== 1) {
+        slot.audio.playbackRate = 1;
+      }
+    }
+    this.controller.resync();
+  }
+
   /** A media event of one of the audios (waiting, stalled, playing, ...). */
   mediaEvent(audio, type) {
     const slot = this.slots.find((s) => s.audio === audio);
@@ -416,7 +439,7 @@ export class SyncEngine {
   listenerState(decision = this.lastAction || {}) {
     const slot = this.activeSlot;
     const roomPlaying = !!(this.controller.state && this.controller.state.playing);
-    const waiting = slot.stalled || decision.phase === 'loading' || decision.phase === 'stalled';
+    const waiting = starved(slot) || decision.phase === 'loading' || decision.phase === 'stalled';
     return listenerState({ blocked: this.blocked, roomPlaying, waiting, muted: this.muted, hidden: this.hidden });
   }
 
