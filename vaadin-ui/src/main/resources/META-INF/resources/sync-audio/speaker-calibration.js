@@ -12,17 +12,23 @@ const SCHEDULE_AHEAD_MS = 600;
 
 export const CALIBRATION_STYLE = `
   #calibration { display: block; box-sizing: border-box; margin: 0.5rem 0; padding: 1rem; border-radius: 0.75rem;
-    background: #f3f5f8; color: #1b2430; font: inherit; max-width: 32rem; }
+    background: var(--lumo-contrast-5pct, #f3f5f8); color: var(--lumo-body-text-color, #1b2430); font: inherit;
+    max-width: 32rem; }
   #calibration[hidden] { display: none; }
-  #calibration h4 { margin: 0 0 0.5rem; font-size: 1.125rem; }
+  #calibration h4 { margin: 0 0 0.5rem; font-size: 1.125rem; color: var(--lumo-header-text-color, inherit); }
   #calibration p { margin: 0 0 0.75rem; line-height: 1.4; }
   #calibration .row { display: flex; align-items: center; gap: 0.5rem; flex-wrap: wrap; margin: 0.5rem 0; }
-  #calibration input[type=range] { flex: 1 1 14rem; min-width: 10rem; height: 2.25rem; accent-color: #1a5fd0; }
-  #calibration output { font-variant-numeric: tabular-nums; font-weight: 600; min-width: 5.5rem; text-align: right; }
+  #calibration input[type=range] { flex: 1 1 10rem; min-width: 8rem; height: 2.25rem; margin: 0;
+    accent-color: var(--lumo-primary-color, #1a5fd0); }
+  #calibration output { font-variant-numeric: tabular-nums; font-weight: 600; min-width: 4.5rem; text-align: right; }
   #calibration button { min-width: 2.75rem; min-height: 2.75rem; padding: 0.25rem 0.75rem; border-radius: 0.5rem;
-    border: 1px solid #9aa8ba; background: #fff; font: inherit; cursor: pointer; }
-  #calibration button.primary { background: #1a5fd0; color: #fff; border-color: #1a5fd0; font-weight: 600; }
-  #calibration button:focus-visible, #calibration input:focus-visible { outline: 3px solid #0b2f6b; outline-offset: 2px; }
+    border: 1px solid var(--lumo-contrast-30pct, #9aa8ba); background: var(--lumo-base-color, #fff);
+    color: var(--lumo-body-text-color, #1b2430); font: inherit; cursor: pointer; }
+  #calibration .steps button { flex: 1 1 0; font-variant-numeric: tabular-nums; }
+  #calibration button.primary { background: var(--lumo-primary-color, #1a5fd0); color: var(--lumo-primary-contrast-color, #fff);
+    border-color: var(--lumo-primary-color, #1a5fd0); font-weight: 600; min-width: 6rem; }
+  #calibration button:focus-visible, #calibration input:focus-visible {
+    outline: 3px solid var(--lumo-primary-color-50pct, #0b2f6b); outline-offset: 2px; }
 `;
 
 export const CALIBRATION_HTML = `
@@ -35,11 +41,13 @@ export const CALIBRATION_HTML = `
       <input id="latency-slider" type="range" min="-100" max="500" step="1" aria-label="Speaker delay in milliseconds">
       <output id="latency-value" for="latency-slider" aria-live="polite"></output>
     </div>
-    <div class="row" role="group" aria-label="Fine steps">
+    <div class="row steps" role="group" aria-label="Fine steps">
       <button type="button" data-step="-10" aria-label="10 ms earlier">−10</button>
       <button type="button" data-step="-1" aria-label="1 ms earlier">−1</button>
       <button type="button" data-step="1" aria-label="1 ms later">+1</button>
       <button type="button" data-step="10" aria-label="10 ms later">+10</button>
+    </div>
+    <div class="row">
       <button type="button" id="latency-suggested" hidden></button>
       <button type="button" id="latency-zero">Reset to 0</button>
     </div>
