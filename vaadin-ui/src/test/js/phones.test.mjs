@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeServer, item, Listener, track, World } from './sim.mjs';
 import { listenerState } from '../../main/resources/META-INF/resources/sync-audio/listener-state.js';
+import { SyncEngine } from '../../main/resources/META-INF/resources/sync-audio/sync-engine.js';
 import { MediaSessionBridge, artworkFor } from '../../main/resources/META-INF/resources/sync-audio/media-session.js';
 import {
   OUTPUT_LATENCY_KEY,
@@ -191,4 +192,13 @@ test('output latency is kept per browser, bounded, and the browser estimate is o
   assert.equal(browserOutputLatency({ outputLatency: 0.17, baseLatency: 0.01 }), 180);
   assert.equal(browserOutputLatency({ outputLatency: 0 }), null);
   assert.equal(browserOutputLatency(null), null);
+});
+
+test("a member made co-host (or handed the session) takes the room's lock-screen controls at once", () => {
+  const engine = new SyncEngine({ now: () => 0, send: () => {}, audios: [] });
+  engine.receive({ type: 'hello', member_id: 'm1', role: 'guest', permissions: { control_playback: false }, playlist: { version: 0, items: [] } });
+  assert.equal(engine.role, 'guest');
+  engine.receive({ type: 'member_update', members: [{ member_id: 'm2', role: 'host' }, { member_id: 'm1', role: 'cohost' }] });
+  assert.equal(engine.role, 'cohost');
+  assert.equal(engine.permissions.control_playback, false);
 });

@@ -381,7 +381,7 @@ export class SyncAudioElement extends HTMLElement {
     }
     const engine = this._engine;
     bridge.setActions(
-      ROOM_ROLES.includes(engine.role) ? ['play', 'pause', 'nexttrack', 'previoustrack'] : ['play', 'pause', 'stop'],
+      this._controlsRoom() ? ['play', 'pause', 'nexttrack', 'previoustrack'] : ['play', 'pause', 'stop'],
     );
     const offset = engine.offset();
     const controller = engine.controller;
@@ -395,12 +395,18 @@ export class SyncAudioElement extends HTMLElement {
     });
   }
 
+  /** Whether this member plays, pauses and skips for the room (host, co-host, or given the right). */
+  _controlsRoom() {
+    const engine = this._engine;
+    return ROOM_ROLES.includes(engine.role) || !!(engine.permissions && engine.permissions.control_playback);
+  }
+
   /**
    * The lock screen's controls: the host (and co-hosts) play, pause and skip the room; a guest's
    * pause mutes this player only (the room plays on for everyone else), its play unmutes it.
    */
   _mediaAction(action) {
-    if (ROOM_ROLES.includes(this._engine.role)) {
+    if (this._controlsRoom()) {
       const command = { play: 'play', pause: 'pause', stop: 'pause', nexttrack: 'skip_next', previoustrack: 'skip_prev' }[action];
       if (command) {
         this._send({ type: 'playback_command', action: command });

@@ -101,6 +101,7 @@ export class SyncEngine {
     this.outputLatencyMs = 0;
     this.muted = false;
     this.hidden = false;
+    this.permissions = {}; // from hello: control_playback lets a guest's lock screen act on the room
     this.reportedState = null;
     this.lastAckAt = null;
     for (const slot of this.slots) {
@@ -173,6 +174,7 @@ export class SyncEngine {
     switch (msg.type) {
       case 'hello':
         this.role = msg.role;
+        this.permissions = msg.permissions || {};
         this.memberId = msg.member_id;
         this.applySettings(msg.settings);
         this.controller.setPlaylist(msg.playlist);
@@ -181,6 +183,14 @@ export class SyncEngine {
         break;
       case 'playback_state':
         this.controller.setPlayback(msg);
+        break;
+      case 'member_update':
+        // made co-host, handed the session, or back to guest: the lock screen's controls follow
+        for (const m of msg.members || []) {
+          if (m.member_id === this.memberId && m.role) {
+            this.role = m.role;
+          }
+        }
         break;
       case 'playlist_update': {
         const outcome = this.controller.applyPlaylistUpdate(msg);
