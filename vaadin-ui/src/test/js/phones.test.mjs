@@ -201,4 +201,8 @@ test("a member made co-host (or handed the session) takes the room's lock-screen
   engine.receive({ type: 'member_update', members: [{ member_id: 'm2', role: 'host' }, { member_id: 'm1', role: 'cohost' }] });
   assert.equal(engine.role, 'cohost');
   assert.equal(engine.permissions.control_playback, false);
+  // rights given to a guest reach its own connection in its own update
+  engine.receive({ type: 'member_update', members: [{ member_id: 'm1', role: 'guest', permissions: { control_playback: true } }] });
+  assert.equal(engine.role, 'guest');
+  assert.equal(engine.permissions.control_playback, true);
 });

@@ -187,8 +187,9 @@ export class SyncEngine {
       case 'member_update':
         // made co-host, handed the session, or back to guest: the lock screen's controls follow
         for (const m of msg.members || []) {
-          if (m.member_id === this.memberId && m.role) {
-            this.role = m.role;
+          if (m.member_id === this.memberId) {
+            this.role = m.role || this.role;
+            this.permissions = m.permissions || this.permissions;
           }
         }
         break;
