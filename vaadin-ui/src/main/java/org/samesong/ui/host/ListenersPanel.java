@@ -1,7 +1,9 @@
 package org.samesong.ui.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.ColumnTextAlign;
@@ -15,6 +17,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.ListDataProvider;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.shared.Registration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -63,6 +66,16 @@ class ListenersPanel extends VerticalLayout {
   private final Span states = new Span();
   private final TextField filter = new TextField();
   private final Grid<Listener> grid = new Grid<>();
+
+  /**
+   * The Speakers column; hidden in a window narrower than {@link #SPEAKERS_FROM_PX} (a phone),
+   * where the row would not fit with the Rights and kick buttons (the State cell's tooltip tells it
+   * then).
+   */
+  private final Grid.Column<Listener> speakers;
+
+  private static final int SPEAKERS_FROM_PX = 600;
+  private Registration resizes;
 
   /** Removes a guest from the session. */
   @FunctionalInterface
@@ -123,7 +136,12 @@ class ListenersPanel extends VerticalLayout {
         .setKey("state")
         .setFlexGrow(0)
         .setWidth("5.5rem")
-        .setTooltipGenerator(Listener::state);
+        // the speaker delay too: on a phone its column gives way
+        .setTooltipGenerator(
+            l ->
+                l.outputLatencyMs() == null || l.outputLatencyMs() == 0
+                    ? l.state()
+                    : l.state() + ", speakers " + latency(l.outputLatencyMs()));
     grid.addColumn(l -> drift(l.driftMs()))
         .setHeader("Drift")
         .setKey("drift")
@@ -134,7 +152,8 @@ class ListenersPanel extends VerticalLayout {
             Comparator.comparing(
                 (Listener l) -> l.driftMs() == null ? null : Math.abs(l.driftMs()),
                 Comparator.nullsLast(Comparator.naturalOrder())));
-    grid.addColumn(l -> latency(l.outputLatencyMs()))
+    speakers = grid.addColumn(l -> latency(l.outputLatencyMs()));
+    speakers
         .setHeader("Speakers")
         .setKey("latency")
         .setFlexGrow(0)
@@ -199,6 +218,28 @@ class ListenersPanel extends VerticalLayout {
       return l.displayName() + " (host)";
     }
     return "cohost".equals(l.role()) ? l.displayName() + " (co-host)" : l.displayName();
+  }
+
+  @Override
+  protected void onAttach(AttachEvent attachEvent) {
+    super.onAttach(attachEvent);
+    var page = attachEvent.getUI().getPage();
+    page.retrieveExtendedClientDetails(details -> fitTo(details.getWindowInnerWidth()));
+    resizes = page.addBrowserWindowResizeListener(e -> fitTo(e.getWidth()));
+  }
+
+  @Override
+  protected void onDetach(DetachEvent detachEvent) {
+    if (resizes != null) {
+      resizes.remove();
+      resizes = null;
+    }
+    super.onDetach(detachEvent);
+  }
+
+  /** Shows the Speakers column only where the row has room for it (0: width unknown, shown). */
+  private void fitTo(int windowWidth) {
+    speakers.setVisible(windowWidth <= 0 || windowWidth >= SPEAKERS_FROM_PX);
   }
 
   static String drift(Double driftMs) {
