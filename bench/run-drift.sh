@@ -21,6 +21,9 @@
 # with 1 % spikes of 400 ms) with its page clock skewed 260–480 ms and ±80–100 ppm; a late joiner on
 # 50 ± 20 ms; CHANGES track changes. SETTLE defaults to 120 there (the clock estimate needs samples).
 #
+# LATENCY=<ms>: the output-latency mode instead: two listeners, the second with its speakers set
+# that many ms late (as its calibration would keep it); prints how far ahead of the first it plays.
+#
 # Environment: SETTLE (5; 120 with NETWORK=1) MEASURE (30) CROWD (5) NETWORK (0) CHANGES (10)
 #   CONTEXTS=hosts  tabs on other loopback host names instead of CDP browser contexts
 #   QUIET=<load>    first wait (up to 10 min) until the 1-minute load average is below <load>
@@ -69,7 +72,7 @@ rc=0
 java -Xmx512m -cp "$work/samesong-load.jar" org.samesong.bench.DriftBench \
   --base "http://127.0.0.1:$port" --admin-user bench --admin-password "$password" \
   --results "$results" --settle "$SETTLE" --measure "$MEASURE" --crowd "$CROWD" --contexts "$CONTEXTS" \
-  --network "$NETWORK" --changes "$CHANGES" \
+  --network "$NETWORK" --changes "$CHANGES" --output-latency "${LATENCY:-0}" \
   2>"$results/bench-stderr.log" || rc=$?
 [ $rc -eq 0 ] || { echo "the benchmark failed ($rc); its stderr:" >&2; grep -v '^\s*at ' "$results/bench-stderr.log" | tail -30 >&2; }
 echo "load after: $(load_avg)" | tee -a "$results/machine.txt"

@@ -169,7 +169,11 @@ export class FakeAudio {
   }
 
   get readyState() {
-    return this._src && this.w.now >= this.readyAt ? 4 : 0;
+    if (!this._src || this.w.now < this.readyAt) {
+      return 0;
+    }
+    // out of data while stalled: what it has is the current frame (HAVE_CURRENT_DATA)
+    return this.w.now < this.stallUntil ? 2 : 4;
   }
 
   get playbackRate() {
@@ -348,8 +352,15 @@ export class FakeServer {
   /** What the engine sends: arrives after the uplink delay. */
   fromClient(msg) {
     const client = this.client;
-    const at = Math.max(this.w.now + this.up(), this.lastUpAt);
-    this.lastUpAt = at;
+    // acks change nothing on the client: they draw no random delay, so that how many a player
+    // sends leaves the rest of a seeded run as it was (and they do not hold back later messages)
+    let at;
+    if (msg.type === 'sync_ack') {
+      at = this.w.now + 1;
+    } else {
+      at = Math.max(this.w.now + this.up(), this.lastUpAt);
+      this.lastUpAt = at;
+    }
     this.w.at(at, () => {
       if (this.client !== client) {
         return;

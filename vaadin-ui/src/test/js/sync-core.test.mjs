@@ -615,3 +615,37 @@ test('a handshake that never completes is given up after the connect timeout, on
   clock.now += CONNECT_TIMEOUT_MS * 2;
   assert.equal(engine.isStale(), false);
 });
+
+test('back from a frozen page: the first step seeks and plays to the schedule at once, stalled or far off', () => {
+  const t = Date.parse('2026-11-26T10:00:00.000Z');
+  for (const { stalled, error } of [{ stalled: true, error: -342 }, { stalled: false, error: -60 }]) {
+    const controller = new SyncController({});
+    controller.setPlaylist({ version: 1, items });
+    controller.setPlayback({ track_id: 'a', item_id: 'item-0', position_ms: 0, state: 'playing', updated_at: new Date(t).toISOString() });
+    const player = { itemId: 'item-0', ready: true, paused: false, seeking: false, stalled, positionMs: 2_000 + error, rate: 1 };
+    // without resume: a stall waits, a drift goes through the filter first
+    assert.equal(controller.step({ now: 1000, offset: t + 2_000 - 1000, player, next: {} }).action, 'none');
+    controller.resume();
+    const decision = controller.step({ now: 1050, offset: t + 2_000 - 1050, player, next: {} });
+    assert.equal(decision.action, 'play', JSON.stringify(decision));
+    assert.equal(decision.seekTo, 2_000 + controller.seekLatency.value);
+    // once only: the landing is measured, not seeked over again
+    assert.equal(controller.step({ now: 1100, offset: t + 2_000 - 1100, player: { ...player, stalled: false }, next: {} }).action, 'none');
+  }
+  // a few milliseconds off (the audio's own clock over a frozen minute): no seek, the rate's work
+  const controller = new SyncController({});
+  controller.setPlaylist({ version: 1, items });
+  controller.setPlayback({ track_id: 'a', item_id: 'item-0', position_ms: 0, state: 'playing', updated_at: new Date(t).toISOString() });
+  const player = { itemId: 'item-0', ready: true, paused: false, seeking: false, stalled: false, positionMs: 2_000 - 4, rate: 1 };
+  controller.resume();
+  assert.notEqual(controller.step({ now: 1050, offset: t + 2_000 - 1050, player, next: {} }).action, 'play');
+});
+
+test('a page about to freeze or hide leaves no rate correction running', () => {
+  const audio = () => ({ readyState: 4, paused: false, ended: false, seeking: false, currentTime: 10, playbackRate: 1, pause() {}, load() {} });
+  const audios = [audio(), audio()];
+  audios[0].playbackRate = 1.0005;
+  const engine = new SyncEngine({ now: () => 0, send: () => {}, audios });
+  engine.letGo();
+  assert.deepEqual(audios.map((a) => a.playbackRate), [1, 1]);
+});

@@ -58,6 +58,8 @@ test('steady playback with outlier readings: no seek, no rate change, error with
     listener.run(30_000);
     assert.equal(listener.engine.controller.landings.length, seeksBefore, `seed ${seed}: a seek in steady state`);
     const steady = listener.trace.filter((p) => p.at >= t0 + 6000);
+    // the dead band (2 ms), measured against the server's true schedule: with sync18's clock
+    // estimator (narrowed dead band) and acks on their own fixed uplink, every seed stays within it
     assert.ok(maxAbs(steady.map((p) => p.error)) <= 2, `seed ${seed}: ${maxAbs(steady.map((p) => p.error))}`);
   }
 });
@@ -224,11 +226,15 @@ test('autoplay blocked: tells once, waits, and one unlock starts in sync', async
 test('sync_ack about every 2 s with the measured drift', () => {
   const { server, listener } = setup({ seed: 6 });
   listener.run(11_000);
-  assert.ok(server.acks.length >= 4 && server.acks.length <= 6, `${server.acks.length} acks`);
-  for (const ack of server.acks) {
+  // while its track loads the player says it buffers (no drift to tell), then plays
+  const playing = server.acks.filter((a) => a.listener_state === 'playing');
+  assert.ok(playing.length >= 4 && playing.length <= 6, `${playing.length} acks`);
+  assert.deepEqual([...new Set(server.acks.map((a) => a.listener_state))], ['buffering', 'playing']);
+  for (const ack of playing) {
     assert.equal(ack.track_id, 'a');
     assert.ok(Number.isFinite(ack.drift_ms));
     assert.ok(Number.isInteger(ack.position_ms));
+    assert.equal(ack.output_latency_ms, 0);
   }
   assert.ok(Math.abs(server.acks.at(-1).drift_ms) <= 3);
   const drift = listener.events.filter((e) => e.type === 'drift').at(-1).detail;

@@ -12,7 +12,9 @@ import java.util.Locale;
 import java.util.function.DoubleSupplier;
 import org.samesong.media.library.LibraryScanner;
 import org.samesong.media.library.ScanProgress;
+import org.samesong.sync.MemberRoster;
 import org.samesong.sync.SyncHub;
+import org.samesong.sync.api.ClientMessage;
 import org.samesong.sync.ws.SyncEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,23 @@ final class Monitoring {
             cb -> {
               cb.call(hub.connectionCount("host"), "host");
               cb.call(hub.connectionCount("guest"), "guest");
+            })
+        .register(registry);
+    MemberRoster roster = services.broadcaster().roster();
+    GaugeWithCallback.builder()
+        .name("samesong_listener_states")
+        .help(
+            "Listeners by what their player last reported in sync_ack (playing, buffering,"
+                + " blocked by autoplay, muted, background) over this instance's connections;"
+                + " offline: members of the sessions this instance follows with no connection on"
+                + " any instance. Counted as reports arrive, not at scrape time")
+        .labelNames("state")
+        .callback(
+            cb -> {
+              for (String state : ClientMessage.SyncAck.LISTENER_STATES_IN_ORDER) {
+                cb.call(hub.connectionCountByState(state), state);
+              }
+              cb.call(roster.offlineCount(), "offline");
             })
         .register(registry);
     GaugeWithCallback.builder()

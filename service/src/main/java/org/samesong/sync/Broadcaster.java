@@ -409,7 +409,7 @@ public class Broadcaster implements SessionEvents, PlaylistEvents, RequestEvents
   public void reported(
       String sessionId,
       String memberId,
-      double driftMs,
+      Double driftMs,
       String listenerState,
       Integer outputLatencyMs) {
     roster.reported(sessionId, memberId, driftMs, listenerState, outputLatencyMs);

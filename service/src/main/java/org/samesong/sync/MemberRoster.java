@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.samesong.common.LoadOnce;
 import org.samesong.session.Member;
@@ -72,6 +73,7 @@ public final class MemberRoster implements AutoCloseable {
   private final Map<String, RosterRoom> rooms = new ConcurrentHashMap<>();
   private final LoadOnce<String, RosterRoom> loads = new LoadOnce<>();
   private final Map<String, Long> revoked = new ConcurrentHashMap<>();
+  private final LongAdder offline = new LongAdder();
   private final ScheduledExecutorService flusher =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -93,8 +95,7 @@ public final class MemberRoster implements AutoCloseable {
     // request reads the database anyway), so that everyone hears of the newcomer
     RosterRoom room = room(sessionId);
     synchronized (room) {
-      room.members.putIfAbsent(
-          member.id(),
+      room.putIfAbsent(
           new RosterRoom.Entry(member.id(), member.displayName(), member.role(), null));
       room.left.remove(member.id());
       changed(sessionId, room, member.id());
@@ -148,7 +149,7 @@ public final class MemberRoster implements AutoCloseable {
   public void removed(String sessionId, String memberId) {
     RosterRoom room = room(sessionId);
     synchronized (room) {
-      if (room.members.remove(memberId) != null) {
+      if (room.remove(memberId) != null) {
         room.changed.remove(memberId);
         room.drifted.remove(memberId);
         room.left.add(memberId);
@@ -169,7 +170,7 @@ public final class MemberRoster implements AutoCloseable {
         // announced even when the entry says connected already: an update published a moment
         // ago (saying "not connected") may have set it on hearing itself back, once this
         // connection was counted and before this call (then nobody would be told of the connect)
-        e.connected = true;
+        room.connected(e, true);
         if (e.listenerState == null) {
           e.listenerState = ServerMessage.Member.PLAYING;
         }
@@ -193,11 +194,14 @@ public final class MemberRoster implements AutoCloseable {
     }
   }
 
-  /** What a listener's player reported ({@code sync_ack}); the host hears of it, throttled. */
+  /**
+   * What a listener's player reported ({@code sync_ack}); the host hears of it, throttled. A null
+   * drift (a player not playing) keeps the last one.
+   */
   public void reported(
       String sessionId,
       String memberId,
-      double driftMs,
+      Double driftMs,
       String listenerState,
       Integer outputLatencyMs) {
     RosterRoom room = rooms.get(sessionId);
@@ -209,7 +213,9 @@ public final class MemberRoster implements AutoCloseable {
       if (e == null) {
         return;
       }
-      e.driftMs = driftMs;
+      if (driftMs != null) {
+        e.driftMs = driftMs;
+      }
       if (listenerState != null) {
         e.listenerState = listenerState;
       }
@@ -237,14 +243,13 @@ public final class MemberRoster implements AutoCloseable {
     synchronized (room) {
       for (ServerMessage.Member m : update.members()) {
         RosterRoom.Entry e =
-            room.members.computeIfAbsent(
-                m.memberId(),
-                id -> new RosterRoom.Entry(id, m.displayName(), m.role(), m.driftMs()));
+            room.putIfAbsent(
+                new RosterRoom.Entry(m.memberId(), m.displayName(), m.role(), m.driftMs()));
         e.displayName = m.displayName();
         if (m.role() != null) {
           room.role(e, m.role(), clock.millis());
         }
-        e.connected = m.connected() || sources.connectedHere(sessionId, m.memberId());
+        room.connected(e, m.connected() || sources.connectedHere(sessionId, m.memberId()));
         if (m.driftMs() != null) {
           e.driftMs = m.driftMs();
         }
@@ -257,7 +262,7 @@ public final class MemberRoster implements AutoCloseable {
       }
       if (update.left() != null) {
         for (String id : update.left()) {
-          room.members.remove(id);
+          room.remove(id);
         }
       }
     }
@@ -265,7 +270,12 @@ public final class MemberRoster implements AutoCloseable {
 
   /** The session ended: its members are forgotten here. */
   public void ended(String sessionId) {
-    rooms.remove(sessionId);
+    RosterRoom room = rooms.remove(sessionId);
+    if (room != null) {
+      synchronized (room) {
+        room.uncount();
+      }
+    }
   }
 
   /** A login of a member was revoked: connections opening with it now must not stay. */
@@ -311,7 +321,7 @@ public final class MemberRoster implements AutoCloseable {
     }
     synchronized (room) {
       if (!room.left.contains(memberId)) {
-        room.members.putIfAbsent(memberId, entry(found.get(), Set.of()));
+        room.putIfAbsent(entry(found.get(), Set.of()));
       }
       return room.members.containsKey(memberId);
     }
@@ -338,6 +348,14 @@ public final class MemberRoster implements AutoCloseable {
       }
       return out;
     }
+  }
+
+  /**
+   * Members without a connection on any instance, over the sessions this instance follows (each
+   * instance of a cluster counts the sessions it follows); kept as members come and go, O(1).
+   */
+  public long offlineCount() {
+    return offline.sum();
   }
 
   /** Each member's last reported drift (what the session view shows). */
@@ -371,7 +389,7 @@ public final class MemberRoster implements AutoCloseable {
       for (RosterRoom.Entry e : room.members.values()) {
         boolean now = connected.contains(e.id);
         if (everyone || now != e.connected) {
-          e.connected = now;
+          room.connected(e, now);
           room.changed.add(e.id);
         }
       }
@@ -402,14 +420,16 @@ public final class MemberRoster implements AutoCloseable {
           List<Member> members = sources.load(sessionId);
           Set<String> connected = sources.connectedAnywhere(sessionId);
           RosterRoom loaded = new RosterRoom(clock.millis());
-          members.stream()
-              .filter(Member::isHost)
-              .forEach(m -> loaded.members.put(m.id(), entry(m, connected)));
-          members.stream()
-              .filter(m -> !m.isHost())
-              .forEach(m -> loaded.members.put(m.id(), entry(m, connected)));
+          members.stream().filter(Member::isHost).forEach(m -> loaded.put(entry(m, connected)));
+          members.stream().filter(m -> !m.isHost()).forEach(m -> loaded.put(entry(m, connected)));
           RosterRoom raced = rooms.putIfAbsent(sessionId, loaded);
-          return raced == null ? loaded : raced;
+          if (raced != null) {
+            return raced;
+          }
+          synchronized (loaded) {
+            loaded.countIn(offline);
+          }
+          return loaded;
         });
   }
 
@@ -482,9 +502,9 @@ public final class MemberRoster implements AutoCloseable {
             continue;
           }
           if (!sources.connectedHere(sessionId, id)) {
-            e.connected = anywhere.contains(id);
+            room.connected(e, anywhere.contains(id));
           } else {
-            e.connected = true;
+            room.connected(e, true);
           }
           members.add(e.json());
         }

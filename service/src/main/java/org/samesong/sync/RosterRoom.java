@@ -3,6 +3,7 @@ package org.samesong.sync;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.samesong.sync.api.ServerMessage;
 
 /**
@@ -20,6 +21,71 @@ final class RosterRoom {
   boolean driftPlanned;
   long lastFlush = Long.MIN_VALUE / 2;
   long lastDrift = Long.MIN_VALUE / 2;
+
+  /** Members without a connection anywhere, as this room knows them. */
+  private int offline;
+
+  /**
+   * The roster's count of offline members, once this room is in the roster (null before, after).
+   */
+  private LongAdder offlineTotal;
+
+  /** Adds (or replaces) a member, counted while offline. */
+  void put(Entry e) {
+    remove(e.id);
+    members.put(e.id, e);
+    if (!e.connected) {
+      adjust(1);
+    }
+  }
+
+  /** Adds a member unless one with its id is there; returns the member held. */
+  Entry putIfAbsent(Entry e) {
+    Entry held = members.get(e.id);
+    if (held != null) {
+      return held;
+    }
+    put(e);
+    return e;
+  }
+
+  /** Removes a member; returns it, or null when it was not there. */
+  Entry remove(String id) {
+    Entry e = members.remove(id);
+    if (e != null && !e.connected) {
+      adjust(-1);
+    }
+    return e;
+  }
+
+  /** Sets a member's connected flag, keeping the offline count. */
+  void connected(Entry e, boolean connected) {
+    if (e.connected != connected && members.get(e.id) == e) {
+      adjust(connected ? -1 : 1);
+    }
+    e.connected = connected;
+  }
+
+  /** The room is now the roster's: its offline members count in {@code total} from now on. */
+  void countIn(LongAdder total) {
+    offlineTotal = total;
+    total.add(offline);
+  }
+
+  /** The room left the roster (the session ended): its members no longer count. */
+  void uncount() {
+    if (offlineTotal != null) {
+      offlineTotal.add(-offline);
+      offlineTotal = null;
+    }
+  }
+
+  private void adjust(int delta) {
+    offline += delta;
+    if (offlineTotal != null) {
+      offlineTotal.add(delta);
+    }
+  }
 
   /**
    * Since when (clock ms) this instance has known the session's host and co-hosts as they are: when

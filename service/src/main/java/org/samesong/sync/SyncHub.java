@@ -35,6 +35,10 @@ public class SyncHub {
   private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
   private final Map<String, AtomicInteger> byRole = new ConcurrentHashMap<>();
+
+  /** This instance's connections by their player's last reported state, kept as they change. */
+  private final Map<String, AtomicInteger> byState = new ConcurrentHashMap<>();
+
   private final String instanceId;
 
   private final EventBus bus;
@@ -93,7 +97,11 @@ public class SyncHub {
   }
 
   public void register(Connection c) {
-    rooms.computeIfAbsent(c.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(c);
+    synchronized (c) {
+      // with the count by state: a report in between would otherwise be counted twice
+      rooms.computeIfAbsent(c.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(c);
+      stateCount(c.listenerState()).incrementAndGet();
+    }
     connections.incrementAndGet();
     byRole.computeIfAbsent(c.role(), r -> new AtomicInteger()).incrementAndGet();
     boolean first;
@@ -114,9 +122,12 @@ public class SyncHub {
 
   /** Removes a connection; true when it was registered. */
   public boolean unregister(Connection c) {
-    Set<Connection> room = rooms.get(c.sessionId());
-    if (room == null || !room.remove(c)) {
-      return false;
+    synchronized (c) {
+      Set<Connection> room = rooms.get(c.sessionId());
+      if (room == null || !room.remove(c)) {
+        return false;
+      }
+      stateCount(c.listenerState()).decrementAndGet();
     }
     connections.decrementAndGet();
     byRole.get(c.role()).decrementAndGet();
@@ -332,6 +343,34 @@ public class SyncHub {
   public int connectionCount(String role) {
     AtomicInteger count = byRole.get(role);
     return count == null ? 0 : count.get();
+  }
+
+  /**
+   * A connection's player reported its state ({@code sync_ack}): the count by state follows, O(1).
+   * A connection not (or no longer) registered changes only its own field.
+   */
+  public void listenerStateReported(Connection c, String state) {
+    synchronized (c) {
+      String before = c.listenerState(state);
+      if (before.equals(state)) {
+        return;
+      }
+      Set<Connection> room = rooms.get(c.sessionId());
+      if (room != null && room.contains(c)) {
+        stateCount(before).decrementAndGet();
+        stateCount(state).incrementAndGet();
+      }
+    }
+  }
+
+  /** This instance's connections whose player last reported {@code state}. */
+  public int connectionCountByState(String state) {
+    AtomicInteger count = byState.get(state);
+    return count == null ? 0 : count.get();
+  }
+
+  private AtomicInteger stateCount(String state) {
+    return byState.computeIfAbsent(state, s -> new AtomicInteger());
   }
 
   public int sessionCount() {

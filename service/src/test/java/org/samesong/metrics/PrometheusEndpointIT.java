@@ -40,6 +40,7 @@ class PrometheusEndpointIT {
   @RegisterExtension static final TestServer APP = TestServer.on(TestDatabase.Kind.H2);
 
   private static final String LISTENERS = "samesong_connected_listeners";
+  private static final String STATES = "samesong_listener_states";
   private static final String FANOUT = "samesong_fanout_latency_seconds";
   private static final String HANDLING = "samesong_websocket_message_handling_seconds";
   private static final String DRIFT = "samesong_listener_drift_seconds";
@@ -276,6 +277,60 @@ class PrometheusEndpointIT {
     guest.send(Map.of("type", "sync_ack", "track_id", fx.track(0).id(), "position_ms", 1000));
     guest.awaitType("error");
     assertThat(scrape().value(DRIFT + "_count")).isEqualTo(after.value(DRIFT + "_count"));
+  }
+
+  @Test
+  void listener_states_are_counted_as_players_report_them_and_offline_when_they_leave() {
+    Host host = sessionWithTrack();
+    Guest bea = fx.guest(host);
+    WsClient guest = connect(host.sessionId(), bea.token());
+    guest.roundTrip();
+    Scrape before = scrape();
+
+    guest.send(
+        Map.of(
+            "type",
+            "sync_ack",
+            "track_id",
+            fx.track(0).id(),
+            "position_ms",
+            1000,
+            "listener_state",
+            "buffering"));
+    guest.roundTrip();
+    Scrape buffering = scrape();
+    assertThat(delta(before, buffering, STATES, "state", "buffering")).isEqualTo(1);
+    assertThat(delta(before, buffering, STATES, "state", "playing")).isEqualTo(-1);
+
+    guest.send(
+        Map.of(
+            "type",
+            "sync_ack",
+            "track_id",
+            fx.track(0).id(),
+            "position_ms",
+            1000,
+            "drift_ms",
+            0.5,
+            "listener_state",
+            "background"));
+    guest.roundTrip();
+    Scrape background = scrape();
+    assertThat(delta(buffering, background, STATES, "state", "buffering")).isEqualTo(-1);
+    assertThat(delta(buffering, background, STATES, "state", "background")).isEqualTo(1);
+
+    guest.close();
+    // the roster hears of the close on its own thread: wait for the offline count to follow
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+    Scrape gone = scrape();
+    while (delta(background, gone, STATES, "state", "offline") < 1
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      gone = scrape();
+    }
+    assertThat(delta(background, gone, STATES, "state", "background")).isEqualTo(-1);
+    assertThat(delta(background, gone, STATES, "state", "offline")).isEqualTo(1);
+    assertThat(scrape().types().get(STATES)).isEqualTo("gauge");
   }
 
   @Test

@@ -543,6 +543,60 @@ abstract class SyncEndpointContract {
   }
 
   @Test
+  void a_listeners_state_and_output_latency_reach_the_host_and_offline_is_the_servers_word() {
+    Host host = newSession();
+    Guest guest = join(host, "Bea");
+    WsClient hostWs = connect(host);
+    WsClient guestWs = connect(host, guest);
+    hostWs.awaitType(
+        "member_update",
+        m -> changed(m, guest.memberId()).path("connected").asBoolean(),
+        "with Bea connected");
+
+    // buffering: no drift to tell, yet the host hears of it
+    guestWs.send(
+        msg(
+            "type",
+            "sync_ack",
+            "track_id",
+            "t",
+            "position_ms",
+            1000.0,
+            "listener_state",
+            "buffering",
+            "output_latency_ms",
+            200));
+    JsonNode buffering =
+        hostWs.awaitType(
+            "member_update",
+            m -> "buffering".equals(changed(m, guest.memberId()).path("listener_state").asText()),
+            "with Bea buffering");
+    assertThat(changed(buffering, guest.memberId()).path("output_latency_ms").asInt())
+        .isEqualTo(200);
+
+    // a state the protocol does not know is refused, the connection stays
+    guestWs.send(
+        msg("type", "sync_ack", "track_id", "t", "position_ms", 1.0, "listener_state", "asleep"));
+    assertThat(guestWs.awaitType("error").path("message").asText()).contains("listener_state");
+    // playing needs its drift
+    guestWs.send(
+        msg("type", "sync_ack", "track_id", "t", "position_ms", 1.0, "listener_state", "playing"));
+    assertThat(
+            guestWs.awaitType(
+                "error", e -> e.path("message").asText().contains("drift_ms"), "drift error"))
+        .isNotNull();
+
+    // gone: the server says offline, whatever the player said last
+    guestWs.close();
+    JsonNode gone =
+        hostWs.awaitType(
+            "member_update",
+            m -> "offline".equals(changed(m, guest.memberId()).path("listener_state").asText()),
+            "with Bea offline");
+    assertThat(changed(gone, guest.memberId()).path("connected").asBoolean()).isFalse();
+  }
+
+  @Test
   void sync_ack_without_a_numeric_drift_is_an_error_and_the_connection_stays() {
     Host host = newSession();
     WsClient ws = connect(host);

@@ -64,6 +64,7 @@ export class SyncController extends PlaylistMirror {
     this.settle = null;
     this.reseeks = 0;
     this.lastSeekAt = -Infinity;
+    this.waking = false;
     this.phase = 'idle';
     this.drift = null;
   }
@@ -84,6 +85,38 @@ export class SyncController extends PlaylistMirror {
     this.filter.reset();
     this.correcting = false;
     this.pausedSeekFor = null;
+  }
+
+  /**
+   * The page is visible again or thawed: its timers may have stopped for a minute while the audio
+   * played on, drifted or ran dry. The next step treats it as a stall: it reads the schedule afresh
+   * and seeks (and plays) at once instead of waiting for the filter and the rate.
+   */
+  resume() {
+    this.settle = null;
+    this.reseeks = 0;
+    this.lastSeekAt = -Infinity;
+    this.resync();
+    this.waking = true;
+  }
+
+  /** The first step after `resume`: a seek-and-play to the schedule when stalled or far off. */
+  wake(now, exp, player) {
+    if (player.paused || player.ended) {
+      return null; // start() seeks and plays it
+    }
+    // a few milliseconds off (the audio's own clock over a minute) are the rate's: a seek would
+    // land further off than that
+    const far = Math.max(RESEEK_ABOVE_MS, 2 * this.settings.dead_band_ms);
+    if (!player.stalled && Math.abs(player.positionMs - exp.positionMs) <= far) {
+      return null;
+    }
+    const lead = this.seekLatency.value;
+    this.drift = null;
+    // its landing teaches no latency: a seek out of a stall waits for the network, not the output
+    this.beginSettle('resume', now, lead);
+    this.lastSeekAt = now;
+    return { action: 'play', seekTo: this.seekTarget(exp, lead) };
   }
 
   setPlayback(msg) {
@@ -173,6 +206,13 @@ export class SyncController extends PlaylistMirror {
         }
       }
       return { action: 'none' };
+    }
+    if (this.waking && !player.seeking) {
+      this.waking = false;
+      const woke = this.wake(now, exp, player);
+      if (woke) {
+        return woke;
+      }
     }
     if (player.stalled) {
       this.phase = 'stalled';
@@ -283,7 +323,7 @@ export class SyncController extends PlaylistMirror {
       return null;
     }
     const landed = median(st.errors);
-    if (Math.abs(landed) < 400) {
+    if (Math.abs(landed) < 400 && this.learners[st.kind]) {
       // aimed `lead` ahead; the audio moved `lead − landed` after the command
       this.learners[st.kind].learn(st.lead - landed);
       this.landings.push({ kind: st.kind, errorMs: landed, lead: st.lead, at: now });

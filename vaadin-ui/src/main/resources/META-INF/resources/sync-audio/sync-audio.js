@@ -9,7 +9,14 @@
 // `#audio` is the one playing, `#audio-next` preloads the next track of the playlist so a track
 // change is gapless. It talks to /ws/sessions/{id}?token=… itself.
 //
-// Events (CustomEvent, bubbles, composed): drift {driftMs, offsetMs, rttMs, rate, state} about
+// outputLatencyMs (how late this browser's speakers sound: played that much ahead, kept in
+// localStorage, reported in sync_ack; `openCalibration()` shows a panel to set it by ear), muted
+// (this player only; the room plays on). Hidden (a background tab, a locked screen) the loop runs
+// on whatever timers the browser allows and corrects at once when visible again; the Media Session
+// (lock screen) shows the track and its controls act on the room for the host, mute for a guest.
+//
+// Events (CustomEvent, bubbles, composed): output-latency {outputLatencyMs} (at connect and on each
+// change); muted {muted}; calibration {open, outputLatencyMs}; drift {driftMs, offsetMs, rttMs, rate, state} about
 // every 2 s; status {connected, reconnecting, attempt}; token-expired (set a new token to go on);
 // ended {code?}; kicked; autoplay-blocked; message {msg} for every server message but pong, and
 // hello, playback-state, playlist-update, request-update and member-update with the message as
@@ -21,6 +28,9 @@
 // Served as a plain ES module (no bundle): loaded with Page.addJsModule("context://sync-audio/sync-audio.js").
 
 import { backoffDelay, SyncEngine } from './sync-core.js';
+import { MediaSessionBridge } from './media-session.js';
+import { clampOutputLatency, loadOutputLatency, saveOutputLatency } from './output-latency.js';
+import { CALIBRATION_HTML, CALIBRATION_STYLE, SpeakerCalibration } from './speaker-calibration.js';
 
 /**
  * After the server said it is going away (1001, 1012: a restart), refused connects are cheap and
@@ -30,7 +40,9 @@ import { backoffDelay, SyncEngine } from './sync-core.js';
 const RESTART_MAX_BACKOFF_MS = 3000;
 
 const TAG = 'sync-audio';
-const PROPERTIES = ['sessionId', 'token', 'serverUrl', 'settings', 'muted'];
+const PROPERTIES = ['sessionId', 'token', 'serverUrl', 'settings', 'outputLatencyMs', 'muted'];
+/** Who may act on the room from the lock screen's controls; guests mute and unmute themselves. */
+const ROOM_ROLES = ['host', 'cohost', 'co_host'];
 const MEDIA_EVENTS = ['waiting', 'stalled', 'playing', 'canplaythrough', 'seeked', 'emptied', 'error'];
 /** Server messages also dispatched as an event of their own (playback_state → playback-state). */
 const RELAYED = ['hello', 'playback_state', 'playlist_update', 'request_update', 'member_update'];
@@ -47,6 +59,7 @@ const STYLE = `
   #unlock:hover { background: #154fb0; }
   #unlock:focus-visible { outline: 3px solid #0b2f6b; outline-offset: 3px; }
   #unlock[hidden] { display: none; }
+${CALIBRATION_STYLE}
 `;
 
 /** The page's monotonic clock on the epoch's scale: never steps, unlike Date.now(). */
@@ -61,7 +74,8 @@ export class SyncAudioElement extends HTMLElement {
     root.innerHTML = `<style>${STYLE}</style>
       <audio id="audio" preload="auto"></audio>
       <audio id="audio-next" preload="auto"></audio>
-      <button id="unlock" type="button" hidden aria-live="polite">Tap to start audio</button>`;
+      <button id="unlock" type="button" hidden aria-live="polite">Tap to start audio</button>
+      ${CALIBRATION_HTML}`;
     this._audios = [root.getElementById('audio'), root.getElementById('audio-next')];
     this._unlockButton = root.getElementById('unlock');
     this._unlockButton.addEventListener('click', () => this.unlock());
@@ -76,24 +90,38 @@ export class SyncAudioElement extends HTMLElement {
     this._tickTimer = null;
     this._waitingForToken = false;
     this._finished = false;
+    this._outputLatencyMs = loadOutputLatency(storage()) ?? 0;
     this._muted = false;
+    this._silenced = false; // while calibrating: the clicks, not the music
     this._engine = this._newEngine();
+    this._calibration = new SpeakerCalibration(root, this);
+    this._mediaSession = new MediaSessionBridge({
+      mediaSession: typeof navigator !== 'undefined' ? navigator.mediaSession : null,
+      MediaMetadata: globalThis.MediaMetadata,
+      onAction: (action) => this._mediaAction(action),
+    });
     for (const audio of this._audios) {
       for (const type of MEDIA_EVENTS) {
         audio.addEventListener(type, () => this._engine.mediaEvent(audio, type));
       }
     }
     this._onVisibility = () => {
-      if (document.visibilityState === 'visible') {
-        this._engine.resync();
-        this._reconnectNow();
+      this._engine.hidden = document.visibilityState === 'hidden';
+      if (this._engine.hidden) {
+        this._engine.letGo();
+      } else {
+        this._resumeNow();
       }
     };
+    // about to be frozen: no step may come for minutes, so no correction may be left running
+    this._onFreeze = () => this._engine.letGo();
+    // a frozen page (a phone's browser in the background) thaws: measure and correct at once
+    this._onResume = () => this._resumeNow();
     this._onOnline = () => this._reconnectNow();
   }
 
   _newEngine() {
-    return new SyncEngine({
+    const engine = new SyncEngine({
       now: clientNow,
       send: (msg) => this._send(msg),
       emit: (type, detail) => this._engineEvent(type, detail),
@@ -101,6 +129,10 @@ export class SyncAudioElement extends HTMLElement {
       resolveUrl: (url) => new URL(url, this._base()).href,
       settings: this._settings || undefined,
     });
+    engine.outputLatencyMs = this._outputLatencyMs;
+    engine.muted = this._muted;
+    engine.hidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
+    return engine;
   }
 
   // --- properties -------------------------------------------------------------------------
@@ -170,19 +202,70 @@ export class SyncAudioElement extends HTMLElement {
     }
   }
 
+  /**
+   * How late this browser's speakers sound, in ms (e.g. +200 for Bluetooth): the player plays that
+   * much ahead, reports it in sync_ack, and keeps it in this browser (localStorage). Fires
+   * `output-latency` {outputLatencyMs}.
+   */
+  get outputLatencyMs() {
+    return this._outputLatencyMs;
+  }
+
+  set outputLatencyMs(value) {
+    const ms = clampOutputLatency(value) ?? 0;
+    if (ms === this._outputLatencyMs) {
+      return;
+    }
+    this._outputLatencyMs = ms;
+    this._engine.outputLatencyMs = ms;
+    // a new target: measure afresh instead of chasing it with the rate (a big step seeks)
+    this._engine.resync(false);
+    saveOutputLatency(storage(), ms);
+    this._calibration.latencyChanged(ms);
+    this._dispatch('output-latency', { outputLatencyMs: ms });
+  }
+
+  /** Muted here only (the room plays on); reported as `muted`. Fires `muted` {muted}. */
   get muted() {
     return this._muted;
   }
 
-  /**
-   * Silences this browser only. Both <audio> elements take it (either may be the one playing after
-   * a track change); they go on playing, so the sync loop neither notices nor cares.
-   */
   set muted(value) {
-    this._muted = !!value;
-    for (const audio of this._audios) {
-      audio.muted = this._muted;
+    const muted = !!value;
+    if (muted === this._muted) {
+      return;
     }
+    this._muted = muted;
+    this._engine.muted = muted;
+    this._applyMute();
+    this._dispatch('muted', { muted });
+  }
+
+  _applyMute() {
+    for (const audio of this._audios) {
+      audio.muted = this._muted || this._silenced;
+    }
+  }
+
+  /** Shows the speaker calibration (clicks on the server's seconds, a slider); call from a gesture. */
+  openCalibration() {
+    this._silenced = true;
+    this._applyMute();
+    this._calibration.open();
+    this._dispatch('calibration', { open: true, outputLatencyMs: this._outputLatencyMs });
+  }
+
+  closeCalibration() {
+    this._calibration.close();
+    this._silenced = false;
+    this._applyMute();
+    this._dispatch('calibration', { open: false, outputLatencyMs: this._outputLatencyMs });
+  }
+
+  /** The server's clock now (ms), as this player estimates it; null before the first estimate. */
+  serverNow() {
+    const offset = this._engine.offset();
+    return offset == null ? null : clientNow() + offset;
   }
 
   /** The <audio> playing now. */
@@ -217,14 +300,22 @@ export class SyncAudioElement extends HTMLElement {
       }
     }
     document.addEventListener('visibilitychange', this._onVisibility);
+    document.addEventListener('resume', this._onResume);
+    document.addEventListener('freeze', this._onFreeze);
     window.addEventListener('online', this._onOnline);
+    this._engine.hidden = document.visibilityState === 'hidden';
+    // what this browser kept, for the page to show
+    this._dispatch('output-latency', { outputLatencyMs: this._outputLatencyMs });
     this._loop();
     this._maybeConnect();
   }
 
   disconnectedCallback() {
     document.removeEventListener('visibilitychange', this._onVisibility);
+    document.removeEventListener('resume', this._onResume);
+    document.removeEventListener('freeze', this._onFreeze);
     window.removeEventListener('online', this._onOnline);
+    this._calibration.close();
     clearTimeout(this._tickTimer);
     this._tickTimer = null;
     this._disconnect();
@@ -261,6 +352,7 @@ export class SyncAudioElement extends HTMLElement {
       try {
         wait = this._engine.tick();
         this._markActive();
+        this._updateMediaSession();
         if (this._engine.isStale()) {
           // the server went quiet without closing, or never finished the handshake: do not wait
           // for the close handshake
@@ -273,6 +365,63 @@ export class SyncAudioElement extends HTMLElement {
       this._tickTimer = setTimeout(run, wait);
     };
     this._tickTimer = setTimeout(run, 0);
+  }
+
+  /** Visible again, or thawed: measure afresh and correct now, not at the next throttled timer. */
+  _resumeNow() {
+    this._engine.resume();
+    this._reconnectNow();
+    this._loop();
+  }
+
+  /** The lock screen follows what is heard here (see media-session.js). */
+  _updateMediaSession() {
+    const bridge = this._mediaSession;
+    if (!bridge.available) {
+      return;
+    }
+    const engine = this._engine;
+    bridge.setActions(
+      this._controlsRoom() ? ['play', 'pause', 'nexttrack', 'previoustrack'] : ['play', 'pause', 'stop'],
+    );
+    const offset = engine.offset();
+    const controller = engine.controller;
+    const exp = controller.state && offset != null ? controller.expected(clientNow() + offset) : null;
+    const track = exp && exp.item ? exp.item.track : null;
+    bridge.update({
+      track,
+      playing: !!(exp && exp.playing) && !this._muted,
+      positionMs: exp ? exp.positionMs : 0,
+      now: clientNow(),
+    });
+  }
+
+  /** Whether this member plays, pauses and skips for the room (host, co-host, or given the right). */
+  _controlsRoom() {
+    const engine = this._engine;
+    return ROOM_ROLES.includes(engine.role) || !!(engine.permissions && engine.permissions.control_playback);
+  }
+
+  /**
+   * The lock screen's controls: the host (and co-hosts) play, pause and skip the room; a guest's
+   * pause mutes this player only (the room plays on for everyone else), its play unmutes it.
+   */
+  _mediaAction(action) {
+    if (this._controlsRoom()) {
+      const command = { play: 'play', pause: 'pause', stop: 'pause', nexttrack: 'skip_next', previoustrack: 'skip_prev' }[action];
+      if (command) {
+        this._send({ type: 'playback_command', action: command });
+      }
+      return;
+    }
+    if (action === 'pause' || action === 'stop') {
+      this.muted = true;
+    } else if (action === 'play') {
+      this.muted = false;
+      if (this._engine.blocked) {
+        this.unlock(); // the lock screen's play is a gesture too
+      }
+    }
   }
 
   /** `#audio` is always the audio playing now, so tests and tools find it. */
@@ -465,6 +614,15 @@ export class SyncAudioElement extends HTMLElement {
     if (this._ws && this._ws.readyState === WebSocket.OPEN) {
       this._ws.send(JSON.stringify(msg));
     }
+  }
+}
+
+/** This browser's localStorage, or null where the page may not use it. */
+function storage() {
+  try {
+    return globalThis.localStorage || null;
+  } catch (e) {
+    return null;
   }
 }
 

@@ -14,6 +14,9 @@
 //   playlist-mirror.js   the listener's copy of the playlist, kept in step by versioned changes
 //   drift-controller.js  SyncController: the rate/seek correction, decided step by step
 //   sync-engine.js       SyncEngine: messages, pings and acks, decisions applied to the audios
+//   listener-state.js    what the player is doing, as sync_ack's listener_state says it
+//   output-latency.js    how late the speakers sound: kept per browser, the browser's estimate
+//   media-session.js     the lock screen's metadata, position and controls
 
 export { backoffDelay } from './backoff.js';
 export { ClockOffsetEstimator } from './clock-offset.js';
@@ -23,4 +26,7 @@ export { expectedPlayback, parsePlaybackState, targetPosition } from './playback
 export { LatencyLearner, ReadingFilter } from './player-readings.js';
 export { PlaylistMirror } from './playlist-mirror.js';
 export { SyncEngine } from './sync-engine.js';
+export { LISTENER_STATES, listenerState } from './listener-state.js';
+export { browserOutputLatency, clampOutputLatency, loadOutputLatency, saveOutputLatency } from './output-latency.js';
+export { artworkFor, MediaSessionBridge } from './media-session.js';
 export { DEFAULT_SETTINGS, normalizeSettings } from './sync-settings.js';

@@ -4,8 +4,18 @@
 
 import { ClockOffsetEstimator } from './clock-offset.js';
 import { SyncController } from './drift-controller.js';
+import { listenerState } from './listener-state.js';
 
 /** Reading `currentTime` and the clock together: one snapshot of a media object for the controller. */
+/**
+ * Waiting for data: a `waiting` event was the last word and the audio has no data ahead. A page
+ * thawed from a freeze hears a `waiting` with the audio playing on from a full buffer (Chromium):
+ * that is no stall.
+ */
+function starved(slot) {
+  return slot.stalled && slot.audio.readyState < 3;
+}
+
 function snapshot(slot, now) {
   const a = slot.audio;
   return {
@@ -14,7 +24,7 @@ function snapshot(slot, now) {
     paused: !!a.paused,
     ended: !!a.ended,
     seeking: !!a.seeking,
-    stalled: slot.stalled,
+    stalled: starved(slot),
     positionMs: a.currentTime * 1000,
     rate: a.playbackRate,
     at: now,
@@ -37,6 +47,8 @@ const CLOCK_FAIR_MS = 0.5;
 const CLOCK_GOOD_MS = 0.25;
 const CLOCK_FINE_MS = 0.15;
 const ACK_INTERVAL_MS = 2000;
+/** A change of the listener's state is reported at once, but not more often than this. */
+const STATE_ACK_SPACING_MS = 250;
 const TICK_MS = 50;
 /** A `resync` request unanswered for this long is sent again, each time waiting twice as long. */
 const RESYNC_TIMEOUT_MS = 5000;
@@ -88,6 +100,13 @@ export class SyncEngine {
     this.resyncAskedAt = null; // a playlist snapshot asked for (resync, or the hello of a new connection)
     this.resyncTimeout = RESYNC_TIMEOUT_MS;
     this.resyncRequests = 0;
+    // set by the element: how late its speakers sound (played that much ahead), muted here, hidden
+    this.outputLatencyMs = 0;
+    this.muted = false;
+    this.hidden = false;
+    this.permissions = {}; // from hello: control_playback lets a guest's lock screen act on the room
+    this.reportedState = null;
+    this.lastAckAt = null;
     for (const slot of this.slots) {
       disablePitchPreservation(slot.audio);
     }
@@ -171,6 +190,7 @@ export class SyncEngine {
     switch (msg.type) {
       case 'hello':
         this.role = msg.role;
+        this.permissions = msg.permissions || {};
         this.memberId = msg.member_id;
         this.applySettings(msg.settings);
         this.controller.setPlaylist(msg.playlist);
@@ -179,6 +199,15 @@ export class SyncEngine {
         break;
       case 'playback_state':
         this.controller.setPlayback(msg);
+        break;
+      case 'member_update':
+        // made co-host, handed the session, or back to guest: the lock screen's controls follow
+        for (const m of msg.members || []) {
+          if (m.member_id === this.memberId) {
+            this.role = m.role || this.role;
+            this.permissions = m.permissions || this.permissions;
+          }
+        }
         break;
       case 'playlist_update': {
         const outcome = this.controller.applyPlaylistUpdate(msg);
@@ -246,6 +275,26 @@ export class SyncEngine {
       this.pingsLeft = Math.max(this.pingsLeft || 0, 3);
       this.nextPingAt = this.now();
     }
+  }
+
+  /** Visible again, or thawed: measure afresh and, at the next step, seek to the schedule at once. */
+  resume() {
+    this.resync();
+    this.controller.resume();
+  }
+
+  /**
+   * The page is about to be frozen or hidden: its timers may not run for a minute, and a rate
+   * correction left on would run on with nobody to end it (1.0005 for a minute is 30 ms ahead).
+   * The audio plays on at rate 1, on its own clock, which keeps to real time within 4·10⁻⁵.
+   */
+  letGo() {
+    for (const slot of this.slots) {
+      if (slot.audio.playbackRate !== 1) {
+        slot.audio.playbackRate = 1;
+      }
+    }
+    this.controller.resync();
   }
 
   /** A media event of one of the audios (waiting, stalled, playing, ...). */
@@ -353,15 +402,21 @@ export class SyncEngine {
     const player = snapshot(this.activeSlot, now);
     const next = snapshot(this.idleSlot, now);
     next.ready = next.itemId != null && this.idleSlot.audio.readyState >= 3 && this.idleSlot.tailUntil == null;
-    const decision = this.controller.step({ now, offset, offsetUncertainty: estimate ? estimate.uncertaintyMs : 0, player, next });
+    // played ahead by the speakers' latency: the controller aims at a schedule that much later
+    const ahead = offset == null ? offset : offset + this.outputLatencyMs;
+    const decision = this.controller.step({ now, offset: ahead, offsetUncertainty: estimate ? estimate.uncertaintyMs : 0, player, next });
     this.lastAction = decision;
     this.apply(decision, now);
     if (decision.preload && decision.action !== 'load' && decision.action !== 'swap' && decision.action !== 'activate') {
       this.preload(decision.preload);
     }
-    if (now >= this.nextAckAt) {
+    const state = this.listenerState(decision);
+    const stateChanged = state !== this.reportedState && (this.lastAckAt == null || now - this.lastAckAt >= STATE_ACK_SPACING_MS);
+    if (now >= this.nextAckAt || stateChanged) {
       this.nextAckAt = now + ACK_INTERVAL_MS;
-      this.report(decision, estimate, player);
+      this.report(decision, estimate, player, state);
+      this.reportedState = state;
+      this.lastAckAt = now;
     }
     let wait = TICK_MS;
     if (decision.wakeInMs != null && decision.wakeInMs >= 0) {
@@ -407,8 +462,18 @@ export class SyncEngine {
     }
   }
 
-  report(decision, estimate, player) {
-    const playing = decision.driftMs != null && this.controller.state && this.controller.state.playing;
+  /** What this listener's player is doing, for `sync_ack` (see listener-state.js). */
+  listenerState(decision = this.lastAction || {}) {
+    const slot = this.activeSlot;
+    const roomPlaying = !!(this.controller.state && this.controller.state.playing);
+    const waiting = starved(slot) || decision.phase === 'loading' || decision.phase === 'stalled';
+    return listenerState({ blocked: this.blocked, roomPlaying, waiting, muted: this.muted, hidden: this.hidden });
+  }
+
+  report(decision, estimate, player, state = this.listenerState(decision)) {
+    // a buffering or blocked player's last drift is stale: it has none to tell
+    const playing =
+      decision.driftMs != null && this.controller.state && this.controller.state.playing && state !== 'buffering' && state !== 'blocked';
     const detail = {
       driftMs: decision.driftMs,
       offsetMs: estimate ? estimate.offsetMs : this.lastOffset,
@@ -417,13 +482,20 @@ export class SyncEngine {
       state: this.blocked ? 'blocked' : decision.phase,
     };
     this.emit('drift', detail);
-    if (playing && this.connected) {
-      this.send({
+    // a player with something to tell (buffering, blocked, muted, hidden) tells it without a drift;
+    // a player doing fine tells its drift while the room plays
+    if (this.connected && (playing || state !== 'playing')) {
+      const ack = {
         type: 'sync_ack',
-        track_id: this.controller.state.trackId,
+        track_id: this.controller.state ? this.controller.state.trackId : null,
         position_ms: Math.round(player.positionMs),
-        drift_ms: Math.round(decision.driftMs * 100) / 100,
-      });
+        listener_state: state,
+        output_latency_ms: this.outputLatencyMs,
+      };
+      if (playing) {
+        ack.drift_ms = Math.round(decision.driftMs * 100) / 100;
+      }
+      this.send(ack);
     }
   }
 

@@ -44,6 +44,8 @@ public final class DriftBench {
   static String contexts = "cdp";
   static boolean network = false;
   static int changes = 10;
+  /** Not 0: the output-latency mode (one listener's speakers set this many ms late). */
+  static int outputLatency = 0;
 
   static HttpClient http;
   static Rest rest;
@@ -110,6 +112,7 @@ public final class DriftBench {
     contexts = a.string("--contexts", contexts);
     network = a.integer("--network", 0) == 1;
     changes = a.integer("--changes", changes);
+    outputLatency = a.integer("--output-latency", 0);
     a.rejectUnknown();
     if (!URI.create(base).getHost().matches("127\\.0\\.0\\.1|localhost")) {
       throw new IllegalArgumentException("loopback only: " + base);
@@ -123,6 +126,8 @@ public final class DriftBench {
       List<DriftListener> all = new ArrayList<>();
       if (network) {
         DriftNetwork.run(all);
+      } else if (outputLatency != 0) {
+        runOutputLatencyPhase(all);
       } else {
         runPairPhase(all);
         runCrowdPhase(all);
@@ -244,6 +249,75 @@ public final class DriftBench {
       if (c != null) {
         c.quit();
       }
+    }
+  }
+
+  /**
+   * Output latency: two Chromium processes, the second with its speakers set {@link #outputLatency}
+   * ms late (kept in its browser, as the calibration keeps it): its audio should run that much ahead
+   * of the first's. Measures the gap between the two (second − first, interpolated on a 50 ms grid)
+   * and each one's error against the schedule as heard (the second's minus its latency).
+   */
+  static void runOutputLatencyPhase(List<DriftListener> all) throws Exception {
+    ChromeDriver a = startBrowser();
+    ChromeDriver b = startBrowser();
+    try {
+      DriftListener plain = new DriftListener("plain", a, null);
+      DriftListener late = new DriftListener("speakers-" + outputLatency, b, null);
+      late.outputLatencyMs = outputLatency;
+      all.add(plain);
+      all.add(late);
+      plain.join(base);
+      late.join(base);
+      waitConverged(List.of(plain), 30_000);
+      sleep(settleS * 1000L);
+      double from = now();
+      DriftLoadSampler.Mark mark = load.mark();
+      sleep(measureS * 1000L);
+      double to = now();
+      drain(List.of(plain, late));
+      List<Double> gaps = new ArrayList<>();
+      List<Double> plainErrors = new ArrayList<>();
+      List<Double> lateErrors = new ArrayList<>();
+      for (double g = from; g <= to; g += 50) {
+        Double ep = interpolate(plain.rows, g);
+        Double el = interpolate(late.rows, g);
+        if (ep != null && el != null) {
+          gaps.add(el - ep);
+          plainErrors.add(Math.abs(ep));
+          lateErrors.add(Math.abs(el - outputLatency));
+        }
+      }
+      List<Double> gapOff = new ArrayList<>();
+      for (double gap : gaps) {
+        gapOff.add(Math.abs(gap - outputLatency));
+      }
+      say("");
+      say(
+          "== output latency: a listener with speakers "
+              + outputLatency
+              + " ms late beside one without (2 Chromium processes), "
+              + measureS
+              + " s measured after a "
+              + settleS
+              + " s settle");
+      say(
+          String.format(
+              Locale.ROOT,
+              "ahead by (ms, %d grid points): p5 %s  p50 %s  p95 %s  min %s  max %s",
+              gaps.size(),
+              fmt(pct(gaps, 5)),
+              fmt(pct(gaps, 50)),
+              fmt(pct(gaps, 95)),
+              fmt(pct(gaps, 0)),
+              fmt(pct(gaps, 100))));
+      say("|ahead − " + outputLatency + "| ms: " + percentiles(gapOff));
+      say("|error| plain (ms): " + percentiles(plainErrors));
+      say("|error − " + outputLatency + "| with the latency (ms): " + percentiles(lateErrors));
+      say("load: " + load.since(mark));
+    } finally {
+      a.quit();
+      b.quit();
     }
   }
 

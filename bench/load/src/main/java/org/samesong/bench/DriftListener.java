@@ -20,6 +20,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /** One guest page: its driver (and window), its samples. */
 final class DriftListener {
   final String name;
+  /** Set before the join: the speaker delay this browser keeps (as the calibration would). */
+  int outputLatencyMs;
   final ChromeDriver driver;
   final String handle;
   final List<DriftRow> rows = new ArrayList<>();
@@ -40,6 +42,11 @@ final class DriftListener {
   void join(String origin) {
     focus();
     driver.get(origin + "/join/" + code);
+    if (outputLatencyMs != 0) {
+      driver.executeScript(
+          "localStorage.setItem('samesong.outputLatencyMs', arguments[0])",
+          String.valueOf(outputLatencyMs));
+    }
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
     WebElement field = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("display-name")));
     WebElement input = field.findElement(By.cssSelector("input"));

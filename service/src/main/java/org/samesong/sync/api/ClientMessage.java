@@ -49,7 +49,8 @@ public sealed interface ClientMessage {
 
   /**
    * The listener's measured drift, about every 2 s, and (optional) what its player is doing and how
-   * late its speakers sound.
+   * late its speakers sound. {@code drift_ms} may be null only with a {@code listener_state} other
+   * than {@code playing} (a buffering or blocked player has no drift to tell).
    */
   record SyncAck(
       @JsonProperty("track_id") String trackId,
@@ -59,8 +60,12 @@ public sealed interface ClientMessage {
       @JsonProperty("output_latency_ms") Integer outputLatencyMs)
       implements ClientMessage {
     /** What {@code listener_state} may say (offline is the server's word for no connection). */
+    public static final java.util.List<String> LISTENER_STATES_IN_ORDER =
+        java.util.List.of("playing", "buffering", "blocked", "muted", "background");
+
+    /** The same, for look-ups. */
     public static final java.util.Set<String> LISTENER_STATES =
-        java.util.Set.of("playing", "buffering", "blocked", "muted", "background");
+        java.util.Set.copyOf(LISTENER_STATES_IN_ORDER);
   }
 
   /**

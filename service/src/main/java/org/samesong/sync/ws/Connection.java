@@ -101,6 +101,13 @@ public final class Connection {
    */
   private volatile long tokenExpiresAtMs = Long.MAX_VALUE;
 
+  /**
+   * What the member's player last said it is doing ({@code sync_ack}'s {@code listener_state});
+   * {@code playing} until it says otherwise. Changed and read under this connection's lock by the
+   * hub, which counts connections by state.
+   */
+  private String listenerState = "playing";
+
   private final Deque<Outgoing> queue = new ArrayDeque<>();
   private volatile int sentCloseCode;
   private final Bucket flood;
@@ -248,6 +255,18 @@ public final class Connection {
   public void tokenRenewed(String familyId, long expiresAtMs) {
     this.familyId = familyId;
     this.tokenExpiresAtMs = expiresAtMs;
+  }
+
+  /** What the member's player last reported ({@code playing} until it reports). */
+  public synchronized String listenerState() {
+    return listenerState;
+  }
+
+  /** Takes the player's report; returns the state it replaces. Called by the hub only. */
+  public synchronized String listenerState(String state) {
+    String before = listenerState;
+    listenerState = state;
+    return before;
   }
 
   /** When the token the connection holds expires (epoch ms). */

@@ -343,7 +343,8 @@ public class SyncEndpoint extends Endpoint {
           deps.broadcaster()
               .write(new ServerMessage.Pong(deps.hub().lastSeq(sessionId), now, clientTime)));
     } else if (message instanceof ClientMessage.SyncAck ack) {
-      if (ack.driftMs() == null || !Double.isFinite(ack.driftMs())) {
+      boolean silent = ack.listenerState() != null && !"playing".equals(ack.listenerState());
+      if (ack.driftMs() == null ? !silent : !Double.isFinite(ack.driftMs())) {
         throw ApiException.badRequest("invalid", "drift_ms", "drift_ms must be a number");
       }
       if (ack.listenerState() != null
@@ -358,7 +359,12 @@ public class SyncEndpoint extends Endpoint {
         throw ApiException.badRequest(
             "invalid", "output_latency_ms", "output_latency_ms must be between -1000 and 5000");
       }
-      deps.metrics().driftReported(ack.driftMs());
+      if (ack.driftMs() != null) {
+        deps.metrics().driftReported(ack.driftMs());
+      }
+      if (ack.listenerState() != null) {
+        deps.hub().listenerStateReported(connection, ack.listenerState());
+      }
       deps.broadcaster()
           .reported(
               sessionId,

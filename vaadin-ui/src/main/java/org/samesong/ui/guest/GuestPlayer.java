@@ -38,6 +38,7 @@ import org.samesong.request.api.RequestJson;
 import org.samesong.session.Session;
 import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
+import org.samesong.ui.player.SpeakerDelay;
 import org.samesong.ui.player.SyncAudio;
 import org.samesong.ui.shell.Artwork;
 import org.samesong.ui.shell.CatalogPicker;
@@ -153,7 +154,16 @@ public class GuestPlayer extends VerticalLayout {
     controls.getStyle().set("flex-wrap", "wrap");
     VerticalLayout now =
         new VerticalLayout(
-            who, listeningPanel(), head, progress, position, upNext, player, audioStatus, controls);
+            who,
+            listeningPanel(),
+            head,
+            progress,
+            position,
+            upNext,
+            player,
+            audioStatus,
+            controls,
+            new SpeakerDelay(player));
     now.setId("now-playing");
     now.setPadding(false);
     now.setSpacing(false);

@@ -12,6 +12,8 @@ import org.samesong.session.api.MemberJson;
  * @param listenerState what the listener's player reports ({@code playing}, {@code buffering},
  *     {@code blocked}, {@code muted}, {@code background}, {@code offline}); null when not reported
  * @param driftMs the last reported drift; null when none
+ * @param outputLatencyMs how late the listener's speakers sound (its player plays that much ahead);
+ *     null when not reported
  */
 record Listener(
     String memberId,
@@ -19,7 +21,8 @@ record Listener(
     String role,
     boolean connected,
     String listenerState,
-    Double driftMs) {
+    Double driftMs,
+    Integer outputLatencyMs) {
 
   private static final String OFFLINE = "offline";
 
@@ -31,7 +34,8 @@ record Listener(
           .thenComparing(Listener::memberId);
 
   static Listener of(MemberJson m) {
-    return new Listener(m.memberId(), m.displayName(), m.role(), m.connected(), null, m.driftMs());
+    return new Listener(
+        m.memberId(), m.displayName(), m.role(), m.connected(), null, m.driftMs(), null);
   }
 
   /**
@@ -52,7 +56,10 @@ record Listener(
             : before == null ? null : before.listenerState(),
         m.has("drift_ms")
             ? (m.path("drift_ms").isNumber() ? m.path("drift_ms").asDouble() : null)
-            : before == null ? null : before.driftMs());
+            : before == null ? null : before.driftMs(),
+        m.path("output_latency_ms").canConvertToInt()
+            ? Integer.valueOf(m.path("output_latency_ms").asInt())
+            : before == null ? null : before.outputLatencyMs());
   }
 
   private static String text(JsonNode m, String field, String otherwise) {

@@ -1,7 +1,9 @@
 package org.samesong.ui.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.ColumnTextAlign;
@@ -15,6 +17,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.ListDataProvider;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.shared.Registration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -56,8 +59,23 @@ class ListenersPanel extends VerticalLayout {
         }
       };
   private final H3 heading = new H3("Listeners");
+
+  /** How many listeners are in each state (see {@link Listener#state}), kept as rows change. */
+  private final Map<String, Integer> byState = new HashMap<>();
+
+  private final Span states = new Span();
   private final TextField filter = new TextField();
   private final Grid<Listener> grid = new Grid<>();
+
+  /**
+   * The Speakers column; hidden in a window narrower than {@link #SPEAKERS_FROM_PX} (a phone),
+   * where the row would not fit with the Rights and kick buttons (the State cell's tooltip tells it
+   * then).
+   */
+  private final Grid.Column<Listener> speakers;
+
+  private static final int SPEAKERS_FROM_PX = 600;
+  private Registration resizes;
 
   /** Removes a guest from the session. */
   @FunctionalInterface
@@ -87,6 +105,8 @@ class ListenersPanel extends VerticalLayout {
     setPadding(false);
     setSpacing(false);
     heading.setId("listeners-heading");
+    states.setId("listener-states");
+    states.getStyle().set("color", "var(--lumo-secondary-text-color)");
 
     filter.setId("listener-filter");
     filter.setPlaceholder("Find a listener");
@@ -116,7 +136,12 @@ class ListenersPanel extends VerticalLayout {
         .setKey("state")
         .setFlexGrow(0)
         .setWidth("5.5rem")
-        .setTooltipGenerator(Listener::state);
+        // the speaker delay too: on a phone its column gives way
+        .setTooltipGenerator(
+            l ->
+                l.outputLatencyMs() == null || l.outputLatencyMs() == 0
+                    ? l.state()
+                    : l.state() + ", speakers " + latency(l.outputLatencyMs()));
     grid.addColumn(l -> drift(l.driftMs()))
         .setHeader("Drift")
         .setKey("drift")
@@ -127,11 +152,20 @@ class ListenersPanel extends VerticalLayout {
             Comparator.comparing(
                 (Listener l) -> l.driftMs() == null ? null : Math.abs(l.driftMs()),
                 Comparator.nullsLast(Comparator.naturalOrder())));
+    speakers = grid.addColumn(l -> latency(l.outputLatencyMs()));
+    speakers
+        .setHeader("Speakers")
+        .setKey("latency")
+        .setFlexGrow(0)
+        .setWidth("5.5rem")
+        .setTextAlign(ColumnTextAlign.END)
+        .setTooltipGenerator(
+            l -> "How late this listener's speakers sound; it plays that much ahead");
     grid.addColumn(new ComponentRenderer<>(this::kickButton, this::kickButtonFor))
         .setKey("actions")
         .setFlexGrow(0)
         .setAutoWidth(true);
-    add(heading, filter, grid);
+    add(heading, states, filter, grid);
     showSize();
   }
 
@@ -186,6 +220,28 @@ class ListenersPanel extends VerticalLayout {
     return "cohost".equals(l.role()) ? l.displayName() + " (co-host)" : l.displayName();
   }
 
+  @Override
+  protected void onAttach(AttachEvent attachEvent) {
+    super.onAttach(attachEvent);
+    var page = attachEvent.getUI().getPage();
+    page.retrieveExtendedClientDetails(details -> fitTo(details.getWindowInnerWidth()));
+    resizes = page.addBrowserWindowResizeListener(e -> fitTo(e.getWidth()));
+  }
+
+  @Override
+  protected void onDetach(DetachEvent detachEvent) {
+    if (resizes != null) {
+      resizes.remove();
+      resizes = null;
+    }
+    super.onDetach(detachEvent);
+  }
+
+  /** Shows the Speakers column only where the row has room for it (0: width unknown, shown). */
+  private void fitTo(int windowWidth) {
+    speakers.setVisible(windowWidth <= 0 || windowWidth >= SPEAKERS_FROM_PX);
+  }
+
   static String drift(Double driftMs) {
     if (driftMs == null) {
       return "–";
@@ -193,11 +249,34 @@ class ListenersPanel extends VerticalLayout {
     return String.format(Locale.ROOT, "%+.1f ms", driftMs);
   }
 
+  static String latency(Integer ms) {
+    if (ms == null || ms == 0) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "%+d ms", ms);
+  }
+
   /** Loads every member again from the session (at start, after a kick, after a resync). */
   void reload() {
+    Map<String, Listener> before = new HashMap<>(byId);
     byId.clear();
+    byState.clear();
     for (MemberJson m : load.get()) {
-      byId.put(m.memberId(), Listener.of(m));
+      Listener l = Listener.of(m);
+      Listener known = before.get(l.memberId());
+      if (known != null && l.connected()) {
+        // the session view has no player reports: keep the last ones heard
+        l =
+            new Listener(
+                l.memberId(),
+                l.displayName(),
+                l.role(),
+                true,
+                known.listenerState(),
+                l.driftMs() == null ? known.driftMs() : l.driftMs(),
+                known.outputLatencyMs());
+      }
+      put(l);
     }
     rows.refreshAll();
     showSize();
@@ -224,7 +303,7 @@ class ListenersPanel extends VerticalLayout {
       }
       Listener before = byId.get(id);
       Listener after = Listener.merge(before, m);
-      byId.put(id, after);
+      put(after);
       if (after.movesFrom(before)) {
         reorder = true;
       } else if (!after.equals(before)) {
@@ -235,8 +314,12 @@ class ListenersPanel extends VerticalLayout {
     for (JsonNode id : message.path("left")) {
       left.add(id.asText());
     }
-    if (byId.keySet().removeAll(left)) {
-      reorder = true;
+    for (String id : left) {
+      Listener gone = byId.remove(id);
+      if (gone != null) {
+        count(gone, -1);
+        reorder = true;
+      }
     }
     JsonNode count = message.path("member_count");
     if (count.canConvertToInt() && count.asInt() != byId.size()) {
@@ -252,6 +335,39 @@ class ListenersPanel extends VerticalLayout {
     showSize();
   }
 
+  private void put(Listener l) {
+    Listener before = byId.put(l.memberId(), l);
+    if (before != null) {
+      count(before, -1);
+    }
+    count(l, 1);
+  }
+
+  private void count(Listener l, int delta) {
+    byState.merge(l.state(), delta, (a, b) -> a + b == 0 ? null : a + b);
+  }
+
+  /** What the host reads under the heading: how many listeners play, buffer, are blocked… */
+  static String states(Map<String, Integer> byState) {
+    StringBuilder out = new StringBuilder();
+    for (String state : STATE_ORDER) {
+      Integer n = byState.get(state);
+      if (n != null && n > 0) {
+        out.append(out.length() == 0 ? "" : " · ").append(n).append(' ').append(state);
+      }
+    }
+    return out.toString();
+  }
+
+  /** The states in the order the host reads them: who hears the music first. */
+  static final List<String> STATE_ORDER =
+      List.of("playing", "connected", "background", "muted", "buffering", "blocked", "offline");
+
+  /** How many listeners are in {@code state} now. */
+  int count(String state) {
+    return byState.getOrDefault(state, 0);
+  }
+
   private void applyFilter(String typed) {
     String wanted = typed == null ? "" : typed.strip().toLowerCase(Locale.ROOT);
     rows.setFilter(
@@ -260,8 +376,9 @@ class ListenersPanel extends VerticalLayout {
 
   private void showSize() {
     int total = byId.size();
-    long connected = byId.values().stream().filter(Listener::connected).count();
+    long connected = total - count("offline");
     heading.setText(heading(connected, total));
+    states.setText(states(byState));
     boolean many = total > ROWS_WITHOUT_SCROLLING;
     if (many) {
       grid.setAllRowsVisible(false);

@@ -25,6 +25,7 @@ import org.samesong.playlist.Playlist;
 import org.samesong.playlist.PlaylistItem;
 import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
+import org.samesong.ui.player.SpeakerDelay;
 import org.samesong.ui.player.SyncAudio;
 import org.samesong.ui.shell.Artwork;
 import org.samesong.ui.shell.FieldRules;
@@ -100,7 +101,7 @@ class NowPlayingPanel extends VerticalLayout {
           tokens.expiresIn());
       audioStatus.setId("audio-status");
       AudioStatus.follow(player, audioStatus);
-      add(player, audioStatus);
+      add(player, audioStatus, new SpeakerDelay(player));
     } else {
       player = null;
     }

@@ -68,6 +68,17 @@ public class SyncAudio extends Component {
     return getElement().getProperty("serverUrl");
   }
 
+  /** Shows the element's speaker calibration (a click track and a slider); from a user gesture. */
+  public void openCalibration() {
+    getElement().callJsFunction("openCalibration");
+  }
+
+  /** This browser's speaker delay: once at connect (what it kept) and at each change. */
+  public Registration addOutputLatencyListener(
+      ComponentEventListener<OutputLatencyEvent> listener) {
+    return addListener(OutputLatencyEvent.class, listener);
+  }
+
   /**
    * Silences this browser's audio without leaving the schedule: the player keeps playing in sync,
    * so unmuting is heard at the right place at once.
@@ -153,6 +164,24 @@ public class SyncAudio extends Component {
 
     public String getState() {
       return state;
+    }
+  }
+
+  /** How late this browser's speakers sound (ms), as the element keeps it. */
+  @DomEvent("output-latency")
+  public static class OutputLatencyEvent extends ComponentEvent<SyncAudio> {
+    private final int outputLatencyMs;
+
+    public OutputLatencyEvent(
+        SyncAudio source,
+        boolean fromClient,
+        @EventData("event.detail.outputLatencyMs") int outputLatencyMs) {
+      super(source, fromClient);
+      this.outputLatencyMs = outputLatencyMs;
+    }
+
+    public int getOutputLatencyMs() {
+      return outputLatencyMs;
     }
   }
 

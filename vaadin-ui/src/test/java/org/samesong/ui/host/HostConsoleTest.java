@@ -488,6 +488,64 @@ class HostConsoleTest {
   }
 
   @Test
+  void the_host_sees_each_listeners_state_with_counts_and_speaker_latency() {
+    SamesongPrincipal gus = guest("Gus");
+    SamesongPrincipal ida = guest("Ida");
+    SamesongPrincipal max = guest("Max");
+    Grid<?> listeners = grid("listeners");
+    ui.awaitLive("guests listed", () -> GridKt._size(listeners) == 4);
+    assertThat(states()).isEqualTo("4 offline");
+
+    memberUpdate(
+        List.of(
+            reported(gus.memberId(), "Gus", "playing", 1.5, 200),
+            reported(ida.memberId(), "Ida", "buffering", null, null),
+            reported(max.memberId(), "Max", "background", -0.5, 0)),
+        List.of(),
+        4);
+
+    assertThat(states()).isEqualTo("1 playing · 1 background · 1 buffering · 1 offline");
+    assertThat(GridKt._getFormattedRow(listeners, 1).subList(0, 4))
+        .containsExactly("Gus", "playing", "+1.5 ms", "+200 ms");
+    assertThat(GridKt._getFormattedRow(listeners, 2).subList(0, 2))
+        .containsExactly("Ida", "buffering");
+    assertThat(GridKt._getFormattedRow(listeners, 2).get(3)).isEqualTo("–");
+
+    // Ida's data came; Max blocked; Gus's speakers are set again (the rest of him stays)
+    memberUpdate(
+        List.of(
+            reported(ida.memberId(), "Ida", "playing", 0.25, null),
+            reported(max.memberId(), "Max", "blocked", null, null),
+            "{\"member_id\":\""
+                + gus.memberId()
+                + "\",\"display_name\":\"Gus\",\"role\":\"guest\",\"connected\":true,"
+                + "\"output_latency_ms\":180}"),
+        List.of(),
+        4);
+    assertThat(states()).isEqualTo("2 playing · 1 blocked · 1 offline");
+    assertThat(GridKt._getFormattedRow(listeners, 1).subList(0, 4))
+        .containsExactly("Gus", "playing", "+1.5 ms", "+180 ms");
+  }
+
+  private String states() {
+    return _get(Span.class, s -> s.withId("listener-states")).getText();
+  }
+
+  private static String reported(
+      String id, String name, String state, Double driftMs, Integer latencyMs) {
+    return String.format(
+        Locale.ROOT,
+        "{\"member_id\":\"%s\",\"display_name\":\"%s\",\"role\":\"guest\","
+            + "\"connected\":true,\"listener_state\":\"%s\",\"drift_ms\":%s,"
+            + "\"output_latency_ms\":%s}",
+        id,
+        name,
+        state,
+        driftMs == null ? "null" : driftMs.toString(),
+        latencyMs == null ? "null" : latencyMs.toString());
+  }
+
+  @Test
   void the_older_message_with_every_member_is_read_as_changes() {
     SamesongPrincipal gus = guest("Gus");
     ui.awaitLive("Gus listed", () -> GridKt._size(grid("listeners")) == 2);
