@@ -8,13 +8,13 @@
 // handed over to it with a short equal-power crossfade. The <audio> stays the observable player;
 // `sounding()` tells where the buffer is while it is the one heard.
 //
-// DOM-free: the graph is an object with `available()`, `decode(url, done, failed)` (callbacks), `start(buffer, atMs,
-// offsetMs)`, `stop(voice, atMs, fadeMs)`, `crossfade(voice, audio, atMs, fadeMs)` and
-// `setGain(audio, gain, atMs, rampMs)`, times in the engine's client ms (web-audio-graph.js in the
+// DOM-free: the graph is an object with `available()`, `decode(url, done, failed)` (callbacks),
+// `start(buffer, atMs, offsetMs)`, optionally `retime(voice, atMs)`, `stop(voice, atMs, fadeMs)`,
+// `crossfade(voice, audio, atMs, fadeMs)` and `setGain(audio, gain, atMs, rampMs)`, times in the engine's client ms (web-audio-graph.js in the
 // browser, a fake in the simulator).
 
 /** The buffer is scheduled when the boundary is this close (a paused or moved schedule cancels it). */
-const ARM_BEFORE_MS = 1500;
+const ARM_BEFORE_MS = 1000;
 /** Closer than this the context may not get the start in time: the swap alone, as before. */
 const MIN_ARM_MS = 40;
 /** The crossfade from the buffer to the element. */
@@ -154,6 +154,12 @@ export class BoundaryStart {
       return;
     }
     if (now < v.zeroAt) {
+      const node = this.graph.retime ? this.graph.retime(v.node, v.zeroAt) : v.node;
+      if (node !== v.node) {
+        // the context's clock moved against the page's: both ends of the boundary again
+        v.node = node;
+        this.setGain(v.oldAudio, 0, v.zeroAt, 0);
+      }
       return;
     }
     v.phase = 'sounding';
