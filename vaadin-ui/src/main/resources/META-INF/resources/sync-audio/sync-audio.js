@@ -25,6 +25,10 @@
 // already updated when playlist-update fires) and asks the server for `resync` when it missed a
 // change.
 //
+// webAudioStart (off by default, kept per browser): each new track's first seconds come from a Web
+// Audio buffer started on the schedule (boundary-start.js, web-audio-graph.js); both <audio> then
+// play through the page's AudioContext. `boundaryState` tells where that buffer is.
+//
 // Served as a plain ES module (no bundle): loaded with Page.addJsModule("context://sync-audio/sync-audio.js").
 
 import { backoffDelay, SyncEngine } from './sync-core.js';
