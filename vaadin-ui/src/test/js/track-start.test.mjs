@@ -155,3 +155,55 @@ test('sync_ack and the drift event tell the buffer\'s drift while it is heard', 
   const acks = server.acks.filter((a) => boundaries.some((b) => a.at >= b && a.at < b + 1500));
   assert.ok(acks.every((a) => a.drift_ms == null || Math.abs(a.drift_ms) <= 2), JSON.stringify(acks));
 });
+
+test('a skip while the buffer is heard cancels it; the skipped-to track plays from its <audio>', () => {
+  const { world, server, listener } = setup({ seed: 3, webAudio: {} });
+  listener.run(5000 + 400); // b's buffer is heard
+  server.setState(3, 0, true); // the host skips to d
+  const at = world.now;
+  listener.run(300);
+  assert.equal(listener.engine.boundary.stats.lastCancel, 'schedule');
+  const g = listener.graph;
+  assert.ok(g.voices.every((v) => g.voicePosition(v) == null || g.gainAt(v) < 0.5), 'b\'s buffer is silent');
+  listener.run(4700);
+  const after = heard(listener, at + 3000, at + 5000);
+  assert.equal(after.silent, 0);
+  assert.ok(after.worst <= 3, `${after.worst}`);
+  assert.equal(listener.engine.activeSlot.itemId, 'item-3');
+});
+
+test('a page clock 400 ms off and 80 ppm fast: the buffer still lands within 2 ms of the schedule', () => {
+  const world = new World({ seed: 6 });
+  const list = [item(0, track('a', 10_000)), item(1, track('b', 8000))];
+  const server = new FakeServer(world, { items: list });
+  server.setState(0, 3000, true);
+  const listener = new Listener(world, server, { webAudio: {}, clock: { offsetMs: 400, ppm: 80 } });
+  const t0 = world.now;
+  server.connect(listener.engine);
+  listener.run(14_000);
+  const b = t0 + 7000;
+  const first = heard(listener, b, b + 6000);
+  assert.equal(first.silent, 0);
+  assert.ok(first.worst <= 2, `${first.worst}`);
+  assert.equal(listener.engine.boundary.stats.handovers, 1);
+});
+
+test('an error in the audio graph turns the Web Audio start off for good; the <audio> goes on at full gain', () => {
+  const { listener, boundaries } = setup({ seed: 2, webAudio: {} });
+  const g = listener.graph;
+  g.crossfade = () => {
+    throw new Error('InvalidStateError');
+  };
+  const original = console.error;
+  console.error = () => {};
+  try {
+    listener.run(16_000);
+  } finally {
+    console.error = original;
+  }
+  assert.equal(listener.engine.boundary.graph, null);
+  assert.ok(listener.audios.every((a) => g.gainAt(a) === 1));
+  assert.ok(g.voices.every((v) => g.voicePosition(v) == null), 'no buffer sounds');
+  // the second change by the swap alone, heard and steered as before
+  assert.equal(heard(listener, boundaries[1] + 1500, boundaries[1] + 3000).silent, 0);
+});

@@ -45,6 +45,39 @@ export class BoundaryStart {
   }
 
   step(engine, now, ahead, decision) {
+    try {
+      this.run(engine, now, ahead, decision);
+    } catch (e) {
+      // whatever went wrong in the audio graph, the <audio> elements must go on as before
+      console.error('sync-audio: Web Audio track start off after an error', e);
+      this.giveUp(engine, now);
+    }
+  }
+
+  /** Off for good: the buffer silent, every <audio> at full gain, track changes by the swap alone. */
+  giveUp(engine, now) {
+    const graph = this.graph;
+    const voice = this.voice;
+    this.graph = null;
+    this.voice = null;
+    if (voice) {
+      try {
+        graph.stop(voice.node, now, 0);
+      } catch (e) {
+        // nothing more to do
+      }
+    }
+    for (const slot of engine.slots) {
+      try {
+        graph.setGain(slot.audio, 1, now, 0);
+      } catch (e) {
+        // nothing more to do
+      }
+    }
+    this.gains.clear();
+  }
+
+  run(engine, now, ahead, decision) {
     const graph = this.graph;
     const c = engine.controller;
     if (!graph || !graph.available() || engine.stopped || engine.blocked || ahead == null || !c.state) {
@@ -187,8 +220,12 @@ export class BoundaryStart {
 
   /** The session is over: the buffer falls silent too. */
   halt(now) {
-    if (this.voice) {
-      this.cancel(now, 'stopped');
+    if (this.voice && this.graph) {
+      try {
+        this.cancel(now, 'stopped');
+      } catch (e) {
+        this.voice = null;
+      }
     }
   }
 

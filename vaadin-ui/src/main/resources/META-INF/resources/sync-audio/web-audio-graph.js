@@ -221,13 +221,19 @@ export class WebAudioGraph {
       out[i] = Math.cos((x * Math.PI) / 2);
       into[i] = Math.sin((x * Math.PI) / 2);
     }
-    const a = voice.gain.gain;
-    a.cancelScheduledValues(t);
-    a.setValueCurveAtTime(out, t, fadeMs / 1000);
+    const curve = (param, values, end) => {
+      param.cancelScheduledValues(t);
+      try {
+        param.setValueCurveAtTime(values, t, fadeMs / 1000);
+      } catch (e) {
+        // a curve still running at t (not in the usual flow): a plain ramp instead
+        param.linearRampToValueAtTime(end, t + fadeMs / 1000);
+      }
+    };
+    curve(voice.gain.gain, out, 0);
     const element = this.elementGains.get(audio);
     if (element) {
-      element.gain.cancelScheduledValues(t);
-      element.gain.setValueCurveAtTime(into, t, fadeMs / 1000);
+      curve(element.gain, into, 1);
     }
     try {
       voice.source.stop(t + fadeMs / 1000 + 0.02);

@@ -44,6 +44,8 @@ public final class DriftBench {
   static String contexts = "cdp";
   static boolean network = false;
   static int changes = 10;
+  /** The players' Web Audio track start ({@code <sync-audio>}'s webAudioStart, issue 18). */
+  static boolean webAudio = false;
 
   static HttpClient http;
   static Rest rest;
@@ -75,6 +77,14 @@ public final class DriftBench {
         if (!a) { return; }
         let off = null;
         try { off = el.engine.offset(); } catch (e) { off = null; }
+        // while a new track's first seconds come from the Web Audio buffer, that is what is heard
+        let heard = null;
+        try { heard = el.boundaryState && el.boundaryState.sounding; } catch (e) { heard = null; }
+        if (heard) {
+          d.rows.push([t, heard.positionMs / 1000, heard.itemId, 0, 1,
+            a.currentTime, itemOf(el, a), a.paused ? 0 : 1, off, Date.now(), document.visibilityState === 'visible' ? 1 : 0]);
+          return;
+        }
         d.rows.push([t, a.currentTime, itemOf(el, a), a.paused ? 1 : 0, a.playbackRate,
           b ? b.currentTime : null, b ? itemOf(el, b) : null, b && !b.paused ? 1 : 0,
           off, Date.now(), document.visibilityState === 'visible' ? 1 : 0]);
@@ -110,6 +120,7 @@ public final class DriftBench {
     contexts = a.string("--contexts", contexts);
     network = a.integer("--network", 0) == 1;
     changes = a.integer("--changes", changes);
+    webAudio = a.integer("--web-audio", 0) == 1;
     a.rejectUnknown();
     if (!URI.create(base).getHost().matches("127\\.0\\.0\\.1|localhost")) {
       throw new IllegalArgumentException("loopback only: " + base);
