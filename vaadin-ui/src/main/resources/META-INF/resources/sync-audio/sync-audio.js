@@ -240,7 +240,10 @@ export class SyncAudioElement extends HTMLElement {
 
   set serverUrl(value) {
     this._serverUrl = value == null || value === '' ? null : String(value);
-    if (this._webAudioStart) {
+    if (this._webAudioStart && this._engine) {
+      if (this._engine.boundary) {
+        this._engine.boundary.halt(clientNow());
+      }
       this._engine.boundary = this._boundaryStart(); // another origin: no Web Audio
     }
   }
