@@ -79,7 +79,18 @@ public final class DriftBench {
         try { off = el.engine.offset(); } catch (e) { off = null; }
         // while a new track's first seconds come from the Web Audio buffer, that is what is heard
         let heard = null;
-        try { heard = el.boundaryState && el.boundaryState.sounding; } catch (e) { heard = null; }
+        let armed = false;
+        try {
+          const bs = el.boundaryState;
+          heard = bs && bs.sounding;
+          armed = !!bs && bs.phase === 'armed';
+        } catch (e) { heard = null; }
+        if (armed && b) {
+          // the new track's <audio> may already run, silent: the old one is heard until the boundary
+          d.rows.push([t, b.currentTime, itemOf(el, b), b.paused ? 1 : 0, b.playbackRate,
+            a.currentTime, itemOf(el, a), a.paused ? 0 : 1, off, Date.now(), document.visibilityState === 'visible' ? 1 : 0]);
+          return;
+        }
         if (heard) {
           d.rows.push([t, heard.positionMs / 1000, heard.itemId, 0, 1,
             a.currentTime, itemOf(el, a), a.paused ? 0 : 1, off, Date.now(), document.visibilityState === 'visible' ? 1 : 0]);
