@@ -25,6 +25,8 @@
 # that many ms late (as its calibration would keep it); prints how far ahead of the first it plays.
 #
 # Environment: SETTLE (5; 120 with NETWORK=1) MEASURE (30) CROWD (5) NETWORK (0) CHANGES (10)
+#   WEB_AUDIO=1     the players' Web Audio track start (<sync-audio> webAudioStart); the sampler
+#                   then reads the buffer's position while it is what is heard
 #   CONTEXTS=hosts  tabs on other loopback host names instead of CDP browser contexts
 #   QUIET=<load>    first wait (up to 10 min) until the 1-minute load average is below <load>
 #   JAVA_OPTS       server JVM options (default -Xmx1g)
@@ -34,6 +36,7 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 NETWORK=${NETWORK:-0}
 CHANGES=${CHANGES:-10}
+WEB_AUDIO=${WEB_AUDIO:-0}
 if [ "$NETWORK" = 1 ]; then SETTLE=${SETTLE:-120}; else SETTLE=${SETTLE:-5}; fi
 MEASURE=${MEASURE:-30}
 CROWD=${CROWD:-5}
@@ -72,7 +75,7 @@ rc=0
 java -Xmx512m -cp "$work/samesong-load.jar" org.samesong.bench.DriftBench \
   --base "http://127.0.0.1:$port" --admin-user bench --admin-password "$password" \
   --results "$results" --settle "$SETTLE" --measure "$MEASURE" --crowd "$CROWD" --contexts "$CONTEXTS" \
-  --network "$NETWORK" --changes "$CHANGES" --output-latency "${LATENCY:-0}" \
+  --network "$NETWORK" --changes "$CHANGES" --output-latency "${LATENCY:-0}" --web-audio "$WEB_AUDIO" \
   2>"$results/bench-stderr.log" || rc=$?
 [ $rc -eq 0 ] || { echo "the benchmark failed ($rc); its stderr:" >&2; grep -v '^\s*at ' "$results/bench-stderr.log" | tail -30 >&2; }
 echo "load after: $(load_avg)" | tee -a "$results/machine.txt"

@@ -7,6 +7,7 @@
 // steps the position back ~22 ms.
 
 import { expectedPlayback, parsePlaybackState } from '../../main/resources/META-INF/resources/sync-audio/playback-schedule.js';
+import { BoundaryStart } from '../../main/resources/META-INF/resources/sync-audio/boundary-start.js';
 import { SyncEngine } from '../../main/resources/META-INF/resources/sync-audio/sync-engine.js';
 
 /** Deterministic random numbers (mulberry32). */
@@ -241,6 +242,89 @@ export class FakeAudio {
 }
 
 /**
+ * Web Audio as measured in headless Chromium: a buffer source started at a context time sounds from
+ * that sample on, whatever the page's timers do; the page → context mapping through
+ * getOutputTimestamp() is right within a fraction of a millisecond (its 10-ms steps interpolated);
+ * gains change on the context clock (a ramp counted as a step at its middle). `toWorld` maps the
+ * page's clock to the world's. `decodeMs`, `prefixMs` (how much of a track the decoded prefix
+ * holds), `fail` (decoding fails), `running` (false: an autoplay-blocked context).
+ */
+export class FakeGraph {
+  constructor(world, { toWorld = (t) => t, decodeMs = () => world.uniform(100, 400), prefixMs = 8000, fail = false, running = true, mappingErrorMs = () => world.uniform(-0.25, 0.25) } = {}) {
+    this.w = world;
+    this.toWorld = toWorld;
+    this.p = { decodeMs, prefixMs, fail, mappingErrorMs };
+    this.running = running;
+    this.voices = [];
+    this.gains = new Map(); // target (audio or voice) → [{at, gain}] in world time
+  }
+
+  available() {
+    return this.running;
+  }
+
+  decode(url, done, failed) {
+    const src = url;
+    this.w.at(this.w.now + this.p.decodeMs(), () => {
+      if (this.p.fail) {
+        failed(new Error('EncodingError: Unable to decode audio data'));
+        return;
+      }
+      const durationMs = Math.min(this.w.durations.get(src) ?? 0, this.p.prefixMs);
+      done({ buffer: { src, durationMs }, durationMs });
+    });
+  }
+
+  start(buffer, atMs, offsetMs) {
+    const at = Math.max(this.toWorld(atMs) + this.p.mappingErrorMs(), this.w.now + 3);
+    const voice = { src: buffer.src, startAt: at, offsetMs: offsetMs + (at - this.toWorld(atMs)), durationMs: buffer.durationMs, stopAt: Infinity };
+    this.voices.push(voice);
+    this.w.log.push({ type: 'buffer-start', at, src: buffer.src });
+    return voice;
+  }
+
+  stop(voice, atMs, fadeMs) {
+    voice.stopAt = Math.min(voice.stopAt, Math.max(this.w.now, this.toWorld(atMs)) + fadeMs / 2);
+  }
+
+  crossfade(voice, audio, atMs, fadeMs) {
+    const mid = Math.max(this.w.now, this.toWorld(atMs)) + fadeMs / 2;
+    this.schedule(voice, 0, mid);
+    this.schedule(audio, 1, mid);
+    this.w.log.push({ type: 'handover', at: mid, src: voice.src, elementErrorMs: null, voice, audio });
+  }
+
+  setGain(audio, gain, atMs, rampMs) {
+    this.schedule(audio, gain, Math.max(this.w.now, this.toWorld(atMs)) + rampMs / 2);
+  }
+
+  schedule(target, gain, at) {
+    const list = (this.gains.get(target) || []).filter((e) => e.at < at);
+    list.push({ at, gain });
+    this.gains.set(target, list);
+  }
+
+  gainAt(target, t = this.w.now) {
+    let gain = 1;
+    for (const e of this.gains.get(target) || []) {
+      if (e.at <= t) {
+        gain = e.gain;
+      }
+    }
+    return gain;
+  }
+
+  /** Where a voice is (ms into its track), or null when it is not sounding now. */
+  voicePosition(voice, t = this.w.now) {
+    if (t < voice.startAt || t >= voice.stopAt) {
+      return null;
+    }
+    const pos = voice.offsetMs + (t - voice.startAt);
+    return pos < voice.durationMs ? pos : null;
+  }
+}
+
+/**
  * One direction of a network path, as a TCP connection sees it: each message is delayed by a draw
  * from a normal distribution (never below a floor), some by a retransmission-like spike on top,
  * and none overtakes an earlier one (order kept: a spike holds up what follows). `set()` changes
@@ -456,7 +540,7 @@ export class FakeServer {
 
 /** A listener: the engine with two fake audios, ticking like a browser timer (a few ms late). */
 export class Listener {
-  constructor(world, server, { settings, audioParams, events, clock = {} } = {}) {
+  constructor(world, server, { settings, audioParams, events, clock = {}, webAudio = null } = {}) {
     this.w = world;
     this.world = world;
     this.server = server;
@@ -466,12 +550,15 @@ export class Listener {
     const origin = world.now;
     const { offsetMs = 0, ppm = 0 } = clock;
     this.clientNow = () => origin + (world.now - origin) * (1 + ppm / 1e6) + offsetMs;
+    // webAudio: the options of a FakeGraph, for the Web Audio track start (boundary-start.js)
+    this.graph = webAudio ? new FakeGraph(world, { toWorld: (t) => origin + (t - offsetMs - origin) / (1 + ppm / 1e6), ...webAudio }) : null;
     this.engine = new SyncEngine({
       now: this.clientNow,
       send: (msg) => this.server.fromClient(msg),
       emit: (type, detail) => this.events.push({ type, detail, at: world.now }),
       audios: this.audios,
       settings,
+      boundary: this.graph ? new BoundaryStart(this.graph) : null,
     });
     this.nextTick = world.now;
     this.trace = [];
@@ -514,6 +601,31 @@ export class Listener {
     }
   }
 
+  /**
+   * The true error of what is heard (a buffer voice or either audio at a gain of at least ½, on the
+   * schedule's item) against the server's true schedule; null when nothing of that item is heard.
+   */
+  heardError() {
+    const exp = this.server.expected();
+    if (!exp.item || !exp.playing) {
+      return null;
+    }
+    const src = exp.item.track.stream_url;
+    const g = this.graph;
+    for (const v of g ? g.voices : []) {
+      const pos = v.src === src ? g.voicePosition(v) : null;
+      if (pos != null && g.gainAt(v) >= 0.5) {
+        return pos - exp.positionMs;
+      }
+    }
+    for (const a of this.audios) {
+      if (a.src === src && a.sounding() && (!g || g.gainAt(a) >= 0.5)) {
+        return a.truePositionMs() - exp.positionMs;
+      }
+    }
+    return null;
+  }
+
   /** Runs for `ms`, recording the true error every 10 ms. */
   run(ms) {
     let lastSample = -Infinity;
@@ -521,7 +633,7 @@ export class Listener {
       this.step(now);
       if (now - lastSample >= 10) {
         lastSample = now;
-        this.trace.push({ at: now, error: this.error(), rate: this.audio.playbackRate, itemId: this.engine.activeSlot.itemId });
+        this.trace.push({ at: now, error: this.error(), heard: this.heardError(), rate: this.audio.playbackRate, itemId: this.engine.activeSlot.itemId });
       }
     });
   }

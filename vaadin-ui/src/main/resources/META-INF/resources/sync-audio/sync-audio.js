@@ -25,12 +25,18 @@
 // already updated when playlist-update fires) and asks the server for `resync` when it missed a
 // change.
 //
+// webAudioStart (off by default, kept per browser): each new track's first seconds come from a Web
+// Audio buffer started on the schedule (boundary-start.js, web-audio-graph.js); both <audio> then
+// play through the page's AudioContext. `boundaryState` tells where that buffer is.
+//
 // Served as a plain ES module (no bundle): loaded with Page.addJsModule("context://sync-audio/sync-audio.js").
 
 import { backoffDelay, SyncEngine } from './sync-core.js';
 import { MediaSessionBridge } from './media-session.js';
 import { clampOutputLatency, loadOutputLatency, saveOutputLatency } from './output-latency.js';
 import { CALIBRATION_HTML, CALIBRATION_STYLE, SpeakerCalibration } from './speaker-calibration.js';
+import { BoundaryStart } from './boundary-start.js';
+import { WebAudioGraph } from './web-audio-graph.js';
 
 /**
  * After the server said it is going away (1001, 1012: a restart), refused connects are cheap and
@@ -40,7 +46,9 @@ import { CALIBRATION_HTML, CALIBRATION_STYLE, SpeakerCalibration } from './speak
 const RESTART_MAX_BACKOFF_MS = 3000;
 
 const TAG = 'sync-audio';
-const PROPERTIES = ['sessionId', 'token', 'serverUrl', 'settings', 'outputLatencyMs', 'muted'];
+const PROPERTIES = ['sessionId', 'token', 'serverUrl', 'settings', 'outputLatencyMs', 'muted', 'webAudioStart'];
+/** localStorage key of this browser's opt-in to track starts through Web Audio ('1'). */
+const WEB_AUDIO_START_KEY = 'samesong.webAudioStart';
 /** Who may act on the room from the lock screen's controls; guests mute and unmute themselves. */
 const ROOM_ROLES = ['host', 'cohost', 'co_host'];
 const MEDIA_EVENTS = ['waiting', 'stalled', 'playing', 'canplaythrough', 'seeked', 'emptied', 'error'];
@@ -93,6 +101,9 @@ export class SyncAudioElement extends HTMLElement {
     this._outputLatencyMs = loadOutputLatency(storage()) ?? 0;
     this._muted = false;
     this._silenced = false; // while calibrating: the clicks, not the music
+    // track changes on the schedule through Web Audio (boundary-start.js); off unless asked for
+    this._webAudioStart = readStorage(WEB_AUDIO_START_KEY) === '1';
+    this._graph = null;
     this._engine = this._newEngine();
     this._calibration = new SpeakerCalibration(root, this);
     this._mediaSession = new MediaSessionBridge({
@@ -128,6 +139,7 @@ export class SyncAudioElement extends HTMLElement {
       audios: this._audios,
       resolveUrl: (url) => new URL(url, this._base()).href,
       settings: this._settings || undefined,
+      boundary: this._boundaryStart(),
     });
     engine.outputLatencyMs = this._outputLatencyMs;
     engine.muted = this._muted;
@@ -135,7 +147,51 @@ export class SyncAudioElement extends HTMLElement {
     return engine;
   }
 
+  /**
+   * The Web Audio track start, when asked for and the streams are this page's origin (a
+   * cross-origin <audio> routed into the graph would be silent); null: track changes as before.
+   */
+  _boundaryStart() {
+    if (!this._webAudioStart || !globalThis.AudioContext || new URL(this._base()).origin !== location.origin) {
+      return null;
+    }
+    if (!this._graph) {
+      this._graph = new WebAudioGraph({ audios: this._audios });
+      this._graph.setMuted(this._muted || this._silenced);
+    }
+    return new BoundaryStart(this._graph);
+  }
+
   // --- properties -------------------------------------------------------------------------
+
+  /**
+   * Track changes on the schedule through Web Audio (the next track's first seconds from a decoded
+   * buffer; see boundary-start.js). Off by default; kept in this browser (localStorage
+   * `samesong.webAudioStart` = '1'). Once on, the <audio> elements stay routed through the page's
+   * AudioContext.
+   */
+  get webAudioStart() {
+    return this._webAudioStart;
+  }
+
+  set webAudioStart(value) {
+    const on = !!value;
+    if (on === this._webAudioStart) {
+      return;
+    }
+    this._webAudioStart = on;
+    writeStorage(WEB_AUDIO_START_KEY, on ? '1' : null);
+    if (this._engine.boundary) {
+      this._engine.boundary.halt(clientNow());
+    }
+    this._engine.boundary = this._boundaryStart();
+  }
+
+  /** Where the Web Audio track start is (phase, item, zeroAt: page time of its position 0), for tests and benchmarks. */
+  get boundaryState() {
+    const b = this._engine.boundary;
+    return b ? b.describe(clientNow()) : null;
+  }
 
   get sessionId() {
     return this._sessionId;
@@ -188,6 +244,12 @@ export class SyncAudioElement extends HTMLElement {
 
   set serverUrl(value) {
     this._serverUrl = value == null || value === '' ? null : String(value);
+    if (this._webAudioStart && this._engine) {
+      if (this._engine.boundary) {
+        this._engine.boundary.halt(clientNow());
+      }
+      this._engine.boundary = this._boundaryStart(); // another origin: no Web Audio
+    }
   }
 
   get settings() {
@@ -244,6 +306,9 @@ export class SyncAudioElement extends HTMLElement {
   _applyMute() {
     for (const audio of this._audios) {
       audio.muted = this._muted || this._silenced;
+    }
+    if (this._graph) {
+      this._graph.setMuted(this._muted || this._silenced);
     }
   }
 
@@ -325,6 +390,9 @@ export class SyncAudioElement extends HTMLElement {
   /** Starts the audio after the browser refused autoplay; call from a user gesture. */
   unlock() {
     this._unlockButton.hidden = true;
+    if (this._graph) {
+      this._graph.resume(); // the same gesture lets the audio context run
+    }
     const idle = this._engine.idleSlot.audio;
     this._engine.unlock();
     if (idle.src && idle.paused) {
@@ -614,6 +682,27 @@ export class SyncAudioElement extends HTMLElement {
     if (this._ws && this._ws.readyState === WebSocket.OPEN) {
       this._ws.send(JSON.stringify(msg));
     }
+  }
+}
+
+function readStorage(key) {
+  try {
+    return storage() ? storage().getItem(key) : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+function writeStorage(key, value) {
+  try {
+    const s = storage();
+    if (s && value == null) {
+      s.removeItem(key);
+    } else if (s) {
+      s.setItem(key, value);
+    }
+  } catch (e) {
+    // a page that may not store keeps it for this element only
   }
 }
 

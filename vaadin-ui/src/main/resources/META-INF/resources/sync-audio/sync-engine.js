@@ -78,8 +78,10 @@ export function streamUrlExpiry(url) {
  * tracks on the media objects. `now` is the client's monotonic clock in ms.
  */
 export class SyncEngine {
-  constructor({ now, send, emit = () => {}, audios, resolveUrl = (u) => u, settings, controller } = {}) {
+  constructor({ now, send, emit = () => {}, audios, resolveUrl = (u) => u, settings, controller, boundary = null } = {}) {
     this.now = now;
+    // optional: the next track's first seconds from Web Audio, on the schedule (boundary-start.js)
+    this.boundary = boundary;
     this.send = send;
     this.emit = emit;
     this.resolveUrl = resolveUrl;
@@ -153,6 +155,9 @@ export class SyncEngine {
   stop() {
     this.stopped = true;
     this.connected = false;
+    if (this.boundary) {
+      this.boundary.halt(this.now());
+    }
     for (const slot of this.slots) {
       slot.audio.pause();
     }
@@ -407,6 +412,9 @@ export class SyncEngine {
     const decision = this.controller.step({ now, offset: ahead, offsetUncertainty: estimate ? estimate.uncertaintyMs : 0, player, next });
     this.lastAction = decision;
     this.apply(decision, now);
+    if (this.boundary) {
+      this.boundary.step(this, now, ahead, decision);
+    }
     if (decision.preload && decision.action !== 'load' && decision.action !== 'swap' && decision.action !== 'activate') {
       this.preload(decision.preload);
     }
@@ -414,7 +422,7 @@ export class SyncEngine {
     const stateChanged = state !== this.reportedState && (this.lastAckAt == null || now - this.lastAckAt >= STATE_ACK_SPACING_MS);
     if (now >= this.nextAckAt || stateChanged) {
       this.nextAckAt = now + ACK_INTERVAL_MS;
-      this.report(decision, estimate, player, state);
+      this.report(decision, estimate, this.sounding(player, ahead, now), state);
       this.reportedState = state;
       this.lastAckAt = now;
     }
@@ -453,6 +461,20 @@ export class SyncEngine {
     return estimate.uncertaintyMs > CLOCK_FINE_MS ? PING_GOOD_MS : PING_INTERVAL_MS;
   }
 
+  /**
+   * What is heard: the active audio, or while the new track's first seconds come from the buffer
+   * (boundary-start.js), the buffer's position and drift instead of those of the silent audio.
+   */
+  sounding(player, ahead, now) {
+    const heard = this.boundary && ahead != null ? this.boundary.sounding(now) : null;
+    if (!heard) {
+      return player;
+    }
+    const exp = this.controller.expected(now + ahead);
+    const driftMs = exp.item && exp.item.item_id === heard.itemId ? heard.positionMs - exp.positionMs : null;
+    return { ...player, positionMs: heard.positionMs, rate: 1, driftMs, source: 'buffer' };
+  }
+
   /** The old audio of a swap plays out its last milliseconds, then pauses. */
   releaseTail(now) {
     const idle = this.idleSlot;
@@ -472,6 +494,9 @@ export class SyncEngine {
 
   report(decision, estimate, player, state = this.listenerState(decision)) {
     // a buffering or blocked player's last drift is stale: it has none to tell
+    if (player.source === 'buffer') {
+      decision = { ...decision, driftMs: player.driftMs };
+    }
     const playing =
       decision.driftMs != null && this.controller.state && this.controller.state.playing && state !== 'buffering' && state !== 'blocked';
     const detail = {
@@ -481,6 +506,9 @@ export class SyncEngine {
       rate: player.rate,
       state: this.blocked ? 'blocked' : decision.phase,
     };
+    if (player.source) {
+      detail.source = player.source; // the buffer of boundary-start.js is heard, not the <audio>
+    }
     this.emit('drift', detail);
     // a player with something to tell (buffering, blocked, muted, hidden) tells it without a drift;
     // a player doing fine tells its drift while the room plays

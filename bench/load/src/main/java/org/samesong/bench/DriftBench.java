@@ -46,6 +46,8 @@ public final class DriftBench {
   static int changes = 10;
   /** Not 0: the output-latency mode (one listener's speakers set this many ms late). */
   static int outputLatency = 0;
+  /** The players' Web Audio track start ({@code <sync-audio>}'s webAudioStart, issue 18). */
+  static boolean webAudio = false;
 
   static HttpClient http;
   static Rest rest;
@@ -77,6 +79,25 @@ public final class DriftBench {
         if (!a) { return; }
         let off = null;
         try { off = el.engine.offset(); } catch (e) { off = null; }
+        // while a new track's first seconds come from the Web Audio buffer, that is what is heard
+        let heard = null;
+        let armed = false;
+        try {
+          const bs = el.boundaryState;
+          heard = bs && bs.sounding;
+          armed = !!bs && bs.phase === 'armed';
+        } catch (e) { heard = null; }
+        if (armed && b) {
+          // the new track's <audio> may already run, silent: the old one is heard until the boundary
+          d.rows.push([t, b.currentTime, itemOf(el, b), b.paused ? 1 : 0, b.playbackRate,
+            a.currentTime, itemOf(el, a), a.paused ? 0 : 1, off, Date.now(), document.visibilityState === 'visible' ? 1 : 0]);
+          return;
+        }
+        if (heard) {
+          d.rows.push([t, heard.positionMs / 1000, heard.itemId, 0, 1,
+            a.currentTime, itemOf(el, a), a.paused ? 0 : 1, off, Date.now(), document.visibilityState === 'visible' ? 1 : 0]);
+          return;
+        }
         d.rows.push([t, a.currentTime, itemOf(el, a), a.paused ? 1 : 0, a.playbackRate,
           b ? b.currentTime : null, b ? itemOf(el, b) : null, b && !b.paused ? 1 : 0,
           off, Date.now(), document.visibilityState === 'visible' ? 1 : 0]);
@@ -113,6 +134,7 @@ public final class DriftBench {
     network = a.integer("--network", 0) == 1;
     changes = a.integer("--changes", changes);
     outputLatency = a.integer("--output-latency", 0);
+    webAudio = a.integer("--web-audio", 0) == 1;
     a.rejectUnknown();
     if (!URI.create(base).getHost().matches("127\\.0\\.0\\.1|localhost")) {
       throw new IllegalArgumentException("loopback only: " + base);

@@ -52,6 +52,10 @@ final class DriftListener {
     WebElement input = field.findElement(By.cssSelector("input"));
     input.click();
     input.sendKeys(name);
+    if (webAudio) {
+      // read by <sync-audio> when it is made, after the join
+      driver.executeScript("localStorage.setItem('samesong.webAudioStart', '1')");
+    }
     driver.executeScript(SAMPLER);
     WebElement join = driver.findElement(By.id("join"));
     clickAt = now();
