@@ -12,6 +12,7 @@ import org.samesong.common.SamesongPrincipal;
  */
 public class RoleAuthorizer implements Authorizer<SamesongPrincipal> {
   public static final String MEMBER = "member";
+  public static final String INTEGRATION = "integration";
 
   @Override
   public boolean authorize(SamesongPrincipal who, String role, ContainerRequestContext request) {
@@ -25,6 +26,8 @@ public class RoleAuthorizer implements Authorizer<SamesongPrincipal> {
           case MEMBER ->
               SamesongPrincipal.HOST.equals(who.role())
                   || SamesongPrincipal.GUEST.equals(who.role());
+          // read-only integration tokens: allowed only where an endpoint names the role
+          case INTEGRATION -> INTEGRATION.equals(who.role());
           default -> false;
         };
     if (!roleOk) {

@@ -1,7 +1,9 @@
 package org.samesong.playback;
 
 import io.dropwizard.lifecycle.Managed;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.common.DatabaseDown;
+import org.samesong.common.EventOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +32,32 @@ public final class PlaybackStoreService implements Managed {
   private final Jdbi jdbi;
   private final Map<String, PlaybackState> unsaved = new LinkedHashMap<>();
   private final AtomicBoolean failing = new AtomicBoolean();
+  private final List<Started> started = new ArrayList<>();
+  private volatile EventOutbox outbox = EventOutbox.NONE;
   private ScheduledExecutorService executor;
+
+  /** A {@code track_started} event waiting to be stored with the next round. */
+  public record Started(String eventId, String sessionId, long at, Map<String, Object> data) {}
 
   public PlaybackStoreService(Jdbi jdbi) {
     this.jdbi = jdbi;
+  }
+
+  /** Where track starts are recorded for webhooks (with the states of the same round). */
+  public void setOutbox(EventOutbox outbox) {
+    this.outbox = outbox;
+  }
+
+  /** Whether track starts are recorded at all (no webhook configured: no). */
+  public boolean recordsEvents() {
+    return outbox.active();
+  }
+
+  /** Queues a track start for the next round; none is dropped for a newer one. */
+  public void started(String sessionId, Started event) {
+    synchronized (unsaved) {
+      started.add(event);
+    }
   }
 
   /** Queues a session's new state; a newer one replaces what still waits. */
@@ -77,12 +102,15 @@ public final class PlaybackStoreService implements Managed {
    */
   public synchronized void flush() {
     Map<String, PlaybackState> batch;
+    List<Started> starts;
     synchronized (unsaved) {
-      if (unsaved.isEmpty()) {
+      if (unsaved.isEmpty() && started.isEmpty()) {
         return;
       }
       batch = new LinkedHashMap<>(unsaved);
       unsaved.clear();
+      starts = new ArrayList<>(started);
+      started.clear();
     }
     try {
       jdbi.useTransaction(
@@ -94,6 +122,10 @@ public final class PlaybackStoreService implements Managed {
                 dao.insert(e.getKey(), e.getValue());
               }
             }
+            for (Started s : starts) {
+              outbox.record(
+                  h, s.eventId(), EventOutbox.TRACK_STARTED, s.sessionId(), s.at(), s.data());
+            }
           });
       if (failing.compareAndSet(true, false)) {
         LOG.info("playback states are stored again");
@@ -101,6 +133,7 @@ public final class PlaybackStoreService implements Managed {
     } catch (RuntimeException e) {
       synchronized (unsaved) {
         batch.forEach((id, state) -> unsaved.putIfAbsent(id, state));
+        started.addAll(0, starts);
       }
       if (DatabaseDown.is(e)) {
         DatabaseDown.note("storing playback states", e);
