@@ -15,7 +15,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import java.util.function.ToLongFunction;
 import org.samesong.common.ApiException;
 import org.samesong.common.Ids;
@@ -86,8 +85,7 @@ public class SessionEventResource {
             ? expiry.applyAsLong(authorization.substring(7).strip())
             : 0;
     SessionEventStreams.Stream stream = streams.open(who, sessionId, resumeAfter, expiresAt);
-    StreamingOutput body = stream::run;
-    return Response.ok(body, EVENT_STREAM)
+    return Response.ok(stream.output(), EVENT_STREAM)
         .header(HttpHeaders.CACHE_CONTROL, "no-cache")
         // nginx: pass each event on at once (deploy/nginx also turns buffering off here)
         .header("X-Accel-Buffering", "no")

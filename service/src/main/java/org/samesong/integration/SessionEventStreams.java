@@ -3,8 +3,6 @@ package org.samesong.integration;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,11 +10,17 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.glassfish.jersey.server.ChunkedOutput;
 import org.samesong.common.ApiException;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.SessionService;
@@ -58,6 +62,11 @@ public class SessionEventStreams {
   private final Clock clock;
   private final Map<String, Recent> recent = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
+  private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+  private final ExecutorService senders =
+      Executors.newCachedThreadPool(r -> daemon(r, "sse-sender"));
+  private final ScheduledExecutorService pinger =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sse-keep-alive"));
 
   public SessionEventStreams(
       EventBus bus,
@@ -72,6 +81,14 @@ public class SessionEventStreams {
     this.mapper = mapper;
     this.clock = clock;
     bus.subscribe(this::keep);
+    pinger.scheduleWithFixedDelay(
+        () -> streams.forEach(Stream::ping), KEEP_ALIVE_MS, KEEP_ALIVE_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
   }
 
   /** Streams open on this instance now. */
@@ -81,7 +98,7 @@ public class SessionEventStreams {
 
   /**
    * Opens a stream for {@code who}, resuming after {@code lastEventId} when that is still held
-   * here. Call {@link Stream#run} on the request's thread to send it.
+   * here. The resource answers {@link Stream#output}; the stream's sender writes to it.
    *
    * @param expiresAtMs when the caller's token expires (the stream ends then; the client comes back
    *     with a fresh one), or 0 for never
@@ -180,10 +197,15 @@ public class SessionEventStreams {
     private final String role;
     private final String memberId;
     private final long expiresAtMs;
+    private final ChunkedOutput<String> out = new ChunkedOutput<>(String.class);
     private final BlockingQueue<Envelope> queued = new ArrayBlockingQueue<>(QUEUED);
     private final List<String> first = new ArrayList<>();
-    private long lastSent;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean overflowed;
+    private volatile boolean keepAlive;
+    private volatile boolean ready;
+    private long lastSent;
     private AutoCloseable watching;
     private Recent recentHere;
 
@@ -198,12 +220,18 @@ public class SessionEventStreams {
       this.expiresAtMs = expiresAtMs;
     }
 
+    /** What the resource answers: written by the stream's own sender, never by the hub. */
+    public ChunkedOutput<String> output() {
+      return out;
+    }
+
     /** Follows the session first, then puts what the client missed (or the state) in front. */
     private void start(Long lastEventId) {
       recentHere = recentOf(sessionId);
       recentHere.opened();
       // from here on the hub queues every broadcast; those the first frames cover are skipped
       watching = hub.watch(sessionId, this::heard);
+      first.add("retry: 3000\n\n");
       List<Envelope> missed = lastEventId == null ? null : recentHere.after(lastEventId);
       if (missed != null && lastEventId <= hub.lastSeq(sessionId)) {
         long last = lastEventId;
@@ -220,12 +248,77 @@ public class SessionEventStreams {
         first.add(stateFrame(seq));
         lastSent = seq;
       }
+      streams.add(this);
+      ready = true;
+      send();
     }
 
-    /** On the hub's delivering thread: only queues (no filtering, no formatting, no waiting). */
+    /** On the hub's delivering thread: only queues and hands on (no formatting, no waiting). */
     private void heard(Envelope e) {
       if (!queued.offer(e)) {
         overflowed = true;
+      }
+      send();
+    }
+
+    /** The sender writes what waits, on a thread of the senders' (one at a time per stream). */
+    private void send() {
+      if (ready && !closed.get() && draining.compareAndSet(false, true)) {
+        try {
+          senders.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+          draining.set(false);
+        }
+      }
+    }
+
+    private void drain() {
+      try {
+        while (true) {
+          if (overflowed) {
+            // it fell too far behind: it comes back with Last-Event-ID and gets what it missed
+            LOG.info("session {}: an event stream fell behind and was closed", sessionId);
+            close();
+            return;
+          }
+          if (expiresAtMs > 0 && clock.millis() >= expiresAtMs) {
+            close();
+            return;
+          }
+          if (!first.isEmpty()) {
+            for (String frame : first) {
+              out.write(frame);
+            }
+            first.clear();
+          }
+          if (keepAlive) {
+            keepAlive = false;
+            out.write(": keep-alive\n\n");
+          }
+          Envelope e = queued.poll();
+          if (e == null) {
+            draining.set(false);
+            // something may have come after the poll and before the flag went down
+            if ((queued.isEmpty() && !keepAlive) || !draining.compareAndSet(false, true)) {
+              return;
+            }
+            continue;
+          }
+          if (Envelope.END.equals(e.kind()) && e.json() != null && e.reaches(role, memberId)) {
+            out.write(event(e.seq(), "session_ended", e.json()));
+          }
+          String frame = next(e);
+          if (frame == CLOSE) {
+            close();
+            return;
+          }
+          if (frame != null) {
+            out.write(frame);
+          }
+        }
+      } catch (IOException | RuntimeException gone) {
+        // the client went away (or the stream was closed under us)
+        close();
       }
     }
 
@@ -279,75 +372,34 @@ public class SessionEventStreams {
       }
     }
 
-    /**
-     * Sends the stream on the calling (request) thread until the client goes, the session ends, the
-     * token is revoked or expires, or the stream falls too far behind.
-     */
-    public void run(OutputStream out) throws IOException {
-      try {
-        write(out, "retry: 3000\n\n");
-        for (String frame : first) {
-          write(out, frame);
-        }
-        first.clear();
-        while (true) {
-          long now = clock.millis();
-          if (expiresAtMs > 0 && now >= expiresAtMs) {
-            return;
-          }
-          if (overflowed) {
-            // it fell too far behind: it comes back with Last-Event-ID and gets what it missed
-            LOG.info("session {}: an event stream fell behind and was closed", sessionId);
-            return;
-          }
-          long wait = KEEP_ALIVE_MS;
-          if (expiresAtMs > 0) {
-            wait = Math.max(1, Math.min(wait, expiresAtMs - now));
-          }
-          Envelope e;
-          try {
-            e = queued.poll(wait, TimeUnit.MILLISECONDS);
-          } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-          if (e == null) {
-            write(out, ": keep-alive\n\n");
-            continue;
-          }
-          if (Envelope.END.equals(e.kind()) && e.json() != null && e.reaches(role, memberId)) {
-            write(out, event(e.seq(), "session_ended", e.json()));
-          }
-          String frame = next(e);
-          if (frame == CLOSE) {
-            return;
-          }
-          if (frame != null) {
-            write(out, frame);
-          }
-        }
-      } finally {
-        close();
-      }
+    /** A comment line, so proxies and clients see the stream alive. */
+    private void ping() {
+      keepAlive = true;
+      send();
     }
 
-    private void close() {
+    /** Ends the stream (idempotent): unfollows the session and closes the response. */
+    void close() {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      streams.remove(this);
       try {
         AutoCloseable w = watching;
         if (w != null) {
           w.close();
         }
       } catch (Exception e) {
+        LOG.debug("unfollowing a session: {}", e.toString());
+      }
+      try {
+        out.close();
+      } catch (IOException e) {
         LOG.debug("closing an event stream: {}", e.toString());
       }
       recentHere.closed(clock.millis());
       open.decrementAndGet();
     }
-  }
-
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.UTF_8));
-    out.flush();
   }
 
   private static String event(long seq, String type, String json) {
