@@ -173,7 +173,12 @@ abstract class RequestLogExportContract {
   }
 
   private String hostName() {
-    return fx.session(host).path("members").get(0).path("display_name").asText();
+    for (JsonNode m : fx.session(host).path("members")) {
+      if (m.path("member_id").asText().equals(host.memberId())) {
+        return m.path("display_name").asText();
+      }
+    }
+    throw new AssertionError("the host is not among the members");
   }
 
   private Map<String, String> titles() {
