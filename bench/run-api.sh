@@ -20,6 +20,9 @@
 #   REBUILD=1       rebuild samesong.jar even though it exists (by default it is built only when
 #                   missing, and a note says when it is older than the sources)
 #   NO_BUILD=1      never build; SAMESONG_JAR=path benchmarks that jar instead
+#   WEBHOOKS=1      configure three webhook receivers before the load (bench/webhook-receivers.py:
+#                   one quick, one answering after 2 s, one answering 500), so every join, request
+#                   and decision is also delivered (or retried) while the API is measured
 #   PG_HOST (127.0.0.1) PG_PORT (5432) PG_USER (postgres)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +59,21 @@ run_one() {
   start_server "$work/samesong.jar" "$work/server.log" "${server_env[@]}" -- $server_java_opts
   wait_ready "$port" 0.1 || { cleanup; return 1; }
   local up_ms=$(($(ms) - server_t0))
+  local hooks_pid=""
+  if [ -n "${WEBHOOKS:-}" ]; then
+    local hooks_port token
+    hooks_port=$(free_port 19080)
+    python3 bench/webhook-receivers.py "$hooks_port" >"$work/hooks.txt" &
+    hooks_pid=$!
+    for _ in $(seq 1 50); do [ "$(wc -l <"$work/hooks.txt")" -ge 3 ] && break; sleep 0.1; done
+    token=$(curl -fsS -H 'Content-Type: application/json' \
+      -d "{\"username\":\"bench\",\"password\":\"$password\"}" \
+      "http://127.0.0.1:$port/api/auth/login" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+    curl -fsS -o /dev/null -X PATCH -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "{\"allow_private_urls\":true,\"webhook_urls\":[$(sed 's/.*/"&"/' "$work/hooks.txt" | paste -sd,)]}" \
+      "http://127.0.0.1:$port/api/admin/settings"
+    echo "webhooks: $(paste -sd' ' "$work/hooks.txt") (quick, slow 2 s, failing 500)"
+  fi
   sleep 2
   local idle_rss cpu_start
   idle_rss=$(proc_mb "$pid" VmRSS)
@@ -101,6 +119,15 @@ run_one() {
     if [ -s "$results/$kind.jfr" ]; then
       java -cp "$loadjar" org.samesong.bench.JfrTop "$results/$kind.jfr" | tee "$results/$kind-profile.txt"
     fi
+  fi
+  if [ -n "$hooks_pid" ]; then
+    local token
+    token=$(curl -fsS -H 'Content-Type: application/json' \
+      -d "{\"username\":\"bench\",\"password\":\"$password\"}" \
+      "http://127.0.0.1:$port/api/auth/login" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+    echo "webhooks after the load: $(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/admin/webhooks" |
+      sed 's/"signing_secret":"[^"]*",//')" | tee -a "$results/$kind.txt"
+    kill "$hooks_pid" 2>/dev/null || true
   fi
   cleanup
   return $rc

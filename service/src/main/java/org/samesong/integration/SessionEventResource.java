@@ -13,6 +13,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.function.ToLongFunction;
@@ -74,7 +75,8 @@ public class SessionEventResource {
       @Parameter(description = "The seq of the last event received, to resume after it.")
           @HeaderParam("Last-Event-ID")
           String lastEventId,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+      @Context HttpHeaders headers) {
+    String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
     String sessionId = Ids.requireUuid(id, "session");
     Long resumeAfter = parse(lastEventId);
     if (sessions.find(sessionId).ended()) {

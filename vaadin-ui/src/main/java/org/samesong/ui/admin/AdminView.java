@@ -83,6 +83,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
         settingsSection(),
         infrastructureSection(),
         new LibrarySection(),
+        new WebhooksSection(),
         usersSection(),
         sessionsSection());
   }

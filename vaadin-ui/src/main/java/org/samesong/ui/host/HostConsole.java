@@ -67,7 +67,8 @@ public class HostConsole extends FlexLayout {
             "side-column",
             new InvitePanel(session, services.sessions().joinUrl(session.code(), baseUrl)),
             listenersAndEnd,
-            requests.history());
+            requests.history(),
+            new IntegrationsPanel(services, host));
     main.getStyle().set("flex", "2 1 28rem");
     side.getStyle().set("flex", "1 1 20rem");
     add(main, side);
