@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.function.ToLongFunction;
 import org.samesong.common.ApiException;
@@ -44,7 +45,8 @@ public class SessionEventResource {
 
   @GET
   @RolesAllowed({"member", IntegrationTokenService.ROLE})
-  @Produces(EVENT_STREAM)
+  // the stream is text/event-stream whatever the client accepts; errors are JSON
+  @Produces({EVENT_STREAM, MediaType.APPLICATION_JSON})
   @Operation(
       operationId = "sessionEvents",
       summary = "The session's broadcasts as Server-Sent Events",

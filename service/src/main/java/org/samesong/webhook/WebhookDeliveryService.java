@@ -119,6 +119,9 @@ public class WebhookDeliveryService implements Managed {
       long now = clock.millis();
       housekeeping(now);
       List<String> configured = settings.get(Settings.WEBHOOK_URLS);
+      if (configured.isEmpty()) {
+        return; // no webhook: no query twice a second
+      }
       for (String url : jdbi.withExtension(WebhookDao.class, dao -> dao.dueUrls(now))) {
         if (configured.contains(url) && busy.add(url)) {
           senders.execute(() -> drain(url));
@@ -169,7 +172,7 @@ public class WebhookDeliveryService implements Managed {
         }
       }
     } catch (RuntimeException e) {
-      LOG.warn("webhook {}: {}", url, e.toString());
+      LOG.warn("webhook {}: {}", origin(url), e.toString());
     } finally {
       busy.remove(url);
     }
@@ -217,7 +220,7 @@ public class WebhookDeliveryService implements Managed {
             dao.delivered(d.id(), now, status);
           } else if (now - d.createdAt() >= GIVE_UP_AFTER_MS) {
             dao.gaveUp(d.id(), now, status);
-            LOG.warn("webhook {}: event {} given up after 24 h", d.url(), d.eventId());
+            LOG.warn("webhook {}: event {} given up after 24 h", origin(d.url()), d.eventId());
           } else {
             dao.failed(d.id(), now + backoff(d.attempts() + 1), status);
           }
@@ -257,6 +260,22 @@ public class WebhookDeliveryService implements Managed {
       return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is missing", e);
+    }
+  }
+
+  /**
+   * What a log line says of a URL: scheme, host and port only (a path may hold a credential, as
+   * chat services' webhook URLs do).
+   */
+  static String origin(String url) {
+    try {
+      URI uri = URI.create(url);
+      return uri.getScheme()
+          + "://"
+          + uri.getHost()
+          + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+    } catch (IllegalArgumentException e) {
+      return "(a webhook URL)";
     }
   }
 
