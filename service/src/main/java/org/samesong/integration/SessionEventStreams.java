@@ -1,6 +1,7 @@
 package org.samesong.integration;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Clock;
@@ -362,7 +363,14 @@ public class SessionEventStreams {
       state.put("type", "state");
       state.put("seq", seq);
       state.put("server_time", clock.millis());
-      state.put("session", sessions.view(sessionId, null));
+      Map<String, Object> session =
+          mapper.convertValue(sessions.view(sessionId, null), new TypeReference<>() {});
+      if (!SamesongPrincipal.HOST.equals(role)) {
+        // a rotated invite code is the host's to hand out (as session_update is)
+        session.remove("code");
+        session.remove("join_url");
+      }
+      state.put("session", session);
       state.put("playback_state", snapshots.playback(sessionId));
       state.put("playlist", snapshots.playlist(sessionId));
       try {

@@ -146,7 +146,12 @@ abstract class SessionEventsContract {
 
     try (SseClient sse = open(token, null)) {
       assertThat(sse.status()).isEqualTo(200);
-      assertThat(sse.next(WAIT).event()).isEqualTo("state");
+      Event state = sse.next(WAIT);
+      assertThat(state.event()).isEqualTo("state");
+      assertThat(state.json().path("session").path("id").asText()).isEqualTo(host.sessionId());
+      assertThat(state.json().path("session").has("code"))
+          .as("the invite code is the host's")
+          .isFalse();
       fx.command(host, "play");
       assertThat(sse.until(e -> e.event().equals("playback_state"), WAIT)).isNotEmpty();
       JsonListing listed = listing();
