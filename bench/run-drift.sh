@@ -16,7 +16,12 @@
 # listeners, with the load average and busy cores during each window. Results (summary, one CSV of
 # raw samples per listener, server log tail) in bench/results/drift-<date>/.
 #
-# Environment: SETTLE (5) MEASURE (30) CROWD (5)
+# NETWORK=1: the real-network mode instead (DriftNetwork): three listeners, each through its own
+# delaying TCP proxy (40 ± 15, 80 ± 30 with 0.5 % spikes of 300 ms, 40 ± 15 turning to 150 ± 50
+# with 1 % spikes of 400 ms) with its page clock skewed 260–480 ms and ±80–100 ppm; a late joiner on
+# 50 ± 20 ms; CHANGES track changes. SETTLE defaults to 120 there (the clock estimate needs samples).
+#
+# Environment: SETTLE (5; 120 with NETWORK=1) MEASURE (30) CROWD (5) NETWORK (0) CHANGES (10)
 #   CONTEXTS=hosts  tabs on other loopback host names instead of CDP browser contexts
 #   QUIET=<load>    first wait (up to 10 min) until the 1-minute load average is below <load>
 #   JAVA_OPTS       server JVM options (default -Xmx1g)
@@ -24,7 +29,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-SETTLE=${SETTLE:-5}
+NETWORK=${NETWORK:-0}
+CHANGES=${CHANGES:-10}
+if [ "$NETWORK" = 1 ]; then SETTLE=${SETTLE:-120}; else SETTLE=${SETTLE:-5}; fi
 MEASURE=${MEASURE:-30}
 CROWD=${CROWD:-5}
 CONTEXTS=${CONTEXTS:-cdp}
@@ -62,6 +69,7 @@ rc=0
 java -Xmx512m -cp "$work/samesong-load.jar" org.samesong.bench.DriftBench \
   --base "http://127.0.0.1:$port" --admin-user bench --admin-password "$password" \
   --results "$results" --settle "$SETTLE" --measure "$MEASURE" --crowd "$CROWD" --contexts "$CONTEXTS" \
+  --network "$NETWORK" --changes "$CHANGES" \
   2>"$results/bench-stderr.log" || rc=$?
 [ $rc -eq 0 ] || { echo "the benchmark failed ($rc); its stderr:" >&2; grep -v '^\s*at ' "$results/bench-stderr.log" | tail -30 >&2; }
 echo "load after: $(load_avg)" | tee -a "$results/machine.txt"

@@ -236,6 +236,32 @@ export class FakeAudio {
   }
 }
 
+/**
+ * One direction of a network path, as a TCP connection sees it: each message is delayed by a draw
+ * from a normal distribution (never below a floor), some by a retransmission-like spike on top,
+ * and none overtakes an earlier one (order kept: a spike holds up what follows). `set()` changes
+ * the model during a run (a path that worsens).
+ */
+export class Path {
+  constructor(world, { meanMs, sdMs = 0, spikeChance = 0, spikeMs = 0, floorMs = 0.2 } = {}) {
+    this.w = world;
+    this.set({ meanMs, sdMs, spikeChance, spikeMs, floorMs });
+  }
+
+  set(params) {
+    this.p = { ...this.p, ...params };
+  }
+
+  delay() {
+    const { meanMs, sdMs, spikeChance, spikeMs, floorMs } = this.p;
+    let d = Math.max(floorMs, meanMs + this.w.gaussian(sdMs));
+    if (spikeChance > 0 && this.w.random() < spikeChance) {
+      d += spikeMs;
+    }
+    return d;
+  }
+}
+
 export function track(id, durationMs) {
   return { id, title: id, duration_ms: durationMs, stream_url: `/api/tracks/${id}/stream?sig=x` };
 }
@@ -249,8 +275,12 @@ export class FakeServer {
   constructor(world, { offsetMs = 123_456.789, up = () => 1 + world.exponential(3), down = () => 1 + world.exponential(0.5), items = [] } = {}) {
     this.w = world;
     this.offsetMs = offsetMs;
-    this.up = up;
-    this.down = down;
+    // a delay function, or a Path
+    this.up = typeof up === 'function' ? up : () => up.delay();
+    this.down = typeof down === 'function' ? down : () => down.delay();
+    // one connection: messages of each direction arrive in the order they were sent
+    this.lastUpAt = -Infinity;
+    this.lastDownAt = -Infinity;
     this.items = items;
     this.version = 1;
     this.state = { track_id: null, item_id: null, position_ms: 0, state: 'paused', updated_at: this.iso(this.serverNow()), duration_ms: null };
@@ -294,6 +324,8 @@ export class FakeServer {
 
   connect(engine) {
     this.client = engine;
+    this.lastUpAt = -Infinity;
+    this.lastDownAt = -Infinity;
     engine.onOpen();
     this.deliver({
       type: 'hello',
@@ -316,7 +348,9 @@ export class FakeServer {
   /** What the engine sends: arrives after the uplink delay. */
   fromClient(msg) {
     const client = this.client;
-    this.w.at(this.w.now + this.up(), () => {
+    const at = Math.max(this.w.now + this.up(), this.lastUpAt);
+    this.lastUpAt = at;
+    this.w.at(at, () => {
       if (this.client !== client) {
         return;
       }
@@ -337,12 +371,8 @@ export class FakeServer {
   deliver(msg, stampOnSend = false) {
     const client = this.client;
     const sent = { ...msg, seq: 1, server_time: Math.floor(this.serverNow()) };
-    let at = this.w.now + this.down();
-    if (msg.type === 'playlist_update') {
-      // one connection keeps its messages' order: playlist changes never overtake each other
-      at = Math.max(at, this.lastPlaylistAt ?? -Infinity);
-      this.lastPlaylistAt = at;
-    }
+    const at = Math.max(this.w.now + this.down(), this.lastDownAt);
+    this.lastDownAt = at;
     this.w.at(at, () => {
       if (this.client === client && client) {
         client.receive(stampOnSend ? sent : { ...sent });
@@ -415,14 +445,18 @@ export class FakeServer {
 
 /** A listener: the engine with two fake audios, ticking like a browser timer (a few ms late). */
 export class Listener {
-  constructor(world, server, { settings, audioParams, events } = {}) {
+  constructor(world, server, { settings, audioParams, events, clock = {} } = {}) {
     this.w = world;
     this.world = world;
     this.server = server;
     this.audios = [new FakeAudio(world, audioParams), new FakeAudio(world, audioParams)];
     this.events = events || [];
+    // the page's clock: set `offsetMs` off and running `ppm` fast (the audio keeps real time)
+    const origin = world.now;
+    const { offsetMs = 0, ppm = 0 } = clock;
+    this.clientNow = () => origin + (world.now - origin) * (1 + ppm / 1e6) + offsetMs;
     this.engine = new SyncEngine({
-      now: () => world.now,
+      now: this.clientNow,
       send: (msg) => this.server.fromClient(msg),
       emit: (type, detail) => this.events.push({ type, detail, at: world.now }),
       audios: this.audios,
@@ -434,6 +468,11 @@ export class Listener {
 
   get audio() {
     return this.engine.activeSlot.audio;
+  }
+
+  /** The true offset of the server's clock from this page's, now. */
+  trueOffset() {
+    return this.server.serverNow() - this.clientNow();
   }
 
   /** The true error of what is heard against the server's true schedule (null when silent or off-track). */

@@ -28,14 +28,14 @@ test('offset estimate stays within ~1 ms of the truth under asymmetric jitter', 
     const estimator = new ClockOffsetEstimator();
     let now = 1_000_000;
     let naive = 0;
-    for (let i = 0; i < 24; i++) {
+    for (let i = 0; i < 120; i++) {
       // the way up is slow and jittery (a busy uplink), the way down quick
       const up = 2 + exp(10);
       const down = 2 + exp(1);
       const serverTime = Math.floor(now + up + trueOffset);
       estimator.add(now, serverTime, now + up + down);
-      naive += (serverTime - (now + (up + down) / 2)) / 24;
-      now += i < 8 ? 100 : 3000; // a burst, then one every 3 s
+      naive += (serverTime - (now + (up + down) / 2)) / 120;
+      now += i < 12 ? 50 : 250; // a burst, then one every 250 ms while uncertain
     }
     const estimate = estimator.estimate(now);
     worst.push(Math.abs(estimate.offsetMs - trueOffset));
@@ -79,6 +79,18 @@ test('median filter drops a single outlier reading', () => {
       assert.ok(Math.abs(filter.value()) < 1, `median ${filter.value()} after ${r}`);
     }
   }
+  // two readings off the same way close together: three let them through, five do not
+  const three = new ReadingFilter(3);
+  const five = new ReadingFilter(3, 5);
+  for (const r of [0.4, 0.5, 0.45, 0.5, 9.1, 12.3]) {
+    three.push(r);
+    five.push(r);
+  }
+  assert.ok(three.value() > 9);
+  assert.ok(Math.abs(five.value()) < 1, `median of five ${five.value()}`);
+  five.reset([1, 2, 3, 4, 5, 6]);
+  assert.ok(five.full);
+  assert.equal(five.value(), 4);
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 2, 3]), 2.5);
 });
@@ -171,7 +183,7 @@ test('schedule: moves to the next item at a track end and pauses at the end of t
 });
 
 /** A controller whose player reads `positionMs + error` exactly on schedule, from a fixed now. */
-function tracking(settings, errors) {
+function tracking(settings, errors, offsetUncertainty = 0) {
   const controller = new SyncController(settings);
   const t = Date.parse('2026-11-26T10:00:00.000Z');
   controller.setPlaylist({ version: 1, items });
@@ -184,6 +196,7 @@ function tracking(settings, errors) {
     const decision = controller.step({
       now,
       offset: serverNow - now,
+      offsetUncertainty,
       player: { itemId: 'item-0', ready: true, paused: false, seeking: false, positionMs: 2000 + i * 50 + error, rate },
       next: {},
     });
@@ -198,6 +211,18 @@ function tracking(settings, errors) {
 test('inside the dead band the controller does nothing', () => {
   const actions = tracking({}, Array.from({ length: 40 }, (_, i) => 1.8 * Math.sin(i)));
   assert.deepEqual([...new Set(actions.map((a) => a.action))], ['none']);
+});
+
+test('the dead band narrows by the clock estimate\'s standard error, to no less than half of it', () => {
+  const steady = Array.from({ length: 10 }, () => 1.7);
+  const kinds = (actions) => [...new Set(actions.map((a) => a.action))];
+  assert.deepEqual(kinds(tracking({}, steady)), ['none']);
+  assert.deepEqual(kinds(tracking({}, steady, 0.2)), ['none']);
+  // 1.7 ms seen, the estimate ±0.4 ms: the true error may be past 2 ms
+  assert.ok(tracking({}, steady, 0.4).some((a) => a.action === 'rate' && a.rate < 1));
+  // a wildly uncertain clock does not make it chase noise
+  assert.deepEqual(kinds(tracking({}, Array.from({ length: 10 }, () => 0.9), 5)), ['none']);
+  assert.ok(tracking({}, Array.from({ length: 10 }, () => 1.1), 5).some((a) => a.action === 'rate'));
 });
 
 test('a single outlier reading changes nothing', () => {

@@ -139,15 +139,16 @@ class FirstRunBrowserIT {
         .startsWith("data:image/svg+xml");
 
     // a guest on a phone was told only the code: types it on the start page, then a long name
-    guest = Browser.start(500, 900);
-    Browser.emulateScreen(guest, 360, 740, true);
+    guest = Browser.start(1280, 800);
     guest.get(url("/"));
     waiting(guest).until(ExpectedConditions.presenceOfElementLocated(By.id("join-code")));
-    screenshot(guest, "join-by-code-phone");
+    lightAndDark(guest, "join-by-code");
+    guest.manage().window().setSize(new Dimension(500, 900));
+    Browser.emulateScreen(guest, 360, 740, true);
+    guest.navigate().refresh();
+    waiting(guest).until(ExpectedConditions.presenceOfElementLocated(By.id("join-code")));
+    lightAndDark(guest, "join-by-code-phone");
     accessible(guest, "start page");
-    Browser.emulateDark(guest, true);
-    screenshot(guest, "join-by-code-phone-dark");
-    Browser.emulateDark(guest, false);
     type(guest, "join-code", code.toLowerCase(java.util.Locale.ROOT));
     guest.findElement(By.id("join-with-code")).click();
     waiting(guest).until(ExpectedConditions.presenceOfElementLocated(By.id("display-name")));
@@ -178,6 +179,12 @@ class FirstRunBrowserIT {
     screenshot(browser, "host-request-arrived");
     accessible(browser, "host console with a request");
     browser.findElement(By.cssSelector("vaadin-button[id^='approve-']")).click();
+    // the decided row is gone: focus lands on the Requests heading, not on the page's body
+    waiting(browser)
+        .until(
+            d ->
+                "requests-title"
+                    .equals(browser.executeScript("return document.activeElement.id;")));
     waiting(guest)
         .until(
             ExpectedConditions.textToBePresentInElementLocated(
@@ -217,7 +224,16 @@ class FirstRunBrowserIT {
     assertThat(trackOf(playingSrc(guest))).isEqualTo(trackOf(hostSrc));
     waiting(guest)
         .until(
-            ExpectedConditions.textToBePresentInElementLocated(By.id("audio-status"), "in sync"));
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("audio-status"), "from the schedule"));
+
+    // Mute silences the guest's browser only; its audio plays on, on the schedule
+    guest.findElement(By.id("mute")).click();
+    waiting(guest).until(d -> audioMuted(guest));
+    assertThat(audioPaused(guest)).isFalse();
+    assertThat(audioMuted(browser)).isFalse();
+    guest.findElement(By.id("mute")).click();
+    waiting(guest).until(d -> !audioMuted(guest));
 
     // the space bar pauses and plays again, from the page (not from a field or a button)
     browser.findElement(By.id("now-title")).click();
@@ -232,24 +248,44 @@ class FirstRunBrowserIT {
 
     accessible(guest, "guest player");
     // screenshots of every screen at desktop and phone sizes, light and dark
-    screenshot(browser, "host");
-    Browser.emulateDark(browser, true);
-    screenshot(browser, "host-dark");
-    Browser.emulateDark(browser, false);
-    screenshot(guest, "guest-phone");
-    Browser.emulateDark(guest, true);
-    screenshot(guest, "guest-phone-dark");
-    Browser.emulateDark(guest, false);
+    // the host's player reports its drift every 2 s: the pictures show it in step, not paused
+    waiting(browser)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("audio-status"), "from the schedule"));
+    lightAndDark(browser, "host");
+    lightAndDark(guest, "guest-phone");
     Browser.stopEmulating(guest);
     guest.manage().window().setSize(new Dimension(1280, 800));
-    screenshot(guest, "guest");
+    lightAndDark(guest, "guest");
     browser.findElement(By.id("invite-full-screen")).click();
     waiting(browser)
         .until(ExpectedConditions.presenceOfElementLocated(By.id("invite-dialog-code")));
-    screenshot(browser, "invite-full-screen");
+    lightAndDark(browser, "invite-full-screen");
     browser.findElement(By.id("invite-dialog-close")).click();
+    // the dialog fades out: the next picture waits until it is gone
+    waiting(browser)
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    browser.executeScript(
+                        "return !document.querySelector('vaadin-dialog-overlay[opened],"
+                            + " vaadin-dialog-overlay[closing]');")));
     Browser.emulateScreen(browser, 360, 740, true);
-    screenshot(browser, "host-phone");
+    lightAndDark(browser, "host-phone");
+    browser.findElement(By.id("invite-full-screen")).click();
+    waiting(browser)
+        .until(ExpectedConditions.presenceOfElementLocated(By.id("invite-dialog-code")));
+    lightAndDark(browser, "invite-full-screen-phone");
+    browser.findElement(By.id("invite-dialog-close")).click();
+    // the dialog fades out: the next picture waits until it is gone
+    waiting(browser)
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    browser.executeScript(
+                        "return !document.querySelector('vaadin-dialog-overlay[opened],"
+                            + " vaadin-dialog-overlay[closing]');")));
     assertThat(sidewaysOverflow(browser))
         .as("host console wider than a 360-px phone with a 40-character listener")
         .isZero();
@@ -263,13 +299,10 @@ class FirstRunBrowserIT {
     assertThat(sidewaysScrollingGrids(browser)).as("grids wider than a phone's screen").isEmpty();
     browser.get(url("/admin"));
     waiting(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("save-settings")));
-    screenshot(browser, "admin-phone");
+    lightAndDark(browser, "admin-phone");
     accessible(browser, "admin");
-    Browser.emulateDark(browser, true);
-    screenshot(browser, "admin-phone-dark");
-    Browser.emulateDark(browser, false);
     Browser.stopEmulating(browser);
-    screenshot(browser, "admin");
+    lightAndDark(browser, "admin");
 
     assertThat(accessibility).as("axe-core: serious or critical violations").isEmpty();
 
@@ -313,6 +346,20 @@ class FirstRunBrowserIT {
               })
               .map(g => g.id || g.outerHTML.slice(0, 60));
             """);
+  }
+
+  /** The screenshot in the light theme, then {@code name-dark} in the dark one. */
+  private static void lightAndDark(ChromeDriver driver, String name) throws Exception {
+    screenshot(driver, name);
+    Browser.emulateDark(driver, true);
+    screenshot(driver, name + "-dark");
+    Browser.emulateDark(driver, false);
+  }
+
+  private static boolean audioMuted(ChromeDriver page) {
+    return Boolean.TRUE.equals(
+        page.executeScript(
+            "return document.getElementById('player').shadowRoot.getElementById('audio').muted;"));
   }
 
   private static boolean audioPaused(ChromeDriver page) {

@@ -429,6 +429,21 @@ public class SessionService {
    * session again (403 {@code banned}).
    */
   public void kick(String sessionId, String memberId, boolean ban) {
+    removeGuest(sessionId, memberId, ban);
+    LOG.info("session {}: guest {} kicked{}", sessionId, memberId, ban ? " and banned" : "");
+  }
+
+  /**
+   * A guest leaves the session by themself (the player's Leave): gone as after a kick without ban,
+   * so their tokens and stream URLs stop, the room is told, and their name is free to join with
+   * again.
+   */
+  public void leave(String sessionId, String memberId) {
+    removeGuest(sessionId, memberId, false);
+    LOG.info("session {}: guest {} left", sessionId, memberId);
+  }
+
+  private void removeGuest(String sessionId, String memberId, boolean ban) {
     jdbi.useTransaction(
         h -> {
           lockLive(h, sessionId);
@@ -472,7 +487,6 @@ public class SessionService {
         });
     memberRemoved(memberId);
     auth.revokeKicked(memberId);
-    LOG.info("session {}: guest {} kicked{}", sessionId, memberId, ban ? " and banned" : "");
     events.memberKicked(sessionId, memberId);
   }
 

@@ -299,4 +299,40 @@ public final class AudioFixtures {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** A small PNG picture (a square of one colour), as a cover's bytes. */
+  public static byte[] png(int rgb) {
+    java.awt.image.BufferedImage image =
+        new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int x = 0; x < 8; x++) {
+      for (int y = 0; y < 8; y++) {
+        image.setRGB(x, y, rgb);
+      }
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      javax.imageio.ImageIO.write(image, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Embeds {@code picture} as the file's front cover, as a tagger would (MP3 or FLAC). */
+  public static void embedCover(Path file, byte[] picture, String mimeType) {
+    try {
+      org.jaudiotagger.audio.AudioFile audio =
+          org.jaudiotagger.audio.AudioFileIO.read(file.toFile());
+      org.jaudiotagger.tag.Tag tag = audio.getTagOrCreateAndSetDefault();
+      org.jaudiotagger.tag.images.Artwork artwork =
+          org.jaudiotagger.tag.images.ArtworkFactory.getNew();
+      artwork.setBinaryData(picture);
+      artwork.setMimeType(mimeType);
+      artwork.setPictureType(3); // front cover
+      tag.setField(artwork);
+      audio.commit();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot embed a cover in " + file, e);
+    }
+  }
 }

@@ -21,8 +21,8 @@ const MAX_RESEEKS = 2;
 /**
  * Decides, at each step, what the player should do to sound where the server's schedule says.
  *
- * `step({now, offset, player, next})`: `now` in client ms, `offset` = server − client clock (ms, or
- * null while unknown), `player` the active audio `{itemId, ready, paused, ended, seeking, stalled,
+ * `step({now, offset, offsetUncertainty, player, next})`: `now` in client ms, `offset` = server −
+ * client clock (ms, or null while unknown) and its standard error, `player` the active audio `{itemId, ready, paused, ended, seeking, stalled,
  * positionMs, rate}`, `next` the idle (preloading) audio `{itemId, ready}`. Returns
  * `{action, ...}` with action one of
  * - `none`;
@@ -46,7 +46,7 @@ export class SyncController extends PlaylistMirror {
     this.playLatency = new LatencyLearner(playLatencyMs);
     this.startLatency = new LatencyLearner(startLatencyMs);
     this.learners = { seek: this.seekLatency, play: this.playLatency, start: this.startLatency };
-    this.filter = new ReadingFilter(3);
+    this.filter = new ReadingFilter(3, 5);
     this.state = null;
     this.landings = [];
     this.reset();
@@ -97,7 +97,8 @@ export class SyncController extends PlaylistMirror {
     return expectedPlayback(this.state, this.items, serverNow);
   }
 
-  step({ now, offset, player, next }) {
+  step({ now, offset, offsetUncertainty = 0, player, next }) {
+    this.clockUncertainty = Number.isFinite(offsetUncertainty) ? Math.max(0, offsetUncertainty) : 0;
     const result = this.decide(now, offset, player || {}, next || {});
     this.previousStepAt = now;
     return {
@@ -319,11 +320,12 @@ export class SyncController extends PlaylistMirror {
       return this.seek(now, exp);
     }
     if (this.correcting) {
-      // back to 1.0 once well inside the dead band, or if the error crossed zero
-      if (Math.abs(error) <= s.dead_band_ms / 2 || Math.sign(error) !== this.correcting) {
+      // back to 1.0 once close to zero (a quarter of the dead band), or if the error crossed it:
+      // stopping at the dead band's edge would leave the listener there, a millisecond or two off
+      if (Math.abs(error) <= s.dead_band_ms / 4 || Math.sign(error) !== this.correcting) {
         this.correcting = false;
       }
-    } else if (Math.abs(error) > s.dead_band_ms && s.max_rate_correction > 0) {
+    } else if (Math.abs(error) > this.band() && s.max_rate_correction > 0) {
       this.correcting = Math.sign(error);
     }
     this.phase = this.correcting ? 'correcting' : 'tracking';
@@ -334,6 +336,16 @@ export class SyncController extends PlaylistMirror {
     // steps far apart (a background tab's throttled timer) would overshoot with the short horizon
     const horizon = Math.max(RATE_HORIZON_MS, 2 * (now - (this.previousStepAt ?? now)));
     return this.setRate(clamp(1 - error / horizon, 1 - max, 1 + max), player);
+  }
+
+  /**
+   * Where correction starts: the dead band is a promise about the true error, and the error seen
+   * is off by as much as the clock estimate is, so the band is narrowed by the estimate's standard
+   * error (to no less than half of it).
+   */
+  band() {
+    const s = this.settings;
+    return Math.max(s.dead_band_ms / 2, s.dead_band_ms - (this.clockUncertainty || 0));
   }
 
   setRate(rate, player) {

@@ -3,20 +3,25 @@
 
 import { clamp, median } from './numbers.js';
 
-/** Median of the last few drift readings: a single reading 5–18 ms off is dropped. */
+/**
+ * Median of the last few drift readings: full (usable) at `size`, the median of up to `keep` of
+ * them after that. Three drop a single reading 5–18 ms off; two such readings close together (a
+ * few in a hundred are, in Chromium) need five, or the rate is pulled for a step or two.
+ */
 export class ReadingFilter {
-  constructor(size = 3) {
+  constructor(size = 3, keep = size) {
     this.size = size;
+    this.keep = Math.max(size, keep);
     this.values = [];
   }
 
   reset(seed = []) {
-    this.values = seed.slice(-this.size);
+    this.values = seed.slice(-this.keep);
   }
 
   push(value) {
     this.values.push(value);
-    if (this.values.length > this.size) {
+    if (this.values.length > this.keep) {
       this.values.shift();
     }
   }

@@ -4,7 +4,8 @@
 // once with `reauth`, else the next (re)connect uses it; the server closes a connection whose token
 // expired with 4401),
 // serverUrl (optional; default: this page's origin), settings (optional overrides of the sync
-// thresholds that hello sends). The element owns two <audio> elements in its open shadow root:
+// thresholds that hello sends), muted (this browser only: silences both <audio> elements, which keep
+// playing on the schedule, so unmuting is in sync at once). The element owns two <audio> elements in its open shadow root:
 // `#audio` is the one playing, `#audio-next` preloads the next track of the playlist so a track
 // change is gapless. It talks to /ws/sessions/{id}?token=… itself.
 //
@@ -29,7 +30,7 @@ import { backoffDelay, SyncEngine } from './sync-core.js';
 const RESTART_MAX_BACKOFF_MS = 3000;
 
 const TAG = 'sync-audio';
-const PROPERTIES = ['sessionId', 'token', 'serverUrl', 'settings'];
+const PROPERTIES = ['sessionId', 'token', 'serverUrl', 'settings', 'muted'];
 const MEDIA_EVENTS = ['waiting', 'stalled', 'playing', 'canplaythrough', 'seeked', 'emptied', 'error'];
 /** Server messages also dispatched as an event of their own (playback_state → playback-state). */
 const RELAYED = ['hello', 'playback_state', 'playlist_update', 'request_update', 'member_update'];
@@ -75,6 +76,7 @@ export class SyncAudioElement extends HTMLElement {
     this._tickTimer = null;
     this._waitingForToken = false;
     this._finished = false;
+    this._muted = false;
     this._engine = this._newEngine();
     for (const audio of this._audios) {
       for (const type of MEDIA_EVENTS) {
@@ -168,6 +170,21 @@ export class SyncAudioElement extends HTMLElement {
     }
   }
 
+  get muted() {
+    return this._muted;
+  }
+
+  /**
+   * Silences this browser only. Both <audio> elements take it (either may be the one playing after
+   * a track change); they go on playing, so the sync loop neither notices nor cares.
+   */
+  set muted(value) {
+    this._muted = !!value;
+    for (const audio of this._audios) {
+      audio.muted = this._muted;
+    }
+  }
+
   /** The <audio> playing now. */
   get audio() {
     return this._engine.activeSlot.audio;
@@ -226,10 +243,10 @@ export class SyncAudioElement extends HTMLElement {
         () => {
           idle.pause();
           idle.currentTime = 0;
-          idle.muted = false;
+          idle.muted = this._muted;
         },
         () => {
-          idle.muted = false;
+          idle.muted = this._muted;
         },
       );
     }

@@ -21,10 +21,21 @@ function snapshot(slot, now) {
   };
 }
 
-/** Pings sent quickly for the first clock estimate (and after a resync), then one every interval. */
-const PING_BURST = 8;
-const PING_BURST_SPACING_MS = 100;
+/**
+ * Pings sent quickly for the first clock estimate (and after a resync), then more often while the
+ * estimate is uncertain (a jittery path needs hundreds of samples for a millisecond), else one
+ * every few seconds.
+ */
+const PING_BURST = 12;
+const PING_BURST_SPACING_MS = 50;
+const PING_UNCERTAIN_MS = 100;
+const PING_FAIR_MS = 250;
+const PING_GOOD_MS = 1000;
 const PING_INTERVAL_MS = 3000;
+/** Below this standard error (ms) of the clock estimate, pings slow down. */
+const CLOCK_FAIR_MS = 0.5;
+const CLOCK_GOOD_MS = 0.25;
+const CLOCK_FINE_MS = 0.15;
 const ACK_INTERVAL_MS = 2000;
 const TICK_MS = 50;
 /** A `resync` request unanswered for this long is sent again, each time waiting twice as long. */
@@ -326,7 +337,7 @@ export class SyncEngine {
     const player = snapshot(this.activeSlot, now);
     const next = snapshot(this.idleSlot, now);
     next.ready = next.itemId != null && this.idleSlot.audio.readyState >= 3 && this.idleSlot.tailUntil == null;
-    const decision = this.controller.step({ now, offset, player, next });
+    const decision = this.controller.step({ now, offset, offsetUncertainty: estimate ? estimate.uncertaintyMs : 0, player, next });
     this.lastAction = decision;
     this.apply(decision, now);
     if (decision.preload && decision.action !== 'load' && decision.action !== 'swap' && decision.action !== 'activate') {
@@ -355,8 +366,20 @@ export class SyncEngine {
       this.pingsLeft -= 1;
       this.nextPingAt = now + PING_BURST_SPACING_MS;
     } else {
-      this.nextPingAt = now + PING_INTERVAL_MS;
+      this.nextPingAt = now + this.pingInterval(now);
     }
+  }
+
+  /** How long until the next ping: sooner while the clock estimate is uncertain. */
+  pingInterval(now) {
+    const estimate = this.estimator.estimate(now);
+    if (!estimate || estimate.uncertaintyMs > CLOCK_FAIR_MS) {
+      return PING_UNCERTAIN_MS;
+    }
+    if (estimate.uncertaintyMs > CLOCK_GOOD_MS) {
+      return PING_FAIR_MS;
+    }
+    return estimate.uncertaintyMs > CLOCK_FINE_MS ? PING_GOOD_MS : PING_INTERVAL_MS;
   }
 
   /** The old audio of a swap plays out its last milliseconds, then pauses. */

@@ -151,6 +151,11 @@ final class DriftAnalysis {
    * Around a scheduled track start: when the new item's currentTime started advancing (extrapolated
    * back from its first advancing samples), when the old one stopped, and the error after.
    */
+  /** One listener at one track change: error at the new track's first moving sample, overlap, errors after. */
+  record Change(String listener, Double startError, Double overlapMs, double worst2s, Double p95From200) {}
+
+  static final List<Change> changeResults = new ArrayList<>();
+
   static void trackChange(List<DriftListener> listeners, double boundary) {
     String newItem = schedule.itemAt(boundary + 1);
     String oldItem = schedule.itemAt(boundary - 1);
@@ -220,6 +225,20 @@ final class DriftAnalysis {
       if (newError != null) {
         gaps.add(newError);
       }
+      List<Double> from200 = new ArrayList<>();
+      for (DriftRow r : l.rows) {
+        Double e = error(r);
+        if (e != null && r.t() >= boundary + 200 && r.t() <= boundary + 2000) {
+          from200.add(Math.abs(e));
+        }
+      }
+      changeResults.add(
+          new Change(
+              l.name,
+              newError,
+              oldStop == null || newStart == null ? null : oldStop - newStart,
+              worst,
+              from200.isEmpty() ? null : pct(from200, 95)));
       say(
           String.format(
               Locale.ROOT,

@@ -42,6 +42,8 @@ public final class DriftBench {
   static int measureS = 30;
   static int crowd = 5;
   static String contexts = "cdp";
+  static boolean network = false;
+  static int changes = 10;
 
   static HttpClient http;
   static Rest rest;
@@ -58,12 +60,14 @@ public final class DriftBench {
       if (window.__drift) { return 'present'; }
       const d = { rows: [] };
       window.__drift = d;
+      // the real clock: a page whose clock is skewed (network mode) keeps the true one here
+      const realNow = window.__realNow || (() => performance.timeOrigin + performance.now());
       const itemOf = (el, a) => {
         try { const s = el.engine.slots.find((x) => x.audio === a); return s ? s.itemId : null; }
         catch (e) { return null; }
       };
       d.timer = setInterval(() => {
-        const t = performance.timeOrigin + performance.now();
+        const t = realNow();
         const el = document.querySelector('sync-audio');
         if (!el || !el.shadowRoot) { return; }
         const a = el.shadowRoot.getElementById('audio');
@@ -104,6 +108,8 @@ public final class DriftBench {
     measureS = a.integer("--measure", measureS);
     crowd = a.integer("--crowd", crowd);
     contexts = a.string("--contexts", contexts);
+    network = a.integer("--network", 0) == 1;
+    changes = a.integer("--changes", changes);
     a.rejectUnknown();
     if (!URI.create(base).getHost().matches("127\\.0\\.0\\.1|localhost")) {
       throw new IllegalArgumentException("loopback only: " + base);
@@ -115,8 +121,12 @@ public final class DriftBench {
     try {
       setUp();
       List<DriftListener> all = new ArrayList<>();
-      runPairPhase(all);
-      runCrowdPhase(all);
+      if (network) {
+        DriftNetwork.run(all);
+      } else {
+        runPairPhase(all);
+        runCrowdPhase(all);
+      }
       for (DriftListener l : all) {
         l.writeCsv(results.resolve("samples-" + l.name + ".csv"));
       }

@@ -320,6 +320,9 @@ public class LibraryScanner implements AutoCloseable {
 
   private static void skip(ScanRun run, Path file, String reason) {
     run.skipped++;
+    if (run.skippedFiles.size() < ScanProgress.SKIPPED_NAMED) {
+      run.skippedFiles.add(file + ": " + reason);
+    }
     run.lastError = "skipped " + file + ": " + reason;
     LOG.warn("library scan: skipped {}: {}", file, reason);
   }

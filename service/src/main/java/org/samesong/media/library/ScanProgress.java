@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param finishedAt epoch ms, null while running or before the first scan
  * @param lastError the most recent problem (a skipped file, a folder, or why the scan failed)
  * @param folderProblems folders (or sub-folders) that could not be scanned
+ * @param skippedFiles the first {@link #SKIPPED_NAMED} skipped files, each with why ({@code path:
+ *     reason}), so a screen can name them
  */
 public record ScanProgress(
     State state,
@@ -41,7 +43,11 @@ public record ScanProgress(
     Long startedAt,
     Long finishedAt,
     String lastError,
-    List<FolderProblem> folderProblems) {
+    List<FolderProblem> folderProblems,
+    List<String> skippedFiles) {
+
+  /** How many skipped files a snapshot names; the count goes on beyond. */
+  public static final int SKIPPED_NAMED = 20;
 
   /** The scan's state. */
   public enum State {
@@ -75,12 +81,28 @@ public record ScanProgress(
     Objects.requireNonNull(state, "state");
     folders = List.copyOf(folders);
     folderProblems = List.copyOf(folderProblems);
+    skippedFiles = List.copyOf(skippedFiles);
   }
 
   /** Before any scan. */
   public static ScanProgress idle(List<String> folders) {
     return new ScanProgress(
-        State.IDLE, null, folders, null, 0, 0, 0, 0, 0, 0, 0, null, null, null, List.of());
+        State.IDLE,
+        null,
+        folders,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null,
+        null,
+        List.of(),
+        List.of());
   }
 
   public boolean running() {

@@ -28,6 +28,7 @@ final class ScanRun {
   volatile int skipped;
   volatile String lastError;
   final List<FolderProblem> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<String> skippedFiles = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   ScanRun(List<String> folders, long startedAt) {
     this.folders = List.copyOf(folders);
@@ -56,7 +57,8 @@ final class ScanRun {
         startedAt,
         null,
         lastError,
-        problems);
+        problems,
+        skippedFiles);
   }
 
   ScanProgress finish(State state, long finishedAt) {
@@ -75,6 +77,7 @@ final class ScanRun {
         startedAt,
         finishedAt,
         lastError,
-        problems);
+        problems,
+        skippedFiles);
   }
 }

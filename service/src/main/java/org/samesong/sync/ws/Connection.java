@@ -9,6 +9,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -52,6 +53,12 @@ public final class Connection {
 
   /** Rooms up to this size are started in one task of the send pool. */
   private static final int MIN_CHUNK = 64;
+
+  /** Broadcasts made inside {@link #sendingAfter}: started when it returns. */
+  private static final ThreadLocal<List<Connection>> DEFERRED = new ThreadLocal<>();
+
+  /** At most this many sockets are written on the thread of {@link #sendingAfter}. */
+  private static final int INLINE_MAX = 32;
 
   /** Messages one connection may send in a row before the others' turn. */
   private static final int BATCH = 16;
@@ -309,6 +316,11 @@ public final class Connection {
     if (n == 0) {
       return;
     }
+    List<Connection> deferred = DEFERRED.get();
+    if (deferred != null) {
+      deferred.addAll(claimed);
+      return;
+    }
     int chunk = Math.max(MIN_CHUNK, (n + SEND_THREADS - 1) / SEND_THREADS);
     for (int from = 0; from < n; from += chunk) {
       List<Connection> part = claimed.subList(from, Math.min(n, from + chunk));
@@ -320,6 +332,35 @@ public final class Connection {
                   c.sendNext();
                 }
               });
+    }
+  }
+
+  /**
+   * Runs {@code work} (a listener's command, say) and then starts the sends of the broadcasts it
+   * made: on this thread when they go to a few sockets (a room of ten: no hand-over to another
+   * thread, the way a single-threaded relay answers), on the send pool for more. The broadcasts are
+   * queued in order inside {@code work}, under the locks that order them; the sockets are written
+   * after it returned, so the caller must hold no lock around this call.
+   */
+  public static void sendingAfter(Runnable work) {
+    if (DEFERRED.get() != null) {
+      work.run();
+      return;
+    }
+    List<Connection> started = new ArrayList<>();
+    DEFERRED.set(started);
+    try {
+      work.run();
+    } finally {
+      DEFERRED.remove();
+      // also after a failure: a connection claimed for sending must be started, or it stalls
+      if (started.size() <= INLINE_MAX) {
+        for (Connection c : started) {
+          c.sendNext();
+        }
+      } else {
+        startAll(started);
+      }
     }
   }
 

@@ -278,13 +278,17 @@ public class SyncEndpoint extends Endpoint {
     long started = System.nanoTime();
     try {
       MDC.put(SessionLogContext.KEY, connection.sessionId());
-      // the stream URLs of what is answered are this member's (broadcasts set their own)
-      StreamAudience.of(
-          connection.memberId(),
-          () -> {
-            dispatch(message);
-            return null;
-          });
+      // the stream URLs of what is answered are this member's (broadcasts set their own); the
+      // broadcasts the message makes are written to small rooms' sockets from this thread once it
+      // is done (no lock is held here)
+      Connection.sendingAfter(
+          () ->
+              StreamAudience.of(
+                  connection.memberId(),
+                  () -> {
+                    dispatch(message);
+                    return null;
+                  }));
     } catch (ApiException e) {
       error(e.code(), e.getMessage(), message.ref());
     } catch (RuntimeException e) {

@@ -156,6 +156,7 @@ abstract class LibraryScannerContract {
     assertThat(progress.filesSeen()).isEqualTo(5);
     assertThat(progress.added()).isEqualTo(4);
     assertThat(progress.skipped()).isEqualTo(1);
+    assertThat(progress.skippedFiles()).singleElement().asString().contains("broken.mp3: ");
     assertThat(progress.updated()).isZero();
     assertThat(progress.removed()).isZero();
     assertThat(progress.lastError()).contains("broken.mp3");

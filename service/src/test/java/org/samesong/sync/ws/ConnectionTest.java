@@ -297,6 +297,70 @@ public class ConnectionTest {
   }
 
   @Test
+  void a_command_writes_a_small_rooms_sockets_itself_once_done_and_hands_a_big_room_to_the_pool() {
+    Later sends = new Later();
+    Later closes = new Later();
+    List<FakeSocket> small = new ArrayList<>();
+    List<Connection> smallRoom = new ArrayList<>();
+    List<Connection> bigRoom = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      FakeSocket socket = new FakeSocket();
+      socket.completeAtOnce = true;
+      small.add(socket);
+      smallRoom.add(onPools(socket, sends, closes));
+    }
+    for (int i = 0; i < 100; i++) {
+      FakeSocket socket = new FakeSocket();
+      socket.completeAtOnce = true;
+      bigRoom.add(onPools(socket, sends, closes));
+    }
+
+    Connection.sendingAfter(
+        () -> {
+          List<Connection> claimed = new ArrayList<>();
+          for (Connection c : smallRoom) {
+            if (c.offer("seek", 0)) {
+              claimed.add(c);
+            }
+          }
+          Connection.startAll(claimed);
+          assertThat(small.get(0).sent).as("not while the command runs").isEmpty();
+        });
+
+    assertThat(small).allSatisfy(s -> assertThat(s.sent).containsExactly("seek"));
+    assertThat(sends.tasks).as("written by the command's thread").isEmpty();
+
+    Connection.sendingAfter(
+        () -> {
+          List<Connection> claimed = new ArrayList<>();
+          for (Connection c : bigRoom) {
+            if (c.offer("seek", 0)) {
+              claimed.add(c);
+            }
+          }
+          Connection.startAll(claimed);
+        });
+    assertThat(sends.tasks).as("a big room goes to the send pool").isNotEmpty();
+    sends.runAll();
+
+    // a command that fails still starts what it queued
+    FakeSocket last = new FakeSocket();
+    last.completeAtOnce = true;
+    Connection c = onPools(last, sends, closes);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Connection.sendingAfter(
+                    () -> {
+                      if (c.offer("seek", 0)) {
+                        Connection.startAll(List.of(c));
+                      }
+                      throw new IllegalStateException("the command failed after its broadcast");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(last.sent).containsExactly("seek");
+  }
+
+  @Test
   void a_long_queue_gives_way_to_the_others_after_a_batch() {
     FakeSocket socket = new FakeSocket();
     socket.completeAtOnce = true;

@@ -64,9 +64,33 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
   private final Map<String, Component> fields = new LinkedHashMap<>();
   private Grid<User> users;
   private Grid<Session> sessions;
+  private List<String> shownSessions = List.of();
+  private java.util.concurrent.ScheduledFuture<?> sessionsTimer;
   private User admin;
 
+  /** How often the session list is read again while the page is open (ended ones leave it). */
+  static final long SESSIONS_REFRESH_S = 5;
+
   public AdminView() {
+    addAttachListener(
+        e ->
+            sessionsTimer =
+                org.samesong.ui.shell.UiTimer.every(
+                    e.getUI(),
+                    SESSIONS_REFRESH_S,
+                    java.util.concurrent.TimeUnit.SECONDS,
+                    () -> {
+                      if (sessions != null) {
+                        refreshSessions();
+                      }
+                    }));
+    addDetachListener(
+        e -> {
+          if (sessionsTimer != null) {
+            sessionsTimer.cancel(false);
+            sessionsTimer = null;
+          }
+        });
     addClassName("admin-view");
     setWidthFull();
   }
@@ -367,7 +391,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
     try {
       UiServices.get().users().update(user.id(), patch, admin.id());
     } catch (ApiException e) {
-      Notices.error(e.getMessage());
+      Notices.error(e);
     }
     refreshUsers();
   }
@@ -380,6 +404,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
 
   private VerticalLayout sessionsSection() {
     sessions = new Grid<>();
+    shownSessions = null;
     sessions.setId("sessions");
     sessions.addThemeVariants(GridVariant.LUMO_COMPACT);
     sessions.setAllRowsVisible(true);
@@ -395,6 +420,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
               Button end = new Button("End", e -> endSession(s));
               end.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
               end.setId("end-" + s.code());
+              end.setAriaLabel("End " + s.name());
               return end;
             })
         .setKey("actions")
@@ -409,13 +435,19 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
       UiServices.get().sessions().end(session.id());
       Notices.info("Ended " + session.name());
     } catch (ApiException e) {
-      Notices.error(e.getMessage());
+      Notices.error(e);
     }
     refreshSessions();
   }
 
-  private void refreshSessions() {
-    sessions.setItems(UiServices.get().sessions().listLive());
+  /** Reads the live sessions again; the grid is redrawn only when the list changed. */
+  void refreshSessions() {
+    List<Session> live = UiServices.get().sessions().listLive();
+    List<String> ids = live.stream().map(Session::id).toList();
+    if (!ids.equals(shownSessions)) {
+      shownSessions = ids;
+      sessions.setItems(live);
+    }
   }
 
   static VerticalLayout section(String title, String id, Component... content) {

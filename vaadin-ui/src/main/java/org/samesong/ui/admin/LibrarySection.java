@@ -2,8 +2,11 @@ package org.samesong.ui.admin;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.html.UnorderedList;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import java.util.List;
@@ -18,7 +21,9 @@ import org.samesong.ui.shell.UiTimer;
 
 /**
  * The music library: configured folders (edited with the settings above), problems with them, a
- * rescan button, and the scan's progress, pushed twice a second while a scan runs.
+ * rescan button, the scan's progress and the files it skipped, by name. The page looks at the
+ * scanner twice a second while it is open (an in-memory snapshot) and pushes what changed, so a
+ * scan started anywhere else (a settings change, another admin, the start-up) shows here live.
  */
 class LibrarySection extends VerticalLayout {
   private final LibraryScanner scanner;
@@ -27,7 +32,10 @@ class LibrarySection extends VerticalLayout {
   private final ProgressBar bar = new ProgressBar();
   private final Span status = new Span();
   private final Button rescan = new Button("Rescan library");
+  private final UnorderedList skippedList = new UnorderedList();
+  private final Details skipped = new Details();
   private ScheduledFuture<?> following;
+  private ScanProgress shown;
 
   LibrarySection() {
     setId("library-section");
@@ -46,17 +54,18 @@ class LibrarySection extends VerticalLayout {
         e -> {
           scanner.startScan();
           show(scanner.progress());
-          follow();
         });
+    skipped.setId("skipped-files");
+    skippedList.setId("skipped-files-list");
+    skipped.add(skippedList);
+    skipped.setVisible(false);
     Span ffmpeg = new Span("FFmpeg: " + services.ffmpeg().describe());
     ffmpeg.setId("ffmpeg-status");
-    add(new H2("Music library"), folders, problems, rescan, bar, status, ffmpeg);
+    add(new H2("Music library"), folders, problems, rescan, bar, status, skipped, ffmpeg);
     addAttachListener(
         e -> {
           show(scanner.progress());
-          if (scanner.progress().running()) {
-            follow();
-          }
+          follow();
         });
     addDetachListener(e -> stopFollowing());
   }
@@ -74,9 +83,8 @@ class LibrarySection extends VerticalLayout {
             TimeUnit.MILLISECONDS,
             () -> {
               ScanProgress progress = scanner.progress();
-              show(progress);
-              if (!progress.running()) {
-                stopFollowing();
+              if (!progress.equals(shown)) {
+                show(progress);
               }
             });
   }
@@ -90,6 +98,7 @@ class LibrarySection extends VerticalLayout {
 
   /** Shows a progress snapshot. */
   void show(ScanProgress p) {
+    shown = p;
     List<String> configured = scanner.folders();
     folders.setText(
         configured.isEmpty()
@@ -117,6 +126,25 @@ class LibrarySection extends VerticalLayout {
       bar.setIndeterminate(false);
       bar.setValue(p.state() == ScanProgress.State.IDLE ? 0 : 1);
       status.setText(summary(p));
+    }
+    showSkipped(p);
+  }
+
+  /** The skipped files by name (the first few of them), each with why. */
+  private void showSkipped(ScanProgress p) {
+    skipped.setVisible(p.skipped() > 0);
+    skipped.setSummaryText(
+        p.skipped() == 1
+            ? "1 file skipped: which, and why"
+            : p.skipped() + " files skipped: which, and why");
+    skippedList.removeAll();
+    p.skippedFiles().forEach(f -> skippedList.add(new ListItem(f)));
+    if (p.skipped() > p.skippedFiles().size()) {
+      skippedList.add(
+          new ListItem(
+              "… and "
+                  + (p.skipped() - p.skippedFiles().size())
+                  + " more (the server's log names them all)"));
     }
   }
 

@@ -2,20 +2,28 @@ package org.samesong.ui.guest;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.component.virtuallist.VirtualList;
+import com.vaadin.flow.data.provider.ListDataProvider;
+import com.vaadin.flow.data.renderer.LitRenderer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.samesong.app.Services;
@@ -36,13 +44,16 @@ import org.samesong.ui.shell.CatalogPicker;
 import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.Notices;
 import org.samesong.ui.shell.ProgressClock;
+import org.samesong.ui.shell.Routes;
 import org.samesong.ui.shell.SessionFollower;
 import org.samesong.ui.shell.TrackText;
 import org.samesong.ui.shell.UiServices;
 
 /**
- * The guest's player: now playing and its position, the playlist, suggestions (add a track, move or
- * remove an item, with a note) and "my requests", whose status changes live when the host decides.
+ * The guest's player: now playing (cover, title, progress, up next), Mute (this browser only) and
+ * Leave, who is listening, the playlist, suggestions (add a track, move or remove an item, with a
+ * note) and "my requests", whose status changes live when the host decides. Buttons are 44 px high
+ * (touch targets on a phone).
  */
 public class GuestPlayer extends VerticalLayout {
   private final Services services;
@@ -63,6 +74,18 @@ public class GuestPlayer extends VerticalLayout {
   private final Artwork artwork = new Artwork("min(30vw, 8rem)");
   private final ProgressBar progress = new ProgressBar();
   private final Span upNext = new Span();
+  private final Button mute = new Button();
+  private final Button leave = new Button("Leave", VaadinIcon.SIGN_OUT.create());
+  private final Details whoDetails = new Details();
+
+  /**
+   * Who is listening, by member id, in the order they came: loaded only while the list is open (a
+   * closed list costs nothing but the count), then kept by each {@code member_update}'s changes.
+   */
+  private final Map<String, String> names = new LinkedHashMap<>();
+
+  private final ListDataProvider<String> nameRows = new ListDataProvider<>(names.values());
+  private final VirtualList<String> nameList = new VirtualList<>();
 
   private Playlist currentPlaylist = new Playlist(0, List.of());
   private PlaybackState currentState;
@@ -75,6 +98,8 @@ public class GuestPlayer extends VerticalLayout {
     setPadding(false);
     setWidthFull();
     addClassName("guest-player");
+    // touch targets of 44 px: Lumo's sizes, not hand-made CSS per button
+    getStyle().set("--lumo-size-m", "2.75rem").set("--lumo-size-s", "2.75rem");
 
     Session session = services.sessions().find(sessionId);
     Span who = new Span(session.name() + " · you are " + seat.displayName());
@@ -118,8 +143,17 @@ public class GuestPlayer extends VerticalLayout {
     HorizontalLayout head = new HorizontalLayout(artwork, text);
     head.setAlignItems(FlexComponent.Alignment.CENTER);
     head.setWidthFull();
+    mute.setId("mute");
+    mute.addClickListener(e -> setMuted(!player.isMuted()));
+    setMuted(false);
+    leave.setId("leave");
+    leave.addClickListener(e -> askLeave(session.name()));
+    HorizontalLayout controls = new HorizontalLayout(mute, leave);
+    controls.setId("player-controls");
+    controls.getStyle().set("flex-wrap", "wrap");
     VerticalLayout now =
-        new VerticalLayout(who, listening, head, progress, position, upNext, player, audioStatus);
+        new VerticalLayout(
+            who, listeningPanel(), head, progress, position, upNext, player, audioStatus, controls);
     now.setId("now-playing");
     now.setPadding(false);
     now.setSpacing(false);
@@ -132,6 +166,93 @@ public class GuestPlayer extends VerticalLayout {
     refreshListening();
   }
 
+  // ---------------------------------------------------------------- mute, leave, who listens
+
+  /** The count, and under it (opened on demand) the names in a virtualised list. */
+  private Details listeningPanel() {
+    nameList.setId("listener-names");
+    nameList.setDataProvider(nameRows);
+    nameList.setRenderer(
+        LitRenderer.<String>of("<div style='padding:0.25rem 0'>${item.name}</div>")
+            .withProperty("name", n -> n));
+    nameList.setHeight("12rem");
+    nameList.getElement().setAttribute("aria-label", "Who is listening");
+    whoDetails.setId("who-is-listening");
+    whoDetails.setSummary(listening);
+    whoDetails.add(nameList);
+    whoDetails.addOpenedChangeListener(
+        e -> {
+          if (e.isOpened()) {
+            loadNames();
+          } else {
+            names.clear();
+            nameRows.refreshAll();
+          }
+        });
+    return whoDetails;
+  }
+
+  private void loadNames() {
+    names.clear();
+    List<org.samesong.session.Member> members = services.sessions().members(sessionId);
+    members.stream().filter(org.samesong.session.Member::isHost).forEach(this::putName);
+    members.stream().filter(m -> !m.isHost()).forEach(this::putName);
+    nameRows.refreshAll();
+    showListening(names.size());
+  }
+
+  private void putName(org.samesong.session.Member m) {
+    names.put(m.id(), label(m.displayName(), m.isHost(), m.id()));
+  }
+
+  private String label(String name, boolean host, String memberId) {
+    String shown = host ? name + " (host)" : name;
+    return memberId.equals(seat.principal().memberId()) ? shown + " (you)" : shown;
+  }
+
+  /** The names shown under "who is listening", for tests. */
+  List<String> listenerNames() {
+    return List.copyOf(names.values());
+  }
+
+  private void setMuted(boolean muted) {
+    player.setMuted(muted);
+    mute.setText(muted ? "Unmute" : "Mute");
+    mute.setIcon((muted ? VaadinIcon.VOLUME_OFF : VaadinIcon.VOLUME_UP).create());
+    // a toggle: screen readers say "Mute, pressed" while this browser is silent
+    mute.getElement().setAttribute("aria-pressed", Boolean.toString(muted));
+    mute.setTooltipText(
+        muted ? "Sound on in this browser" : "Silence this browser; the music plays on for others");
+  }
+
+  private void askLeave(String sessionName) {
+    ConfirmDialog confirm = new ConfirmDialog();
+    confirm.setId("leave-confirm");
+    confirm.setHeader("Leave \u201c" + sessionName + "\u201d?");
+    confirm.setText(
+        "The music stops here and your name is free again. To come back, join with the code.");
+    confirm.setCancelable(true);
+    confirm.setCancelText("Stay");
+    confirm.setConfirmText("Leave");
+    confirm.addConfirmListener(e -> leaveSession());
+    confirm.open();
+  }
+
+  /**
+   * Leaves the session: the seat's tokens stop, this browser forgets it, back to the start page.
+   */
+  private void leaveSession() {
+    try {
+      services.sessions().leave(sessionId, seat.principal().memberId());
+    } catch (ApiException e) {
+      // gone already (kicked, ended): forgetting the seat is all that is left to do
+    }
+    GuestSeat.forget(seat.code());
+    SeatCookie.clear(seat.code());
+    Notices.info("You left " + services.sessions().find(sessionId).name());
+    getUI().ifPresent(ui -> ui.navigate(Routes.LOGIN));
+  }
+
   // ---------------------------------------------------------------- playlist
 
   private VerticalLayout playlistPanel() {
@@ -142,16 +263,32 @@ public class GuestPlayer extends VerticalLayout {
         .addColumn(i -> (isCurrent(i) ? "▶ " : "") + (i.position() + 1))
         .setHeader("#")
         .setFlexGrow(0)
-        .setWidth("3.5rem");
-    playlist.addColumn(i -> TrackText.describe(i.track())).setHeader("Track").setFlexGrow(3);
+        .setWidth("3rem");
+    // title over artist: a phone's narrow column wraps less than "Title — Artist" in one line
+    playlist
+        .addColumn(
+            LitRenderer.<PlaylistItem>of(
+                    "<div style='overflow-wrap:anywhere'>${item.title}<div"
+                        + " style='color:var(--lumo-secondary-text-color);"
+                        + "font-size:var(--lumo-font-size-s)'>${item.artist}</div></div>")
+                .withProperty("title", i -> i.track().title())
+                .withProperty("artist", i -> i.track().artist() == null ? "" : i.track().artist()))
+        .setHeader("Track")
+        .setFlexGrow(1);
     playlist
         .addComponentColumn(
             i -> {
-              Button move = new Button("Move", e -> askMove(i));
-              move.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
-              Button remove = new Button("Remove", e -> askRemove(i));
-              remove.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
-              return new HorizontalLayout(move, remove);
+              Button move = new Button(VaadinIcon.ARROWS_LONG_V.create(), e -> askMove(i));
+              move.addThemeVariants(ButtonVariant.LUMO_ICON, ButtonVariant.LUMO_TERTIARY);
+              move.setAriaLabel("Suggest moving " + i.track().title());
+              move.setTooltipText("Suggest a new place");
+              Button remove = new Button(VaadinIcon.CLOSE_SMALL.create(), e -> askRemove(i));
+              remove.addThemeVariants(ButtonVariant.LUMO_ICON, ButtonVariant.LUMO_TERTIARY);
+              remove.setAriaLabel("Suggest removing " + i.track().title());
+              remove.setTooltipText("Suggest removing it");
+              HorizontalLayout actions = new HorizontalLayout(move, remove);
+              actions.setSpacing(false);
+              return actions;
             })
         .setHeader("Suggest")
         .setKey("actions")
@@ -269,7 +406,7 @@ public class GuestPlayer extends VerticalLayout {
         field.setErrorMessage(FieldRules.sentence(e));
       }
       field.setInvalid(true);
-      Notices.error(e.getMessage());
+      Notices.error(e);
       return false;
     }
   }
@@ -288,7 +425,8 @@ public class GuestPlayer extends VerticalLayout {
                 return new Span();
               }
               Button cancel = new Button("Cancel", e -> cancel(r));
-              cancel.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+              cancel.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+              cancel.setAriaLabel("Cancel " + describe(r));
               return cancel;
             })
         .setKey("actions")
@@ -311,7 +449,7 @@ public class GuestPlayer extends VerticalLayout {
     try {
       services.requests().cancel(seat.principal(), request.requestId());
     } catch (ApiException e) {
-      Notices.error(e.getMessage());
+      Notices.error(e);
     }
     refreshRequests();
   }
@@ -400,11 +538,40 @@ public class GuestPlayer extends VerticalLayout {
     if (message == null) {
       return;
     }
+    if (whoDetails.isOpened()) {
+      applyToNames(message);
+    }
     if (message.path("member_count").canConvertToInt()) {
       showListening(message.path("member_count").asInt());
     } else if (!message.has("left") && message.path("members").isArray()) {
       // the older shape: every member, every time
       showListening(message.path("members").size());
+    }
+  }
+
+  /** The names shown change by what the message names, not by reading the whole room again. */
+  private void applyToNames(com.fasterxml.jackson.databind.JsonNode message) {
+    if (!message.has("left") && !message.has("member_count")) {
+      loadNames(); // the older shape: every member, every time
+      return;
+    }
+    boolean changed = false;
+    for (com.fasterxml.jackson.databind.JsonNode m : message.path("members")) {
+      String id = m.path("member_id").asText("");
+      String name = m.path("display_name").asText("");
+      if (!id.isEmpty() && !name.isEmpty()) {
+        String shown = label(name, "host".equals(m.path("role").asText()), id);
+        changed |= !shown.equals(names.put(id, shown));
+      }
+    }
+    for (com.fasterxml.jackson.databind.JsonNode id : message.path("left")) {
+      changed |= names.remove(id.asText()) != null;
+    }
+    if (message.path("member_count").canConvertToInt()
+        && message.path("member_count").asInt() != names.size()) {
+      loadNames(); // a change went by unheard
+    } else if (changed) {
+      nameRows.refreshAll();
     }
   }
 

@@ -11,6 +11,7 @@ import org.samesong.catalog.Track;
 import org.samesong.common.ApiException;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.ui.shell.CatalogPicker;
+import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.Notices;
 
 /** The host's "Add music": catalog search and an audio file's URL, each added to the playlist. */
@@ -49,7 +50,7 @@ class AddMusicPanel extends VerticalLayout {
       onAdded.run();
       Notices.info("Added " + track.title());
     } catch (ApiException e) {
-      Notices.error(e.getMessage());
+      Notices.error(e);
     }
   }
 
@@ -66,7 +67,7 @@ class AddMusicPanel extends VerticalLayout {
       url.setInvalid(false);
       addTrack(track);
     } catch (ApiException e) {
-      url.setErrorMessage(e.getMessage());
+      url.setErrorMessage(FieldRules.sentence(e));
       url.setInvalid(true);
     }
   }

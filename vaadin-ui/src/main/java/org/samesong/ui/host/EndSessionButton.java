@@ -42,7 +42,7 @@ class EndSessionButton extends Button {
           try {
             services.sessions().end(sessionId);
           } catch (ApiException ex) {
-            Notices.error(ex.getMessage());
+            Notices.error(ex);
           }
           onEnded.run();
         });

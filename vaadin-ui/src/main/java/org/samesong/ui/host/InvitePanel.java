@@ -83,8 +83,12 @@ class InvitePanel extends VerticalLayout {
         .set("letter-spacing", "0.15em")
         .set("line-height", "1");
     Image qr = new Image(QrCode.svgDataUrl(joinUrl), "QR code of the join link " + joinUrl);
+    // as large as fits, never wider than the dialog (a phone's screen is narrower than 36 % of
+    // its height is tall)
     qr.getStyle()
-        .set("height", "min(36vh, 70vw)")
+        .set("width", "min(36vh, 100%)")
+        .set("height", "auto")
+        .set("box-sizing", "border-box")
         .set("aspect-ratio", "1")
         .set("image-rendering", "pixelated")
         .set("background", "white")
@@ -96,6 +100,7 @@ class InvitePanel extends VerticalLayout {
     dialog.getHeader().add(close);
     VerticalLayout content = new VerticalLayout(title, how, code, qr, link);
     content.setSizeFull();
+    content.setPadding(false);
     content.setSpacing(false);
     content.getStyle().set("gap", "min(1.5vh, 1rem)").set("overflow", "auto");
     content.setAlignItems(FlexComponent.Alignment.CENTER);

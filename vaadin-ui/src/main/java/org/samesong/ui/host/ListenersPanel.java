@@ -267,7 +267,7 @@ class ListenersPanel extends VerticalLayout {
           try {
             kicker.kick(memberId, ban);
           } catch (ApiException e) {
-            Notices.error(e.getMessage());
+            Notices.error(e);
           }
           reload();
         },

@@ -27,6 +27,7 @@ import org.samesong.ui.player.AudioStatus;
 import org.samesong.ui.player.PlayerTokens;
 import org.samesong.ui.player.SyncAudio;
 import org.samesong.ui.shell.Artwork;
+import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.MinutesSeconds;
 import org.samesong.ui.shell.Notices;
 import org.samesong.ui.shell.ProgressClock;
@@ -173,10 +174,10 @@ class NowPlayingPanel extends VerticalLayout {
       show();
     } catch (ApiException e) {
       if ("position_ms".equals(e.field())) {
-        seekTime.setErrorMessage(e.getMessage());
+        seekTime.setErrorMessage(FieldRules.sentence(e));
         seekTime.setInvalid(true);
       } else {
-        Notices.error(e.getMessage());
+        Notices.error(e);
       }
     }
   }

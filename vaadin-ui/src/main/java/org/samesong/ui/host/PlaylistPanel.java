@@ -16,6 +16,7 @@ import org.samesong.common.ApiException;
 import org.samesong.playback.PlaybackState;
 import org.samesong.playlist.Playlist;
 import org.samesong.playlist.PlaylistItem;
+import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.MinutesSeconds;
 import org.samesong.ui.shell.Notices;
 import org.samesong.ui.shell.TrackText;
@@ -154,7 +155,7 @@ class PlaylistPanel extends VerticalLayout {
       services.playlist().move(sessionId, item.itemId(), position);
       refresh();
     } catch (ApiException e) {
-      Notices.error(e.getMessage());
+      Notices.error(e);
       refresh();
     }
   }
@@ -175,12 +176,12 @@ class PlaylistPanel extends VerticalLayout {
                       Math.min(item.position(), playlist.items().size()),
                       item.addedBy());
             } catch (ApiException e) {
-              Notices.error("Could not put it back: " + e.getMessage());
+              Notices.error("Could not put it back: " + FieldRules.human(e));
             }
             refresh();
           });
     } catch (ApiException e) {
-      Notices.error(e.getMessage());
+      Notices.error(e);
       refresh();
     }
   }

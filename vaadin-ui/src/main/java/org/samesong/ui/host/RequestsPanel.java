@@ -22,7 +22,9 @@ import org.samesong.common.SamesongPrincipal;
 import org.samesong.playlist.Playlist;
 import org.samesong.playlist.PlaylistItem;
 import org.samesong.request.RequestService;
+import org.samesong.request.RequestStatus;
 import org.samesong.request.api.RequestJson;
+import org.samesong.ui.shell.FieldRules;
 import org.samesong.ui.shell.Notices;
 import org.samesong.ui.shell.TrackText;
 
@@ -39,6 +41,7 @@ class RequestsPanel extends VerticalLayout {
   private final Runnable onApproved;
   private final Grid<RequestJson> pending = new Grid<>();
   private final Grid<RequestJson> history = new Grid<>();
+  private final H3 title = new H3("Requests ");
   private final Span count = new Span();
   private final Span empty = new Span("No requests waiting. Guests' suggestions appear here.");
   private final VerticalLayout historyPanel = new VerticalLayout();
@@ -84,14 +87,15 @@ class RequestsPanel extends VerticalLayout {
     history
         .addColumn(
             r ->
-                r.status()
+                statusWord(r.status())
                     + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")"))
         .setHeader("Outcome")
         .setWidth("5rem")
         .setFlexGrow(1);
 
-    H3 title = new H3("Requests ");
     title.setId("requests-title");
+    // focusable by script only: where focus lands after the last request was decided
+    title.getElement().setAttribute("tabindex", "-1");
     count.setId("pending-count");
     count.getElement().setAttribute("aria-label", "pending requests");
     count
@@ -187,10 +191,46 @@ class RequestsPanel extends VerticalLayout {
     try {
       services.requests().approve(host, request.requestId());
     } catch (ApiException e) {
-      Notices.error(e.getMessage());
+      Notices.error(e);
     }
     refresh();
     onApproved.run();
+    focusAfterDecision();
+  }
+
+  /**
+   * The decided row and its buttons are gone, and focus with them (a browser drops it to the page's
+   * body): it goes to the next request's Approve button, or to the Requests heading when none is
+   * left. The grid draws the new rows a few frames later, so the script waits for the button.
+   */
+  private void focusAfterDecision() {
+    String next = lastOpen.isEmpty() ? "" : "approve-" + lastOpen.get(0).requestId();
+    lastFocusTarget = next.isEmpty() ? "requests-title" : next;
+    title
+        .getElement()
+        .executeJs(
+            "const heading = this; let frames = 30;"
+                + "const place = () => { const b = $0 && document.getElementById($0);"
+                + " if (b) { b.focus(); } else if (--frames > 0) { requestAnimationFrame(place); }"
+                + " else { heading.focus(); } };"
+                + "requestAnimationFrame(place);",
+            next);
+  }
+
+  private List<RequestJson> lastOpen = List.of();
+  private String lastFocusTarget;
+
+  /** The id of the element focus was sent to after the last decision, for tests. */
+  String lastFocusTarget() {
+    return lastFocusTarget;
+  }
+
+  private static String statusWord(String status) {
+    return RequestStatus.of(status)
+        .map(
+            s ->
+                s.word().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + s.word().substring(1))
+        .orElse(status);
   }
 
   private void askDenyReason(RequestJson request) {
@@ -209,8 +249,11 @@ class RequestsPanel extends VerticalLayout {
             String text = reason.getValue().strip();
             services.requests().deny(host, request.requestId(), text.isEmpty() ? null : text);
             dialog.close();
+            refresh();
+            focusAfterDecision();
+            return;
           } catch (ApiException ex) {
-            reason.setErrorMessage(ex.getMessage());
+            reason.setErrorMessage(FieldRules.sentence(ex));
             reason.setInvalid(true);
           }
           refresh();
@@ -234,6 +277,7 @@ class RequestsPanel extends VerticalLayout {
       (RequestService.PENDING.equals(r.status()) ? open : decided).add(r);
     }
     pending.setItems(open);
+    lastOpen = open;
     Collections.reverse(decided);
     history.setItems(decided);
     showCount(open);

@@ -29,7 +29,10 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
   private final LoginI18n i18n = LoginI18n.createDefault();
 
   public LoginView() {
-    setSizeFull();
+    // at least the window's height, centred in it, and taller when the content is: a fixed
+    // height would cut the top of the page off on a short window (no way to scroll up to it)
+    setWidthFull();
+    setMinHeight("100%");
     setAlignItems(FlexComponent.Alignment.CENTER);
     setJustifyContentMode(FlexComponent.JustifyContentMode.CENTER);
     addClassName("login-view");

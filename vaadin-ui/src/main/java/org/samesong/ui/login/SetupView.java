@@ -33,7 +33,10 @@ public class SetupView extends VerticalLayout implements BeforeEnterObserver {
   final Button create = new Button("Create admin account");
 
   public SetupView() {
-    setSizeFull();
+    // at least the window's height, centred in it, and taller when the content is: a fixed
+    // height would cut the top of the page off on a short window (no way to scroll up to it)
+    setWidthFull();
+    setMinHeight("100%");
     setAlignItems(FlexComponent.Alignment.CENTER);
     setJustifyContentMode(FlexComponent.JustifyContentMode.CENTER);
     addClassName("setup-view");

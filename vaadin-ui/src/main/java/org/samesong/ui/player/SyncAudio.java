@@ -68,6 +68,18 @@ public class SyncAudio extends Component {
     return getElement().getProperty("serverUrl");
   }
 
+  /**
+   * Silences this browser's audio without leaving the schedule: the player keeps playing in sync,
+   * so unmuting is heard at the right place at once.
+   */
+  public void setMuted(boolean muted) {
+    getElement().setProperty("muted", muted);
+  }
+
+  public boolean isMuted() {
+    return getElement().getProperty("muted", false);
+  }
+
   public Registration addDriftListener(ComponentEventListener<DriftEvent> listener) {
     return addListener(DriftEvent.class, listener);
   }

@@ -1,17 +1,26 @@
 package org.samesong.ui.shell;
 
 import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.server.StreamResource;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import org.samesong.catalog.Track;
+import org.samesong.media.library.CoverArt;
 
 /**
- * A track's cover: generated from the track itself (the catalog keeps no pictures), so every track
+ * A track's cover: the picture embedded in its file when it has one ({@link CoverArt}, served to
+ * the browser as a resource of this page), else one generated from the track itself, so every track
  * has its own that stays the same wherever it is shown: two colours and a pattern of bars taken
- * from the track's id, and the title's initials. An SVG data URL, drawn by the browser at any size.
+ * from the track's id, and the title's initials (an SVG data URL, drawn at any size).
  */
 public final class Artwork extends Image {
+  /** The track shown (null: nothing playing), so a repeated show sends nothing again. */
+  private String shownTrackId = "";
+
+  private boolean embedded;
+
   public Artwork(String size) {
     setWidth(size);
     setHeight(size);
@@ -24,13 +33,40 @@ public final class Artwork extends Image {
 
   /** Shows the cover of {@code track}, or a neutral one when nothing plays. */
   public void show(Track track) {
+    String id = track == null ? null : track.id();
+    if (java.util.Objects.equals(id, shownTrackId)) {
+      return; // the same track again (a heartbeat): the browser has its picture
+    }
+    shownTrackId = id;
+    embedded = false;
     if (track == null) {
       setSrc(dataUrl("nothing", "\u266a"));
       setAlt("Nothing playing");
+      return;
+    }
+    setAlt("Cover of " + track.title());
+    java.util.Optional<CoverArt.Picture> picture = CoverArt.of(track);
+    if (picture.isPresent()) {
+      byte[] data = picture.get().data();
+      StreamResource resource =
+          new StreamResource(
+              "cover-" + track.id() + extension(picture.get().mediaType()),
+              () -> new ByteArrayInputStream(data));
+      resource.setContentType(picture.get().mediaType());
+      setSrc(resource);
+      embedded = true;
     } else {
       setSrc(dataUrl(track.id(), initials(track.title())));
-      setAlt("Cover of " + track.title());
     }
+  }
+
+  /** Whether the picture shown is the one embedded in the track's file. */
+  public boolean isEmbedded() {
+    return embedded;
+  }
+
+  private static String extension(String mediaType) {
+    return "." + mediaType.substring(mediaType.indexOf('/') + 1);
   }
 
   static String initials(String title) {

@@ -66,7 +66,7 @@ public class CatalogPicker extends VerticalLayout {
               : null);
       search.setInvalid(false);
     } catch (ApiException e) {
-      search.setErrorMessage(e.getMessage());
+      search.setErrorMessage(FieldRules.sentence(e));
       search.setInvalid(true);
     }
   }

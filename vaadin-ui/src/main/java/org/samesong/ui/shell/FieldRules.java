@@ -69,6 +69,50 @@ public final class FieldRules {
     field.setInvalid(true);
   }
 
+  /** The API's field names as a person calls them, where a message names one. */
+  private static final java.util.Map<String, String> FIELD_WORDS =
+      java.util.Map.ofEntries(
+          java.util.Map.entry("position_ms", "position"),
+          java.util.Map.entry("display_name", "name"),
+          java.util.Map.entry("track_id", "track"),
+          java.util.Map.entry("item_id", "playlist item"),
+          java.util.Map.entry("request_id", "request"),
+          java.util.Map.entry("member_id", "listener"),
+          java.util.Map.entry("refresh_token", "sign-in"),
+          java.util.Map.entry("drift_ms", "drift"),
+          java.util.Map.entry("join_mode", "who may join"));
+
+  private static final java.util.regex.Pattern SNAKE =
+      java.util.regex.Pattern.compile("\\b[a-z]+(?:_[a-z]+)+\\b");
+
+  /**
+   * A refusal as a sentence for a notice, where no field is there to put it under: "position_ms
+   * must not be negative" reads "Position must not be negative", "track_id is required (or a url)"
+   * reads "Track is required (or a URL)".
+   */
+  public static String human(ApiException e) {
+    return inWords(e.getMessage() == null ? "" : e.getMessage());
+  }
+
+  private static String inWords(String message) {
+    java.util.regex.Matcher names = SNAKE.matcher(message);
+    StringBuilder words = new StringBuilder();
+    while (names.find()) {
+      String name = names.group();
+      String word = FIELD_WORDS.get(name);
+      if (word == null && names.start() == 0) {
+        word = name.replace('_', ' '); // a field name the map does not know yet
+      }
+      names.appendReplacement(
+          words, java.util.regex.Matcher.quoteReplacement(word == null ? name : word));
+    }
+    names.appendTail(words);
+    String text = words.toString().replaceAll("\\burl\\b", "URL");
+    return text.isEmpty()
+        ? text
+        : text.substring(0, 1).toUpperCase(Locale.ROOT) + text.substring(1);
+  }
+
   /** The refusal's message without the API's field name in front, starting with a capital. */
   public static String sentence(ApiException e) {
     String message = e.getMessage();
@@ -79,8 +123,6 @@ public final class FieldRules {
     if (message.startsWith("is ")) {
       message = message.substring(3); // "password is too easy to guess" -> "Too easy to guess"
     }
-    return message.isEmpty()
-        ? message
-        : message.substring(0, 1).toUpperCase(Locale.ROOT) + message.substring(1);
+    return inWords(message);
   }
 }

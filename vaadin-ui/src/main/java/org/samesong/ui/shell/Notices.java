@@ -81,6 +81,11 @@ public final class Notices {
     show(message, 5000, Notification.Position.TOP_CENTER, NotificationVariant.LUMO_ERROR);
   }
 
+  /** Shows a refusal of the server's in words (no API field names), as {@link #error(String)}. */
+  public static void error(org.samesong.common.ApiException refusal) {
+    error(FieldRules.human(refusal));
+  }
+
   private static void show(
       String message, int millis, Notification.Position position, NotificationVariant variant) {
     Notification notice = new Notification(message, millis, position);

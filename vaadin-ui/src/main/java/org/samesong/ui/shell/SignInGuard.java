@@ -21,11 +21,15 @@ public final class SignInGuard {
 
   /**
    * The signed-in administrator; without a sign-in the browser goes to the login form, an account
-   * that is not an administrator to the host console.
+   * that is not an administrator to the host console, with a notice saying why.
    */
   public static Optional<User> admin(BeforeEnterEvent event) {
     Optional<User> user = signedIn(event);
     if (user.isPresent() && !user.get().isAdmin()) {
+      Notices.info(
+          "The admin screen is for administrators; "
+              + user.get().username()
+              + " can host sessions here. Ask an administrator for admin rights.");
       event.forwardTo(Routes.HOST);
       return Optional.empty();
     }

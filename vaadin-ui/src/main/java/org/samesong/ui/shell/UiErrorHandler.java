@@ -20,7 +20,7 @@ public class UiErrorHandler implements ErrorHandler {
     ApiException refusal = find(event.getThrowable());
     String message;
     if (refusal != null) {
-      message = refusal.getMessage();
+      message = FieldRules.human(refusal);
     } else if (DatabaseDown.is(event.getThrowable())) {
       DatabaseDown.note("the web UI", event.getThrowable());
       message = "The database is unavailable at the moment; try again shortly.";

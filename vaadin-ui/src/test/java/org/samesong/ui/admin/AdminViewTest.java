@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.samesong.ui.UiTestSupport.rowButton;
 
 import com.github.mvysny.kaributesting.v10.GridKt;
+import com.github.mvysny.kaributesting.v10.NotificationsKt;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
@@ -163,5 +164,43 @@ class AdminViewTest {
     ui.signIn(bob);
     ui.navigate("admin");
     _assertOne(HostView.class);
+    NotificationsKt.expectNotifications(
+        "The admin screen is for administrators; bob can host sessions here."
+            + " Ask an administrator for admin rights.");
+  }
+
+  @Test
+  void a_session_ended_elsewhere_leaves_the_list_without_a_reload() {
+    var created =
+        ui.services
+            .sessions()
+            .create(new SamesongPrincipal(admin.id(), "admin", null, null, null), "Party", "x");
+    ui.navigate("admin");
+    Grid<?> sessions = grid("sessions");
+    assertThat(GridKt._size(sessions)).isEqualTo(1);
+    assertThat(rowButton(sessions, 0, "End").getElement().getAttribute("aria-label"))
+        .isEqualTo("End Party");
+
+    ui.services.sessions().end(created.id()); // by its host, on their own page
+    _get(AdminView.class).refreshSessions(); // what the page's timer does every few seconds
+    assertThat(GridKt._size(sessions)).isZero();
+  }
+
+  @Test
+  void a_later_successful_save_replaces_the_not_saved_notice() {
+    ui.navigate("admin");
+    IntegerField deadBand =
+        _get(IntegerField.class, s -> s.withId("setting-max_guests_per_session"));
+    _setValue(deadBand, -5);
+    _click(_get(Button.class, s -> s.withId("save-settings")));
+    assertThat(deadBand.isInvalid()).isTrue();
+    assertThat(NotificationsKt.getNotifications()).hasSize(1);
+    assertThat(NotificationsKt.getNotifications().get(0).getElement().getProperty("text"))
+        .startsWith("Not saved");
+
+    _setValue(deadBand, 30);
+    _click(_get(Button.class, s -> s.withId("save-settings")));
+    NotificationsKt.expectNotifications("Settings saved");
+    assertThat(deadBand.isInvalid()).isFalse();
   }
 }

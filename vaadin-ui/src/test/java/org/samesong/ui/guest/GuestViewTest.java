@@ -9,7 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.samesong.ui.UiTestSupport.rowButton;
 
 import com.github.mvysny.kaributesting.v10.GridKt;
+import com.github.mvysny.kaributesting.v10.NotificationsKt;
+import com.github.mvysny.kaributesting.v10.pro.ConfirmDialogKt;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Image;
@@ -18,6 +22,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.component.virtuallist.VirtualList;
 import jakarta.servlet.http.Cookie;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +36,7 @@ import org.samesong.request.api.RequestJson;
 import org.samesong.session.Member;
 import org.samesong.session.api.CreatedSessionJson;
 import org.samesong.ui.UiTestSupport;
+import org.samesong.ui.login.LoginView;
 import org.samesong.ui.player.SyncAudio;
 import org.samesong.user.User;
 
@@ -107,6 +113,133 @@ class GuestViewTest {
         "{\"type\":\"member_update\",\"seq\":10,\"server_time\":1,\"members\":["
             + "{\"member_id\":\"a\"},{\"member_id\":\"b\"}]}");
     assertThat(listening.getText()).isEqualTo("2 listening");
+  }
+
+  @Test
+  void a_name_of_forty_characters_is_kept_whole_and_a_longer_one_refused_in_words() {
+    String forty = "Gus Maximilian Worthington-Fairweather X";
+    assertThat(forty).hasSize(40);
+    ui.navigate("join/" + session.code());
+    TextField name = _get(TextField.class, s -> s.withId("display-name"));
+    assertThat(name.getMaxLength()).isEqualTo(40);
+    _setValue(name, forty + "Y");
+    _click(_get(Button.class, s -> s.withId("join")));
+    assertThat(name.isInvalid()).isTrue();
+    assertThat(name.getErrorMessage()).startsWith("Must be 1-40").doesNotContain("display_name");
+    _assertNone(GuestPlayer.class);
+
+    _setValue(name, forty);
+    _click(_get(Button.class, s -> s.withId("join")));
+    assertThat(_get(Span.class, s -> s.withId("guest-identity")).getText()).endsWith(forty);
+    _get(Details.class, s -> s.withId("who-is-listening")).setOpened(true);
+    assertThat(_get(GuestPlayer.class).listenerNames()).contains(forty + " (you)");
+  }
+
+  @Test
+  void mute_silences_this_browser_only_and_says_so_to_screen_readers() {
+    joinAs("Gus");
+    SyncAudio player = _get(SyncAudio.class);
+    Button mute = _get(Button.class, s -> s.withId("mute"));
+    assertThat(player.isMuted()).isFalse();
+    assertThat(mute.getText()).isEqualTo("Mute");
+
+    _click(mute);
+    assertThat(player.isMuted()).isTrue();
+    assertThat(player.getElement().getProperty("muted", false)).isTrue();
+    assertThat(mute.getText()).isEqualTo("Unmute");
+    assertThat(mute.getElement().getAttribute("aria-pressed")).isEqualTo("true");
+
+    _click(mute);
+    assertThat(player.isMuted()).isFalse();
+    assertThat(mute.getElement().getAttribute("aria-pressed")).isEqualTo("false");
+  }
+
+  @Test
+  void leave_ends_the_seat_forgets_it_and_returns_to_the_start_page() {
+    joinAs("Gus");
+    String me = myMemberId();
+    _click(_get(Button.class, s -> s.withId("leave")));
+    ConfirmDialog confirm = _get(ConfirmDialog.class, s -> s.withId("leave-confirm"));
+    ConfirmDialogKt._fireConfirm(confirm);
+
+    _assertNone(GuestPlayer.class);
+    _assertOne(LoginView.class);
+    assertThat(ui.services.sessions().members(session.id()))
+        .extracting(Member::id)
+        .doesNotContain(me);
+    assertThat(ui.lastSetCookie("samesong_seat_" + session.code()).orElseThrow().getMaxAge())
+        .isZero();
+    NotificationsKt.expectNotifications("You left Party");
+
+    // the link asks for a name again, and the same name is free
+    joinAs("Gus");
+    _assertOne(GuestPlayer.class);
+  }
+
+  @Test
+  void staying_keeps_the_seat() {
+    joinAs("Gus");
+    _click(_get(Button.class, s -> s.withId("leave")));
+    ConfirmDialogKt._fireCancel(_get(ConfirmDialog.class, s -> s.withId("leave-confirm")));
+    _assertOne(GuestPlayer.class);
+    assertThat(ui.services.sessions().members(session.id())).hasSize(2);
+  }
+
+  @Test
+  void who_is_listening_lists_names_only_when_opened_and_follows_joins_and_leaves() {
+    joinAs("Gus");
+    GuestPlayer player = _get(GuestPlayer.class);
+    Details who = _get(Details.class, s -> s.withId("who-is-listening"));
+    assertThat(player.listenerNames()).as("closed: nothing loaded").isEmpty();
+
+    who.setOpened(true);
+    assertThat(player.listenerNames()).containsExactly("alice (host)", "Gus (you)");
+
+    String ida = ui.services.sessions().join(session.code(), "Ida", "10.0.0.8", "x").memberId();
+    ui.awaitLive("Ida listed", () -> player.listenerNames().contains("Ida"));
+    ui.services.sessions().kick(session.id(), ida);
+    ui.awaitLive("Ida gone", () -> !player.listenerNames().contains("Ida"));
+    assertThat(_get(Span.class, s -> s.withId("listening-count")).getText())
+        .isEqualTo("2 listening");
+
+    who.setOpened(false);
+    assertThat(player.listenerNames()).isEmpty();
+  }
+
+  @Test
+  void a_room_of_a_thousand_is_a_virtual_list_loaded_once_when_opened() {
+    joinAs("Gus");
+    ui.addGuestsUnheard(session.id(), 999, "Guest");
+    ui.navigate("join/" + session.code()); // a reload: the player counts the room afresh
+    GuestPlayer player = _get(GuestPlayer.class);
+    assertThat(_get(Span.class, s -> s.withId("listening-count")).getText())
+        .isEqualTo("1,001 listening");
+    _get(Details.class, s -> s.withId("who-is-listening")).setOpened(true);
+    assertThat(player.listenerNames()).hasSize(1001).startsWith("alice (host)", "Gus (you)");
+    VirtualList<?> names = _get(VirtualList.class, s -> s.withId("listener-names"));
+    assertThat(names.getHeight()).isEqualTo("12rem");
+
+    // one leaving changes one name, the rest stay as they are
+    String first = ui.services.sessions().members(session.id()).get(2).id();
+    ui.broadcast(
+        session.id(),
+        "{\"type\":\"member_update\",\"seq\":9,\"server_time\":1,\"members\":[],"
+            + "\"left\":[\""
+            + first
+            + "\"],\"member_count\":1000}");
+    assertThat(player.listenerNames()).hasSize(1000).doesNotContain("Guest 0001");
+  }
+
+  @Test
+  void playlist_buttons_are_named_after_their_track_and_big_enough_to_tap() {
+    joinAs("Gus");
+    assertThat(
+            rowButton(grid("playlist"), 0, "Suggest moving")
+                .getElement()
+                .getAttribute("aria-label"))
+        .isEqualTo("Suggest moving Alpha Song");
+    assertThat(_get(GuestPlayer.class).getStyle().get("--lumo-size-m")).isEqualTo("2.75rem");
+    assertThat(_get(GuestPlayer.class).getStyle().get("--lumo-size-s")).isEqualTo("2.75rem");
   }
 
   @Test
@@ -318,6 +451,39 @@ class GuestViewTest {
   }
 
   @Test
+  void a_cover_embedded_in_the_file_is_shown_instead_of_the_generated_one(
+      @org.junit.jupiter.api.io.TempDir Path music) {
+    Path file =
+        org.samesong.media.AudioFixtures.mp3(
+                music.resolve("covered.mp3"),
+                500,
+                new org.samesong.media.AudioFixtures.Tags("Covered", "Band", null))
+            .path();
+    org.samesong.media.AudioFixtures.embedCover(
+        file, org.samesong.media.AudioFixtures.png(0x336699), "image/png");
+    Track covered =
+        ui.services
+            .catalog()
+            .upsertLibraryTrack(
+                file.toAbsolutePath(), "Covered", "Band", null, 500, "audio/mpeg", 1, 1);
+    ui.services.playlist().add(session.id(), covered.id(), 0, session.memberId());
+    ui.services.playback().command(session.id(), "play", null);
+    joinAs("Gus");
+
+    org.samesong.ui.shell.Artwork artwork =
+        _get(org.samesong.ui.shell.Artwork.class, s -> s.withId("artwork"));
+    assertThat(artwork.isEmbedded()).isTrue();
+    assertThat(artwork.getSrc()).doesNotStartWith("data:").contains("cover-" + covered.id());
+    assertThat(artwork.getAlt()).contains("Cover of Covered");
+
+    // the next track has no picture in its file: a generated cover
+    ui.services.playback().command(session.id(), "skip_next", null);
+    ui.roundtrip();
+    assertThat(artwork.isEmbedded()).isFalse();
+    assertThat(artwork.getSrc()).startsWith("data:image/svg+xml;base64,");
+  }
+
+  @Test
   void a_denied_suggestion_is_told_once_with_the_reason() {
     joinAs("Gus");
     _setValue(_get(TextField.class, s -> s.withId("catalog-search")), "beta");
@@ -351,7 +517,7 @@ class GuestViewTest {
   @Test
   void a_denial_shows_its_reason() {
     joinAs("Gus");
-    _click(rowButton(grid("playlist"), 0, "Remove"));
+    _click(rowButton(grid("playlist"), 0, "Suggest removing"));
     _setValue(_get(TextField.class, s -> s.withId("request-note")), "heard it twice");
     _click(_get(Button.class, s -> s.withId("remove-send")));
 
@@ -366,7 +532,7 @@ class GuestViewTest {
   void a_move_suggestion_names_the_new_position() {
     ui.services.playlist().add(session.id(), beta.id(), null, session.memberId());
     joinAs("Gus");
-    _click(rowButton(grid("playlist"), 1, "Move"));
+    _click(rowButton(grid("playlist"), 1, "Suggest moving"));
     _setValue(_get(IntegerField.class, s -> s.withId("move-position")), 1);
     _click(_get(Button.class, s -> s.withId("move-send")));
 

@@ -160,7 +160,31 @@ class HostConsoleTest {
     assertThat(GridKt._size(pending)).isZero();
     List<PlaylistItem> items = ui.services.playlist().get(sessionId).items();
     assertThat(items).extracting(i -> i.track().id()).containsExactly(beta.id());
-    assertThat(GridKt._getFormattedRow(grid("request-history"), 0)).contains("approved");
+    assertThat(GridKt._getFormattedRow(grid("request-history"), 0)).contains("Approved");
+  }
+
+  @Test
+  void after_a_decision_focus_goes_to_the_next_request_then_to_the_heading() {
+    SamesongPrincipal gus = guest("Gus");
+    ui.services
+        .requests()
+        .create(gus, sessionId, new ProposedChange("add", beta.id(), null, null, null, null));
+    ui.services
+        .requests()
+        .create(gus, sessionId, new ProposedChange("add", alpha.id(), null, null, null, null));
+    ui.roundtrip();
+    RequestsPanel panel = _get(RequestsPanel.class);
+    String second = ui.services.requests().pending(sessionId).get(1).requestId();
+
+    _click(rowButton(grid("pending-requests"), 0, "Approve"));
+    assertThat(panel.lastFocusTarget()).isEqualTo("approve-" + second);
+
+    _click(rowButton(grid("pending-requests"), 0, "Deny"));
+    _click(_get(Button.class, s -> s.withId("deny-confirm")));
+    assertThat(panel.lastFocusTarget()).isEqualTo("requests-title");
+    assertThat(
+            _get(H3.class, s -> s.withId("requests-title")).getElement().getAttribute("tabindex"))
+        .isEqualTo("-1");
   }
 
   @Test
@@ -217,7 +241,7 @@ class HostConsoleTest {
     ui.roundtrip();
     assertThat(GridKt._size(grid("pending-requests"))).isZero();
     assertThat(GridKt._getFormattedRow(grid("request-history"), 0))
-        .contains("denied (not tonight)");
+        .contains("Denied (not tonight)");
   }
 
   @Test
@@ -236,7 +260,7 @@ class HostConsoleTest {
     assertThat(decided.status()).isEqualTo("denied");
     assertThat(decided.reason()).isEqualTo("not tonight");
     assertThat(GridKt._getFormattedRow(grid("request-history"), 0))
-        .contains("denied (not tonight)");
+        .contains("Denied (not tonight)");
     assertThat(ui.services.playlist().get(sessionId).items()).isEmpty();
   }
 

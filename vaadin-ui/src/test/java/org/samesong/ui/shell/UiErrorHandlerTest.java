@@ -1,5 +1,7 @@
 package org.samesong.ui.shell;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.github.mvysny.kaributesting.v10.NotificationsKt;
 import com.vaadin.flow.server.ErrorEvent;
@@ -32,7 +34,26 @@ class UiErrorHandlerTest {
   void a_refusal_shows_its_own_message() {
     fail(new RuntimeException(ApiException.conflict("session_full", "this session is full")));
 
-    NotificationsKt.expectNotifications("this session is full");
+    NotificationsKt.expectNotifications("This session is full");
+  }
+
+  @Test
+  void a_refusal_naming_an_api_field_reads_in_words() {
+    fail(ApiException.badRequest("position_ms", "must not be negative"));
+
+    NotificationsKt.expectNotifications("Position must not be negative");
+  }
+
+  @Test
+  void field_names_and_urls_in_a_refusal_read_as_words() {
+    assertThat(FieldRules.human(ApiException.badRequest("track_id", "is required (or a url)")))
+        .isEqualTo("Track is required (or a URL)");
+    assertThat(FieldRules.human(ApiException.badRequest("display_name", "is required")))
+        .isEqualTo("Name is required");
+    assertThat(FieldRules.human(ApiException.badRequest("some_new_field", "is wrong")))
+        .isEqualTo("Some new field is wrong");
+    assertThat(FieldRules.sentence(ApiException.badRequest("position_ms", "is required to seek")))
+        .isEqualTo("Required to seek");
   }
 
   @Test
