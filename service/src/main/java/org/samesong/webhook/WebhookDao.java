@@ -49,16 +49,16 @@ public interface WebhookDao {
       """)
   List<String> dueUrls(@Bind("now") long now);
 
-  /** The oldest delivery of a URL that is due now. */
+  /** The oldest deliveries of a URL that are due now, at most {@code limit}. */
   @RegisterConstructorMapper(Delivery.class)
   @SqlQuery(
       """
       SELECT id, event_id, url, body, created_at, attempts, next_attempt_at FROM webhook_outbox
       WHERE url = :url AND delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= :now
       ORDER BY created_at, id
-      LIMIT 1
+      LIMIT :limit
       """)
-  Optional<Delivery> nextDue(@Bind("url") String url, @Bind("now") long now);
+  List<Delivery> nextDue(@Bind("url") String url, @Bind("now") long now, @Bind("limit") int limit);
 
   /**
    * Takes a delivery for one attempt until {@code until}: 1 when this instance got it, 0 when
@@ -126,17 +126,11 @@ public interface WebhookDao {
       @Bind("ok") boolean ok,
       @Bind("error") String error);
 
-  @SqlUpdate(
-      """
-      INSERT INTO webhook_targets (url, last_status, last_delivery_at, failures, last_error)
-      VALUES (:url, :status, :at, :failures, :error)
-      """)
-  void firstAttempt(
-      @Bind("url") String url,
-      @Bind("status") Integer status,
-      @Bind("at") long at,
-      @Bind("failures") int failures,
-      @Bind("error") String error);
+  @SqlQuery("SELECT COUNT(*) FROM webhook_targets WHERE url = :url")
+  int targetExists(@Bind("url") String url);
+
+  @SqlUpdate("INSERT INTO webhook_targets (url, failures) VALUES (:url, 0)")
+  void createTarget(@Bind("url") String url);
 
   @SqlQuery("SELECT secret FROM webhook_secret WHERE id = 1")
   Optional<String> secret();

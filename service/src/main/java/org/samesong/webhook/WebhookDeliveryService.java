@@ -44,6 +44,7 @@ public class WebhookDeliveryService implements Managed {
   public static final String EVENT_ID_HEADER = "X-Samesong-Event-Id";
 
   static final long POLL_MS = 500;
+  static final int BATCH = 50;
   static final long FIRST_RETRY_MS = 1_000;
   static final long MAX_RETRY_MS = 3_600_000;
   static final long GIVE_UP_AFTER_MS = 24 * 3_600_000L;
@@ -153,22 +154,26 @@ public class WebhookDeliveryService implements Managed {
         });
   }
 
-  /** Sends a URL's due deliveries, oldest first, one at a time. */
+  /** Sends a URL's due deliveries, oldest first, one at a time (read a batch at a time). */
   private void drain(String url) {
     try {
       while (!Thread.currentThread().isInterrupted()) {
         long now = clock.millis();
-        WebhookDao.Delivery d =
-            jdbi.withExtension(WebhookDao.class, dao -> dao.nextDue(url, now)).orElse(null);
-        if (d == null) {
+        List<WebhookDao.Delivery> due =
+            jdbi.withExtension(WebhookDao.class, dao -> dao.nextDue(url, now, BATCH));
+        if (due.isEmpty()) {
           return;
         }
-        boolean mine =
-            jdbi.withExtension(
-                    WebhookDao.class, dao -> dao.claim(d.id(), d.nextAttemptAt(), now + LEASE_MS))
-                == 1;
-        if (mine) {
-          attempt(d);
+        ensureTarget(url);
+        for (WebhookDao.Delivery d : due) {
+          long at = clock.millis();
+          boolean mine =
+              jdbi.withExtension(
+                      WebhookDao.class, dao -> dao.claim(d.id(), d.nextAttemptAt(), at + LEASE_MS))
+                  == 1;
+          if (mine && !attempt(d)) {
+            break; // it failed: the ones behind it wait for the next round, in order
+          }
         }
       }
     } catch (RuntimeException e) {
@@ -178,7 +183,23 @@ public class WebhookDeliveryService implements Managed {
     }
   }
 
-  private void attempt(WebhookDao.Delivery d) {
+  /** The URL's status row, made before its first attempt (two instances may race to make it). */
+  private void ensureTarget(String url) {
+    jdbi.useExtension(
+        WebhookDao.class,
+        dao -> {
+          if (dao.targetExists(url) == 0) {
+            try {
+              dao.createTarget(url);
+            } catch (RuntimeException raced) {
+              LOG.debug("webhook {}: status row made by another instance", origin(url));
+            }
+          }
+        });
+  }
+
+  /** One attempt; true when it was delivered. */
+  private boolean attempt(WebhookDao.Delivery d) {
     Integer status = null;
     String error = null;
     try {
@@ -208,6 +229,7 @@ public class WebhookDeliveryService implements Managed {
       error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
     record(d, status, error == null ? null : abbreviate(error));
+    return error == null;
   }
 
   private void record(WebhookDao.Delivery d, Integer status, String error) {
@@ -224,22 +246,12 @@ public class WebhookDeliveryService implements Managed {
           } else {
             dao.failed(d.id(), now + backoff(d.attempts() + 1), status);
           }
-        });
-    jdbi.useExtension(
-        WebhookDao.class,
-        dao -> {
-          if (dao.attempted(d.url(), status, now, ok, error) == 0) {
-            try {
-              dao.firstAttempt(d.url(), status, now, ok ? 0 : 1, error);
-            } catch (RuntimeException raced) {
-              dao.attempted(d.url(), status, now, ok, error);
-            }
-          }
+          dao.attempted(d.url(), status, now, ok, error);
         });
     if (!ok) {
       LOG.info(
           "webhook {}: event {} failed ({}), tried {} time(s)",
-          d.url(),
+          origin(d.url()),
           d.eventId(),
           error,
           d.attempts() + 1);
