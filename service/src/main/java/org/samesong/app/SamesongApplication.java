@@ -77,6 +77,7 @@ import org.samesong.playlist.PlaylistResource;
 import org.samesong.request.RequestLogResource;
 import org.samesong.request.RequestResource;
 import org.samesong.request.SessionRequestResource;
+import org.samesong.session.KnockResource;
 import org.samesong.session.SessionResource;
 import org.samesong.settings.Setting;
 import org.samesong.settings.Settings;
@@ -321,7 +322,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new SettingsResource(wired.settings()));
     jersey.register(new AdminUserResource(wired.users()));
     jersey.register(new CatalogResource(wired.catalog()));
-    jersey.register(new SessionResource(wired.sessions()));
+    jersey.register(new SessionResource(wired.sessions(), wired.hosting(), wired.knocks()));
+    jersey.register(new KnockResource(wired.knocks()));
     jersey.register(new PlaylistResource(wired.playlist(), wired.requests()));
     jersey.register(new SessionRequestResource(wired.requests()));
     jersey.register(new RequestResource(wired.requests()));
@@ -380,6 +382,20 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
         .manage(
             new io.dropwizard.lifecycle.Managed() {
               @Override
+              public void start() {
+                wired.hostHandOff().start();
+              }
+
+              @Override
+              public void stop() {
+                wired.hostHandOff().close();
+              }
+            });
+    environment
+        .lifecycle()
+        .manage(
+            new io.dropwizard.lifecycle.Managed() {
+              @Override
               public void stop() {
                 wired.origins().close();
                 wired.broadcaster().roster().close();
@@ -397,6 +413,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
             wired.playlist(),
             wired.playback(),
             wired.requests(),
+            wired.knocks(),
             wired.settings(),
             wired.hub(),
             wired.broadcaster(),

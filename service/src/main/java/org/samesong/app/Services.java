@@ -26,11 +26,14 @@ import org.samesong.playlist.PlaylistService;
 import org.samesong.ratelimit.RateLimiter;
 import org.samesong.request.RequestLogExportService;
 import org.samesong.request.RequestService;
+import org.samesong.session.HostingService;
+import org.samesong.session.KnockService;
 import org.samesong.session.SessionService;
 import org.samesong.settings.Setting;
 import org.samesong.settings.Settings;
 import org.samesong.settings.SettingsService;
 import org.samesong.sync.Broadcaster;
+import org.samesong.sync.HostHandOff;
 import org.samesong.sync.PlayerSettings;
 import org.samesong.sync.SessionSnapshots;
 import org.samesong.sync.SyncHub;
@@ -55,6 +58,9 @@ public record Services(
     PlaylistService playlist,
     PlaybackService playback,
     RequestService requests,
+    HostingService hosting,
+    KnockService knocks,
+    HostHandOff hostHandOff,
     EventBus bus,
     SyncHub hub,
     Broadcaster broadcaster,
@@ -109,7 +115,10 @@ public record Services(
     PlaylistService playlist = new PlaylistService(jdbi, sessions, catalog, settings, clock);
     PlaybackService playback = new PlaybackService(jdbi, playlist, clock);
     RequestService requests =
-        new RequestService(jdbi, sessions, playlist, limiter, mapper, clock, metrics);
+        new RequestService(jdbi, sessions, playlist, limiter, mapper, clock, metrics, settings);
+    requests.setCurrentItem(id -> playback.json(id).itemId());
+    HostingService hosting = new HostingService(jdbi, sessions, clock);
+    KnockService knocks = new KnockService(jdbi, sessions, auth, settings, clock);
     playlist.addListener(playback);
     playlist.addListener(requests);
     EventBus bus = busFactory.apply(sessions);
@@ -119,6 +128,7 @@ public record Services(
     // memory first, so that a hello built while a broadcast is delivered is never older than it
     bus.subscribe(broadcaster::heard);
     bus.subscribe(hub::deliver);
+    HostHandOff hostHandOff = new HostHandOff(hub, broadcaster.roster(), hosting, settings, clock);
     TrackScheduler trackScheduler = new TrackScheduler(playback, broadcaster, hub, settings, clock);
     sessions.setStateProvider(new SessionSnapshots(playback, playlist, hub, broadcaster.roster()));
     // presence shared by a cluster: when an instance's connections lapse, its hosts hear of it
@@ -197,6 +207,9 @@ public record Services(
         playlist,
         playback,
         requests,
+        hosting,
+        knocks,
+        hostHandOff,
         bus,
         hub,
         broadcaster,

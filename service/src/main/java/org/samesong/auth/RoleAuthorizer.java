@@ -2,17 +2,22 @@ package org.samesong.auth;
 
 import io.dropwizard.auth.Authorizer;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import org.samesong.common.Rights;
 import org.samesong.common.SamesongPrincipal;
 
 /**
  * Decides {@code @RolesAllowed}. Roles: {@code admin}; {@code user} (any account, admins included);
  * {@code host}, {@code guest} and {@code member} (host or guest) for session tokens, which work
  * only on their own session: on a path under {@code /sessions/{id}} the token's {@code sid} must be
- * that id.
+ * that id. The host's rights, given to co-hosts and single guests, are roles too: {@code cohost}
+ * (the host or a co-host), {@code control_playback} and {@code decide_requests} (a member holding
+ * that right now: read from its row at every request, see {@link
+ * org.samesong.common.SamesongPrincipal#rights}).
  */
 public class RoleAuthorizer implements Authorizer<SamesongPrincipal> {
   public static final String MEMBER = "member";
   public static final String INTEGRATION = "integration";
+  public static final String COHOST = "cohost";
 
   @Override
   public boolean authorize(SamesongPrincipal who, String role, ContainerRequestContext request) {
@@ -28,6 +33,9 @@ public class RoleAuthorizer implements Authorizer<SamesongPrincipal> {
                   || SamesongPrincipal.GUEST.equals(who.role());
           // read-only integration tokens: allowed only where an endpoint names the role
           case INTEGRATION -> INTEGRATION.equals(who.role());
+          case COHOST -> who.isSessionScoped() && who.inCharge();
+          case Rights.CONTROL_PLAYBACK, Rights.DECIDE_REQUESTS, Rights.EDIT_PLAYLIST ->
+              who.isSessionScoped() && who.can(role);
           default -> false;
         };
     if (!roleOk) {

@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.common.BatchedLookup;
+import org.samesong.common.Rights;
+import org.samesong.common.SamesongPrincipal;
 
 /**
  * Whether an access token still holds: its signature, type and expiry, then its login and account
@@ -47,8 +49,13 @@ final class TokenCheckService {
             || state.get().revokedAt() != null
             || Boolean.TRUE.equals(state.get().userDisabled());
     boolean kicked = state.isPresent() && state.get().memberKickedAt() != null;
-    return Optional.of(
-        new AuthService.TokenCheck(claims.principal(), revoked, kicked, claims.expiresAt()));
+    SamesongPrincipal who = claims.principal();
+    if (who.memberId() != null && state.isPresent() && state.get().memberRole() != null) {
+      // the member's rights as they are now, whatever they were when the token was issued
+      who =
+          who.withRights(Rights.stored(state.get().memberRole(), state.get().memberPermissions()));
+    }
+    return Optional.of(new AuthService.TokenCheck(who, revoked, kicked, claims.expiresAt()));
   }
 
   private Map<String, TokenDao.AuthState> authStates(Set<String> familyIds) {

@@ -34,7 +34,12 @@ public interface TokenDao {
    * What decides whether an access token still works, read in one query per request: the family's
    * revocation, the account's state, and for session tokens the member's.
    */
-  record AuthState(Long revokedAt, Boolean userDisabled, Long memberKickedAt) {}
+  record AuthState(
+      Long revokedAt,
+      Boolean userDisabled,
+      Long memberKickedAt,
+      String memberRole,
+      String memberPermissions) {}
 
   @SqlUpdate(
       """
@@ -104,7 +109,8 @@ public interface TokenDao {
 
   @SqlQuery(
       """
-      SELECT f.revoked_at, u.disabled AS user_disabled, m.kicked_at AS member_kicked_at
+      SELECT f.revoked_at, u.disabled AS user_disabled, m.kicked_at AS member_kicked_at,
+             m.role AS member_role, m.permissions AS member_permissions
       FROM token_families f
         LEFT JOIN users u ON u.id = f.subject
         LEFT JOIN members m ON m.id = f.member_id
@@ -114,16 +120,22 @@ public interface TokenDao {
 
   /** {@link #authState} of many logins at once (the handshakes of a reconnecting crowd). */
   record FamilyAuthState(
-      String familyId, Long revokedAt, Boolean userDisabled, Long memberKickedAt) {
+      String familyId,
+      Long revokedAt,
+      Boolean userDisabled,
+      Long memberKickedAt,
+      String memberRole,
+      String memberPermissions) {
     AuthState state() {
-      return new AuthState(revokedAt, userDisabled, memberKickedAt);
+      return new AuthState(revokedAt, userDisabled, memberKickedAt, memberRole, memberPermissions);
     }
   }
 
   @SqlQuery(
       """
       SELECT f.id AS family_id, f.revoked_at, u.disabled AS user_disabled,
-             m.kicked_at AS member_kicked_at
+             m.kicked_at AS member_kicked_at, m.role AS member_role,
+             m.permissions AS member_permissions
       FROM token_families f
         LEFT JOIN users u ON u.id = f.subject
         LEFT JOIN members m ON m.id = f.member_id

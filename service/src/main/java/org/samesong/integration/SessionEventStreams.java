@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.glassfish.jersey.server.ChunkedOutput;
 import org.samesong.common.ApiException;
+import org.samesong.common.Rights;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.SessionService;
 import org.samesong.sync.SessionSnapshots;
@@ -195,7 +196,10 @@ public class SessionEventStreams {
   public final class Stream {
     private final SamesongPrincipal who;
     private final String sessionId;
-    private final String role;
+
+    /** What the member may do now (null: an integration token, which hears what guests hear). */
+    private volatile Rights rights;
+
     private final String memberId;
     private final long expiresAtMs;
     private final ChunkedOutput<String> out = new ChunkedOutput<>(String.class);
@@ -213,10 +217,7 @@ public class SessionEventStreams {
     private Stream(SamesongPrincipal who, String sessionId, long expiresAtMs) {
       this.who = who;
       this.sessionId = sessionId;
-      this.role =
-          SamesongPrincipal.HOST.equals(who.role())
-              ? SamesongPrincipal.HOST
-              : SamesongPrincipal.GUEST;
+      this.rights = who.rights();
       this.memberId = who.memberId() == null ? "" : who.memberId();
       this.expiresAtMs = expiresAtMs;
     }
@@ -305,7 +306,9 @@ public class SessionEventStreams {
             }
             continue;
           }
-          if (Envelope.END.equals(e.kind()) && e.json() != null && e.reaches(role, memberId)) {
+          if (Envelope.END.equals(e.kind())
+              && e.json() != null
+              && e.reaches(audience(), memberId)) {
             out.write(event(e.seq(), "session_ended", e.json()));
           }
           String frame = next(e);
@@ -335,6 +338,14 @@ public class SessionEventStreams {
         case Envelope.REVOKE -> {
           return e.memberIds().contains(who.familyId()) ? CLOSE : null;
         }
+        case Envelope.RIGHTS -> {
+          if (!e.memberIds().contains(memberId)) {
+            return null;
+          }
+          // a co-host made, a right taken: what the stream hears changes at once, as on a socket
+          rights = e.rights();
+          return e.json() == null ? null : event(0, typeOf(e.json()), e.json());
+        }
         case Envelope.DELIVER -> {
           if (e.seq() > 0 && e.seq() <= lastSent) {
             return null;
@@ -351,7 +362,7 @@ public class SessionEventStreams {
     }
 
     private String frame(Envelope e) {
-      if (e.json() == null || !e.reaches(role, memberId)) {
+      if (e.json() == null || !e.reaches(audience(), memberId)) {
         return null;
       }
       String json = who.memberId() == null ? e.json() : hub.forMember(e.json(), who.memberId());
@@ -365,8 +376,9 @@ public class SessionEventStreams {
       state.put("server_time", clock.millis());
       Map<String, Object> session =
           mapper.convertValue(sessions.view(sessionId, null), new TypeReference<>() {});
-      if (!SamesongPrincipal.HOST.equals(role)) {
-        // a rotated invite code is the host's to hand out (as session_update is)
+      Rights now = rights;
+      if (now == null || !now.inCharge()) {
+        // a rotated invite code is for the host and co-hosts to hand out (as session_update is)
         session.remove("code");
         session.remove("join_url");
       }
@@ -378,6 +390,12 @@ public class SessionEventStreams {
       } catch (JsonProcessingException e) {
         throw new IllegalStateException("cannot serialise the state of a session", e);
       }
+    }
+
+    /** Which broadcasts the stream hears: what a socket with the same rights hears. */
+    private String audience() {
+      Rights now = rights;
+      return now == null ? SamesongPrincipal.GUEST : now.audience();
     }
 
     /** A comment line, so proxies and clients see the stream alive. */

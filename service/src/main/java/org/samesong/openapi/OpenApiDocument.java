@@ -80,6 +80,9 @@ public final class OpenApiDocument {
   public static final String COOKIE = "cookieAuth";
   public static final String STREAM_SIGNATURE = "streamSignature";
 
+  /** The scheme of {@code GET /knocks/{id}}: the knock's own secret, not an access token. */
+  public static final String KNOCK_TOKEN = "knockToken";
+
   private static final String JSON = jakarta.ws.rs.core.MediaType.APPLICATION_JSON;
 
   private static final String DESCRIPTION =
@@ -426,6 +429,15 @@ public final class OpenApiDocument {
                     + " HMAC-SHA256 of the track id, `exp` and `m`; the URL needs no other"
                     + " credential and works until `exp` (`stream_url_ttl_s`), a member's only while"
                     + " the member is not kicked."));
+    schemes.put(
+        KNOCK_TOKEN,
+        new SecurityScheme()
+            .type(SecurityScheme.Type.HTTP)
+            .scheme("bearer")
+            .description(
+                "The `knock_token` of a knock (from the 202 of `POST /sessions/{code}/join` in"
+                    + " `knock` mode): a random secret, not a JWT, that lets its knocker ask how"
+                    + " the knock went and, once admitted, collect the guest's tokens."));
     return schemes;
   }
 

@@ -29,7 +29,7 @@ public class PlaybackResource {
   }
 
   @POST
-  @RolesAllowed("host")
+  @RolesAllowed({"host", "control_playback"})
   @Operation(
       operationId = "playbackCommand",
       summary = "Play, pause, seek or skip",

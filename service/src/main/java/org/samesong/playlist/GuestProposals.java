@@ -3,10 +3,16 @@ package org.samesong.playlist;
 import org.samesong.common.SamesongPrincipal;
 
 /**
- * Where a guest's playlist edit goes: it becomes a pending request for the host (the request
- * feature implements this).
+ * Where a guest's playlist edit goes: it becomes a pending request for the host, or, for a guest
+ * with {@code auto_approve}, a request approved at once (the request feature implements this).
  */
 public interface GuestProposals {
-  /** Files the proposal and returns the created request, ready for JSON. */
-  Object propose(SamesongPrincipal guest, String sessionId, ProposedChange change);
+  /**
+   * What became of a proposal: the request, ready for JSON, and the item it added when it was
+   * applied at once (null while it waits).
+   */
+  record Outcome(Object request, PlaylistItem applied) {}
+
+  /** Files the proposal. */
+  Outcome propose(SamesongPrincipal guest, String sessionId, ProposedChange change);
 }

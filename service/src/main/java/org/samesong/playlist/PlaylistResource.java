@@ -21,14 +21,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.samesong.common.ApiException;
 import org.samesong.common.Ids;
+import org.samesong.common.Rights;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.playlist.api.PlaylistEditRequest;
 import org.samesong.playlist.api.PlaylistItemJson;
 import org.samesong.playlist.api.PlaylistJson;
 
 /**
- * {@code /api/sessions/{id}/playlist}. The host edits directly (201/200/204); a guest's edit
- * becomes a pending request for the host (202 with the request).
+ * {@code /api/sessions/{id}/playlist}. The host, co-hosts and members with {@code edit_playlist}
+ * edit directly (201/200/204); a guest's edit becomes a pending request for the host (202 with the
+ * request), or with {@code auto_approve} an add applied at once (201).
  */
 @Tag(name = "playlist")
 @Path("/sessions/{id}/playlist")
@@ -105,7 +107,11 @@ public class PlaylistResource {
       var change =
           new ProposedChange(
               ProposedChange.ADD, body.trackId(), body.url(), null, body.position(), body.note());
-      return Response.accepted(proposals.propose(who, sessionId, change)).build();
+      GuestProposals.Outcome outcome = proposals.propose(who, sessionId, change);
+      // a guest with auto_approve: applied at once (and logged as approved by auto)
+      return outcome.applied() != null
+          ? Response.status(201).entity(playlist.toJson(outcome.applied())).build()
+          : Response.accepted(outcome.request()).build();
     }
     var change =
         byUrl(body)
@@ -149,7 +155,7 @@ public class PlaylistResource {
     if (isGuest(who)) {
       var change =
           new ProposedChange(ProposedChange.MOVE, null, null, item, body.position(), body.note());
-      return Response.accepted(proposals.propose(who, sessionId, change)).build();
+      return Response.accepted(proposals.propose(who, sessionId, change).request()).build();
     }
     return Response.ok(playlist.toJson(playlist.move(sessionId, item, body.position()).item()))
         .build();
@@ -181,14 +187,15 @@ public class PlaylistResource {
     String item = Ids.requireUuid(itemId, "playlist item");
     if (isGuest(who)) {
       var change = new ProposedChange(ProposedChange.REMOVE, null, null, item, null, null);
-      return Response.accepted(proposals.propose(who, sessionId, change)).build();
+      return Response.accepted(proposals.propose(who, sessionId, change).request()).build();
     }
     playlist.remove(sessionId, item);
     return Response.noContent().build();
   }
 
+  /** A member without {@code edit_playlist}: its edits become requests. */
   private static boolean isGuest(SamesongPrincipal who) {
-    return SamesongPrincipal.GUEST.equals(who.role());
+    return !who.can(Rights.EDIT_PLAYLIST);
   }
 
   /** True for an add by URL; 400 unless exactly one of track_id and url is given. */

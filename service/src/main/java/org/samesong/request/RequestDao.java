@@ -103,6 +103,16 @@ public interface RequestDao {
       """)
   List<ExportRow> exportAll(@Bind("sessionId") String sessionId);
 
+  /** How many requests of a member wait for a decision. */
+  @SqlQuery("SELECT COUNT(*) FROM requests WHERE requested_by = :memberId AND status = 'pending'")
+  int countPending(@Bind("memberId") String memberId);
+
+  /** A member's adds approved since {@code since}, oldest first (their decision times). */
+  @SqlQuery(
+      "SELECT decided_at FROM requests WHERE requested_by = :memberId AND action = 'add'"
+          + " AND status = 'approved' AND decided_at >= :since ORDER BY decided_at")
+  List<Long> approvedAddsSince(@Bind("memberId") String memberId, @Bind("since") long since);
+
   /** Decides a pending request; 0 rows means it was decided already. */
   default int decide(String id, RequestStatus status, String reason, long now, String decidedBy) {
     return decide(id, status.word(), RequestStatus.PENDING.word(), reason, now, decidedBy);

@@ -30,7 +30,7 @@ import org.samesong.session.SessionService;
  */
 public class RequestLogExportService {
   /** The {@code decided_by} of a request the server approved by itself. */
-  public static final String AUTO = "auto";
+  public static final String AUTO = RequestService.AUTO;
 
   private static final DateTimeFormatter ISO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);

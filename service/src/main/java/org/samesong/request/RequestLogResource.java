@@ -16,12 +16,16 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.samesong.auth.RoleAuthorizer;
 import org.samesong.common.ApiException;
 import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.request.api.RequestLogJson;
 
-/** {@code /api/sessions/{id}/requests/export}: the request log as a file, for hosts and admins. */
+/**
+ * {@code /api/sessions/{id}/requests/export}: the request log as a file, for the host, co-hosts and
+ * admins.
+ */
 @Tag(name = "requests")
 @Path("/sessions/{id}/requests/export")
 public class RequestLogResource {
@@ -35,7 +39,7 @@ public class RequestLogResource {
   }
 
   @GET
-  @RolesAllowed({"host", "admin"})
+  @RolesAllowed({RoleAuthorizer.COHOST, SamesongPrincipal.ADMIN})
   @Produces({TEXT_CSV, MediaType.APPLICATION_JSON})
   @Operation(
       operationId = "exportRequestLog",
@@ -44,8 +48,8 @@ public class RequestLogResource {
           "Every request of the session with its decision: id, action, track (id, title, artist),"
               + " url, item_id, position, note, requested_by (name), created_at, status,"
               + " decided_by (name, or `auto`), decided_at, reason. `csv` (default) is RFC 4180"
-              + " with a header row; both come as an attachment. The host of the session or an"
-              + " admin (any session).")
+              + " with a header row; both come as an attachment. The host or a co-host of the"
+              + " session, or an admin (any session).")
   @ApiResponse(
       responseCode = "200",
       description = "The log, oldest first.",
@@ -56,7 +60,9 @@ public class RequestLogResource {
             schema = @Schema(implementation = RequestLogJson.class))
       })
   @ApiResponse(responseCode = "400", description = "`format` is neither `csv` nor `json`.")
-  @ApiResponse(responseCode = "403", description = "Not the host of this session, nor an admin.")
+  @ApiResponse(
+      responseCode = "403",
+      description = "Neither the host nor a co-host of this session, nor an admin.")
   @ApiResponse(responseCode = "404", description = "No such session (`not_found`).")
   public Response export(
       @Auth SamesongPrincipal who,

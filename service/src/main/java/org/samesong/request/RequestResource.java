@@ -32,7 +32,7 @@ public class RequestResource {
 
   @POST
   @Path("/approve")
-  @RolesAllowed("host")
+  @RolesAllowed({"host", "decide_requests"})
   @Operation(
       operationId = "approveRequest",
       summary = "Approve a pending request",
@@ -65,7 +65,7 @@ public class RequestResource {
 
   @POST
   @Path("/deny")
-  @RolesAllowed("host")
+  @RolesAllowed({"host", "decide_requests"})
   @Operation(
       operationId = "denyRequest",
       summary = "Deny a pending request",

@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.common.ApiException;
 import org.samesong.common.EventOutbox;
 import org.samesong.common.Ids;
+import org.samesong.common.Rights;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.playlist.GuestProposals;
@@ -22,6 +24,8 @@ import org.samesong.playlist.ProposedChange;
 import org.samesong.ratelimit.RateLimiter;
 import org.samesong.request.api.RequestJson;
 import org.samesong.session.SessionService;
+import org.samesong.settings.Settings;
+import org.samesong.settings.SettingsService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +55,13 @@ public class RequestService implements GuestProposals, PlaylistListener {
   private final SamesongMetrics metrics;
   private volatile RequestEvents events = RequestEvents.NONE;
   private volatile EventOutbox outbox = EventOutbox.NONE;
+  private final SettingsService settings;
+
+  /** The item playing in a session now (null: none): fair placement looks at what comes after. */
+  private volatile Function<String, String> currentItem = sessionId -> null;
+
+  /** Who decides a member's own adds under {@code auto_approve}: the log says {@code auto}. */
+  public static final String AUTO = "auto";
 
   /** A decision and the playlist change it made (null for denials). */
   public record Decision(RequestJson request, PlaylistService.Change change) {}
@@ -62,8 +73,10 @@ public class RequestService implements GuestProposals, PlaylistListener {
       RateLimiter limiter,
       ObjectMapper mapper,
       Clock clock,
-      SamesongMetrics metrics) {
+      SamesongMetrics metrics,
+      SettingsService settings) {
     this.jdbi = jdbi;
+    this.settings = settings;
     this.metrics = metrics;
     this.sessions = sessions;
     this.playlist = playlist;
@@ -82,13 +95,26 @@ public class RequestService implements GuestProposals, PlaylistListener {
     this.events = events;
   }
 
-  @Override
-  public RequestJson propose(SamesongPrincipal guest, String sessionId, ProposedChange change) {
-    return create(guest, sessionId, change);
+  /** Tells fair placement which item plays now in a session (the playback feature knows). */
+  public void setCurrentItem(Function<String, String> currentItem) {
+    this.currentItem = currentItem;
   }
 
-  /** Files a guest's request. */
+  @Override
+  public Outcome propose(SamesongPrincipal guest, String sessionId, ProposedChange change) {
+    Decision d = createOrApply(guest, sessionId, change);
+    return new Outcome(d.request(), d.change() == null ? null : d.change().item());
+  }
+
+  /**
+   * Files a guest's request; a guest with {@code auto_approve} has its add applied at once (the
+   * request is logged approved by {@link #AUTO}).
+   */
   public RequestJson create(SamesongPrincipal guest, String sessionId, ProposedChange change) {
+    return createOrApply(guest, sessionId, change).request();
+  }
+
+  private Decision createOrApply(SamesongPrincipal guest, String sessionId, ProposedChange change) {
     RequestJson created;
     try {
       created = createChecked(guest, sessionId, change);
@@ -97,7 +123,49 @@ public class RequestService implements GuestProposals, PlaylistListener {
       throw e;
     }
     metrics.requestOutcome("created");
-    return created;
+    if (guest.can(Rights.AUTO_APPROVE) && ProposedChange.ADD.equals(created.action())) {
+      return approve(
+          new SamesongPrincipal(AUTO, SamesongPrincipal.HOST, sessionId, AUTO, null),
+          created.requestId());
+    }
+    return new Decision(created, null);
+  }
+
+  /**
+   * 429 {@code quota_exceeded} when the guest has {@code max_pending_requests_per_guest} pending
+   * requests, or (for an add, when {@code max_adds_per_guest_per_hour} > 0) that many adds approved
+   * in the last hour.
+   */
+  private void checkQuota(Handle h, SamesongPrincipal guest, ProposedChange change) {
+    RequestDao dao = h.attach(RequestDao.class);
+    int maxPending = settings.get(Settings.MAX_PENDING_REQUESTS_PER_GUEST);
+    if (dao.countPending(guest.memberId()) >= maxPending) {
+      throw quotaExceeded(
+          60,
+          "you have "
+              + maxPending
+              + " requests waiting already; wait until the host decides one (or cancel one)");
+    }
+    int maxAdds = settings.get(Settings.MAX_ADDS_PER_GUEST_PER_HOUR);
+    if (maxAdds > 0 && ProposedChange.ADD.equals(change.action())) {
+      long now = clock.millis();
+      List<Long> adds = dao.approvedAddsSince(guest.memberId(), now - 3_600_000L);
+      if (adds.size() >= maxAdds) {
+        long freeAt = adds.get(adds.size() - maxAdds) + 3_600_000L;
+        throw quotaExceeded(
+            (freeAt - now + 999) / 1000,
+            "you have added " + maxAdds + " tracks in the last hour; that is the most per hour");
+      }
+    }
+  }
+
+  private static ApiException quotaExceeded(long retryAfterSeconds, String message) {
+    return new ApiException(
+        429,
+        "quota_exceeded",
+        message,
+        null,
+        Map.of("Retry-After", Long.toString(Math.max(1, retryAfterSeconds))));
   }
 
   private RequestJson createChecked(
@@ -121,6 +189,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
         h -> {
           sessions.lockLive(h, sessionId);
           playlist.check(h, sessionId, valid);
+          checkQuota(h, guest, valid);
         });
     limiter.acquireOrThrow(
         RateLimiter.Limit.GUEST_MEMBER,
@@ -135,6 +204,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
             h -> {
               sessions.lockLive(h, sessionId);
               playlist.check(h, sessionId, valid);
+              checkQuota(h, guest, valid);
               RequestDao.Row r =
                   new RequestDao.Row(
                       Ids.newId(),
@@ -177,7 +247,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
         jdbi.withExtension(
             RequestDao.class,
             dao ->
-                SamesongPrincipal.HOST.equals(who.role())
+                who.can(Rights.DECIDE_REQUESTS)
                     ? dao.listAll(sessionId, clause, status)
                     : dao.listVisible(sessionId, who.memberId(), clause, status));
     return rows.stream().map(this::toJson).toList();
@@ -215,7 +285,9 @@ public class RequestService implements GuestProposals, PlaylistListener {
                         h,
                         row.sessionId(),
                         change.trackId() != null ? change.trackId() : probedTrackId,
-                        clampAdd(h, row.sessionId(), change.position()),
+                        change.position() == null && settings.get(Settings.FAIR_QUEUE)
+                            ? fairPosition(h, row.sessionId(), row.requestedBy())
+                            : clampAdd(h, row.sessionId(), change.position()),
                         row.requestedBy());
                 case ProposedChange.MOVE ->
                     playlist.moveIn(
@@ -368,6 +440,46 @@ public class RequestService implements GuestProposals, PlaylistListener {
     return ApiException.conflict("already_decided", "this request is " + row.status() + " already");
   }
 
+  /**
+   * Where an approved add goes with {@code fair_queue}: round-robin by requester among the items
+   * after the one playing. The new item is its requester's n-th upcoming one (n = how many they
+   * have there, plus one); it goes right after the last upcoming item of any guest that is at most
+   * that guest's n-th, so a guest with three queued does not push a guest with none behind all
+   * three. Items of the host are not counted (their order is the host's); with no guest item
+   * upcoming, the add goes at the end.
+   */
+  private int fairPosition(Handle h, String sessionId, String requester) {
+    List<PlaylistItem> items = playlist.read(h, sessionId).items();
+    String playing = currentItem.apply(sessionId);
+    String host = sessions.hostMemberId(h, sessionId);
+    int start = 0;
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i).itemId().equals(playing)) {
+        start = i + 1;
+        break;
+      }
+    }
+    int round = 1;
+    for (int i = start; i < items.size(); i++) {
+      if (requester.equals(items.get(i).addedBy())) {
+        round++;
+      }
+    }
+    Map<String, Integer> seen = new java.util.HashMap<>();
+    int after = -1;
+    for (int i = start; i < items.size(); i++) {
+      String by = items.get(i).addedBy();
+      if (by == null || by.equals(host)) {
+        continue;
+      }
+      int nth = seen.merge(by, 1, Integer::sum);
+      if (nth <= round) {
+        after = i;
+      }
+    }
+    return after < 0 ? items.size() : after + 1;
+  }
+
   private int clampAdd(Handle h, String sessionId, Integer position) {
     int size = playlist.read(h, sessionId).items().size();
     return position == null ? size : Math.min(position, size);
@@ -476,6 +588,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
         r.requestedBy(),
         r.requestedByName(),
         r.createdAt(),
-        r.decidedAt());
+        r.decidedAt(),
+        r.decidedBy());
   }
 }

@@ -13,12 +13,13 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(Member.class)
 public interface MemberDao {
   String COLUMNS =
-      "id, session_id, user_id, display_name, role, joined_at, kicked_at, last_drift_ms";
+      "id, session_id, user_id, display_name, role, joined_at, kicked_at, last_drift_ms,"
+          + " permissions, role_since";
 
   @SqlUpdate(
       """
-      INSERT INTO members (id, session_id, user_id, display_name, role, joined_at)
-      VALUES (:id, :sessionId, :userId, :displayName, :role, :joinedAt)
+      INSERT INTO members (id, session_id, user_id, display_name, role, joined_at, permissions, role_since)
+      VALUES (:id, :sessionId, :userId, :displayName, :role, :joinedAt, :permissions, :roleSince)
       """)
   void insert(@BindMethods Member member);
 
@@ -48,8 +49,8 @@ public interface MemberDao {
   /** Guests admitted together (a batch of joins), with their origins, in one batch. */
   @SqlBatch(
       """
-      INSERT INTO members (id, session_id, display_name, role, joined_at, device_id, address_key)
-      VALUES (:id, :sessionId, :displayName, :role, :joinedAt, :deviceId, :addressKey)
+      INSERT INTO members (id, session_id, display_name, role, joined_at, device_id, address_key, role_since)
+      VALUES (:id, :sessionId, :displayName, :role, :joinedAt, :deviceId, :addressKey, :joinedAt)
       """)
   void insertGuests(@BindMethods List<GuestRow> guests);
 
@@ -74,6 +75,23 @@ public interface MemberDao {
       "SELECT COUNT(*) FROM members WHERE session_id = :sessionId AND role = 'guest'"
           + " AND kicked_at IS NULL")
   int countGuests(@Bind("sessionId") String sessionId);
+
+  /** A member's new role and single rights. */
+  @SqlUpdate(
+      "UPDATE members SET role = :role, permissions = :permissions, role_since = :since"
+          + " WHERE id = :id AND kicked_at IS NULL")
+  int setRights(
+      @Bind("id") String id,
+      @Bind("role") String role,
+      @Bind("permissions") String permissions,
+      @Bind("since") long since);
+
+  /** The session's host now (the member with role host), if it has one. */
+  @SqlQuery(
+      "SELECT "
+          + COLUMNS
+          + " FROM members WHERE session_id = :sessionId AND role = 'host' AND kicked_at IS NULL")
+  Optional<Member> host(@Bind("sessionId") String sessionId);
 
   @SqlUpdate("UPDATE members SET kicked_at = :now WHERE id = :id AND kicked_at IS NULL")
   int kick(@Bind("id") String id, @Bind("now") long now);

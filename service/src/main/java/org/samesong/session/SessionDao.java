@@ -11,7 +11,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /** Listening sessions. {@code live_code} is the invite code while live, NULL once ended. */
 @RegisterConstructorMapper(Session.class)
 public interface SessionDao {
-  String COLUMNS = "id, code, name, owner_id, playlist_version, created_at, ended_at";
+  String COLUMNS = "id, code, name, owner_id, playlist_version, created_at, ended_at, join_mode";
 
   @SqlUpdate(
       """
@@ -44,6 +44,24 @@ public interface SessionDao {
   @SqlUpdate(
       "UPDATE sessions SET ended_at = :now, live_code = NULL WHERE id = :id AND ended_at IS NULL")
   int end(@Bind("id") String id, @Bind("now") long now);
+
+  /** A live session's new invite code (the old one is kept in {@code retired_codes}). */
+  @SqlUpdate(
+      "UPDATE sessions SET code = :code, live_code = :code WHERE id = :id AND ended_at IS NULL")
+  int changeCode(@Bind("id") String id, @Bind("code") String code);
+
+  @SqlUpdate("INSERT INTO retired_codes (code, session_id, retired_at) VALUES (:code, :id, :now)")
+  void retireCode(@Bind("id") String id, @Bind("code") String code, @Bind("now") long now);
+
+  /** The session that had this code before its host rotated it, newest first. */
+  @SqlQuery(
+      "SELECT s.id, s.code, s.name, s.owner_id, s.playlist_version, s.created_at, s.ended_at,"
+          + " s.join_mode FROM retired_codes r JOIN sessions s ON s.id = r.session_id"
+          + " WHERE r.code = :code ORDER BY r.retired_at DESC LIMIT 1")
+  Optional<Session> findRetired(@Bind("code") String code);
+
+  @SqlUpdate("UPDATE sessions SET name = :name, join_mode = :joinMode WHERE id = :id")
+  int update(@Bind("id") String id, @Bind("name") String name, @Bind("joinMode") String joinMode);
 
   /** Counts one playlist change; returns the rows touched (1). */
   @SqlUpdate("UPDATE sessions SET playlist_version = playlist_version + 1 WHERE id = :id")

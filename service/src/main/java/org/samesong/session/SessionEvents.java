@@ -19,6 +19,22 @@ public interface SessionEvents {
   /** A guest was kicked: their connections close and everyone hears they left. */
   default void memberKicked(String sessionId, String memberId) {}
 
+  /**
+   * A member's role or single rights changed (a co-host made, a right given, a hand-off): its live
+   * connections take the new rights at once, and everyone sees its role.
+   */
+  default void memberRightsChanged(String sessionId, Member member) {}
+
+  /**
+   * The session's host, name or join mode changed, or (with {@code codeChanged}) its invite code:
+   * everyone is told ({@code session_update}; the code only to the host and co-hosts).
+   */
+  default void sessionChanged(
+      String sessionId, Session session, String hostMemberId, boolean codeChanged) {}
+
+  /** Someone knocked, or a knock was decided: the host and co-hosts are told. */
+  default void knockChanged(String sessionId, org.samesong.session.api.KnockJson knock) {}
+
   /** The session ended. */
   default void sessionEnded(String sessionId) {}
 

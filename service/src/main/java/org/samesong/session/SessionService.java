@@ -94,6 +94,13 @@ public class SessionService {
                       .findLiveByCode(code)
                       .orElseThrow(() -> ApiException.notFound("session with this code"));
               lockLive(h, session.id());
+              if (Session.CLOSED.equals(session.joinMode())) {
+                throw new ApiException(
+                    403, "session_closed", "this session takes no new guests at the moment");
+              }
+              if (Session.KNOCK.equals(session.joinMode())) {
+                throw new KnockRequired(session);
+              }
               // one read of names and roles (not whole rows) per batch, whatever the batch's size
               List<MemberDao.Seat> seats = h.attach(MemberDao.class).seats(session.id());
               return new JoinBatcher.Room(
@@ -122,6 +129,26 @@ public class SessionService {
   /** Where session events are recorded for webhooks, in the transaction of each change. */
   public void setOutbox(org.samesong.common.EventOutbox outbox) {
     this.outbox = outbox;
+  }
+
+  /**
+   * Records {@code member_joined} for webhooks in {@code h}'s transaction (a join, a knock let in).
+   */
+  void recordJoined(Handle h, Member member, long now) {
+    outbox.record(
+        h,
+        org.samesong.common.EventOutbox.MEMBER_JOINED,
+        member.sessionId(),
+        now,
+        Map.of(
+            "member_id", member.id(),
+            "display_name", member.displayName(),
+            "role", member.role()));
+  }
+
+  /** The live state (playback, playlist, presence) that session views show. */
+  SessionStateProvider stateProvider() {
+    return state;
   }
 
   /** Connects the live state (playback, playlist, presence) that session views show. */
@@ -253,15 +280,7 @@ public class SessionService {
               }
               h.attach(MemberDao.class).insertGuests(rows);
               for (MemberDao.GuestRow row : rows) {
-                outbox.record(
-                    h,
-                    org.samesong.common.EventOutbox.MEMBER_JOINED,
-                    session.id(),
-                    now,
-                    Map.of(
-                        "member_id", row.member().id(),
-                        "display_name", row.member().displayName(),
-                        "role", row.member().role()));
+                recordJoined(h, row.member(), now);
               }
               // the same thread, so the same handle: the logins are stored in this transaction
               List<TokenResponse> issued = auth.startFamilies(principals);
@@ -291,6 +310,23 @@ public class SessionService {
         snapshot);
   }
 
+  /**
+   * A join of a session in {@code knock} mode: nobody was admitted; the caller files a knock
+   * instead ({@link KnockService#knock}).
+   */
+  public static final class KnockRequired extends ApiException {
+    private final transient Session session;
+
+    KnockRequired(Session session) {
+      super(409, "knock_required", "this session lets guests in one by one: knock and wait");
+      this.session = session;
+    }
+
+    public Session session() {
+      return session;
+    }
+  }
+
   /** What an invite code leads to, for a page that asks before a guest types a name. */
   public enum InviteState {
     /** A live session that takes joins. */
@@ -299,6 +335,8 @@ public class SessionService {
     FULL,
     /** The session with this code has ended. */
     ENDED,
+    /** The host rotated this code away: the invite has changed (the session may go on). */
+    CHANGED,
     /** No session has (or had) this code, or the text is no code. */
     UNKNOWN
   }
@@ -328,6 +366,13 @@ public class SessionService {
     }
     limiter.acquireOrThrow(
         RateLimiter.Limit.JOIN_IP, ip, "too many joins from this address; wait a minute");
+    Optional<Session> retired =
+        code == null
+            ? Optional.empty()
+            : jdbi.withExtension(SessionDao.class, dao -> dao.findRetired(code));
+    if (retired.isPresent()) {
+      return new InviteCheck(InviteState.CHANGED, code, retired.get().name(), maxGuests);
+    }
     Optional<Session> ended =
         code == null
             ? Optional.empty()
@@ -353,7 +398,8 @@ public class SessionService {
                         m.displayName(),
                         m.role(),
                         connected.contains(m.id()),
-                        drifts.getOrDefault(m.id(), m.lastDriftMs())))
+                        drifts.getOrDefault(m.id(), m.lastDriftMs()),
+                        m.rights().json()))
             .toList();
     return new SessionJson(
         session.id(),
@@ -366,7 +412,13 @@ public class SessionService {
         session.endedAt(),
         members,
         session.playlistVersion(),
-        state.playback(sessionId));
+        state.playback(sessionId),
+        session.joinMode(),
+        members.stream()
+            .filter(m -> Member.HOST.equals(m.role()))
+            .findFirst()
+            .map(MemberJson::memberId)
+            .orElse(null));
   }
 
   public Session find(String sessionId) {
@@ -420,16 +472,25 @@ public class SessionService {
 
   /** Removes a guest; their tokens and stream URLs stop working at once. */
   public void kick(String sessionId, String memberId) {
-    kick(sessionId, memberId, false);
+    kick(HOST_ITSELF, sessionId, memberId, false);
+  }
+
+  /** The host, for callers that act for it (the host console). */
+  private static final SamesongPrincipal HOST_ITSELF =
+      new SamesongPrincipal("host", SamesongPrincipal.HOST, null, null, null);
+
+  /** {@link #kick(SamesongPrincipal, String, String, boolean)} by the host. */
+  public void kick(String sessionId, String memberId, boolean ban) {
+    kick(HOST_ITSELF, sessionId, memberId, ban);
   }
 
   /**
    * Removes a guest; their tokens and stream URLs stop working at once. With {@code ban}, the
    * browser (device id) and the address (IPv6: its /64) the guest joined from cannot join the
-   * session again (403 {@code banned}).
+   * session again (403 {@code banned}). A co-host may remove guests, not other co-hosts.
    */
-  public void kick(String sessionId, String memberId, boolean ban) {
-    removeGuest(sessionId, memberId, ban);
+  public void kick(SamesongPrincipal kicker, String sessionId, String memberId, boolean ban) {
+    removeGuest(kicker, sessionId, memberId, ban);
     LOG.info("session {}: guest {} kicked{}", sessionId, memberId, ban ? " and banned" : "");
   }
 
@@ -439,11 +500,12 @@ public class SessionService {
    * again.
    */
   public void leave(String sessionId, String memberId) {
-    removeGuest(sessionId, memberId, false);
+    removeGuest(HOST_ITSELF, sessionId, memberId, false);
     LOG.info("session {}: guest {} left", sessionId, memberId);
   }
 
-  private void removeGuest(String sessionId, String memberId, boolean ban) {
+  private void removeGuest(
+      SamesongPrincipal kicker, String sessionId, String memberId, boolean ban) {
     jdbi.useTransaction(
         h -> {
           lockLive(h, sessionId);
@@ -453,6 +515,9 @@ public class SessionService {
                   .find(memberId)
                   .filter(m -> m.sessionId().equals(sessionId))
                   .orElseThrow(() -> ApiException.notFound("member"));
+          if (member.isCohost() && !kicker.rights().isHost()) {
+            throw ApiException.forbidden("only the host can remove a co-host");
+          }
           if (member.isHost()) {
             throw ApiException.badRequest(
                 "cannot_kick_host",
@@ -523,6 +588,11 @@ public class SessionService {
       throw ApiException.conflict("session_ended", "this session has ended");
     }
     return session;
+  }
+
+  /** The member hosting the session now, inside the caller's transaction (null: none). */
+  public String hostMemberId(Handle handle, String sessionId) {
+    return handle.attach(MemberDao.class).host(sessionId).map(Member::id).orElse(null);
   }
 
   /** Counts one playlist change inside the caller's transaction; returns the new version. */

@@ -77,6 +77,33 @@ public final class Settings {
           1,
           100_000,
           "items a session's playlist holds at most (an add beyond it is refused)");
+  public static final Setting<Integer> MAX_PENDING_REQUESTS_PER_GUEST =
+      integer(
+          "max_pending_requests_per_guest",
+          3,
+          1,
+          1000,
+          "pending requests a guest may have at once (more are refused: quota_exceeded)");
+  public static final Setting<Integer> MAX_ADDS_PER_GUEST_PER_HOUR =
+      integer(
+          "max_adds_per_guest_per_hour",
+          0,
+          0,
+          10_000,
+          "approved adds a guest may have in an hour (0: no quota)");
+  public static final Setting<Boolean> FAIR_QUEUE =
+      bool(
+          "fair_queue",
+          true,
+          "approved adds without a position interleave round-robin by requester among what comes"
+              + " next");
+  public static final Setting<Integer> HOST_GRACE_S =
+      integer(
+          "host_grace_s",
+          120,
+          5,
+          86_400,
+          "seconds the host may be gone before the longest-serving connected co-host takes over");
   public static final Setting<Integer> STREAM_URL_TTL_S =
       integer(
           "stream_url_ttl_s",
@@ -143,6 +170,10 @@ public final class Settings {
           ACCESS_TOKEN_TTL_S,
           REFRESH_TOKEN_TTL_S,
           MAX_PLAYLIST_ITEMS,
+          MAX_PENDING_REQUESTS_PER_GUEST,
+          MAX_ADDS_PER_GUEST_PER_HOUR,
+          FAIR_QUEUE,
+          HOST_GRACE_S,
           STREAM_URL_TTL_S,
           MIN_PASSWORD_STRENGTH,
           OPEN_REGISTRATION,

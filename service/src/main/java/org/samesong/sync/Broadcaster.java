@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongFunction;
+import org.samesong.common.Rights;
 import org.samesong.common.StreamAudience;
 import org.samesong.playback.PlaybackListener;
 import org.samesong.playback.PlaybackService;
@@ -28,8 +29,10 @@ import org.samesong.request.RequestEvents;
 import org.samesong.request.RequestService;
 import org.samesong.request.api.RequestJson;
 import org.samesong.session.Member;
+import org.samesong.session.Session;
 import org.samesong.session.SessionEvents;
 import org.samesong.session.SessionService;
+import org.samesong.session.api.KnockJson;
 import org.samesong.sync.api.ServerMessage;
 import org.samesong.sync.bus.Envelope;
 import org.samesong.sync.bus.EventBus;
@@ -189,6 +192,82 @@ public class Broadcaster implements SessionEvents, PlaylistEvents, RequestEvents
   @Override
   public void membersChanged(String sessionId) {
     roster.recheck(sessionId, false);
+  }
+
+  @Override
+  public void memberRightsChanged(String sessionId, Member member) {
+    roster.roleChanged(sessionId, member.id(), member.role());
+    Rights rights = member.rights();
+    // the member's own connections hear of their rights in a member_update naming them alone
+    String json =
+        write(
+            new ServerMessage.MemberUpdate(
+                hub.lastSeq(sessionId),
+                clock.millis(),
+                List.of(
+                    new ServerMessage.Member(
+                        member.id(),
+                        member.displayName(),
+                        member.role(),
+                        true,
+                        null,
+                        null,
+                        null,
+                        rights.json())),
+                List.of(),
+                roster.count(sessionId)));
+    bus.publishControl(Envelope.rights(sessionId, member.id(), rights, json));
+  }
+
+  @Override
+  public void sessionChanged(
+      String sessionId, Session session, String hostMemberId, boolean codeChanged) {
+    // a new code goes to the host and co-hosts only; guests hear of the change without it
+    publishTo(
+        sessionId,
+        codeChanged ? Set.of("guest") : Envelope.EVERYONE,
+        seq ->
+            new ServerMessage.SessionUpdate(
+                seq, clock.millis(), hostMemberId, session.joinMode(), session.name(), null));
+    if (codeChanged) {
+      publishTo(
+          sessionId,
+          Set.of("host"),
+          seq ->
+              new ServerMessage.SessionUpdate(
+                  seq,
+                  clock.millis(),
+                  hostMemberId,
+                  session.joinMode(),
+                  session.name(),
+                  session.code()));
+    }
+  }
+
+  @Override
+  public void knockChanged(String sessionId, KnockJson knock) {
+    publishTo(
+        sessionId,
+        Set.of("host"),
+        seq ->
+            new ServerMessage.Knock(
+                seq, clock.millis(), knock.knockId(), knock.displayName(), knock.status()));
+  }
+
+  /** A message made for its number, to the connections of those roles. */
+  private void publishTo(
+      String sessionId, Set<String> roles, java.util.function.LongFunction<ServerMessage> message) {
+    publish(
+        sessionId,
+        seq ->
+            new Envelope(
+                Envelope.DELIVER,
+                sessionId,
+                seq,
+                roles,
+                Set.of(),
+                write(message.apply(seq)),
+                null));
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -97,6 +98,49 @@ public final class MemberRoster implements AutoCloseable {
           new RosterRoom.Entry(member.id(), member.displayName(), member.role(), null));
       room.left.remove(member.id());
       changed(sessionId, room, member.id());
+    }
+  }
+
+  /** A member's role changed (a co-host made or unmade, a hand-off): everyone hears of it. */
+  public void roleChanged(String sessionId, String memberId, String role) {
+    RosterRoom room = rooms.get(sessionId);
+    if (room == null) {
+      return;
+    }
+    synchronized (room) {
+      RosterRoom.Entry e = room.members.get(memberId);
+      if (e != null && !role.equals(e.role)) {
+        room.role(e, role, clock.millis());
+        changed(sessionId, room, memberId);
+      }
+    }
+  }
+
+  /**
+   * Who is in charge of a session, as held in memory: its host (null: none) and co-hosts.
+   *
+   * @param since since when (clock ms) this instance has known the host and co-hosts as they are:
+   *     when it read the session's members, or when someone last became host or co-host
+   */
+  public record Staff(String host, List<String> cohosts, long since) {}
+
+  /** The host and co-hosts of a session this instance follows (empty for one it does not). */
+  public Optional<Staff> staff(String sessionId) {
+    RosterRoom room = rooms.get(sessionId);
+    if (room == null) {
+      return Optional.empty();
+    }
+    synchronized (room) {
+      String host = null;
+      List<String> cohosts = new ArrayList<>(2);
+      for (RosterRoom.Entry e : room.members.values()) {
+        if ("host".equals(e.role)) {
+          host = e.id;
+        } else if ("cohost".equals(e.role)) {
+          cohosts.add(e.id);
+        }
+      }
+      return Optional.of(new Staff(host, cohosts, room.staffSince));
     }
   }
 
@@ -197,7 +241,9 @@ public final class MemberRoster implements AutoCloseable {
                 m.memberId(),
                 id -> new RosterRoom.Entry(id, m.displayName(), m.role(), m.driftMs()));
         e.displayName = m.displayName();
-        e.role = m.role();
+        if (m.role() != null) {
+          room.role(e, m.role(), clock.millis());
+        }
         e.connected = m.connected() || sources.connectedHere(sessionId, m.memberId());
         if (m.driftMs() != null) {
           e.driftMs = m.driftMs();
@@ -355,7 +401,7 @@ public final class MemberRoster implements AutoCloseable {
           }
           List<Member> members = sources.load(sessionId);
           Set<String> connected = sources.connectedAnywhere(sessionId);
-          RosterRoom loaded = new RosterRoom();
+          RosterRoom loaded = new RosterRoom(clock.millis());
           members.stream()
               .filter(Member::isHost)
               .forEach(m -> loaded.members.put(m.id(), entry(m, connected)));

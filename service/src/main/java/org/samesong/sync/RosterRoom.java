@@ -21,6 +21,26 @@ final class RosterRoom {
   long lastFlush = Long.MIN_VALUE / 2;
   long lastDrift = Long.MIN_VALUE / 2;
 
+  /**
+   * Since when (clock ms) this instance has known the session's host and co-hosts as they are: when
+   * the room was read, or when someone last became host or co-host. A host's absence counts towards
+   * a hand-off from no earlier than this (until then nobody could have taken over, or this instance
+   * did not watch).
+   */
+  long staffSince;
+
+  RosterRoom(long loadedAt) {
+    this.staffSince = loadedAt;
+  }
+
+  /** Gives a member a role; a new host or co-host restarts {@link #staffSince}. */
+  void role(Entry e, String role, long now) {
+    if (!role.equals(e.role) && ("host".equals(role) || "cohost".equals(role))) {
+      staffSince = now;
+    }
+    e.role = role;
+  }
+
   /** One member as the roster holds it; guarded by its room. */
   static final class Entry {
     final String id;

@@ -185,10 +185,18 @@ public class SyncHub {
             c.close(REVOKED, "the login was revoked");
           }
         }
+        case Envelope.RIGHTS -> {
+          if (e.memberIds().contains(c.memberId())) {
+            c.rights(e.rights());
+            if (e.json() != null) {
+              c.send(e.json());
+            }
+          }
+        }
         // session_ended goes next (what waits behind it is moot now), the close after it
         case Envelope.END -> c.sendAndClose(e.json(), ENDED, "the session ended");
         default -> {
-          if (e.reaches(c.role(), c.memberId())
+          if (e.reaches(c.rights().audience(), c.memberId())
               && c.offer(
                   carriesUrls ? streamUrls.apply(e.json(), c.memberId()) : e.json(), measured)) {
             toStart.add(c);

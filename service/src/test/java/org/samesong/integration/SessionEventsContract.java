@@ -124,6 +124,29 @@ abstract class SessionEventsContract {
   }
 
   @Test
+  void a_cohost_hears_what_the_host_hears_until_the_right_is_taken() {
+    Guest co = fx.guest(host);
+    Guest other = fx.guest(host);
+    String memberPath = "sessions/" + host.sessionId() + "/members/" + co.memberId();
+    assertThat(app().patch(memberPath, Map.of("role", "cohost"), host.token()).status())
+        .isEqualTo(200);
+    try (SseClient sse = open(co.token(), null)) {
+      Event state = sse.next(WAIT);
+      assertThat(state.event()).isEqualTo("state");
+      assertThat(state.json().path("session").path("code").asText()).isNotBlank();
+      fx.requestAdd(other, fx.track(0));
+      assertThat(sse.until(e -> e.event().equals("request_update"), WAIT)).isNotEmpty();
+
+      assertThat(app().patch(memberPath, Map.of("role", "guest"), host.token()).status())
+          .isEqualTo(200);
+      fx.requestAdd(other, fx.track(1));
+      fx.command(host, "play");
+      List<Event> after = sse.until(e -> e.event().equals("playback_state"), WAIT);
+      assertThat(after).extracting(Event::event).doesNotContain("request_update");
+    }
+  }
+
+  @Test
   void an_integration_token_reads_the_stream_and_stops_when_revoked() {
     Reply made =
         app()

@@ -95,7 +95,14 @@ class OpenApiDocumentIT {
 
   /** The operations anyone may call without an access token. */
   private static final Set<String> PUBLIC =
-      Set.of("login", "refresh", "joinSession", "serverTime", "streamTrack", "streamTrackHead");
+      Set.of(
+          "login",
+          "refresh",
+          "joinSession",
+          "serverTime",
+          "streamTrack",
+          "streamTrackHead",
+          "getKnock");
 
   private static final String ERROR_REF = "#/components/schemas/ErrorBody";
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -140,7 +147,10 @@ class OpenApiDocumentIT {
         .satisfies(s -> assertThat(s.getUrl()).isEqualTo("/api"));
     assertThat(doc.getComponents().getSecuritySchemes())
         .containsOnlyKeys(
-            OpenApiDocument.BEARER, OpenApiDocument.COOKIE, OpenApiDocument.STREAM_SIGNATURE);
+            OpenApiDocument.BEARER,
+            OpenApiDocument.COOKIE,
+            OpenApiDocument.STREAM_SIGNATURE,
+            OpenApiDocument.KNOCK_TOKEN);
     assertThat(
             doc.getComponents().getSecuritySchemes().get(OpenApiDocument.BEARER).getBearerFormat())
         .isEqualTo("JWT");
@@ -280,6 +290,9 @@ class OpenApiDocumentIT {
                 .extracting(Parameter::getName, Parameter::getRequired)
                 .contains(tuple("exp", true))
                 .contains(tuple("sig", true));
+          } else if (security.get(0).containsKey(OpenApiDocument.KNOCK_TOKEN)) {
+            unsecured.add(operation.getOperationId());
+            assertThat(operation.getResponses()).as(where).containsKey("401");
           } else {
             assertThat(security)
                 .as(where)

@@ -21,8 +21,8 @@ import org.samesong.testing.TestServer;
 /**
  * The request log as a file ({@code GET /api/sessions/{id}/requests/export}): the CSV, parsed back
  * with a CSV library, and the JSON say exactly what the request log says, names and notes with
- * quotes, commas, line breaks and non-Latin letters included; hosts and admins may export, nobody
- * else. Run on H2 by {@link RequestLogExportIT} and on PostgreSQL by {@link
+ * quotes, commas, line breaks and non-Latin letters included; the host, co-hosts and admins may
+ * export, nobody else. Run on H2 by {@link RequestLogExportIT} and on PostgreSQL by {@link
  * RequestLogExportPostgresIT}.
  */
 abstract class RequestLogExportContract {
@@ -149,6 +149,39 @@ abstract class RequestLogExportContract {
     assertThat(app().get(exportPath("csv"), fx.newSession().token()).status()).isEqualTo(403);
     assertThat(app().get(exportPath("csv"), fx.userToken()).status()).isEqualTo(403);
     assertThat(app().get(exportPath("csv"), null).status()).isEqualTo(401);
+  }
+
+  @Test
+  void a_cohost_exports_too_but_not_a_guest_who_decides_requests() {
+    Guest co = fx.guest(host);
+    Guest decider = fx.guest(host);
+    assertThat(member(co, Map.of("role", "cohost")).status()).isEqualTo(200);
+    assertThat(member(decider, Map.of("permissions", Map.of("decide_requests", true))).status())
+        .isEqualTo(200);
+
+    Reply byCohost = app().get(exportPath("csv"), co.token());
+    assertThat(byCohost.status()).isEqualTo(200);
+    assertThat(byCohost.body()).isEqualTo(app().get(exportPath("csv"), host.token()).body());
+    assertThat(app().get(exportPath("json"), decider.token()).status()).isEqualTo(403);
+  }
+
+  @Test
+  void an_add_applied_by_auto_approve_is_logged_as_decided_by_auto() {
+    Guest trusted = fx.guest(host);
+    assertThat(member(trusted, Map.of("permissions", Map.of("auto_approve", true))).status())
+        .isEqualTo(200);
+    tick();
+    fx.requestAdd(trusted, fx.track(0));
+
+    JsonNode last = app().get(exportPath("json"), host.token()).json().path("requests");
+    JsonNode line = last.get(last.size() - 1);
+    assertThat(line.path("status").asText()).isEqualTo("approved");
+    assertThat(line.path("decided_by").asText()).isEqualTo("auto");
+  }
+
+  private Reply member(Guest g, Map<String, Object> patch) {
+    return app()
+        .patch("sessions/" + host.sessionId() + "/members/" + g.memberId(), patch, host.token());
   }
 
   @Test

@@ -492,7 +492,12 @@ abstract class RequestResourceContract {
     List<String> ids = fx.addItems(host, 2);
     Guest guest = fx.guest(host);
     String playlist = "sessions/" + host.sessionId() + "/playlist";
-    fx.settings(Map.of("guest_request_burst", 3, "guest_requests_per_minute", 5));
+    // the rate limit alone: the pending-request quota (3 by default) would refuse the 4th first
+    fx.settings(
+        Map.of(
+            "guest_request_burst", 3,
+            "guest_requests_per_minute", 5,
+            "max_pending_requests_per_guest", 10));
     try {
       assertThat(
               fx.fileRequest(guest, body("action", "add", "track_id", fx.track(0).id())).status())
@@ -544,6 +549,7 @@ abstract class RequestResourceContract {
       assertThat(fx.itemIds(host)).isEqualTo(ids);
     } finally {
       fx.relax();
+      fx.settings(Map.of("max_pending_requests_per_guest", 3));
     }
   }
 

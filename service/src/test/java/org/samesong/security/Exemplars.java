@@ -385,6 +385,80 @@ final class Exemplars implements AutoCloseable {
               () -> sessionState(p.host()));
         });
     m.put(
+        "PATCH /sessions/{id}/members/{memberId}",
+        e -> {
+          Host h = fx.newSession();
+          Guest g = guest(h);
+          return call(
+              e,
+              Map.of("id", h.sessionId(), "memberId", g.memberId()),
+              h.token(),
+              body("permissions", Map.of("control_playback", true)),
+              200,
+              () -> sessionState(h));
+        });
+    m.put(
+        "POST /sessions/{id}/host",
+        e -> {
+          Host h = fx.newSession();
+          Guest co = cohost(h);
+          return call(
+              e,
+              Map.of("id", h.sessionId()),
+              h.token(),
+              body("member_id", co.memberId()),
+              200,
+              () -> read("sessions/" + h.sessionId(), co.token()));
+        });
+    m.put(
+        "POST /sessions/{id}/invite",
+        e -> {
+          Host h = fx.newSession();
+          return call(e, Map.of("id", h.sessionId()), h.token(), null, 200, () -> sessionState(h));
+        });
+    m.put(
+        "PATCH /sessions/{id}",
+        e -> {
+          Host h = fx.newSession();
+          return call(
+              e,
+              Map.of("id", h.sessionId()),
+              h.token(),
+              body("join_mode", "knock"),
+              200,
+              () -> sessionState(h));
+        });
+    m.put(
+        "GET /knocks/{id}",
+        e -> {
+          Knock k = knock();
+          return call(e, Map.of("id", k.knockId()), k.knockToken(), null, 200, () -> "");
+        });
+    m.put(
+        "POST /knocks/{id}/admit",
+        e -> {
+          Knock k = knock();
+          return call(
+              e,
+              Map.of("id", k.knockId()),
+              k.host().token(),
+              null,
+              200,
+              () -> sessionState(k.host()) + knockRow(k.knockId()));
+        });
+    m.put(
+        "POST /knocks/{id}/refuse",
+        e -> {
+          Knock k = knock();
+          return call(
+              e,
+              Map.of("id", k.knockId()),
+              k.host().token(),
+              null,
+              200,
+              () -> sessionState(k.host()) + knockRow(k.knockId()));
+        });
+    m.put(
         "GET /sessions/{id}/requests/export",
         e -> {
           Pending p = pending();
@@ -477,6 +551,45 @@ final class Exemplars implements AutoCloseable {
 
   Guest guest(Host h) {
     return fx.guest(h);
+  }
+
+  /** A guest of {@code h} made a co-host. */
+  Guest cohost(Host h) {
+    Guest g = fx.guest(h);
+    Reply made =
+        app.patch(
+            "sessions/" + h.sessionId() + "/members/" + g.memberId(),
+            Map.of("role", "cohost"),
+            h.token());
+    assertThat(made.status()).as("%s", made).isEqualTo(200);
+    return g;
+  }
+
+  /** A knock waiting at a session of its own in {@code knock} mode. */
+  record Knock(Host host, String knockId, String knockToken) {}
+
+  Knock knock() {
+    Host h = fx.newSession();
+    Reply mode = app.patch("sessions/" + h.sessionId(), Map.of("join_mode", "knock"), h.token());
+    assertThat(mode.status()).as("%s", mode).isEqualTo(200);
+    Reply knocked = fx.join(h.code(), TestServer.uniqueName("k"));
+    assertThat(knocked.status()).as("%s", knocked).isEqualTo(202);
+    return new Knock(h, knocked.text("knock_id"), knocked.text("knock_token"));
+  }
+
+  /** A knock's row as the database holds it (no endpoint lists knocks but to their knocker). */
+  private String knockRow(String knockId) {
+    return app.database()
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT status, member_id FROM knocks WHERE id = :id")
+                        .bind("id", knockId)
+                        .mapToMap()
+                        .findOne()
+                        .map(Object::toString)
+                        .orElse("none"))
+        + "\n";
   }
 
   private Call stream(Endpoint e) {

@@ -89,7 +89,9 @@ class BigRoomCloseIT {
                           "max_guests_per_session", 1_000_000,
                           "guest_requests_per_minute", 100_000,
                           "guest_request_burst", 100_000,
-                          "session_requests_per_minute", 1_000_000),
+                          "session_requests_per_minute", 1_000_000,
+                          // requesters file request after request while nobody decides
+                          "max_pending_requests_per_guest", 1000),
                       admin)
                   .status())
           .isEqualTo(200);

@@ -238,6 +238,67 @@ class ClusterIT {
   }
 
   @Test
+  void a_right_given_on_one_instance_reaches_the_members_socket_on_the_other_and_takes_effect() {
+    Session s = newSession();
+    JsonNode guest = joined(b, s, "given-rights-on-b");
+    String memberId = guest.path("member_id").asText();
+    try (WsClient onB =
+        WsClient.connectOk(b.port(), s.id(), guest.path("token").asText()).client()) {
+      onB.send(Map.of("type", "playback_command", "action", "play", "ref", "before"));
+      assertThat(onB.awaitType("error").path("code").asText()).isEqualTo("forbidden");
+
+      Reply given =
+          a.api()
+              .patch(
+                  "/sessions/" + s.id() + "/members/" + memberId,
+                  Map.of("permissions", Map.of("control_playback", true)),
+                  s.hostToken());
+      assertThat(given.status()).as("%s", given).isEqualTo(200);
+
+      // told on B, to this member alone, without reconnecting
+      JsonNode told =
+          onB.awaitType(
+              "member_update",
+              m ->
+                  memberId.equals(m.path("members").path(0).path("member_id").asText())
+                      && m.path("members")
+                          .path(0)
+                          .path("permissions")
+                          .path("control_playback")
+                          .asBoolean(),
+              "the new right on B");
+      assertThat(told.path("members")).hasSize(1);
+      // and B's connection acts on it: the same command now plays, for everyone
+      onB.send(Map.of("type", "playback_command", "action", "play", "ref", "after"));
+      JsonNode playing =
+          onB.awaitType(
+              "playback_state", m -> "playing".equals(m.path("state").asText()), "playing");
+      assertThat(playing.path("track_id").asText()).isEqualTo(s.track1());
+      assertThat(view(a, s).path("playback_state").path("state").asText()).isEqualTo("playing");
+
+      // taken back on A: B refuses again
+      a.api()
+          .patch(
+              "/sessions/" + s.id() + "/members/" + memberId,
+              Map.of("permissions", Map.of("control_playback", false)),
+              s.hostToken());
+      onB.awaitType(
+          "member_update",
+          m ->
+              memberId.equals(m.path("members").path(0).path("member_id").asText())
+                  && !m.path("members")
+                      .path(0)
+                      .path("permissions")
+                      .path("control_playback")
+                      .asBoolean(true),
+          "the right taken on B");
+      onB.send(Map.of("type", "playback_command", "action", "pause", "ref", "taken"));
+      onB.awaitType(
+          "error", m -> "taken".equals(m.path("ref").asText()), "refused once taken back");
+    }
+  }
+
+  @Test
   void a_login_revoked_on_one_instance_closes_its_connection_on_the_other() {
     Session s = newSession();
     Reply joined =

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.samesong.catalog.api.TrackJson;
+import org.samesong.common.Rights;
 import org.samesong.playback.api.PlaybackJson;
 import org.samesong.playlist.api.PlaylistItemJson;
 import org.samesong.playlist.api.PlaylistJson;
@@ -83,6 +84,11 @@ class MessageFixturesTest {
         Arguments.of(
             "playlist_update",
             new ServerMessage.PlaylistUpdate(44, SERVER_TIME, 2, null, addChange())),
+        Arguments.of(
+            "session_update",
+            new ServerMessage.SessionUpdate(49, SERVER_TIME, GUEST, "knock", "Friday", "K7MPQ2")),
+        Arguments.of(
+            "knock", new ServerMessage.Knock(50, SERVER_TIME, REQUEST, "carol", "pending")),
         Arguments.of(
             "playlist_update_move",
             new ServerMessage.PlaylistUpdate(45, SERVER_TIME, 3, null, moveChange())),
@@ -190,6 +196,8 @@ class MessageFixturesTest {
             "pong",
             "session_ended",
             "error",
+            "session_update",
+            "knock",
             // beyond SPEC section 5: the players' settings after a change (docs/protocol.md)
             "settings_update");
   }
@@ -222,7 +230,9 @@ class MessageFixturesTest {
             "playback_command", new ClientMessage.PlaybackCommand("seek", 30_000L, "cmd-7")),
         Arguments.of("approve_request", new ClientMessage.ApproveRequest(REQUEST, null)),
         Arguments.of(
-            "deny_request", new ClientMessage.DenyRequest(REQUEST, "not tonight", "deny-1")));
+            "deny_request", new ClientMessage.DenyRequest(REQUEST, "not tonight", "deny-1")),
+        Arguments.of("admit_knock", new ClientMessage.AdmitKnock(REQUEST, null)),
+        Arguments.of("refuse_knock", new ClientMessage.RefuseKnock(REQUEST, "k-2")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -251,17 +261,26 @@ class MessageFixturesTest {
             "approve_request",
             "deny_request",
             "resync",
-            "reauth");
+            "reauth",
+            "admit_knock",
+            "refuse_knock");
   }
 
   @Test
-  void host_messages_are_marked_host_only_and_the_others_are_not() throws IOException {
+  void messages_of_the_host_need_a_right_and_the_others_do_not() throws IOException {
     for (Arguments a : clientMessages().toList()) {
       ClientMessage parsed = READER.readValue(fixture("client/" + a.get()[0]));
       boolean hostMessage =
-          Set.of("playback_command", "approve_request", "deny_request")
+          Set.of(
+                  "playback_command",
+                  "approve_request",
+                  "deny_request",
+                  "admit_knock",
+                  "refuse_knock")
               .contains(fixture("client/" + a.get()[0]).path("type").asText());
-      assertThat(parsed.hostOnly()).as("hostOnly of %s", a.get()[0]).isEqualTo(hostMessage);
+      assertThat(parsed.requiredRight() != null)
+          .as("requiredRight of %s", a.get()[0])
+          .isEqualTo(hostMessage);
     }
   }
 
@@ -341,11 +360,13 @@ class MessageFixturesTest {
         SERVER_TIME,
         pending == null ? GUEST : HOST,
         pending == null ? "guest" : "host",
+        (pending == null ? Rights.GUEST_RIGHTS : Rights.HOST_RIGHTS).json(),
         new PlaybackJson(TRACK, ITEM, 12_000, "playing", "2026-01-01T00:00:00.345Z", 75_000L),
         playlist(),
         members(),
         2,
         pending,
+        null,
         settings);
   }
 
@@ -425,6 +446,7 @@ class MessageFixturesTest {
         GUEST,
         "bob",
         1_767_225_610_000L,
+        null,
         null);
   }
 
@@ -440,7 +462,8 @@ class MessageFixturesTest {
         GUEST,
         "bob",
         1_767_225_610_000L,
-        SERVER_TIME);
+        SERVER_TIME,
+        HOST);
   }
 
   private static Set<String> typeNames(Class<?> family) {

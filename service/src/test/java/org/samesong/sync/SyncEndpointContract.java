@@ -176,11 +176,13 @@ abstract class SyncEndpointContract {
             "server_time",
             "member_id",
             "role",
+            "permissions",
             "playback_state",
             "playlist",
             "members",
             "member_count",
             "pending_requests",
+            "knocks",
             "settings");
     assertThat(hello.path("server_time").asLong()).isEqualTo(app().clock().millis());
     assertThat(hello.path("member_id").asText()).isEqualTo(host.memberId());
@@ -234,6 +236,7 @@ abstract class SyncEndpointContract {
             "server_time",
             "member_id",
             "role",
+            "permissions",
             "playback_state",
             "playlist",
             "members",

@@ -28,6 +28,10 @@ public final class SpecDefaults {
     m.put("access_token_ttl_s", 900);
     m.put("refresh_token_ttl_s", 604800);
     m.put("max_playlist_items", 1000);
+    m.put("max_pending_requests_per_guest", 3);
+    m.put("max_adds_per_guest_per_hour", 0);
+    m.put("fair_queue", true);
+    m.put("host_grace_s", 120);
     m.put("stream_url_ttl_s", 900);
     m.put("min_password_strength", 3);
     m.put("open_registration", false);

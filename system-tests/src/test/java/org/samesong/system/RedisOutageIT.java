@@ -118,7 +118,9 @@ class RedisOutageIT {
     Guest cy = Scenario.join(onB, host, "Cy");
     onB.adminToken();
     for (int i = 0; i < 3; i++) {
-      Story.request(onB, host, cy, Map.of("action", "add", "track_id", tracks.get(2)));
+      String id = Story.request(onB, host, cy, Map.of("action", "add", "track_id", tracks.get(2)));
+      // decided at once: the 4th meets the request rate limit, not the pending-request quota
+      Story.deny(onB, host, id, "not now");
     }
     Reply fourth =
         onB.post(

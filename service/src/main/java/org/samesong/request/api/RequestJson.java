@@ -24,4 +24,11 @@ public record RequestJson(
     @JsonProperty("requested_by") String requestedBy,
     @JsonProperty("requested_by_name") String requestedByName,
     @Schema(description = "Epoch ms.") @JsonProperty("created_at") long createdAt,
-    @Schema(description = "Epoch ms.") @JsonProperty("decided_at") Long decidedAt) {}
+    @Schema(description = "Epoch ms.") @JsonProperty("decided_at") Long decidedAt,
+    @Schema(
+            nullable = true,
+            description =
+                "Who decided: a member id, or `auto` for a member's own add applied at once"
+                    + " (auto_approve).")
+        @JsonProperty("decided_by")
+        String decidedBy) {}

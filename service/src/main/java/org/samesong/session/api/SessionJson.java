@@ -19,4 +19,9 @@ public record SessionJson(
     List<MemberJson> members,
     @JsonProperty("playlist_version") long playlistVersion,
     @Schema(ref = "#/components/schemas/PlaybackState") @JsonProperty("playback_state")
-        Object playbackState) {}
+        Object playbackState,
+    @Schema(allowableValues = {"open", "knock", "closed"}) @JsonProperty("join_mode")
+        String joinMode,
+    @Schema(nullable = true, description = "The member who hosts now (null: nobody)")
+        @JsonProperty("host_member_id")
+        String hostMemberId) {}

@@ -17,14 +17,22 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = ClientMessage.ApproveRequest.class, name = "approve_request"),
   @JsonSubTypes.Type(value = ClientMessage.DenyRequest.class, name = "deny_request"),
   @JsonSubTypes.Type(value = ClientMessage.Resync.class, name = "resync"),
-  @JsonSubTypes.Type(value = ClientMessage.Reauth.class, name = "reauth")
+  @JsonSubTypes.Type(value = ClientMessage.Reauth.class, name = "reauth"),
+  @JsonSubTypes.Type(value = ClientMessage.AdmitKnock.class, name = "admit_knock"),
+  @JsonSubTypes.Type(value = ClientMessage.RefuseKnock.class, name = "refuse_knock")
 })
 public sealed interface ClientMessage {
 
-  /** Whether only the host may send it. */
+  /** Who may send it, besides the host: any member (null), or "cohost" or a single right. */
+  String IN_CHARGE = "cohost";
+
+  /**
+   * The right it takes ({@link org.samesong.common.Rights}: {@code control_playback}, {@code
+   * decide_requests}), {@link #IN_CHARGE} for the host and co-hosts, null for anyone.
+   */
   @JsonIgnore
-  default boolean hostOnly() {
-    return false;
+  default String requiredRight() {
+    return null;
   }
 
   /**
@@ -89,8 +97,8 @@ public sealed interface ClientMessage {
       implements ClientMessage {
     @Override
     @JsonIgnore
-    public boolean hostOnly() {
-      return true;
+    public String requiredRight() {
+      return org.samesong.common.Rights.CONTROL_PLAYBACK;
     }
   }
 
@@ -99,8 +107,8 @@ public sealed interface ClientMessage {
       implements ClientMessage {
     @Override
     @JsonIgnore
-    public boolean hostOnly() {
-      return true;
+    public String requiredRight() {
+      return org.samesong.common.Rights.DECIDE_REQUESTS;
     }
   }
 
@@ -109,8 +117,27 @@ public sealed interface ClientMessage {
       implements ClientMessage {
     @Override
     @JsonIgnore
-    public boolean hostOnly() {
-      return true;
+    public String requiredRight() {
+      return org.samesong.common.Rights.DECIDE_REQUESTS;
+    }
+  }
+
+  /** The host or a co-host lets a knocker in. */
+  record AdmitKnock(@JsonProperty("knock_id") String knockId, String ref) implements ClientMessage {
+    @Override
+    @JsonIgnore
+    public String requiredRight() {
+      return IN_CHARGE;
+    }
+  }
+
+  /** The host or a co-host turns a knocker away. */
+  record RefuseKnock(@JsonProperty("knock_id") String knockId, String ref)
+      implements ClientMessage {
+    @Override
+    @JsonIgnore
+    public String requiredRight() {
+      return IN_CHARGE;
     }
   }
 }

@@ -22,6 +22,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = ServerMessage.Pong.class, name = "pong"),
   @JsonSubTypes.Type(value = ServerMessage.SessionEnded.class, name = "session_ended"),
   @JsonSubTypes.Type(value = ServerMessage.SettingsUpdate.class, name = "settings_update"),
+  @JsonSubTypes.Type(value = ServerMessage.SessionUpdate.class, name = "session_update"),
+  @JsonSubTypes.Type(value = ServerMessage.Knock.class, name = "knock"),
   @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error")
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -37,11 +39,13 @@ public sealed interface ServerMessage {
       @JsonProperty("server_time") long serverTime,
       @JsonProperty("member_id") String memberId,
       String role,
+      Map<String, Boolean> permissions,
       @JsonProperty("playback_state") Object playbackState,
       Object playlist,
       List<Member> members,
       @JsonProperty("member_count") int memberCount,
       @JsonProperty("pending_requests") List<Object> pendingRequests,
+      List<Object> knocks,
       Map<String, Object> settings)
       implements ServerMessage {
     /** The most members a guest's hello lists (host first); {@code member_count} tells the rest. */
@@ -98,6 +102,28 @@ public sealed interface ServerMessage {
       @JsonProperty("member_count") int memberCount)
       implements ServerMessage {}
 
+  /**
+   * The session's host, join mode or name changed (a hand-off, a mode change), or its invite code
+   * was rotated ({@code code}: to the host and co-hosts only).
+   */
+  record SessionUpdate(
+      long seq,
+      @JsonProperty("server_time") long serverTime,
+      @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("host_member_id") String hostMemberId,
+      @JsonProperty("join_mode") String joinMode,
+      String name,
+      String code)
+      implements ServerMessage {}
+
+  /** Someone knocked, or a knock was decided (to the host and co-hosts). */
+  record Knock(
+      long seq,
+      @JsonProperty("server_time") long serverTime,
+      @JsonProperty("knock_id") String knockId,
+      @JsonProperty("display_name") String displayName,
+      String status)
+      implements ServerMessage {}
+
   /** The answer to {@code ping}: the client's time echoed and the server's. */
   record Pong(
       long seq,
@@ -140,7 +166,20 @@ public sealed interface ServerMessage {
       boolean connected,
       @JsonProperty("listener_state") String listenerState,
       @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("drift_ms") Double driftMs,
-      @JsonProperty("output_latency_ms") Integer outputLatencyMs) {
+      @JsonProperty("output_latency_ms") Integer outputLatencyMs,
+      Map<String, Boolean> permissions) {
+    /** A member as the roster lists it (rights only in the member's own update). */
+    public Member(
+        String memberId,
+        String displayName,
+        String role,
+        boolean connected,
+        String listenerState,
+        Double driftMs,
+        Integer outputLatencyMs) {
+      this(memberId, displayName, role, connected, listenerState, driftMs, outputLatencyMs, null);
+    }
+
     public static final String OFFLINE = "offline";
     public static final String PLAYING = "playing";
   }

@@ -2,6 +2,7 @@ package org.samesong.sync.bus;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.Set;
+import org.samesong.common.Rights;
 import org.samesong.metrics.SamesongMetrics;
 import org.samesong.playback.PlaybackState;
 
@@ -13,7 +14,7 @@ import org.samesong.playback.PlaybackState;
  *     4403; {@code revoke} closes with 4401 the connections opened with a token of the revoked
  *     logins (token families) whose ids {@code memberIds} holds; {@code end} sends the message to
  *     all, then closes every connection with 4410; {@code settings} tells every instance to reload
- *     the settings
+ *     the settings; {@code rights} see {@link #RIGHTS}
  * @param roles roles that receive it ({@code host}, {@code guest}); empty means none by role
  * @param memberIds members that receive it whatever their role (for {@code revoke}: token families)
  * @param origin when set, only the instance with this id delivers it (heartbeats)
@@ -40,6 +41,14 @@ public record Envelope(
   public static final String REVOKE = "revoke";
   public static final String END = "end";
   public static final String SETTINGS = "settings";
+
+  /**
+   * A member's rights changed: its connections ({@code memberIds}) take the rights {@code roles}
+   * carries ({@link #rights}) at once and get {@code json} (a {@code member_update} naming them).
+   */
+  public static final String RIGHTS = "rights";
+
+  private static final String ROLE_PREFIX = "role:";
   public static final Set<String> EVERYONE = Set.of("host", "guest");
 
   /** The canonical constructor is the one JSON (the Redis bus) uses. */
@@ -94,6 +103,27 @@ public record Envelope(
 
   public static Envelope toAll(String sessionId, long seq, String json) {
     return new Envelope(DELIVER, sessionId, seq, EVERYONE, Set.of(), json, null);
+  }
+
+  /** Tells the member's connections on every instance of its new rights. */
+  public static Envelope rights(String sessionId, String memberId, Rights rights, String json) {
+    Set<String> words = new java.util.HashSet<>(rights.permissions());
+    words.add(ROLE_PREFIX + rights.role());
+    return new Envelope(RIGHTS, sessionId, 0, Set.copyOf(words), Set.of(memberId), json, null);
+  }
+
+  /** The rights a {@link #RIGHTS} envelope carries. */
+  public Rights rights() {
+    String role = Rights.GUEST;
+    Set<String> permissions = new java.util.HashSet<>();
+    for (String word : roles) {
+      if (word.startsWith(ROLE_PREFIX)) {
+        role = word.substring(ROLE_PREFIX.length());
+      } else {
+        permissions.add(word);
+      }
+    }
+    return new Rights(role, permissions);
   }
 
   public boolean reaches(String role, String memberId) {

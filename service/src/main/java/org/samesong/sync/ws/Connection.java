@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.websocket.jakarta.common.JakartaWebSocketSession;
+import org.samesong.common.Rights;
 import org.samesong.metrics.SamesongMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +90,11 @@ public final class Connection {
   private final String memberId;
   private final String role;
   private volatile String familyId;
+
+  /**
+   * What the member may do now: replaced at once when the host changes it (see {@link #rights}).
+   */
+  private volatile Rights rights;
 
   /**
    * When the token the connection holds expires (epoch ms); it closes 4401 then, unless renewed.
@@ -185,6 +191,7 @@ public final class Connection {
     this.sessionId = sessionId;
     this.memberId = memberId;
     this.role = role;
+    this.rights = "host".equals(role) ? Rights.HOST_RIGHTS : Rights.GUEST_RIGHTS;
     this.familyId = familyId;
     this.sends = sends;
     this.closes = closes;
@@ -253,8 +260,18 @@ public final class Connection {
     return nowMs >= tokenExpiresAtMs;
   }
 
+  /** What the member may do now (a volatile read: the check of every message). */
+  public Rights rights() {
+    return rights;
+  }
+
+  /** The member's new rights, from the moment they are set. */
+  public void rights(Rights now) {
+    this.rights = now;
+  }
+
   public boolean isHost() {
-    return "host".equals(role);
+    return rights.isHost();
   }
 
   /** Queues without sending until {@link #start} (so that hello can go first). */

@@ -23,6 +23,7 @@ import org.samesong.common.ApiException;
 import org.samesong.common.DatabaseDown;
 import org.samesong.common.DatabaseTrouble;
 import org.samesong.common.Ids;
+import org.samesong.common.Rights;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.common.SessionLogContext;
 import org.samesong.common.StreamAudience;
@@ -31,6 +32,7 @@ import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.playlist.ProposedChange;
 import org.samesong.request.RequestService;
+import org.samesong.session.KnockService;
 import org.samesong.session.SessionService;
 import org.samesong.settings.SettingsService;
 import org.samesong.sync.Broadcaster;
@@ -70,6 +72,7 @@ public class SyncEndpoint extends Endpoint {
       PlaylistService playlist,
       PlaybackService playback,
       RequestService requests,
+      KnockService knocks,
       SettingsService settings,
       SyncHub hub,
       Broadcaster broadcaster,
@@ -150,6 +153,7 @@ public class SyncEndpoint extends Endpoint {
             MESSAGE_BURST,
             deps.metrics());
     connection.tokenRenewed(who.familyId(), check.get().expiresAt().toEpochMilli());
+    connection.rights(who.rights());
     connection.hold();
     // the session's members and state are read from the database once per instance, not per connect
     deps.broadcaster().roster().load(sessionId);
@@ -271,8 +275,17 @@ public class SyncEndpoint extends Endpoint {
     if (closedForExpiry(message)) {
       return;
     }
-    if (message.hostOnly() && !connection.isHost()) {
-      error("forbidden", "only the host can send this", message.ref());
+    // the connection's rights as they are now: a field read, no database
+    Rights rights = connection.rights();
+    String needed = message.requiredRight();
+    if (needed != null
+        && !(ClientMessage.IN_CHARGE.equals(needed) ? rights.inCharge() : rights.can(needed))) {
+      error(
+          "forbidden",
+          ClientMessage.IN_CHARGE.equals(needed)
+              ? "only the host or a co-host can send this"
+              : "you need the " + needed + " right (given by the host) to send this",
+          message.ref());
       return;
     }
     long started = System.nanoTime();
@@ -321,6 +334,8 @@ public class SyncEndpoint extends Endpoint {
 
   private void dispatch(ClientMessage message) {
     String sessionId = connection.sessionId();
+    // who acts: the member with the rights its connection holds now
+    SamesongPrincipal principal = this.principal.withRights(connection.rights());
     if (message instanceof ClientMessage.Ping ping) {
       double clientTime = ping.clientTime() == null ? 0 : ping.clientTime();
       long now = deps.clock().millis();
@@ -384,6 +399,10 @@ public class SyncEndpoint extends Endpoint {
       deps.requests().approve(principal, requireId(approve.requestId()));
     } else if (message instanceof ClientMessage.DenyRequest deny) {
       deps.requests().deny(principal, requireId(deny.requestId()), deny.reason());
+    } else if (message instanceof ClientMessage.AdmitKnock admit) {
+      deps.knocks().admit(principal, requireKnockId(admit.knockId()));
+    } else if (message instanceof ClientMessage.RefuseKnock refuse) {
+      deps.knocks().refuse(principal, requireKnockId(refuse.knockId()));
     }
   }
 
@@ -416,6 +435,13 @@ public class SyncEndpoint extends Endpoint {
     connection.tokenRenewed(principal.familyId(), check.get().expiresAt().toEpochMilli());
   }
 
+  private static String requireKnockId(String knockId) {
+    if (knockId == null || knockId.isBlank()) {
+      throw ApiException.badRequest("knock_id", "is required");
+    }
+    return Ids.requireUuid(knockId, "knock");
+  }
+
   /** A missing id is the client's mistake (400); one that is no UUID names no request (404). */
   private static String requireId(String requestId) {
     if (requestId == null || requestId.isBlank()) {
@@ -431,20 +457,24 @@ public class SyncEndpoint extends Endpoint {
    */
   private ServerMessage.Hello hello() {
     String sessionId = connection.sessionId();
-    List<Object> pending =
-        connection.isHost() ? List.copyOf(deps.requests().pending(sessionId)) : null;
+    Rights rights = connection.rights();
+    boolean staff = "host".equals(rights.audience());
+    List<Object> pending = staff ? List.copyOf(deps.requests().pending(sessionId)) : null;
+    List<Object> knocks = rights.inCharge() ? List.copyOf(deps.knocks().pending(sessionId)) : null;
     MemberRoster roster = deps.broadcaster().roster();
-    int limit = connection.isHost() ? Integer.MAX_VALUE : ServerMessage.Hello.GUEST_MEMBER_LIMIT;
+    int limit = rights.inCharge() ? Integer.MAX_VALUE : ServerMessage.Hello.GUEST_MEMBER_LIMIT;
     return new ServerMessage.Hello(
         deps.hub().lastSeq(sessionId),
         deps.clock().millis(),
         connection.memberId(),
-        connection.role(),
+        rights.role(),
+        rights.json(),
         deps.playback().json(sessionId),
         deps.playlist().toJson(deps.playback().playlist(sessionId)),
         roster.list(sessionId, limit),
         roster.count(sessionId),
         pending,
+        knocks,
         PlayerSettings.of(deps.settings()));
   }
 

@@ -21,8 +21,10 @@ import org.samesong.common.ApiException;
 import org.samesong.common.Ids;
 import org.samesong.common.SamesongPrincipal;
 import org.samesong.session.InviteCodes;
+import org.samesong.session.Session;
 import org.samesong.session.SessionService;
 import org.samesong.session.api.JoinedJson;
+import org.samesong.session.api.KnockJson;
 import org.samesong.settings.Settings;
 import org.samesong.ui.shell.BrowserCookie;
 import org.samesong.ui.shell.CodeEntry;
@@ -117,6 +119,7 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
               "The session "
                   + quoted(check.sessionName())
                   + " has ended. Ask your host for the code of a new one.");
+      case CHANGED -> showInviteChanged(check.sessionName());
       case UNKNOWN ->
           showCodeEntry(
               shown,
@@ -124,6 +127,24 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
                   ? "That is not an invite code: codes are 6–8 letters and digits"
                   : "No session has the code " + shown + ". Check it with your host.");
     }
+  }
+
+  /**
+   * The code was rotated (a link leaked, or the host wanted a fresh one): the old link leads
+   * nowhere now, and the page says so instead of "no such code".
+   */
+  private void showInviteChanged(String sessionName) {
+    removeAll();
+    setAlignItems(FlexComponent.Alignment.CENTER);
+    Paragraph why =
+        new Paragraph(
+            "The host of "
+                + quoted(sessionName)
+                + " changed its invite code, so this link no longer works. Ask them for the new"
+                + " code or link; everyone already in the session is still there.");
+    why.setId("invite-changed");
+    CodeEntry entry = new CodeEntry();
+    add(new H1("Samesong"), new H2("This invite has changed"), why, entry);
   }
 
   private static String quoted(String name) {
@@ -228,30 +249,56 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
                   UiRequests.clientAddress(),
                   UiRequests.baseUrl(),
                   deviceId());
-      SamesongPrincipal principal =
-          new SamesongPrincipal(
-              joined.memberId(),
-              SamesongPrincipal.GUEST,
-              joined.sessionId(),
-              joined.memberId(),
-              null);
-      GuestSeat seat =
-          new GuestSeat(
-              code,
-              principal,
-              name.getValue().strip(),
-              joined.token(),
-              joined.refreshToken(),
-              services.clock().millis() + joined.expiresIn() * 1000);
-      GuestSeat.keep(seat);
-      SeatCookie.write(
-          code,
-          services.auth().seatFor(joined.token()),
-          services.settings().get(Settings.REFRESH_TOKEN_TTL_S));
-      showPlayer(seat);
+      seatAndPlay(joined, name.getValue().strip());
+    } catch (SessionService.KnockRequired knockRequired) {
+      knock(knockRequired.session(), name);
     } catch (ApiException e) {
       FieldRules.refuse(name, e);
     }
+  }
+
+  /** The session lets guests in one by one: knock, and wait on a page of its own. */
+  private void knock(Session session, TextField name) {
+    try {
+      KnockJson knock =
+          UiServices.get()
+              .knocks()
+              .knock(session, name.getValue(), UiRequests.clientAddress(), deviceId());
+      String chosen = name.getValue().strip();
+      removeAll();
+      setAlignItems(FlexComponent.Alignment.STRETCH);
+      add(
+          new KnockWait(
+              session.id(), session.name(), knock, joined -> seatAndPlay(joined, chosen)));
+    } catch (ApiException e) {
+      FieldRules.refuse(name, e);
+    }
+  }
+
+  /** Keeps the guest's seat (this browser's session and its cookie) and opens the player. */
+  private void seatAndPlay(JoinedJson joined, String displayName) {
+    Services services = UiServices.get();
+    SamesongPrincipal principal =
+        new SamesongPrincipal(
+            joined.memberId(),
+            SamesongPrincipal.GUEST,
+            joined.sessionId(),
+            joined.memberId(),
+            null);
+    GuestSeat seat =
+        new GuestSeat(
+            code,
+            principal,
+            displayName,
+            joined.token(),
+            joined.refreshToken(),
+            services.clock().millis() + joined.expiresIn() * 1000);
+    GuestSeat.keep(seat);
+    SeatCookie.write(
+        code,
+        services.auth().seatFor(joined.token()),
+        services.settings().get(Settings.REFRESH_TOKEN_TTL_S));
+    showPlayer(seat);
   }
 
   /**
@@ -274,7 +321,7 @@ public class GuestView extends VerticalLayout implements HasUrlParameter<String>
   private void showPlayer(GuestSeat seat) {
     removeAll();
     setAlignItems(FlexComponent.Alignment.STRETCH);
-    add(new GuestPlayer(seat, this::left));
+    add(new GuestPlayer(seat, this::left), new StaffSlot(seat));
   }
 
   /** The guest was removed or the session ended: the seat is gone, say so. */

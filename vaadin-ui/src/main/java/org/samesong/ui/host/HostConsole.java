@@ -1,6 +1,8 @@
 package org.samesong.ui.host;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import org.samesong.app.Services;
@@ -14,39 +16,90 @@ import org.samesong.ui.shell.UiServices;
 import org.samesong.user.User;
 
 /**
- * The console of one live session, composed of its panels: now playing with the transport controls
- * ({@link NowPlayingPanel}), the playlist ({@link PlaylistPanel}), catalog search and URLs ({@link
- * AddMusicPanel}), the invitation ({@link InvitePanel}), guests' requests ({@link RequestsPanel}),
- * listeners with their drift ({@link ListenersPanel}) and {@link EndSessionButton}. What it shows
- * is re-read from the services when a broadcast of the session says it changed, except the
- * listeners: a room may hold a thousand, so their panel applies each {@code member_update}'s
- * changes alone.
+ * The console of one live session for its host or a co-host, composed of its panels: now playing
+ * with the transport controls ({@link NowPlayingPanel}), the playlist ({@link PlaylistPanel}),
+ * catalog search and URLs ({@link AddMusicPanel}), the invitation ({@link InvitePanel}), who may
+ * come in and the knocks waiting ({@link HostingPanel}), guests' requests ({@link RequestsPanel}),
+ * listeners with their drift and rights ({@link ListenersPanel}, {@link RightsDialog}) and, for the
+ * host, {@link EndSessionButton}. What it shows is re-read from the services when a broadcast of
+ * the session says it changed, except the listeners: a room may hold a thousand, so their panel
+ * applies each {@code member_update}'s changes alone.
+ *
+ * <p>It follows a hand-off: when the member using it becomes host, co-host or guest, {@code
+ * onRoleChanged} runs and the view around it shows what that member may use now.
  */
 public class HostConsole extends FlexLayout {
   private final Session session;
+  private final SamesongPrincipal me;
   private final Runnable onEnded;
+  private final Runnable onRoleChanged;
   private final NowPlayingPanel nowPlaying;
   private final PlaylistPanel playlist;
   private final RequestsPanel requests;
   private final ListenersPanel listeners;
+  private final InvitePanel invite;
+  private final HostingPanel hosting;
 
-  HostConsole(Session session, User user, Runnable onEnded) {
+  /**
+   * @param me the member using the console, with its rights now (host or co-host)
+   * @param onEnded runs when the session ended
+   * @param onRoleChanged runs when this member's role changed (a hand-off, made or unmade co-host)
+   */
+  public HostConsole(
+      Session session, SamesongPrincipal me, Runnable onEnded, Runnable onRoleChanged) {
+    this(session, me, onEnded, onRoleChanged, true);
+  }
+
+  /**
+   * @param withAudio whether the console plays the music itself (not below a guest's player)
+   */
+  public HostConsole(
+      Session session,
+      SamesongPrincipal me,
+      Runnable onEnded,
+      Runnable onRoleChanged,
+      boolean withAudio) {
     Services services = UiServices.get();
     this.session = session;
+    this.me = me;
     this.onEnded = onEnded;
+    this.onRoleChanged = onRoleChanged;
     String baseUrl = UiRequests.baseUrl();
-    SamesongPrincipal host = hostOf(services, session, user);
+    String sessionId = session.id();
 
-    playlist = new PlaylistPanel(services, session.id());
-    nowPlaying = new NowPlayingPanel(services, host, playlist::playlist, playlist::redraw);
+    playlist = new PlaylistPanel(services, sessionId);
+    nowPlaying = new NowPlayingPanel(services, me, playlist::playlist, playlist::redraw, withAudio);
     playlist.playingIn(nowPlaying);
-    requests = new RequestsPanel(services, host, playlist::playlist, playlist::refresh);
+    requests = new RequestsPanel(services, me, playlist::playlist, playlist::refresh);
+    boolean host = me.rights().isHost();
     listeners =
         new ListenersPanel(
-            () -> services.sessions().view(session.id(), baseUrl).members(),
-            (memberId, ban) -> services.sessions().kick(session.id(), memberId, ban));
-    VerticalLayout listenersAndEnd =
-        new VerticalLayout(listeners, new EndSessionButton(services, session.id(), onEnded));
+            () -> services.sessions().view(sessionId, baseUrl).members(),
+            (memberId, ban) -> services.sessions().kick(me, sessionId, memberId, ban),
+            new ListenersPanel.RightsEditor() {
+              @Override
+              public boolean mayChange(Listener l) {
+                return !l.memberId().equals(me.memberId())
+                    && (host || Member.GUEST.equals(l.role()));
+              }
+
+              @Override
+              public void open(String memberId) {
+                services.sessions().members(sessionId).stream()
+                    .filter(m -> m.id().equals(memberId))
+                    .findFirst()
+                    .ifPresent(m -> new RightsDialog(services, me, sessionId, m).open());
+              }
+            });
+    invite = new InvitePanel(session, services.sessions().joinUrl(session.code(), baseUrl));
+    hosting = new HostingPanel(services, me, sessionId, i -> invite.show(i.code(), i.joinUrl()));
+    Span role = new Span(host ? "You host this session." : "You are a co-host of this session.");
+    role.setId("console-role");
+    VerticalLayout listenersAndEnd = new VerticalLayout(role, listeners);
+    if (host) {
+      // ending the session is the host's; a co-host hands nothing over and ends nothing
+      listenersAndEnd.add(new EndSessionButton(services, sessionId, onEnded));
+    }
     listenersAndEnd.setPadding(false);
 
     addClassName("host-console");
@@ -61,32 +114,35 @@ public class HostConsole extends FlexLayout {
             nowPlaying,
             requests,
             playlist,
-            new AddMusicPanel(services, host, playlist::refresh));
+            new AddMusicPanel(services, me, playlist::refresh));
     VerticalLayout side =
         column(
             "side-column",
-            new InvitePanel(session, services.sessions().joinUrl(session.code(), baseUrl)),
+            invite,
+            hosting,
             listenersAndEnd,
             requests.history(),
-            new IntegrationsPanel(services, host));
+            new IntegrationsPanel(services, me));
     main.getStyle().set("flex", "2 1 28rem");
     side.getStyle().set("flex", "1 1 20rem");
     add(main, side);
 
-    new SessionFollower(this, this::onBroadcast).follow(session.id());
+    new SessionFollower(this, this::onBroadcast).follow(sessionId);
     refreshAll();
   }
 
-  /** The host's own principal in the session: the member the session was started with. */
-  private static SamesongPrincipal hostOf(Services services, Session session, User user) {
-    String hostMemberId =
+  /**
+   * The console of the signed-in account's own member in its session (the member it started the
+   * session with), with that member's rights now: the host's, or a co-host's after a hand-off.
+   */
+  static SamesongPrincipal memberOf(Services services, Session session, User user) {
+    Member mine =
         services.sessions().members(session.id()).stream()
-            .filter(Member::isHost)
-            .map(Member::id)
+            .filter(m -> user.id().equals(m.userId()))
             .findFirst()
             .orElseThrow(() -> ApiException.notFound("session"));
-    return new SamesongPrincipal(
-        user.id(), SamesongPrincipal.HOST, session.id(), hostMemberId, null);
+    return new SamesongPrincipal(user.id(), SamesongPrincipal.HOST, session.id(), mine.id(), null)
+        .withRights(mine.rights());
   }
 
   private static VerticalLayout column(String id, Component... parts) {
@@ -105,13 +161,36 @@ public class HostConsole extends FlexLayout {
         if (SessionFollower.isResync(broadcast)) {
           // the bus was down: requests and members may have changed unheard too
           refreshAll();
+          checkRole(null);
         } else {
           playlist.refresh();
         }
       }
       case "request_update" -> requests.refresh();
-      case "member_update" -> listeners.apply(broadcast.message());
-      case "kick" -> listeners.reload();
+      case "member_update" -> {
+        listeners.apply(broadcast.message());
+        checkRole(broadcast.message());
+      }
+      case "session_update" -> {
+        JsonNode m = broadcast.message();
+        if (m.hasNonNull("code")) {
+          invite.show(
+              m.path("code").asText(),
+              UiServices.get().sessions().joinUrl(m.path("code").asText(), UiRequests.baseUrl()));
+        }
+        hosting.refresh();
+        if (m.has("host_member_id")
+            && me.rights().isHost() != me.memberId().equals(m.path("host_member_id").asText())) {
+          onRoleChanged.run();
+        }
+      }
+      case "knock" -> hosting.refreshKnocks();
+      case "kick" -> {
+        listeners.reload();
+        if (broadcast.kicked().contains(me.memberId())) {
+          onRoleChanged.run();
+        }
+      }
       case "session_ended" -> onEnded.run();
       default -> {
         // other messages change nothing shown here
@@ -119,10 +198,36 @@ public class HostConsole extends FlexLayout {
     }
   }
 
+  /**
+   * Whether this member's role differs from the one the console was built with ({@code update}: a
+   * {@code member_update} naming the members that changed; null: read it from the session).
+   */
+  private void checkRole(JsonNode update) {
+    String now = null;
+    if (update == null) {
+      now =
+          UiServices.get().sessions().members(session.id()).stream()
+              .filter(m -> m.id().equals(me.memberId()))
+              .map(Member::role)
+              .findFirst()
+              .orElse(Member.GUEST);
+    } else {
+      for (JsonNode m : update.path("members")) {
+        if (me.memberId().equals(m.path("member_id").asText()) && m.hasNonNull("role")) {
+          now = m.path("role").asText();
+        }
+      }
+    }
+    if (now != null && !now.equals(me.rights().role())) {
+      onRoleChanged.run();
+    }
+  }
+
   private void refreshAll() {
     playlist.refresh();
     requests.refresh();
     listeners.reload();
+    hosting.refresh();
   }
 
   /** The session shown, for tests. */

@@ -56,10 +56,31 @@ public class HostView extends VerticalLayout implements BeforeEnterObserver {
     body.removeAll();
     Optional<Session> live = liveSession();
     if (live.isPresent()) {
-      body.add(new HostConsole(live.get(), user, this::show));
+      SamesongPrincipal me = HostConsole.memberOf(UiServices.get(), live.get(), user);
+      if (me.inCharge()) {
+        body.add(new HostConsole(live.get(), me, this::show, this::show));
+      } else {
+        body.add(notInCharge(live.get()));
+      }
     } else {
       body.add(startForm());
     }
+  }
+
+  /** The host who handed over and was then made a guest: the console is someone else's now. */
+  private VerticalLayout notInCharge(Session session) {
+    Paragraph text =
+        new Paragraph(
+            "You handed "
+                + session.name()
+                + " over and are a guest in it now: its host runs it. Ask them to make you a"
+                + " co-host again, or open this page again once they have.");
+    text.setId("not-in-charge");
+    Button again = new Button("Check again", e -> show());
+    again.setId("check-again");
+    VerticalLayout box = new VerticalLayout(new H2(session.name()), text, again);
+    box.setPadding(false);
+    return box;
   }
 
   private Optional<Session> liveSession() {

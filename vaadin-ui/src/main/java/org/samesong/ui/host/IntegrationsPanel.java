@@ -22,22 +22,22 @@ import org.samesong.request.api.RequestLogJson;
 import org.samesong.ui.shell.Notices;
 
 /**
- * What the session offers the outside world: the request log as a file (CSV or JSON), and the
- * read-only integration tokens of its event stream (an overlay, a bot, a venue's display), made
- * here (the token is shown once) and revoked here.
+ * What the session offers the outside world: the request log as a file (CSV or JSON; host and
+ * co-hosts), and the read-only integration tokens of its event stream (an overlay, a bot, a venue's
+ * display), made here (the token is shown once) and revoked here (the host only).
  */
 class IntegrationsPanel extends VerticalLayout {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
   private final Services services;
-  private final SamesongPrincipal host;
+  private final SamesongPrincipal me;
   private final VerticalLayout tokens = new VerticalLayout();
   private final TextField name = new TextField("Integration name");
   private final TextField made = new TextField("New token (shown once)");
 
-  IntegrationsPanel(Services services, SamesongPrincipal host) {
+  IntegrationsPanel(Services services, SamesongPrincipal me) {
     this.services = services;
-    this.host = host;
+    this.me = me;
     setId("integrations");
     setPadding(false);
     setSpacing(false);
@@ -64,28 +64,29 @@ class IntegrationsPanel extends VerticalLayout {
     tokens.setId("integration-tokens");
     tokens.setPadding(false);
     tokens.setSpacing(false);
-    add(
-        new H3("Integrations"),
-        exports,
-        new Span("Read-only tokens for the live event stream (GET /api/sessions/{id}/events):"),
-        form,
-        made,
-        tokens);
-    refresh();
+    add(new H3("Integrations"), exports);
+    if (me.rights().isHost()) {
+      add(
+          new Span("Read-only tokens for the live event stream (GET /api/sessions/{id}/events):"),
+          form,
+          made,
+          tokens);
+      refresh();
+    }
   }
 
   private Anchor download(String format, String label) {
     DownloadHandler handler =
         DownloadHandler.fromInputStream(
             event -> {
-              RequestLogJson log = services.requestLog().log(host.sessionId());
+              RequestLogJson log = services.requestLog().log(me.sessionId());
               byte[] body =
                   "csv".equals(format)
                       ? services.requestLog().csv(log).getBytes(StandardCharsets.UTF_8)
                       : JSON.writeValueAsBytes(log);
               return new DownloadResponse(
                   new ByteArrayInputStream(body),
-                  "requests-" + host.sessionId() + "." + format,
+                  "requests-" + me.sessionId() + "." + format,
                   "csv".equals(format) ? "text/csv; charset=UTF-8" : "application/json",
                   body.length);
             });
@@ -95,7 +96,7 @@ class IntegrationsPanel extends VerticalLayout {
   private void create() {
     try {
       IntegrationTokenJson token =
-          services.integrationTokens().create(host, host.sessionId(), name.getValue());
+          services.integrationTokens().create(me, me.sessionId(), name.getValue());
       made.setValue(token.token());
       made.setVisible(true);
       name.clear();
@@ -107,7 +108,7 @@ class IntegrationsPanel extends VerticalLayout {
 
   private void refresh() {
     tokens.removeAll();
-    for (IntegrationTokenJson t : services.integrationTokens().list(host.sessionId())) {
+    for (IntegrationTokenJson t : services.integrationTokens().list(me.sessionId())) {
       if (t.revokedAt() != null) {
         continue;
       }
@@ -115,7 +116,7 @@ class IntegrationsPanel extends VerticalLayout {
           new Button(
               "Revoke",
               e -> {
-                services.integrationTokens().revoke(host.sessionId(), t.id());
+                services.integrationTokens().revoke(me.sessionId(), t.id());
                 refresh();
               });
       revoke.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);

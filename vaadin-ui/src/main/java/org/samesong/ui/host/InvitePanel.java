@@ -18,23 +18,24 @@ import org.samesong.ui.shell.QrCode;
  * The invitation to a session: its name, the invite code, the join link to copy and its QR code.
  */
 class InvitePanel extends VerticalLayout {
+  private final Span code = new Span();
+  private final Anchor link = new Anchor();
+  private final Image qr = new Image();
+  private String joinUrl;
 
   /**
    * @param joinUrl the session's join link, as guests open it
    */
   InvitePanel(Session session, String joinUrl) {
-    Span code = new Span(session.code());
     code.setId("invite-code");
     code.getStyle()
         .set("font-size", "2.2rem")
         .set("font-weight", "700")
         .set("letter-spacing", "0.2em")
         .set("font-family", "var(--lumo-font-family), monospace");
-    Anchor link = new Anchor(joinUrl, joinUrl);
     link.setId("invite-link");
     link.setTarget("_blank");
     link.getStyle().set("word-break", "break-all");
-    Image qr = new Image(QrCode.svgDataUrl(joinUrl), "QR code of the join link " + joinUrl);
     qr.setId("invite-qr");
     qr.getStyle()
         .set("width", "min(100%, 320px)")
@@ -45,23 +46,42 @@ class InvitePanel extends VerticalLayout {
     copy.addClickListener(
         e ->
             copy.getElement()
-                .executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", joinUrl));
+                .executeJs(
+                    "navigator.clipboard && navigator.clipboard.writeText($0)", this.joinUrl));
     H3 name = new H3(session.name());
     name.setId("session-title");
-    Button bigScreen = new Button("Show on a big screen", e -> showFullScreen(session, joinUrl));
+    Button bigScreen =
+        new Button(
+            "Show on a big screen", e -> showFullScreen(session, code.getText(), this.joinUrl));
     bigScreen.setId("invite-full-screen");
     bigScreen.addThemeVariants(ButtonVariant.LUMO_SMALL);
+    show(session.code(), joinUrl);
     add(name, new Span("Invite code"), code, link, new HorizontalLayout(copy, bigScreen), qr);
     setId("invite");
     setPadding(false);
     setSpacing(false);
   }
 
+  /** Shows another code and link (after a rotation): the old ones no longer work. */
+  void show(String inviteCode, String url) {
+    this.joinUrl = url;
+    code.setText(inviteCode);
+    link.setHref(url);
+    link.setText(url);
+    qr.setSrc(QrCode.svgDataUrl(url));
+    qr.setAlt("QR code of the join link " + url);
+  }
+
+  /** The code shown now. */
+  String code() {
+    return code.getText();
+  }
+
   /**
    * The invitation filling the screen, for a TV or a projector at the party: the session's name,
    * the code in letters readable across a room, the QR code as large as fits, and the link.
    */
-  static Dialog showFullScreen(Session session, String joinUrl) {
+  static Dialog showFullScreen(Session session, String inviteCode, String joinUrl) {
     Dialog dialog = new Dialog();
     dialog.setId("invite-dialog");
     dialog.setWidth("100vw");
@@ -75,7 +95,7 @@ class InvitePanel extends VerticalLayout {
         .set("font-size", "min(5vw, 4.5vh)");
     Span how = new Span("Join on your phone: scan the code, or open the link and type the code");
     how.getStyle().set("font-size", "min(3vw, 2.6vh)").set("text-align", "center");
-    Span code = new Span(session.code());
+    Span code = new Span(inviteCode);
     code.setId("invite-dialog-code");
     code.getStyle()
         .set("font-size", "min(12vw, 9vh)")

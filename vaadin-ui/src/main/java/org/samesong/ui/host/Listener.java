@@ -79,6 +79,7 @@ record Listener(
   boolean movesFrom(Listener before) {
     return before == null
         || isHost() != before.isHost()
+        || !java.util.Objects.equals(role, before.role())
         || connected != before.connected()
         || !displayName.equals(before.displayName());
   }

@@ -66,9 +66,23 @@ class ListenersPanel extends VerticalLayout {
     void kick(String memberId, boolean ban);
   }
 
-  ListenersPanel(Supplier<List<MemberJson>> load, Kicker kicker) {
+  /** Opens what a listener may do (co-host, single rights, hand-over). */
+  @FunctionalInterface
+  interface RightsEditor {
+    /** Whether the viewer may change this listener's rights (host: anyone; co-host: guests). */
+    default boolean mayChange(Listener l) {
+      return true;
+    }
+
+    void open(String memberId);
+  }
+
+  private final RightsEditor rights;
+
+  ListenersPanel(Supplier<List<MemberJson>> load, Kicker kicker, RightsEditor rights) {
     this.load = load;
     this.kicker = kicker;
+    this.rights = rights;
     setId("listeners-panel");
     setPadding(false);
     setSpacing(false);
@@ -116,7 +130,7 @@ class ListenersPanel extends VerticalLayout {
     grid.addColumn(new ComponentRenderer<>(this::kickButton, this::kickButtonFor))
         .setKey("actions")
         .setFlexGrow(0)
-        .setWidth("4rem");
+        .setAutoWidth(true);
     add(heading, filter, grid);
     showSize();
   }
@@ -139,23 +153,37 @@ class ListenersPanel extends VerticalLayout {
     ban.getElement().setAttribute("aria-label", "Ban " + l.displayName());
     ban.setTooltipText("Remove, and keep this browser and address out of the session");
     HorizontalLayout actions = new HorizontalLayout(kick, ban);
+    if (rights != null && rights.mayChange(l)) {
+      Button edit = new Button("Rights", e -> rights.open(memberId));
+      edit.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE);
+      edit.setId("rights-" + memberId);
+      // the visible word first: a screen reader and a voice command both find "Rights"
+      edit.getElement().setAttribute("aria-label", "Rights of " + l.displayName());
+      actions.addComponentAsFirst(edit);
+    }
     actions.setSpacing(false);
     actions.setId("actions-" + memberId);
+    actions.getElement().setAttribute("data-role", l.role() == null ? "" : l.role());
     return actions;
   }
 
-  /** A refreshed row keeps its button: it depends on nothing but the member's id and role. */
+  /** A refreshed row keeps its buttons: they depend on nothing but the member's id and role. */
   private Component kickButtonFor(Component current, Listener l) {
     boolean fits =
         l.isHost()
             ? current instanceof Span
             : current instanceof HorizontalLayout h
-                && h.getId().orElse("").equals("actions-" + l.memberId());
+                && h.getId().orElse("").equals("actions-" + l.memberId())
+                && (l.role() == null ? "" : l.role())
+                    .equals(h.getElement().getAttribute("data-role"));
     return fits ? current : kickButton(l);
   }
 
   private static String name(Listener l) {
-    return l.isHost() ? l.displayName() + " (host)" : l.displayName();
+    if (l.isHost()) {
+      return l.displayName() + " (host)";
+    }
+    return "cohost".equals(l.role()) ? l.displayName() + " (co-host)" : l.displayName();
   }
 
   static String drift(Double driftMs) {

@@ -64,27 +64,44 @@ class NowPlayingPanel extends VerticalLayout {
    */
   NowPlayingPanel(
       Services services, SamesongPrincipal host, Supplier<Playlist> playlist, Runnable onShown) {
+    this(services, host, playlist, onShown, true);
+  }
+
+  /**
+   * @param withAudio whether the panel plays the music itself; a co-host's console below the guest
+   *     player has none (the player above it plays)
+   */
+  NowPlayingPanel(
+      Services services,
+      SamesongPrincipal host,
+      Supplier<Playlist> playlist,
+      Runnable onShown,
+      boolean withAudio) {
     this.services = services;
     this.sessionId = host.sessionId();
     this.playlist = playlist;
     this.onShown = onShown;
 
-    TokenResponse tokens = services.auth().startFamily(host, null);
-    String[] refresh = {tokens.refreshToken()};
-    player = new SyncAudio(sessionId, tokens.accessToken());
-    player.setId("player");
-    new PlayerTokens(
-        player,
-        services.auth(),
-        () -> refresh[0],
-        fresh -> refresh[0] = fresh.refreshToken(),
-        tokens.expiresIn());
-    audioStatus.setId("audio-status");
-    AudioStatus.follow(player, audioStatus);
-
     setId("now-playing");
     setPadding(false);
-    add(head(), transport(), slider(), jump(), player, audioStatus);
+    add(head(), transport(), slider(), jump());
+    if (withAudio) {
+      TokenResponse tokens = services.auth().startFamily(host, null);
+      String[] refresh = {tokens.refreshToken()};
+      player = new SyncAudio(sessionId, tokens.accessToken());
+      player.setId("player");
+      new PlayerTokens(
+          player,
+          services.auth(),
+          () -> refresh[0],
+          fresh -> refresh[0] = fresh.refreshToken(),
+          tokens.expiresIn());
+      audioStatus.setId("audio-status");
+      AudioStatus.follow(player, audioStatus);
+      add(player, audioStatus);
+    } else {
+      player = null;
+    }
     SpaceBar.togglesPlayOf(this);
   }
 

@@ -70,6 +70,30 @@ class AdminViewTest {
   }
 
   @Test
+  void the_hosting_settings_sit_with_guests_and_requests_in_words_and_nothing_is_left_in_other() {
+    var guests =
+        _get(
+            com.vaadin.flow.component.details.Details.class,
+            s -> s.withId("settings-guests-and-requests"));
+    IntegerField pending =
+        _get(guests, IntegerField.class, s -> s.withId("setting-max_pending_requests_per_guest"));
+    assertThat(pending.getLabel()).isEqualTo("Pending requests per guest");
+    assertThat(pending.getHelperText()).contains("quota_exceeded");
+    IntegerField hourly =
+        _get(guests, IntegerField.class, s -> s.withId("setting-max_adds_per_guest_per_hour"));
+    assertThat(hourly.getLabel()).contains("per hour");
+    assertThat(hourly.getValue()).isZero();
+    Checkbox fair = _get(guests, Checkbox.class, s -> s.withId("setting-fair_queue"));
+    assertThat(fair.getLabel()).isEqualTo("Interleave guests' adds fairly");
+    assertThat(fair.getValue()).isTrue();
+    IntegerField grace = _get(guests, IntegerField.class, s -> s.withId("setting-host_grace_s"));
+    assertThat(grace.getHelperText()).contains("co-host").contains("(host_grace_s)");
+    assertThat(grace.getValue()).isEqualTo(120);
+    com.github.mvysny.kaributesting.v10.LocatorJ._assertNone(
+        com.vaadin.flow.component.details.Details.class, s -> s.withId("settings-other"));
+  }
+
+  @Test
   void every_runtime_setting_has_a_field() {
     for (var setting : Settings.ALL) {
       _assertOne(
