@@ -5,6 +5,8 @@ import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -27,64 +29,90 @@ public interface WebhookDao {
   /** Pending deliveries of a URL. */
   record Pending(String url, long pending) {}
 
-  /** Inserts a delivery unless this event already has one for the URL. */
-  @SqlUpdate(
+  /** An attempt's end, as {@link #finish} stores it. */
+  record Finished(String id, long at, Integer status, long next) {}
+
+  /**
+   * Inserts one delivery per URL of an event (one batch: one round trip), skipping a URL this event
+   * already has (instances of a cluster that see the same track start record it once).
+   */
+  @SqlBatch(
       """
       INSERT INTO webhook_outbox (id, event_id, url, body, created_at, attempts, next_attempt_at)
       SELECT :id, :eventId, :url, :body, :createdAt, 0, :createdAt
       WHERE NOT EXISTS (SELECT 1 FROM webhook_outbox WHERE event_id = :eventId AND url = :url)
       """)
-  int insert(
-      @Bind("id") String id,
+  void insert(
+      @Bind("id") List<String> ids,
       @Bind("eventId") String eventId,
-      @Bind("url") String url,
+      @Bind("url") List<String> urls,
       @Bind("body") String body,
       @Bind("createdAt") long createdAt);
 
-  /** The URLs that have a delivery due now. */
-  @SqlQuery(
+  /**
+   * Takes up to {@code limit} of a URL's due deliveries, oldest first, for one attempt until {@code
+   * until}, marked with {@code claim}: one statement however many. A row another instance took
+   * meanwhile no longer matches (its next_attempt_at moved on), so none is taken twice.
+   */
+  @SqlUpdate(
       """
-      SELECT DISTINCT url FROM webhook_outbox
-      WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= :now
+      UPDATE webhook_outbox SET next_attempt_at = :until, claimed_by = :claim
+      WHERE id IN (
+          SELECT id FROM webhook_outbox
+          WHERE url = :url AND delivered_at IS NULL AND given_up_at IS NULL
+            AND next_attempt_at <= :now
+          ORDER BY created_at, id
+          LIMIT :limit)
+        AND delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= :now
       """)
-  List<String> dueUrls(@Bind("now") long now);
+  int claim(
+      @Bind("url") String url,
+      @Bind("now") long now,
+      @Bind("until") long until,
+      @Bind("claim") String claim,
+      @Bind("limit") int limit);
 
-  /** The oldest deliveries of a URL that are due now, at most {@code limit}. */
+  /** What {@link #claim} took (found through the due index: until is their next_attempt_at). */
   @RegisterConstructorMapper(Delivery.class)
   @SqlQuery(
       """
       SELECT id, event_id, url, body, created_at, attempts, next_attempt_at FROM webhook_outbox
-      WHERE url = :url AND delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= :now
+      WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at = :until
+        AND claimed_by = :claim
       ORDER BY created_at, id
-      LIMIT :limit
       """)
-  List<Delivery> nextDue(@Bind("url") String url, @Bind("now") long now, @Bind("limit") int limit);
+  List<Delivery> claimed(@Bind("until") long until, @Bind("claim") String claim);
 
-  /**
-   * Takes a delivery for one attempt until {@code until}: 1 when this instance got it, 0 when
-   * another one took it first.
-   */
-  @SqlUpdate(
+  @SqlBatch(
       """
-      UPDATE webhook_outbox SET next_attempt_at = :until
-      WHERE id = :id AND next_attempt_at = :seen AND delivered_at IS NULL
+      UPDATE webhook_outbox SET delivered_at = :at, attempts = attempts + 1, last_status = :status
+      WHERE id = :id
       """)
-  int claim(@Bind("id") String id, @Bind("seen") long seen, @Bind("until") long until);
+  void delivered(@BindMethods List<Finished> done);
 
-  @SqlUpdate(
-      "UPDATE webhook_outbox SET delivered_at = :now, attempts = attempts + 1, last_status = :status WHERE id = :id")
-  void delivered(@Bind("id") String id, @Bind("now") long now, @Bind("status") int status);
-
-  @SqlUpdate(
+  /** Failed attempts: each waits until its {@code next}. */
+  @SqlBatch(
       """
       UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = :next, last_status = :status
       WHERE id = :id
       """)
-  void failed(@Bind("id") String id, @Bind("next") long next, @Bind("status") Integer status);
+  void failed(@BindMethods List<Finished> failed);
 
+  @SqlBatch(
+      """
+      UPDATE webhook_outbox SET attempts = attempts + 1, given_up_at = :at, last_status = :status
+      WHERE id = :id
+      """)
+  void gaveUp(@BindMethods List<Finished> given);
+
+  /** Deliveries waiting (not in an attempt) since before {@code before} are given up. */
   @SqlUpdate(
-      "UPDATE webhook_outbox SET attempts = attempts + 1, given_up_at = :now, last_status = :status WHERE id = :id")
-  void gaveUp(@Bind("id") String id, @Bind("now") long now, @Bind("status") Integer status);
+      """
+      UPDATE webhook_outbox SET given_up_at = :now
+      WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= :now
+        AND created_at < :before
+      """)
+  int giveUpOlder(@Bind("before") long before, @Bind("now") long now);
 
   /** Deliveries to URLs that are no longer configured are given up. */
   @SqlUpdate(
@@ -113,17 +141,22 @@ public interface WebhookDao {
   @SqlQuery("SELECT url, last_status, last_delivery_at, failures, last_error FROM webhook_targets")
   List<Target> targets();
 
+  /**
+   * A URL's attempts since the last call: the last one's status and error; {@code failures} is the
+   * count since the last success (from 0 again when {@code succeeded}, else added to).
+   */
   @SqlUpdate(
       """
       UPDATE webhook_targets SET last_status = :status, last_delivery_at = :at, last_error = :error,
-        failures = CASE WHEN :ok THEN 0 ELSE failures + 1 END
+        failures = CASE WHEN :succeeded THEN :failures ELSE failures + :failures END
       WHERE url = :url
       """)
   int attempted(
       @Bind("url") String url,
       @Bind("status") Integer status,
       @Bind("at") long at,
-      @Bind("ok") boolean ok,
+      @Bind("succeeded") boolean succeeded,
+      @Bind("failures") int failures,
       @Bind("error") String error);
 
   @SqlQuery("SELECT COUNT(*) FROM webhook_targets WHERE url = :url")

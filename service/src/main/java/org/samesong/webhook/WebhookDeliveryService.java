@@ -9,15 +9,22 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -30,13 +37,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the outbox: a poller of its own finds URLs with deliveries due (every half second, and at
- * once when an event is stored), and one sender per URL sends that URL's deliveries oldest first,
- * one at a time, so a slow or dead receiver delays only itself. A delivery is claimed in the
- * database before it is sent, so two instances never send the same one at the same time (a crash
- * mid-send sends it again after the claim lapses: at least once). A failure (no 2xx, no answer, a
- * refused address) is tried again after 1, 2, 4 … seconds, at most an hour apart, for 24 hours.
- * Nothing here runs on a request's or a broadcast's thread, and no lock is held while sending.
+ * Sends the outbox, off every request's and broadcast's thread, with bounded work:
+ *
+ * <ul>
+ *   <li>One low-priority thread (the poller) does all the database work in rounds: at most {@value
+ *       #MIN_ROUND_MS} ms apart however many events are stored (a burst of changes costs one round,
+ *       not one per change), and every {@value #POLL_MS} ms for retries. A round stores the
+ *       attempts that ended since the last (one transaction of batches), then per URL claims a
+ *       batch of due deliveries with one statement (the claim is a lease of {@value #LEASE_MS} ms
+ *       in the database, so two instances never send the same one at once, and a crash mid-send
+ *       sends it again after the lease: at least once) and starts them.
+ *   <li>Sends are asynchronous (java.net.http): no thread waits for a receiver. A URL has at most
+ *       {@value #IN_FLIGHT_PER_URL} deliveries in flight, each with a {@link #TIMEOUT} timeout, so
+ *       a slow receiver delays only its own deliveries and holds no thread.
+ *   <li>A failure (no 2xx, no answer, a refused address) is tried again after 1, 2, 4 … seconds, at
+ *       most an hour apart, for 24 hours. A URL that fails is paused for the same backoff and then
+ *       probed with one delivery at a time until one gets through: a dead receiver costs one
+ *       attempt per backoff step, not one per waiting event.
+ * </ul>
+ *
+ * Deliveries of one URL may arrive in any order (several are in flight at once); receivers order by
+ * {@code at} and deduplicate by {@code event_id}.
  */
 public class WebhookDeliveryService implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryService.class);
@@ -44,14 +65,15 @@ public class WebhookDeliveryService implements Managed {
   public static final String EVENT_ID_HEADER = "X-Samesong-Event-Id";
 
   static final long POLL_MS = 500;
-  static final int BATCH = 50;
+  static final long MIN_ROUND_MS = 100;
+  static final int IN_FLIGHT_PER_URL = 32;
   static final long FIRST_RETRY_MS = 1_000;
   static final long MAX_RETRY_MS = 3_600_000;
   static final long GIVE_UP_AFTER_MS = 24 * 3_600_000L;
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   /** How long a claimed delivery is this instance's (longer than an attempt can take). */
-  static final long LEASE_MS = 60_000;
+  static final long LEASE_MS = 30_000;
 
   private static final long HOUSEKEEPING_MS = 60_000;
   private static final long KEEP_DONE_MS = 7 * 24 * 3_600_000L;
@@ -61,12 +83,33 @@ public class WebhookDeliveryService implements Managed {
   private final SettingsService settings;
   private final UrlGuard guard;
   private final Clock clock;
+  private final ExecutorService httpThreads =
+      Executors.newFixedThreadPool(2, r -> lowPriority(r, "webhook-http"));
   private final HttpClient http;
-  private final Set<String> busy = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean pollQueued = new AtomicBoolean();
+  private final Queue<Ended> ended = new ConcurrentLinkedQueue<>();
+  private final Map<String, Target> targets = new ConcurrentHashMap<>();
+  private final AtomicBoolean roundQueued = new AtomicBoolean();
   private final AtomicLong lastHousekeeping = new AtomicLong();
+  private volatile long lastRoundNanos = System.nanoTime() - MIN_ROUND_MS * 1_000_000L;
   private ScheduledExecutorService poller;
-  private ExecutorService senders;
+
+  /** An attempt that ended (on an HTTP thread), for the poller to store. */
+  private record Ended(WebhookDao.Delivery delivery, Integer status, String error, long at) {
+    boolean ok() {
+      return error == null;
+    }
+  }
+
+  /** A URL as this instance sends to it. Fields other than inFlight: the poller's alone. */
+  private static final class Target {
+    final AtomicInteger inFlight = new AtomicInteger();
+    boolean rowMade;
+
+    /** Failed probes in a row: 0 while the URL takes deliveries; then the backoff's step. */
+    int failing;
+
+    long pausedUntil;
+  }
 
   public WebhookDeliveryService(
       Jdbi jdbi, WebhookService webhooks, SettingsService settings, UrlGuard guard, Clock clock) {
@@ -79,54 +122,59 @@ public class WebhookDeliveryService implements Managed {
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(Executors.newCachedThreadPool(r -> daemon(r, "webhook-http")))
+            .executor(httpThreads)
             .build();
     webhooks.onRecorded(this::wake);
   }
 
   @Override
   public void start() {
-    poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "webhook-poller"));
-    senders = Executors.newCachedThreadPool(r -> daemon(r, "webhook-sender"));
-    poller.scheduleWithFixedDelay(this::poll, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
+    poller = Executors.newSingleThreadScheduledExecutor(r -> lowPriority(r, "webhook-poller"));
+    poller.scheduleWithFixedDelay(this::round, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void stop() {
     if (poller != null) {
       poller.shutdownNow();
-      senders.shutdownNow();
     }
+    httpThreads.shutdownNow();
   }
 
-  /** Events were stored: look now rather than at the next tick (only queues; never waits). */
+  /**
+   * Events were stored or an attempt ended: a round soon, at most one queued at a time and no
+   * sooner than {@value #MIN_ROUND_MS} ms after the last (only queues; never waits).
+   */
   void wake() {
     ScheduledExecutorService p = poller;
-    if (p != null && pollQueued.compareAndSet(false, true)) {
-      try {
-        p.execute(
-            () -> {
-              pollQueued.set(false);
-              poll();
-            });
-      } catch (java.util.concurrent.RejectedExecutionException stopping) {
-        pollQueued.set(false);
-      }
+    if (p == null || !roundQueued.compareAndSet(false, true)) {
+      return;
+    }
+    long waitNanos = lastRoundNanos + MIN_ROUND_MS * 1_000_000L - System.nanoTime();
+    try {
+      p.schedule(
+          () -> {
+            roundQueued.set(false);
+            round();
+          },
+          Math.max(0, waitNanos),
+          TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException stopping) {
+      roundQueued.set(false);
     }
   }
 
-  private void poll() {
+  /** On the poller: stores what ended, then starts what is due. */
+  private void round() {
+    lastRoundNanos = System.nanoTime();
     try {
+      store();
       long now = clock.millis();
       housekeeping(now);
       List<String> configured = settings.get(Settings.WEBHOOK_URLS);
-      if (configured.isEmpty()) {
-        return; // no webhook: no query twice a second
-      }
-      for (String url : jdbi.withExtension(WebhookDao.class, dao -> dao.dueUrls(now))) {
-        if (configured.contains(url) && busy.add(url)) {
-          senders.execute(() -> drain(url));
-        }
+      targets.keySet().retainAll(configured);
+      for (String url : configured) {
+        start(url, targets.computeIfAbsent(url, u -> new Target()), now);
       }
     } catch (RuntimeException e) {
       if (DatabaseDown.is(e)) {
@@ -134,6 +182,195 @@ public class WebhookDeliveryService implements Managed {
       } else {
         LOG.warn("webhook outbox: {}", e.toString());
       }
+    }
+  }
+
+  /** Claims and starts a URL's due deliveries, as many as it may have in flight. */
+  private void start(String url, Target target, long now) {
+    if (now < target.pausedUntil) {
+      return;
+    }
+    int room =
+        target.failing > 0
+            ? (target.inFlight.get() == 0 ? 1 : 0) // a probe at a time
+            : IN_FLIGHT_PER_URL - target.inFlight.get();
+    if (room <= 0) {
+      return;
+    }
+    String claim = UUID.randomUUID().toString();
+    long until = now + LEASE_MS;
+    List<WebhookDao.Delivery> due =
+        jdbi.withExtension(
+            WebhookDao.class,
+            dao -> {
+              if (dao.claim(url, now, until, claim, room) == 0) {
+                return List.<WebhookDao.Delivery>of();
+              }
+              if (!target.rowMade) {
+                ensureTarget(dao, url);
+                target.rowMade = true;
+              }
+              return dao.claimed(until, claim);
+            });
+    if (due.isEmpty()) {
+      return;
+    }
+    String refused = refusal(url);
+    String secret = refused == null ? webhooks.currentSecret() : null;
+    for (WebhookDao.Delivery d : due) {
+      target.inFlight.incrementAndGet();
+      if (refused != null) {
+        end(d, target, null, refused);
+      } else {
+        send(d, target, secret);
+      }
+    }
+  }
+
+  /** Why the URL may not be sent to now (a private address), or null. */
+  private String refusal(String url) {
+    try {
+      URI uri = URI.create(url);
+      int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+      guard.resolve(uri.getHost(), port);
+      return null;
+    } catch (UrlGuard.RefusedAddressException e) {
+      return "refused: " + e.getMessage() + " (allow_private_urls is off)";
+    } catch (java.net.UnknownHostException | RuntimeException e) {
+      return abbreviate(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private void send(WebhookDao.Delivery d, Target target, String secret) {
+    HttpRequest request;
+    try {
+      request =
+          HttpRequest.newBuilder(URI.create(d.url()))
+              .timeout(TIMEOUT)
+              .header("Content-Type", "application/json")
+              .header("User-Agent", "Samesong-Webhooks")
+              .header(EVENT_ID_HEADER, d.eventId())
+              .header(SIGNATURE_HEADER, "sha256=" + sign(secret, d.body()))
+              .POST(HttpRequest.BodyPublishers.ofString(d.body(), StandardCharsets.UTF_8))
+              .build();
+    } catch (RuntimeException e) {
+      end(d, target, null, abbreviate(e.toString()));
+      return;
+    }
+    http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete(
+            (response, failure) -> {
+              if (failure != null) {
+                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                String message = cause.getMessage();
+                end(
+                    d,
+                    target,
+                    null,
+                    abbreviate(
+                        cause.getClass().getSimpleName()
+                            + (message == null ? "" : ": " + message)));
+              } else {
+                int status = response.statusCode();
+                end(d, target, status, status / 100 == 2 ? null : "answered " + status);
+              }
+            });
+  }
+
+  /** An attempt ended: the poller stores it in its next round (soon). */
+  private void end(WebhookDao.Delivery d, Target target, Integer status, String error) {
+    ended.add(new Ended(d, status, error, clock.millis()));
+    target.inFlight.decrementAndGet();
+    wake();
+  }
+
+  /** Stores the attempts that ended, in one transaction, and moves each URL's pause on. */
+  private void store() {
+    List<Ended> batch = new ArrayList<>();
+    for (Ended e; (e = ended.poll()) != null; ) {
+      batch.add(e);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<WebhookDao.Finished> delivered = new ArrayList<>();
+    List<WebhookDao.Finished> failed = new ArrayList<>();
+    List<WebhookDao.Finished> gaveUp = new ArrayList<>();
+    Map<String, List<Ended>> byUrl = new LinkedHashMap<>();
+    for (Ended e : batch) {
+      WebhookDao.Delivery d = e.delivery();
+      byUrl.computeIfAbsent(d.url(), u -> new ArrayList<>()).add(e);
+      if (e.ok()) {
+        delivered.add(new WebhookDao.Finished(d.id(), e.at(), e.status(), 0));
+      } else if (e.at() - d.createdAt() >= GIVE_UP_AFTER_MS) {
+        gaveUp.add(new WebhookDao.Finished(d.id(), e.at(), e.status(), 0));
+        LOG.warn("webhook {}: event {} given up after 24 h", origin(d.url()), d.eventId());
+      } else {
+        long next = e.at() + backoff(d.attempts() + 1);
+        failed.add(new WebhookDao.Finished(d.id(), e.at(), e.status(), next));
+      }
+    }
+    try {
+      jdbi.useTransaction(
+          h -> {
+            WebhookDao dao = h.attach(WebhookDao.class);
+            if (!delivered.isEmpty()) {
+              dao.delivered(delivered);
+            }
+            if (!failed.isEmpty()) {
+              dao.failed(failed);
+            }
+            if (!gaveUp.isEmpty()) {
+              dao.gaveUp(gaveUp);
+            }
+            byUrl.forEach((url, list) -> attempted(dao, url, list));
+          });
+    } finally {
+      // when they are not stored, the leases lapse and they are sent again (at least once)
+      byUrl.forEach(this::pace);
+    }
+  }
+
+  /** The URL's status row: its last attempt, and the failures since its last success. */
+  private static void attempted(WebhookDao dao, String url, List<Ended> list) {
+    Ended last = list.get(list.size() - 1);
+    int sinceSuccess = 0;
+    boolean succeeded = false;
+    for (Ended e : list) {
+      if (e.ok()) {
+        succeeded = true;
+        sinceSuccess = 0;
+      } else {
+        sinceSuccess++;
+      }
+    }
+    dao.attempted(url, last.status(), last.at(), succeeded, sinceSuccess, last.error());
+    if (!last.ok()) {
+      LOG.info(
+          "webhook {}: {} attempt(s) failed, the last ({}) for event {}",
+          origin(url),
+          list.stream().filter(e -> !e.ok()).count(),
+          last.error(),
+          last.delivery().eventId());
+    }
+  }
+
+  /** A success opens the URL again; a failure pauses it for the next step of the backoff. */
+  private void pace(String url, List<Ended> list) {
+    Target target = targets.get(url);
+    if (target == null) {
+      return;
+    }
+    Ended last = list.get(list.size() - 1);
+    if (last.ok()) {
+      target.failing = 0;
+      target.pausedUntil = 0;
+    } else if (target.failing == 0 || last.at() >= target.pausedUntil) {
+      // a probe failed (or the first failure): the next step of the backoff. Attempts that were in
+      // flight when the URL was paused and fail during the pause do not count as more steps.
+      target.failing = Math.min(target.failing + 1, 31);
+      long rowWait = backoff(last.delivery().attempts() + 1);
+      target.pausedUntil = last.at() + Math.max(backoff(target.failing), rowWait);
     }
   }
 
@@ -150,111 +387,23 @@ public class WebhookDeliveryService implements Managed {
           if (dropped > 0) {
             LOG.info("webhooks: {} deliveries to URLs no longer configured dropped", dropped);
           }
+          // those a paused URL never got to try are given up together after 24 h
+          int old = dao.giveUpOlder(now - GIVE_UP_AFTER_MS, now);
+          if (old > 0) {
+            LOG.warn("webhooks: {} deliveries given up after 24 h", old);
+          }
           dao.forget(now - KEEP_DONE_MS);
         });
   }
 
-  /** Sends a URL's due deliveries, oldest first, one at a time (read a batch at a time). */
-  private void drain(String url) {
-    try {
-      while (!Thread.currentThread().isInterrupted()) {
-        long now = clock.millis();
-        List<WebhookDao.Delivery> due =
-            jdbi.withExtension(WebhookDao.class, dao -> dao.nextDue(url, now, BATCH));
-        if (due.isEmpty()) {
-          return;
-        }
-        ensureTarget(url);
-        for (WebhookDao.Delivery d : due) {
-          long at = clock.millis();
-          boolean mine =
-              jdbi.withExtension(
-                      WebhookDao.class, dao -> dao.claim(d.id(), d.nextAttemptAt(), at + LEASE_MS))
-                  == 1;
-          if (mine && !attempt(d)) {
-            break; // it failed: the ones behind it wait for the next round, in order
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("webhook {}: {}", origin(url), e.toString());
-    } finally {
-      busy.remove(url);
-    }
-  }
-
   /** The URL's status row, made before its first attempt (two instances may race to make it). */
-  private void ensureTarget(String url) {
-    jdbi.useExtension(
-        WebhookDao.class,
-        dao -> {
-          if (dao.targetExists(url) == 0) {
-            try {
-              dao.createTarget(url);
-            } catch (RuntimeException raced) {
-              LOG.debug("webhook {}: status row made by another instance", origin(url));
-            }
-          }
-        });
-  }
-
-  /** One attempt; true when it was delivered. */
-  private boolean attempt(WebhookDao.Delivery d) {
-    Integer status = null;
-    String error = null;
-    try {
-      URI uri = URI.create(d.url());
-      int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-      guard.resolve(uri.getHost(), port);
-      HttpRequest request =
-          HttpRequest.newBuilder(uri)
-              .timeout(TIMEOUT)
-              .header("Content-Type", "application/json")
-              .header("User-Agent", "Samesong-Webhooks")
-              .header(EVENT_ID_HEADER, d.eventId())
-              .header(SIGNATURE_HEADER, "sha256=" + sign(webhooks.signingSecret(), d.body()))
-              .POST(HttpRequest.BodyPublishers.ofString(d.body(), StandardCharsets.UTF_8))
-              .build();
-      HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-      status = response.statusCode();
-      if (status < 200 || status > 299) {
-        error = "answered " + status;
+  private static void ensureTarget(WebhookDao dao, String url) {
+    if (dao.targetExists(url) == 0) {
+      try {
+        dao.createTarget(url);
+      } catch (RuntimeException raced) {
+        LOG.debug("webhook {}: status row made by another instance", origin(url));
       }
-    } catch (UrlGuard.RefusedAddressException e) {
-      error = "refused: " + e.getMessage() + " (allow_private_urls is off)";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      error = "interrupted";
-    } catch (Exception e) {
-      error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
-    record(d, status, error == null ? null : abbreviate(error));
-    return error == null;
-  }
-
-  private void record(WebhookDao.Delivery d, Integer status, String error) {
-    long now = clock.millis();
-    boolean ok = error == null;
-    jdbi.useTransaction(
-        h -> {
-          WebhookDao dao = h.attach(WebhookDao.class);
-          if (ok) {
-            dao.delivered(d.id(), now, status);
-          } else if (now - d.createdAt() >= GIVE_UP_AFTER_MS) {
-            dao.gaveUp(d.id(), now, status);
-            LOG.warn("webhook {}: event {} given up after 24 h", origin(d.url()), d.eventId());
-          } else {
-            dao.failed(d.id(), now + backoff(d.attempts() + 1), status);
-          }
-          dao.attempted(d.url(), status, now, ok, error);
-        });
-    if (!ok) {
-      LOG.info(
-          "webhook {}: event {} failed ({}), tried {} time(s)",
-          origin(d.url()),
-          d.eventId(),
-          error,
-          d.attempts() + 1);
     }
   }
 
@@ -295,9 +444,11 @@ public class WebhookDeliveryService implements Managed {
     return s.length() <= 300 ? s : s.substring(0, 297) + "...";
   }
 
-  private static Thread daemon(Runnable r, String name) {
+  /** A daemon thread at the lowest priority: deliveries yield to request threads. */
+  private static Thread lowPriority(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
     return t;
   }
 }

@@ -39,6 +39,13 @@ public class WebhookService implements EventOutbox {
   private final Clock clock;
   private volatile Runnable recorded = () -> {};
 
+  /** How long a secret read from the database is used before it is read again. */
+  static final long SECRET_READ_MS = 5_000;
+
+  private record Secret(String value, long readAtNanos) {}
+
+  private volatile Secret secret;
+
   public WebhookService(Jdbi jdbi, SettingsService settings, ObjectMapper mapper, Clock clock) {
     this.jdbi = jdbi;
     this.settings = settings;
@@ -64,10 +71,9 @@ public class WebhookService implements EventOutbox {
       return;
     }
     String body = body(eventId, event, sessionId, at, data);
-    WebhookDao dao = h.attach(WebhookDao.class);
-    for (String url : urls) {
-      dao.insert(Ids.newId(), eventId, url, body, clock.millis());
-    }
+    List<String> ids = urls.stream().map(u -> Ids.newId()).toList();
+    // one batch for every URL: the change's transaction pays one round trip, whatever the URLs
+    h.attach(WebhookDao.class).insert(ids, eventId, urls, body, clock.millis());
     h.afterCommit(recorded::run);
   }
 
@@ -98,6 +104,21 @@ public class WebhookService implements EventOutbox {
     return true;
   }
 
+  /**
+   * The secret to sign with now: read from the database at most once every {@value #SECRET_READ_MS}
+   * ms (not once per delivery), at once after a rotation here; a rotation on another instance of a
+   * cluster is used here within that time.
+   */
+  String currentSecret() {
+    Secret known = secret;
+    long now = System.nanoTime();
+    if (known == null || now - known.readAtNanos() > SECRET_READ_MS * 1_000_000L) {
+      known = new Secret(signingSecret(), now);
+      secret = known;
+    }
+    return known.value();
+  }
+
   /** The signing secret, made on first use. */
   public String signingSecret() {
     return jdbi.inTransaction(
@@ -123,6 +144,7 @@ public class WebhookService implements EventOutbox {
             dao.createSecret(fresh, clock.millis());
           }
         });
+    secret = new Secret(fresh, System.nanoTime());
     LOG.info("webhook signing secret rotated");
     return fresh;
   }
