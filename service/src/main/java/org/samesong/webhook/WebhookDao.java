@@ -50,9 +50,10 @@ public interface WebhookDao {
       @Bind("createdAt") long createdAt);
 
   /**
-   * Takes up to {@code limit} of a URL's due deliveries, oldest first, for one attempt until {@code
-   * until}, marked with {@code claim}: one statement however many. A row another instance took
-   * meanwhile no longer matches (its next_attempt_at moved on), so none is taken twice.
+   * Takes up to {@code limit} of a URL's due deliveries, longest due first (a new one is due from
+   * its creation), for one attempt until {@code until}, marked with {@code claim}: one statement
+   * however many. A row another instance took meanwhile no longer matches (its next_attempt_at
+   * moved on), so none is taken twice.
    */
   @SqlUpdate(
       """
@@ -61,7 +62,7 @@ public interface WebhookDao {
           SELECT id FROM webhook_outbox
           WHERE url = :url AND delivered_at IS NULL AND given_up_at IS NULL
             AND next_attempt_at <= :now
-          ORDER BY created_at, id
+          ORDER BY url, delivered_at, given_up_at, next_attempt_at
           LIMIT :limit)
         AND delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= :now
       """)

@@ -42,11 +42,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>One low-priority thread (the poller) does all the database work in rounds: at most {@value
  *       #MIN_ROUND_MS} ms apart however many events are stored (a burst of changes costs one round,
- *       not one per change), and every {@value #POLL_MS} ms for retries. A round stores the
- *       attempts that ended since the last (one transaction of batches), then per URL claims a
- *       batch of due deliveries with one statement (the claim is a lease of {@value #LEASE_MS} ms
- *       in the database, so two instances never send the same one at once, and a crash mid-send
- *       sends it again after the lease: at least once) and starts them.
+ *       not one per change), and every {@value #POLL_MS} ms for retries. A round is one
+ *       transaction: it stores the attempts that ended since the last (a batch per kind), and per
+ *       URL claims a batch of due deliveries with one statement (the claim is a lease of {@value
+ *       #LEASE_MS} ms in the database, so two instances never send the same one at once, and a
+ *       crash mid-send sends it again after the lease: at least once); then it starts them.
  *   <li>Sends are asynchronous (java.net.http): no thread waits for a receiver. A URL has at most
  *       {@value #IN_FLIGHT_PER_URL} deliveries in flight, each with a {@link #TIMEOUT} timeout, so
  *       a slow receiver delays only its own deliveries and holds no thread.
@@ -65,7 +65,7 @@ public class WebhookDeliveryService implements Managed {
   public static final String EVENT_ID_HEADER = "X-Samesong-Event-Id";
 
   static final long POLL_MS = 500;
-  static final long MIN_ROUND_MS = 100;
+  static final long MIN_ROUND_MS = 200;
   static final int IN_FLIGHT_PER_URL = 32;
   static final long FIRST_RETRY_MS = 1_000;
   static final long MAX_RETRY_MS = 3_600_000;
@@ -164,18 +164,48 @@ public class WebhookDeliveryService implements Managed {
     }
   }
 
-  /** On the poller: stores what ended, then starts what is due. */
+  /**
+   * On the poller: stores the attempts that ended and claims what is due, in one transaction (one
+   * commit a round, whatever the URLs), then starts the claimed deliveries.
+   */
   private void round() {
     lastRoundNanos = System.nanoTime();
     try {
-      store();
       long now = clock.millis();
       housekeeping(now);
+      List<Ended> batch = new ArrayList<>();
+      for (Ended e; (e = ended.poll()) != null; ) {
+        batch.add(e);
+      }
+      Map<String, List<Ended>> byUrl = new LinkedHashMap<>();
+      for (Ended e : batch) {
+        byUrl.computeIfAbsent(e.delivery().url(), u -> new ArrayList<>()).add(e);
+      }
+      byUrl.forEach(this::pace);
       List<String> configured = settings.get(Settings.WEBHOOK_URLS);
       targets.keySet().retainAll(configured);
+      Map<String, Integer> rooms = new LinkedHashMap<>();
       for (String url : configured) {
-        start(url, targets.computeIfAbsent(url, u -> new Target()), now);
+        int room = room(targets.computeIfAbsent(url, u -> new Target()), now);
+        if (room > 0) {
+          rooms.put(url, room);
+        }
       }
+      if (batch.isEmpty() && rooms.isEmpty()) {
+        return;
+      }
+      // when this fails, the ended attempts are not stored: their leases lapse and they are sent
+      // again (at least once)
+      Map<String, List<WebhookDao.Delivery>> claimed =
+          jdbi.inTransaction(
+              h -> {
+                WebhookDao dao = h.attach(WebhookDao.class);
+                store(dao, batch, byUrl);
+                Map<String, List<WebhookDao.Delivery>> due = new LinkedHashMap<>();
+                rooms.forEach((url, room) -> due.put(url, claim(dao, url, room, now)));
+                return due;
+              });
+      claimed.forEach((url, due) -> start(url, due));
     } catch (RuntimeException e) {
       if (DatabaseDown.is(e)) {
         DatabaseDown.note("webhook outbox", e);
@@ -185,33 +215,36 @@ public class WebhookDeliveryService implements Managed {
     }
   }
 
-  /** Claims and starts a URL's due deliveries, as many as it may have in flight. */
-  private void start(String url, Target target, long now) {
+  /** How many deliveries a URL may start now: none while paused, one probe while failing. */
+  private static int room(Target target, long now) {
     if (now < target.pausedUntil) {
-      return;
+      return 0;
     }
-    int room =
-        target.failing > 0
-            ? (target.inFlight.get() == 0 ? 1 : 0) // a probe at a time
-            : IN_FLIGHT_PER_URL - target.inFlight.get();
-    if (room <= 0) {
-      return;
-    }
+    return target.failing > 0
+        ? (target.inFlight.get() == 0 ? 1 : 0)
+        : IN_FLIGHT_PER_URL - target.inFlight.get();
+  }
+
+  /**
+   * Claims up to {@code room} of a URL's due deliveries (two statements, none when none is due).
+   */
+  private List<WebhookDao.Delivery> claim(WebhookDao dao, String url, int room, long now) {
     String claim = UUID.randomUUID().toString();
     long until = now + LEASE_MS;
-    List<WebhookDao.Delivery> due =
-        jdbi.withExtension(
-            WebhookDao.class,
-            dao -> {
-              if (dao.claim(url, now, until, claim, room) == 0) {
-                return List.<WebhookDao.Delivery>of();
-              }
-              if (!target.rowMade) {
-                ensureTarget(dao, url);
-                target.rowMade = true;
-              }
-              return dao.claimed(until, claim);
-            });
+    if (dao.claim(url, now, until, claim, room) == 0) {
+      return List.of();
+    }
+    Target target = targets.get(url);
+    if (target != null && !target.rowMade) {
+      ensureTarget(dao, url);
+      target.rowMade = true;
+    }
+    return dao.claimed(until, claim);
+  }
+
+  /** Starts a URL's claimed deliveries (asynchronous sends: nothing here waits for them). */
+  private void start(String url, List<WebhookDao.Delivery> due) {
+    Target target = targets.computeIfAbsent(url, u -> new Target());
     if (due.isEmpty()) {
       return;
     }
@@ -284,22 +317,16 @@ public class WebhookDeliveryService implements Managed {
     wake();
   }
 
-  /** Stores the attempts that ended, in one transaction, and moves each URL's pause on. */
-  private void store() {
-    List<Ended> batch = new ArrayList<>();
-    for (Ended e; (e = ended.poll()) != null; ) {
-      batch.add(e);
-    }
+  /** Stores the attempts that ended: a batch per kind, one status update per URL. */
+  private static void store(WebhookDao dao, List<Ended> batch, Map<String, List<Ended>> byUrl) {
     if (batch.isEmpty()) {
       return;
     }
     List<WebhookDao.Finished> delivered = new ArrayList<>();
     List<WebhookDao.Finished> failed = new ArrayList<>();
     List<WebhookDao.Finished> gaveUp = new ArrayList<>();
-    Map<String, List<Ended>> byUrl = new LinkedHashMap<>();
     for (Ended e : batch) {
       WebhookDao.Delivery d = e.delivery();
-      byUrl.computeIfAbsent(d.url(), u -> new ArrayList<>()).add(e);
       if (e.ok()) {
         delivered.add(new WebhookDao.Finished(d.id(), e.at(), e.status(), 0));
       } else if (e.at() - d.createdAt() >= GIVE_UP_AFTER_MS) {
@@ -310,25 +337,16 @@ public class WebhookDeliveryService implements Managed {
         failed.add(new WebhookDao.Finished(d.id(), e.at(), e.status(), next));
       }
     }
-    try {
-      jdbi.useTransaction(
-          h -> {
-            WebhookDao dao = h.attach(WebhookDao.class);
-            if (!delivered.isEmpty()) {
-              dao.delivered(delivered);
-            }
-            if (!failed.isEmpty()) {
-              dao.failed(failed);
-            }
-            if (!gaveUp.isEmpty()) {
-              dao.gaveUp(gaveUp);
-            }
-            byUrl.forEach((url, list) -> attempted(dao, url, list));
-          });
-    } finally {
-      // when they are not stored, the leases lapse and they are sent again (at least once)
-      byUrl.forEach(this::pace);
+    if (!delivered.isEmpty()) {
+      dao.delivered(delivered);
     }
+    if (!failed.isEmpty()) {
+      dao.failed(failed);
+    }
+    if (!gaveUp.isEmpty()) {
+      dao.gaveUp(gaveUp);
+    }
+    byUrl.forEach((url, list) -> attempted(dao, url, list));
   }
 
   /** The URL's status row: its last attempt, and the failures since its last success. */

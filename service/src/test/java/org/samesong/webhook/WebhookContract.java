@@ -26,8 +26,9 @@ import org.samesong.testing.WebhookReceiver.Received;
  * Webhooks to real HTTP receivers on loopback: each session event arrives once, signed with the
  * secret the admin sees; a receiver that answers 500 three times gets the event on the fourth try
  * (the test clock moves through the backoff); a private address is refused unless {@code
- * allow_private_urls}; the secret rotates; a test event reaches every URL. Run on H2 by {@link
- * WebhookIT} and on PostgreSQL by {@link WebhookPostgresIT}.
+ * allow_private_urls}; a slow receiver delays only itself; a dead one is probed once per backoff
+ * step; the secret rotates; a test event reaches every URL. Run on H2 by {@link WebhookIT} and on
+ * PostgreSQL by {@link WebhookPostgresIT}.
  */
 abstract class WebhookContract {
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -137,6 +138,57 @@ abstract class WebhookContract {
     JsonNode url = awaitStatus(u -> u.path("last_status").asInt() == 200);
     assertThat(url.path("failures").asInt()).isZero();
     assertThat(url.path("pending").asLong()).isZero();
+  }
+
+  @Test
+  void a_slow_receiver_delays_only_itself_and_gets_several_at_once() {
+    try (WebhookReceiver slow = WebhookReceiver.start().delay(Duration.ofSeconds(2))) {
+      hooks(true, slow.url(), receiver.url());
+      List<String> sessions = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        sessions.add(fx.newSession().sessionId());
+      }
+      Predicate<Received> created =
+          r ->
+              r.event().equals("session_created")
+                  && sessions.contains(r.json().path("session_id").asText());
+      long start = System.nanoTime();
+      receiver.await(created, 4, WAIT);
+      // the quick one had them all before the slow one answered its first (2 s)
+      assertThat(slow.received().stream().filter(created)).isEmpty();
+      slow.await(created, 4, WAIT);
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      // one at a time would be 8 s; the receiver answers four at once
+      assertThat(tookMs).as("the slow receiver's four events").isLessThan(6_000);
+    }
+  }
+
+  @Test
+  void a_dead_receiver_is_probed_once_per_backoff_step_not_flooded() throws Exception {
+    receiver.answer(500);
+    hooks(true, receiver.url());
+    for (int i = 0; i < 6; i++) {
+      fx.newSession();
+    }
+    receiver.await(r -> true, 1, WAIT);
+    Thread.sleep(1_500); // the test clock stands still: the URL's pause does not end
+    int first = receiver.received().size();
+    assertThat(first).as("the first failure pauses the URL").isLessThan(6);
+    assertThat(awaitStatus(u -> u.path("pending").asLong() >= 6).path("failures").asInt())
+        .isEqualTo(first);
+
+    app().clock().advance(Duration.ofSeconds(1));
+    receiver.await(r -> true, first + 1, WAIT);
+    Thread.sleep(1_500);
+    assertThat(receiver.received()).as("one probe, then a pause of 2 s").hasSize(first + 1);
+
+    receiver.answer(200);
+    app().clock().advance(Duration.ofSeconds(2));
+    receiver.await(r -> r.answered() == 200, 1, WAIT);
+    // through again: everything waiting goes, the failed ones when their own backoff ends
+    app().clock().advance(Duration.ofSeconds(2));
+    JsonNode url = awaitStatus(u -> u.path("pending").asLong() == 0);
+    assertThat(url.path("failures").asInt()).isZero();
   }
 
   @Test
