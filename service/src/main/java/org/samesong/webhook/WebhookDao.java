@@ -73,16 +73,17 @@ public interface WebhookDao {
       @Bind("claim") String claim,
       @Bind("limit") int limit);
 
-  /** What {@link #claim} took (found through the due index: until is their next_attempt_at). */
+  /** What {@link #claim} took (found through the URL's index: until is their next_attempt_at). */
   @RegisterConstructorMapper(Delivery.class)
   @SqlQuery(
       """
       SELECT id, event_id, url, body, created_at, attempts, next_attempt_at FROM webhook_outbox
-      WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at = :until
-        AND claimed_by = :claim
+      WHERE url = :url AND delivered_at IS NULL AND given_up_at IS NULL
+        AND next_attempt_at = :until AND claimed_by = :claim
       ORDER BY created_at, id
       """)
-  List<Delivery> claimed(@Bind("until") long until, @Bind("claim") String claim);
+  List<Delivery> claimed(
+      @Bind("url") String url, @Bind("until") long until, @Bind("claim") String claim);
 
   @SqlBatch(
       """

@@ -239,7 +239,7 @@ public class WebhookDeliveryService implements Managed {
       ensureTarget(dao, url);
       target.rowMade = true;
     }
-    return dao.claimed(until, claim);
+    return dao.claimed(url, until, claim);
   }
 
   /** Starts a URL's claimed deliveries (asynchronous sends: nothing here waits for them). */

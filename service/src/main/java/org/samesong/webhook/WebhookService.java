@@ -39,6 +39,9 @@ public class WebhookService implements EventOutbox {
   private final Clock clock;
   private volatile Runnable recorded = () -> {};
 
+  /** The longest body the outbox keeps (its column's length). */
+  static final int MAX_BODY = 65_536;
+
   /** How long a secret read from the database is used before it is read again. */
   static final long SECRET_READ_MS = 5_000;
 
@@ -71,6 +74,10 @@ public class WebhookService implements EventOutbox {
       return;
     }
     String body = body(eventId, event, sessionId, at, data);
+    if (body.length() > MAX_BODY) {
+      // never fail the change for its webhook: the receiver learns of the event, not its details
+      body = body(eventId, event, sessionId, at, Map.of("truncated", true));
+    }
     List<String> ids = urls.stream().map(u -> Ids.newId()).toList();
     // one batch for every URL: the change's transaction pays one round trip, whatever the URLs
     h.attach(WebhookDao.class).insert(ids, eventId, urls, body, clock.millis());
