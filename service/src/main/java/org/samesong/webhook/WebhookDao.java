@@ -32,21 +32,32 @@ public interface WebhookDao {
   /** An attempt's end, as {@link #finish} stores it. */
   record Finished(String id, long at, Integer status, long next) {}
 
+  /** Stores an event's body once (instances of a cluster that see the same track start, too). */
+  @SqlUpdate(
+      """
+      INSERT INTO webhook_events (id, body, created_at)
+      SELECT :eventId, :body, :createdAt
+      WHERE NOT EXISTS (SELECT 1 FROM webhook_events WHERE id = :eventId)
+      """)
+  void insertEvent(
+      @Bind("eventId") String eventId,
+      @Bind("body") String body,
+      @Bind("createdAt") long createdAt);
+
   /**
    * Inserts one delivery per URL of an event (one batch: one round trip), skipping a URL this event
    * already has (instances of a cluster that see the same track start record it once).
    */
   @SqlBatch(
       """
-      INSERT INTO webhook_outbox (id, event_id, url, body, created_at, attempts, next_attempt_at)
-      SELECT :id, :eventId, :url, :body, :createdAt, 0, :createdAt
+      INSERT INTO webhook_outbox (id, event_id, url, created_at, attempts, next_attempt_at)
+      SELECT :id, :eventId, :url, :createdAt, 0, :createdAt
       WHERE NOT EXISTS (SELECT 1 FROM webhook_outbox WHERE event_id = :eventId AND url = :url)
       """)
   void insert(
       @Bind("id") List<String> ids,
       @Bind("eventId") String eventId,
       @Bind("url") List<String> urls,
-      @Bind("body") String body,
       @Bind("createdAt") long createdAt);
 
   /**
@@ -77,10 +88,11 @@ public interface WebhookDao {
   @RegisterConstructorMapper(Delivery.class)
   @SqlQuery(
       """
-      SELECT id, event_id, url, body, created_at, attempts, next_attempt_at FROM webhook_outbox
-      WHERE url = :url AND delivered_at IS NULL AND given_up_at IS NULL
-        AND next_attempt_at = :until AND claimed_by = :claim
-      ORDER BY created_at, id
+      SELECT o.id, o.event_id, o.url, e.body, o.created_at, o.attempts, o.next_attempt_at
+      FROM webhook_outbox o JOIN webhook_events e ON e.id = o.event_id
+      WHERE o.url = :url AND o.delivered_at IS NULL AND o.given_up_at IS NULL
+        AND o.next_attempt_at = :until AND o.claimed_by = :claim
+      ORDER BY o.created_at, o.id
       """)
   List<Delivery> claimed(
       @Bind("url") String url, @Bind("until") long until, @Bind("claim") String claim);
@@ -130,6 +142,14 @@ public interface WebhookDao {
   @SqlUpdate(
       "DELETE FROM webhook_outbox WHERE (delivered_at IS NOT NULL OR given_up_at IS NOT NULL) AND created_at < :before")
   int forget(@Bind("before") long before);
+
+  /** Forgets the bodies of events older than {@code before} that no delivery needs any more. */
+  @SqlUpdate(
+      """
+      DELETE FROM webhook_events WHERE created_at < :before
+        AND NOT EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.event_id = webhook_events.id)
+      """)
+  int forgetEvents(@Bind("before") long before);
 
   @RegisterConstructorMapper(Pending.class)
   @SqlQuery(

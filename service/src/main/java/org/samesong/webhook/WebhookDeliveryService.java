@@ -411,6 +411,7 @@ public class WebhookDeliveryService implements Managed {
             LOG.warn("webhooks: {} deliveries given up after 24 h", old);
           }
           dao.forget(now - KEEP_DONE_MS);
+          dao.forgetEvents(now - KEEP_DONE_MS);
         });
   }
 

@@ -79,8 +79,11 @@ public class WebhookService implements EventOutbox {
       body = body(eventId, event, sessionId, at, Map.of("truncated", true));
     }
     List<String> ids = urls.stream().map(u -> Ids.newId()).toList();
-    // one batch for every URL: the change's transaction pays one round trip, whatever the URLs
-    h.attach(WebhookDao.class).insert(ids, eventId, urls, body, clock.millis());
+    // the body once, a small row per URL (one batch): two round trips, whatever the URLs
+    WebhookDao dao = h.attach(WebhookDao.class);
+    long now = clock.millis();
+    dao.insertEvent(eventId, body, now);
+    dao.insert(ids, eventId, urls, now);
     h.afterCommit(recorded::run);
   }
 

@@ -62,6 +62,7 @@ class IntegrationsMigrationTest {
         assertThat(count(s, "sessions")).isEqualTo(1);
         assertThat(count(s, "integration_tokens")).isZero();
         assertThat(count(s, "webhook_outbox")).isZero();
+        assertThat(count(s, "webhook_events")).isZero();
         assertThat(count(s, "knocks")).as("hosting together's table").isZero();
       }
     } finally {
