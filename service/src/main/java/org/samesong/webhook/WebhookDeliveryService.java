@@ -118,13 +118,34 @@ public class WebhookDeliveryService implements Managed {
     this.settings = settings;
     this.guard = guard;
     this.clock = clock;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(httpThreads)
-            .build();
+    this.http = lowPriorityClient(httpThreads);
     webhooks.onRecorded(this::wake);
+  }
+
+  /**
+   * The HTTP client, built on a low-priority thread: its selector thread (which does the sockets'
+   * I/O) takes the priority of the thread that builds it.
+   */
+  private static HttpClient lowPriorityClient(ExecutorService executor) {
+    HttpClient[] built = new HttpClient[1];
+    Thread builder =
+        lowPriority(
+            () ->
+                built[0] =
+                    HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .executor(executor)
+                        .build(),
+            "webhook-client-builder");
+    builder.start();
+    try {
+      builder.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while building the webhook client", e);
+    }
+    return built[0];
   }
 
   @Override
@@ -463,7 +484,11 @@ public class WebhookDeliveryService implements Managed {
     return s.length() <= 300 ? s : s.substring(0, 297) + "...";
   }
 
-  /** A daemon thread at the lowest priority: deliveries yield to request threads. */
+  /**
+   * A daemon thread at the lowest priority. On Linux the JVM turns priorities into nice values only
+   * with {@code -XX:ThreadPriorityPolicy=1} (lowering needs no privilege; not measured yet, see
+   * bench/README.md): then these threads run at nice 4 and yield the CPU to request threads.
+   */
   private static Thread lowPriority(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
