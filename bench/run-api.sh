@@ -20,6 +20,12 @@
 #   REBUILD=1       rebuild samesong.jar even though it exists (by default it is built only when
 #                   missing, and a note says when it is older than the sources)
 #   NO_BUILD=1      never build; SAMESONG_JAR=path benchmarks that jar instead
+#   WEBHOOKS=1      configure three webhook receivers before the load (WebhookReceivers in
+#                   bench/load: one quick, one answering after 2 s, one answering 500), so every
+#                   join, request and decision is also delivered (or retried) while the API is
+#                   measured; afterwards prints what each received and what is pending, and waits
+#                   (up to CATCHUP_MAX s, default 900; 0: no wait) until the quick and the slow
+#                   one have all
 #   PG_HOST (127.0.0.1) PG_PORT (5432) PG_USER (postgres)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +41,45 @@ server_java_opts=${JAVA_OPTS:--Xmx1g}
 results_dir ""
 
 build_jars --rebuild pom.xml ./*/pom.xml ./*/src/main
+
+# ---- webhooks (WEBHOOKS=1): an admin token of the running server
+admin_token() {
+  curl -fsS -H 'Content-Type: application/json' \
+    -d "{\"username\":\"bench\",\"password\":\"$password\"}" \
+    "http://127.0.0.1:$port/api/auth/login" | sed 's/.*"access_token":"\([^"]*\)".*/\1/'
+}
+
+# pending deliveries per receiver, as the admin API says: "quick=N slow=N failing=N"
+webhook_pending() {
+  curl -fsS -H "Authorization: Bearer $1" "http://127.0.0.1:$port/api/admin/webhooks" |
+    grep -o '"pending":[0-9]*' | cut -d: -f2 | paste -sd' ' |
+    awk '{ printf "quick=%s slow=%s failing=%s", $1, $2, $3 }'
+}
+
+# after the load: what each receiver got and what waits, then how long the quick and the slow one
+# take to get everything (the failing one never does: it is retried with backoff for 24 h)
+webhook_report() {
+  local out=$1 token t0 pending quick slow
+  token=$(admin_token)
+  {
+    echo "webhooks right after the load: pending $(webhook_pending "$token")"
+    curl -fsS "$(sed -n 1p "$work/hooks.txt" | sed 's#/hook$#/stats#')" | sed 's/^/  received: /'
+  } | tee -a "$out"
+  [ "${CATCHUP_MAX:-900}" = 0 ] && return 0
+  t0=$(ms)
+  while :; do
+    pending=$(webhook_pending "$token")
+    quick=$(echo "$pending" | sed 's/.*quick=\([0-9]*\).*/\1/')
+    slow=$(echo "$pending" | sed 's/.*slow=\([0-9]*\).*/\1/')
+    [ "$quick" = 0 ] && [ "$slow" = 0 ] && break
+    [ $(($(ms) - t0)) -gt $((${CATCHUP_MAX:-900} * 1000)) ] && break
+    sleep 1
+  done
+  {
+    echo "webhooks caught up in $(( ($(ms) - t0) / 1000 )) s after the load (quick and slow; limit ${CATCHUP_MAX:-900} s): pending $(webhook_pending "$token")"
+    curl -fsS "$(sed -n 1p "$work/hooks.txt" | sed 's#/hook$#/stats#')" | sed 's/^/  received: /'
+  } | tee -a "$out"
+}
 
 # ---- one benchmark run: $1 = h2 | postgres
 run_one() {
@@ -56,6 +101,19 @@ run_one() {
   start_server "$work/samesong.jar" "$work/server.log" "${server_env[@]}" -- $server_java_opts
   wait_ready "$port" 0.1 || { cleanup; return 1; }
   local up_ms=$(($(ms) - server_t0))
+  local hooks_pid=""
+  if [ -n "${WEBHOOKS:-}" ]; then
+    local hooks_port token
+    hooks_port=$(free_port 19080)
+    java -Xmx128m -XX:TieredStopAtLevel=1 -cp "$loadjar" org.samesong.bench.WebhookReceivers "$hooks_port" >"$work/hooks.txt" &
+    hooks_pid=$!
+    for _ in $(seq 1 100); do [ "$(wc -l <"$work/hooks.txt")" -ge 3 ] && break; sleep 0.1; done
+    token=$(admin_token)
+    curl -fsS -o /dev/null -X PATCH -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "{\"allow_private_urls\":true,\"webhook_urls\":[$(sed 's/.*/"&"/' "$work/hooks.txt" | paste -sd,)]}" \
+      "http://127.0.0.1:$port/api/admin/settings"
+    echo "webhooks: $(paste -sd' ' "$work/hooks.txt") (quick, slow 2 s, failing 500)"
+  fi
   sleep 2
   local idle_rss cpu_start
   idle_rss=$(proc_mb "$pid" VmRSS)
@@ -101,6 +159,10 @@ run_one() {
     if [ -s "$results/$kind.jfr" ]; then
       java -cp "$loadjar" org.samesong.bench.JfrTop "$results/$kind.jfr" | tee "$results/$kind-profile.txt"
     fi
+  fi
+  if [ -n "$hooks_pid" ]; then
+    webhook_report "$results/$kind.txt"
+    kill "$hooks_pid" 2>/dev/null || true
   fi
   cleanup
   return $rc

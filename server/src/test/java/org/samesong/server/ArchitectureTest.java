@@ -79,6 +79,7 @@ class ArchitectureTest {
     "org.samesong.auth..",
     "org.samesong.catalog..",
     "org.samesong.common..",
+    "org.samesong.integration..",
     "org.samesong.media..",
     "org.samesong.metrics..",
     "org.samesong.openapi..",
@@ -89,7 +90,8 @@ class ArchitectureTest {
     "org.samesong.session..",
     "org.samesong.settings..",
     "org.samesong.sync..",
-    "org.samesong.user.."
+    "org.samesong.user..",
+    "org.samesong.webhook.."
   };
 
   @ArchTest

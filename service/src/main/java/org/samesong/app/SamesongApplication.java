@@ -58,6 +58,8 @@ import org.samesong.common.StreamAudienceFilter;
 import org.samesong.common.UnexpectedExceptionMapper;
 import org.samesong.common.UnreadBodyFilter;
 import org.samesong.common.WebApplicationExceptionMapper;
+import org.samesong.integration.IntegrationTokenResource;
+import org.samesong.integration.SessionEventResource;
 import org.samesong.media.Ffmpeg;
 import org.samesong.media.demo.DemoCatalog;
 import org.samesong.media.library.LibraryResource;
@@ -73,6 +75,7 @@ import org.samesong.openapi.OpenApiDocument;
 import org.samesong.openapi.OpenApiResource;
 import org.samesong.playback.PlaybackResource;
 import org.samesong.playlist.PlaylistResource;
+import org.samesong.request.RequestLogResource;
 import org.samesong.request.RequestResource;
 import org.samesong.request.SessionRequestResource;
 import org.samesong.session.KnockResource;
@@ -84,6 +87,7 @@ import org.samesong.sync.TimeResource;
 import org.samesong.sync.ws.SyncEndpoint;
 import org.samesong.user.AdminUserResource;
 import org.samesong.user.UserService;
+import org.samesong.webhook.AdminWebhookResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -263,6 +267,8 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
         excluded.addAll(server.getGzipFilterFactory().getExcludedPaths());
       }
       excluded.add("/api/tracks/*");
+      // Server-Sent Events: each event must leave at once, not wait in a compressor's buffer
+      excluded.add("^/api/sessions/[^/]+/events$");
       server.getGzipFilterFactory().setExcludedPaths(excluded);
       if (server.getRequestLogFactory() instanceof LogbackAccessRequestLogFactory requestLog
           && !(requestLog instanceof AccessLogFactory)) {
@@ -305,7 +311,9 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new BodySizeLimitFilter(config.maxRequestBytes()));
     jersey.register(new UnreadBodyFilter(config.maxRequestBytes()));
     jersey.register(
-        new AuthDynamicFeature(new TokenAuthFilter(wired.auth(), new RoleAuthorizer())));
+        new AuthDynamicFeature(
+            new TokenAuthFilter(
+                wired.auth(), new RoleAuthorizer(), wired.integrationTokens()::authenticate)));
     jersey.register(RolesAllowedDynamicFeature.class);
     jersey.register(new SessionLogContext());
     jersey.register(new StreamAudienceFilter());
@@ -321,6 +329,19 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     jersey.register(new SessionRequestResource(wired.requests()));
     jersey.register(new RequestResource(wired.requests()));
     jersey.register(new PlaybackResource(wired.playback()));
+    jersey.register(new RequestLogResource(wired.requestLog()));
+    jersey.register(new IntegrationTokenResource(wired.integrationTokens()));
+    jersey.register(
+        new SessionEventResource(
+            wired.eventStreams(),
+            wired.sessions(),
+            token ->
+                wired
+                    .auth()
+                    .inspect(token)
+                    .map(check -> check.expiresAt().toEpochMilli())
+                    .orElse(0L)));
+    jersey.register(new AdminWebhookResource(wired.webhooks()));
     jersey.register(new LibraryResource(wired.scanner(), wired.ffmpeg()));
     StreamService streams =
         new StreamService(
@@ -356,6 +377,7 @@ public class SamesongApplication extends Application<SamesongConfiguration> {
     // before the database pool closes
     environment.lifecycle().manage(wired.playback().writer());
     environment.lifecycle().manage(wired.trackScheduler());
+    environment.lifecycle().manage(wired.webhookDelivery());
     environment
         .lifecycle()
         .manage(

@@ -12,6 +12,8 @@ import org.samesong.auth.AuthService;
 import org.samesong.auth.TokenService;
 import org.samesong.catalog.CatalogService;
 import org.samesong.catalog.StreamUrls;
+import org.samesong.integration.IntegrationTokenService;
+import org.samesong.integration.SessionEventStreams;
 import org.samesong.media.Ffmpeg;
 import org.samesong.media.library.LibraryScanner;
 import org.samesong.media.url.MediaProber;
@@ -22,6 +24,7 @@ import org.samesong.metrics.SamesongMetrics;
 import org.samesong.playback.PlaybackService;
 import org.samesong.playlist.PlaylistService;
 import org.samesong.ratelimit.RateLimiter;
+import org.samesong.request.RequestLogExportService;
 import org.samesong.request.RequestService;
 import org.samesong.session.HostingService;
 import org.samesong.session.KnockService;
@@ -40,6 +43,8 @@ import org.samesong.sync.bus.EventBus;
 import org.samesong.sync.bus.InProcessEventBus;
 import org.samesong.user.PasswordHasher;
 import org.samesong.user.UserService;
+import org.samesong.webhook.WebhookDeliveryService;
+import org.samesong.webhook.WebhookService;
 
 /** The wired feature services: what resources and front ends call. */
 public record Services(
@@ -63,7 +68,12 @@ public record Services(
     Ffmpeg ffmpeg,
     LibraryScanner scanner,
     OriginClient origins,
-    SamesongMetrics metrics) {
+    SamesongMetrics metrics,
+    RequestLogExportService requestLog,
+    IntegrationTokenService integrationTokens,
+    SessionEventStreams eventStreams,
+    WebhookService webhooks,
+    WebhookDeliveryService webhookDelivery) {
 
   /**
    * Builds the services over a migrated database; the one place the graph is wired.
@@ -93,8 +103,8 @@ public record Services(
             jdbi, new PasswordHasher(), clock, () -> settings.get(Settings.MIN_PASSWORD_STRENGTH));
     AuthService auth = new AuthService(jdbi, tokens, users, settings, limiter, clock);
     // URL tracks: every connection to an origin passes the address check (allow_private_urls)
-    OriginClient origins =
-        new OriginClient(new UrlGuard(() -> settings.get(Settings.ALLOW_PRIVATE_URLS)));
+    UrlGuard guard = new UrlGuard(() -> settings.get(Settings.ALLOW_PRIVATE_URLS));
+    OriginClient origins = new OriginClient(guard);
     CatalogService catalog =
         new CatalogService(
             jdbi,
@@ -124,6 +134,14 @@ public record Services(
     // presence shared by a cluster: when an instance's connections lapse, its hosts hear of it
     bus.presence().start(hub::followedSessions, broadcaster::membersChanged);
     sessions.setEvents(broadcaster);
+    // webhooks: each event stored with its change, sent by a deliverer of its own (same address
+    // check as URL tracks)
+    WebhookService webhooks = new WebhookService(jdbi, settings, mapper, clock);
+    sessions.setOutbox(webhooks);
+    requests.setOutbox(webhooks);
+    playback.writer().setOutbox(webhooks);
+    WebhookDeliveryService webhookDelivery =
+        new WebhookDeliveryService(jdbi, webhooks, settings, guard, clock);
     playlist.setEvents(broadcaster);
     requests.setEvents(broadcaster);
     auth.onSessionLoginsRevoked(r -> broadcaster.loginRevoked(r.sessionId(), r.familyId()));
@@ -163,6 +181,19 @@ public record Services(
           playerSettings.reloaded();
           broadcaster.resyncFollowedSessions();
         });
+    RequestLogExportService requestLog =
+        new RequestLogExportService(jdbi, sessions, catalog::findIncludingRemoved, mapper, clock);
+    IntegrationTokenService integrationTokens = new IntegrationTokenService(jdbi, sessions, clock);
+    // a revoked token's streams close on every instance, as a revoked login's sockets do
+    integrationTokens.onRevoked(broadcaster::loginRevoked);
+    SessionEventStreams eventStreams =
+        new SessionEventStreams(
+            bus,
+            hub,
+            sessions,
+            new SessionSnapshots(playback, playlist, hub, broadcaster.roster()),
+            mapper,
+            clock);
     LibraryScanner scanner = new LibraryScanner(catalog, settings, clock, dataDir);
     settings.onUpdate(scanner::settingsUpdated);
     return new Services(
@@ -186,7 +217,12 @@ public record Services(
         ffmpeg,
         scanner,
         origins,
-        metrics);
+        metrics,
+        requestLog,
+        integrationTokens,
+        eventStreams,
+        webhooks,
+        webhookDelivery);
   }
 
   /** The single-instance bus, numbering broadcasts in blocks reserved in the database. */

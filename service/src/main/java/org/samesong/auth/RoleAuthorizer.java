@@ -16,6 +16,7 @@ import org.samesong.common.SamesongPrincipal;
  */
 public class RoleAuthorizer implements Authorizer<SamesongPrincipal> {
   public static final String MEMBER = "member";
+  public static final String INTEGRATION = "integration";
   public static final String COHOST = "cohost";
 
   @Override
@@ -30,6 +31,8 @@ public class RoleAuthorizer implements Authorizer<SamesongPrincipal> {
           case MEMBER ->
               SamesongPrincipal.HOST.equals(who.role())
                   || SamesongPrincipal.GUEST.equals(who.role());
+          // read-only integration tokens: allowed only where an endpoint names the role
+          case INTEGRATION -> INTEGRATION.equals(who.role());
           case COHOST -> who.isSessionScoped() && who.inCharge();
           case Rights.CONTROL_PLAYBACK, Rights.DECIDE_REQUESTS, Rights.EDIT_PLAYLIST ->
               who.isSessionScoped() && who.can(role);

@@ -28,13 +28,29 @@ public class TokenAuthFilter extends AuthFilter<String, SamesongPrincipal> {
   public static final String ACCESS_COOKIE = "samesong_access";
   public static final String CSRF_COOKIE = "csrf";
   public static final String CSRF_HEADER = "X-CSRF-Token";
+
+  /** How the tokens that are not JWTs begin (integration tokens). */
+  public static final String OPAQUE_PREFIX = "ssi_";
+
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
   private final AuthService auth;
 
   public TokenAuthFilter(AuthService auth, Authorizer<SamesongPrincipal> authorizer) {
+    this(auth, authorizer, token -> java.util.Optional.empty());
+  }
+
+  /**
+   * @param opaque authenticates the tokens that are not JWTs (integration tokens, {@code ssi_…});
+   *     only the roles it gives (which only their endpoints allow) come from it
+   */
+  public TokenAuthFilter(
+      AuthService auth,
+      Authorizer<SamesongPrincipal> authorizer,
+      java.util.function.Function<String, java.util.Optional<SamesongPrincipal>> opaque) {
     this.auth = auth;
-    this.authenticator = auth::authenticate;
+    this.authenticator =
+        token -> token.startsWith(OPAQUE_PREFIX) ? opaque.apply(token) : auth.authenticate(token);
     this.authorizer = authorizer;
     this.prefix = "Bearer";
     this.realm = "samesong";

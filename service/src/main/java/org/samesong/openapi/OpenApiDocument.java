@@ -121,7 +121,12 @@ public final class OpenApiDocument {
           tag("time", "The server clock, for a first clock-offset estimate."),
           tag("settings", "Runtime settings (admin)."),
           tag("users", "Accounts (admin)."),
-          tag("library", "Library folders and scans (admin)."));
+          tag("library", "Library folders and scans (admin)."),
+          tag(
+              "integrations",
+              "A session's broadcasts as Server-Sent Events, and the host's read-only integration"
+                  + " tokens for them."),
+          tag("admin", "Webhooks: status per URL, the signing secret, a test event (admin)."));
 
   private final Supplier<Collection<Class<?>>> resources;
   private final Supplier<Rendered> rendered = Suppliers.memoize(this::render);
@@ -320,6 +325,7 @@ public final class OpenApiDocument {
                   case "host" -> "the host's token of this session";
                   case "guest" -> "a guest's token of this session";
                   case "member" -> "the host's or a guest's token of this session";
+                  case "integration" -> "an integration token (`ssi_…`) of this session";
                   default -> "a token of role `" + role + "`";
                 })
         .collect(Collectors.joining(" or "));

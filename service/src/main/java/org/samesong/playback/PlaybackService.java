@@ -290,10 +290,58 @@ public class PlaybackService implements PlaylistListener {
 
   private void announce(
       String sessionId, Live l, PlaybackState next, Playlist items, boolean everywhere) {
+    PlaybackState before = l.state();
+    if (writer.recordsEvents() && startsTrack(before, next)) {
+      writer.started(sessionId, trackStarted(sessionId, next, items));
+    }
     l.offer(next, 0);
     Long duration = items.item(next.itemId()).map(i -> i.track().durationMs()).orElse(null);
     long seq = listener.changed(sessionId, next, duration, everywhere);
     l.offer(next, seq);
+  }
+
+  /**
+   * Whether {@code next} starts a track: another item playing, or one playing from its start
+   * (played after a pause at 0, or restarted).
+   */
+  static boolean startsTrack(PlaybackState before, PlaybackState next) {
+    if (!next.playing() || next.itemId() == null) {
+      return false;
+    }
+    if (before == null || !next.itemId().equals(before.itemId())) {
+      return true;
+    }
+    return next.positionMs() == 0
+        && (!before.playing() ? before.positionMs() == 0 : before.positionAt(next.updatedAt()) > 0);
+  }
+
+  /**
+   * The {@code track_started} event of a state; its id is made of the session, item and start time,
+   * so instances that each settle the same track end record one event.
+   */
+  private static PlaybackStoreService.Started trackStarted(
+      String sessionId, PlaybackState next, Playlist items) {
+    long startedAt = next.updatedAt() - next.positionMs();
+    String id =
+        java.util
+            .UUID
+            .nameUUIDFromBytes(
+                ("track_started|" + sessionId + "|" + next.itemId() + "|" + startedAt)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .toString();
+    java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+    data.put("item_id", next.itemId());
+    data.put("track_id", next.trackId());
+    items
+        .item(next.itemId())
+        .ifPresent(
+            i -> {
+              data.put("title", i.track().title());
+              data.put("artist", i.track().artist());
+              data.put("duration_ms", i.track().durationMs());
+            });
+    data.put("position_ms", next.positionMs());
+    return new PlaybackStoreService.Started(id, sessionId, next.updatedAt(), data);
   }
 
   private Live live(String sessionId) {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.common.DatabaseDown;
+import org.samesong.common.EventOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +33,32 @@ public final class PlaybackStoreService implements Managed {
   private final Jdbi jdbi;
   private final Map<String, PlaybackState> unsaved = new LinkedHashMap<>();
   private final AtomicBoolean failing = new AtomicBoolean();
+  private final List<Started> started = new ArrayList<>();
+  private volatile EventOutbox outbox = EventOutbox.NONE;
   private ScheduledExecutorService executor;
+
+  /** A {@code track_started} event waiting to be stored with the next round. */
+  public record Started(String eventId, String sessionId, long at, Map<String, Object> data) {}
 
   public PlaybackStoreService(Jdbi jdbi) {
     this.jdbi = jdbi;
+  }
+
+  /** Where track starts are recorded for webhooks (with the states of the same round). */
+  public void setOutbox(EventOutbox outbox) {
+    this.outbox = outbox;
+  }
+
+  /** Whether track starts are recorded at all (no webhook configured: no). */
+  public boolean recordsEvents() {
+    return outbox.active();
+  }
+
+  /** Queues a track start for the next round; none is dropped for a newer one. */
+  public void started(String sessionId, Started event) {
+    synchronized (unsaved) {
+      started.add(event);
+    }
   }
 
   /** Queues a session's new state; a newer one replaces what still waits. */
@@ -80,12 +103,15 @@ public final class PlaybackStoreService implements Managed {
    */
   public synchronized void flush() {
     Map<String, PlaybackState> batch;
+    List<Started> starts;
     synchronized (unsaved) {
-      if (unsaved.isEmpty()) {
+      if (unsaved.isEmpty() && started.isEmpty()) {
         return;
       }
       batch = new LinkedHashMap<>(unsaved);
       unsaved.clear();
+      starts = new ArrayList<>(started);
+      started.clear();
     }
     try {
       jdbi.useTransaction(
@@ -94,7 +120,7 @@ public final class PlaybackStoreService implements Managed {
             // one JDBC batch for the lot (a thousand rooms seeking each second: ~100 rows here)
             List<String> ids = new ArrayList<>(batch.keySet());
             List<PlaybackState> states = new ArrayList<>(batch.values());
-            int[] updated = dao.updateAllIfNewer(ids, states);
+            int[] updated = ids.isEmpty() ? new int[0] : dao.updateAllIfNewer(ids, states);
             for (int i = 0; i < updated.length; i++) {
               // no row yet (a session's first state), or a newer one stored by another instance
               // (a driver that does not count batched rows says SUCCESS_NO_INFO: look)
@@ -103,6 +129,10 @@ public final class PlaybackStoreService implements Managed {
                 dao.insert(ids.get(i), states.get(i));
               }
             }
+            for (Started s : starts) {
+              outbox.record(
+                  h, s.eventId(), EventOutbox.TRACK_STARTED, s.sessionId(), s.at(), s.data());
+            }
           });
       if (failing.compareAndSet(true, false)) {
         LOG.info("playback states are stored again");
@@ -110,6 +140,7 @@ public final class PlaybackStoreService implements Managed {
     } catch (RuntimeException e) {
       synchronized (unsaved) {
         batch.forEach((id, state) -> unsaved.putIfAbsent(id, state));
+        started.addAll(0, starts);
       }
       if (DatabaseDown.is(e)) {
         DatabaseDown.note("storing playback states", e);

@@ -74,6 +74,35 @@ public interface RequestDao {
       @Define("status") String statusClause,
       @Bind("s") String status);
 
+  /** One line of the request log as exported: the request with who decided it, by name. */
+  record ExportRow(
+      String id,
+      String action,
+      String payload,
+      String note,
+      String requestedByName,
+      long createdAt,
+      String status,
+      String decidedBy,
+      String decidedByName,
+      String decidedByRole,
+      Long decidedAt,
+      String reason) {}
+
+  @RegisterConstructorMapper(ExportRow.class)
+  @SqlQuery(
+      """
+      SELECT r.id, r.action, r.payload, r.note, m.display_name AS requested_by_name, r.created_at,
+             r.status, r.decided_by, d.display_name AS decided_by_name, d.role AS decided_by_role,
+             r.decided_at, r.reason
+      FROM requests r
+      LEFT JOIN members m ON m.id = r.requested_by
+      LEFT JOIN members d ON d.id = r.decided_by
+      WHERE r.session_id = :sessionId
+      ORDER BY r.created_at, r.id
+      """)
+  List<ExportRow> exportAll(@Bind("sessionId") String sessionId);
+
   /** How many requests of a member wait for a decision. */
   @SqlQuery("SELECT COUNT(*) FROM requests WHERE requested_by = :memberId AND status = 'pending'")
   int countPending(@Bind("memberId") String memberId);

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.samesong.common.ApiException;
+import org.samesong.common.EventOutbox;
 import org.samesong.common.Ids;
 import org.samesong.common.Rights;
 import org.samesong.common.SamesongPrincipal;
@@ -53,6 +54,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
   private final Clock clock;
   private final SamesongMetrics metrics;
   private volatile RequestEvents events = RequestEvents.NONE;
+  private volatile EventOutbox outbox = EventOutbox.NONE;
   private final SettingsService settings;
 
   /** The item playing in a session now (null: none): fair placement looks at what comes after. */
@@ -81,6 +83,11 @@ public class RequestService implements GuestProposals, PlaylistListener {
     this.limiter = limiter;
     this.mapper = mapper;
     this.clock = clock;
+  }
+
+  /** Where request events are recorded for webhooks, in the transaction of each change. */
+  public void setOutbox(EventOutbox outbox) {
+    this.outbox = outbox;
   }
 
   /** Connects the real-time layer, told of every request created or decided. */
@@ -216,6 +223,7 @@ public class RequestService implements GuestProposals, PlaylistListener {
               RequestDao dao = h.attach(RequestDao.class);
               dao.insert(r);
               RequestDao.Row created = dao.find(r.id()).orElseThrow();
+              record(h, EventOutbox.REQUEST_CREATED, toJson(created));
               h.afterCommit(
                   () ->
                       events.requestChanged(
@@ -395,9 +403,23 @@ public class RequestService implements GuestProposals, PlaylistListener {
   /** Tells everyone of a decision once the transaction has committed. */
   private Decision announce(Handle h, Decision decision) {
     RequestJson r = decision.request();
+    record(h, EventOutbox.REQUEST_DECIDED, r);
     h.afterCommit(() -> events.requestChanged(r.sessionId(), r, r.requestedBy(), false));
     return decision;
   }
+
+  private void record(Handle h, String event, RequestJson r) {
+    if (outbox.active()) {
+      outbox.record(
+          h,
+          event,
+          r.sessionId(),
+          r.decidedAt() != null ? r.decidedAt() : r.createdAt(),
+          mapper.convertValue(r, MAP));
+    }
+  }
+
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private RequestDao.Row lockPending(Handle h, SamesongPrincipal host, String requestId) {
     RequestDao dao = h.attach(RequestDao.class);

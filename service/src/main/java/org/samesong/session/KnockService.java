@@ -196,6 +196,7 @@ public class KnockService {
                         null);
                 members.insertGuests(
                     List.of(new MemberDao.GuestRow(member, knock.deviceId(), knock.addressKey())));
+                sessions.recordJoined(h, member, member.joinedAt());
               }
               knocks.decide(
                   knockId,

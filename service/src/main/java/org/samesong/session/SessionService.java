@@ -75,6 +75,8 @@ public class SessionService {
   private final Cache<String, Boolean> standing =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build();
 
+  private volatile org.samesong.common.EventOutbox outbox = org.samesong.common.EventOutbox.NONE;
+
   public SessionService(
       Jdbi jdbi,
       AuthService auth,
@@ -124,6 +126,26 @@ public class SessionService {
     return events;
   }
 
+  /** Where session events are recorded for webhooks, in the transaction of each change. */
+  public void setOutbox(org.samesong.common.EventOutbox outbox) {
+    this.outbox = outbox;
+  }
+
+  /**
+   * Records {@code member_joined} for webhooks in {@code h}'s transaction (a join, a knock let in).
+   */
+  void recordJoined(Handle h, Member member, long now) {
+    outbox.record(
+        h,
+        org.samesong.common.EventOutbox.MEMBER_JOINED,
+        member.sessionId(),
+        now,
+        Map.of(
+            "member_id", member.id(),
+            "display_name", member.displayName(),
+            "role", member.role()));
+  }
+
   /** The live state (playback, playlist, presence) that session views show. */
   SessionStateProvider stateProvider() {
     return state;
@@ -162,6 +184,15 @@ public class SessionService {
             h -> {
               h.attach(SessionDao.class).insert(candidate);
               h.attach(MemberDao.class).insert(member);
+              outbox.record(
+                  h,
+                  org.samesong.common.EventOutbox.SESSION_CREATED,
+                  candidate.id(),
+                  now,
+                  Map.of(
+                      "name", candidate.name(),
+                      "host_member_id", member.id(),
+                      "host_name", member.displayName()));
             });
         session = candidate;
         host = member;
@@ -248,6 +279,9 @@ public class SessionService {
                         member.id(), SamesongPrincipal.GUEST, session.id(), member.id(), null));
               }
               h.attach(MemberDao.class).insertGuests(rows);
+              for (MemberDao.GuestRow row : rows) {
+                recordJoined(h, row.member(), now);
+              }
               // the same thread, so the same handle: the logins are stored in this transaction
               List<TokenResponse> issued = auth.startFamilies(principals);
               List<JoinBatcher.Seat> seats = new ArrayList<>(rows.size());
@@ -415,7 +449,9 @@ public class SessionService {
     jdbi.useTransaction(
         h -> {
           lockLive(h, sessionId);
-          h.attach(SessionDao.class).end(sessionId, clock.millis());
+          long now = clock.millis();
+          h.attach(SessionDao.class).end(sessionId, now);
+          outbox.record(h, org.samesong.common.EventOutbox.SESSION_ENDED, sessionId, now, Map.of());
         });
     LOG.info("session {} ended", sessionId);
     events.sessionEnded(sessionId);
@@ -488,7 +524,20 @@ public class SessionService {
                 "member_id",
                 "the host cannot be kicked; end the session instead");
           }
-          members.kick(memberId, clock.millis());
+          long now = clock.millis();
+          members.kick(memberId, now);
+          outbox.record(
+              h,
+              org.samesong.common.EventOutbox.MEMBER_LEFT,
+              sessionId,
+              now,
+              Map.of(
+                  "member_id",
+                  memberId,
+                  "display_name",
+                  member.displayName(),
+                  "reason",
+                  ban ? "banned" : "kicked"));
           if (ban) {
             BanDao bans = h.attach(BanDao.class);
             BanDao.Ban origin = bans.originOf(memberId).orElse(new BanDao.Ban(null, null));

@@ -141,6 +141,19 @@ public final class Settings {
           Settings::writeFolders,
           "absolute paths of folders scanned for music");
 
+  /** At most this many webhook URLs. */
+  public static final int MAX_WEBHOOK_URLS = 10;
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static final Setting<List<String>> WEBHOOK_URLS =
+      new Setting<>(
+          "webhook_urls",
+          List.of(),
+          (Class<List<String>>) (Class) List.class,
+          Settings::parseWebhookUrls,
+          Settings::writeFolders,
+          "http(s) URLs that receive every session event as a signed POST");
+
   /** Every setting, in the order screens show them. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -166,7 +179,8 @@ public final class Settings {
           OPEN_REGISTRATION,
           ALLOW_PRIVATE_URLS,
           PUBLIC_URL,
-          LIBRARY_FOLDERS);
+          LIBRARY_FOLDERS,
+          WEBHOOK_URLS);
 
   private static Setting<Integer> integer(
       String key, int def, int min, int max, String description) {
@@ -269,6 +283,41 @@ public final class Settings {
       throw new IllegalArgumentException("must have at most 100 folders");
     }
     return List.copyOf(folders);
+  }
+
+  private static List<String> parseWebhookUrls(JsonNode node) {
+    if (!node.isArray()) {
+      throw new IllegalArgumentException("must be a list of http(s) URLs");
+    }
+    List<String> urls = new ArrayList<>();
+    for (JsonNode item : node) {
+      if (!item.isTextual() || item.textValue().isBlank()) {
+        throw new IllegalArgumentException("must contain only non-empty URLs");
+      }
+      String url = item.textValue().strip();
+      if (url.length() > 2048) {
+        throw new IllegalArgumentException("must contain URLs of at most 2048 characters");
+      }
+      try {
+        URI uri = new URI(url);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            || uri.getHost() == null) {
+          throw new IllegalArgumentException(url + " is not an http(s) URL");
+        }
+        if (uri.getRawUserInfo() != null || uri.getFragment() != null) {
+          throw new IllegalArgumentException(url + " must not carry credentials or a fragment");
+        }
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException(url + " is not an http(s) URL");
+      }
+      if (!urls.contains(url)) {
+        urls.add(url);
+      }
+    }
+    if (urls.size() > MAX_WEBHOOK_URLS) {
+      throw new IllegalArgumentException("must have at most " + MAX_WEBHOOK_URLS + " URLs");
+    }
+    return List.copyOf(urls);
   }
 
   private static JsonNode writeFolders(List<String> folders) {

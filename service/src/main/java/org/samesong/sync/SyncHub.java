@@ -88,6 +88,14 @@ public class SyncHub {
     this.streamUrls = binder;
   }
 
+  /**
+   * A broadcast's JSON with its stream URLs bound to a member, as a connection of that member gets
+   * it (the JSON itself when it carries none).
+   */
+  public String forMember(String json, String memberId) {
+    return json != null && json.contains("/stream?exp=") ? streamUrls.apply(json, memberId) : json;
+  }
+
   /** Whether the member has an open connection to the session here (O(1)). */
   public boolean connectedHere(String sessionId, String memberId) {
     synchronized (perMember) {

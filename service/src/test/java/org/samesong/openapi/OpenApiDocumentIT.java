@@ -84,7 +84,14 @@ class OpenApiDocumentIT {
           "PATCH /api/admin/settings",
           "GET /api/admin/users",
           "POST /api/admin/users",
-          "PATCH /api/admin/users/{id}");
+          "PATCH /api/admin/users/{id}",
+          "GET /api/sessions/{id}/requests/export?format=",
+          "GET /api/sessions/{id}/events",
+          "POST /api/sessions/{id}/integration-tokens",
+          "DELETE /api/sessions/{id}/integration-tokens/{token_id}",
+          "GET /api/admin/webhooks",
+          "POST /api/admin/webhooks/rotate-secret",
+          "POST /api/admin/webhooks/test");
 
   /** The operations anyone may call without an access token. */
   private static final Set<String> PUBLIC =

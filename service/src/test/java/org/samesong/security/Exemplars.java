@@ -458,6 +458,71 @@ final class Exemplars implements AutoCloseable {
               200,
               () -> sessionState(k.host()) + knockRow(k.knockId()));
         });
+    m.put(
+        "GET /sessions/{id}/requests/export",
+        e -> {
+          Pending p = pending();
+          return call(e, Map.of("id", p.host().sessionId()), p.host().token(), null, 200, () -> "")
+              .withQuery("?format=csv");
+        });
+    m.put(
+        "POST /sessions/{id}/integration-tokens",
+        e -> {
+          Host h = fx.newSession();
+          return call(
+              e,
+              Map.of("id", h.sessionId()),
+              h.token(),
+              body("name", "overlay"),
+              201,
+              () -> read("sessions/" + h.sessionId() + "/integration-tokens", h.token()));
+        });
+    m.put(
+        "GET /sessions/{id}/integration-tokens",
+        e -> {
+          Host h = fx.newSession();
+          return call(e, Map.of("id", h.sessionId()), h.token(), null, 200, () -> "");
+        });
+    m.put(
+        "DELETE /sessions/{id}/integration-tokens/{tokenId}",
+        e -> {
+          Host h = fx.newSession();
+          String token =
+              app.post(
+                      "sessions/" + h.sessionId() + "/integration-tokens",
+                      Map.of("name", "bot"),
+                      h.token())
+                  .text("id");
+          return call(
+              e,
+              Map.of("id", h.sessionId(), "tokenId", token),
+              h.token(),
+              null,
+              204,
+              () -> read("sessions/" + h.sessionId() + "/integration-tokens", h.token()));
+        });
+    // a live stream never ends; an ended session's answers at once (204: EventSource stops), after
+    // the same authentication and authorisation as a live one
+    m.put(
+        "GET /sessions/{id}/events",
+        e -> {
+          Host h = fx.newSession();
+          app.delete("sessions/" + h.sessionId(), h.token());
+          return call(e, Map.of("id", h.sessionId()), h.token(), null, 204, () -> "");
+        });
+    m.put("GET /admin/webhooks", e -> call(e, Map.of(), fx.adminToken(), null, 200, () -> ""));
+    m.put(
+        "POST /admin/webhooks/rotate-secret",
+        e ->
+            call(
+                e,
+                Map.of(),
+                fx.adminToken(),
+                null,
+                200,
+                () -> read("admin/webhooks", fx.adminToken())));
+    m.put(
+        "POST /admin/webhooks/test", e -> call(e, Map.of(), fx.adminToken(), null, 202, () -> ""));
     m.put("GET /tracks/{id}/stream", this::stream);
     m.put("HEAD /tracks/{id}/stream", this::stream);
     return m;

@@ -38,6 +38,7 @@ public final class SpecDefaults {
     m.put("allow_private_urls", false);
     m.put("public_url", "");
     m.put("library_folders", List.of());
+    m.put("webhook_urls", List.of());
     return java.util.Collections.unmodifiableMap(m);
   }
 }

@@ -107,6 +107,7 @@ public class AdminView extends VerticalLayout implements BeforeEnterObserver {
         settingsSection(),
         infrastructureSection(),
         new LibrarySection(),
+        new WebhooksSection(),
         usersSection(),
         sessionsSection());
   }

@@ -140,7 +140,13 @@ public class HostConsole extends FlexLayout {
             playlist,
             new AddMusicPanel(services, me, playlist::refresh));
     VerticalLayout side =
-        column("side-column", invite, hosting, listenersAndEnd, requests.history());
+        column(
+            "side-column",
+            invite,
+            hosting,
+            listenersAndEnd,
+            requests.history(),
+            new IntegrationsPanel(services, me));
     main.getStyle().set("flex", "2 1 28rem");
     side.getStyle().set("flex", "1 1 20rem");
     add(main, side);

@@ -1,0 +1,2 @@
+/** Integration token bodies. */
+package org.samesong.integration.api;

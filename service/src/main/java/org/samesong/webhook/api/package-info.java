@@ -1,0 +1,2 @@
+/** Webhook bodies of the admin API. */
+package org.samesong.webhook.api;
