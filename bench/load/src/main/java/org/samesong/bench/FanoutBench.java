@@ -112,8 +112,13 @@ public final class FanoutBench {
   static final Recorder joinToHello = new Recorder(3_600_000_000L, 3);
   static volatile boolean stopping;
   static volatile boolean reconnecting;
-  /** As the player (sync-engine.js CONNECT_TIMEOUT_MS): a handshake not done by then is tried again. */
-  static final long HANDSHAKE_TIMEOUT_S = 10;
+  /**
+   * A handshake not done by then is tried again. Longer than the player's 10 s (sync-engine.js
+   * CONNECT_TIMEOUT_MS): the player closes a hung socket, while an attempt of Java's HttpClient
+   * cannot be cancelled and keeps its socket; at 10 s the restart of 11,000 listeners ran this
+   * process out of file descriptors.
+   */
+  static final long HANDSHAKE_TIMEOUT_S = 60;
   static volatile long heartbeatFrom = Long.MAX_VALUE;
   static volatile long heartbeatTo = Long.MAX_VALUE;
   /** join-storm: messages and payload bytes by type that guests receive after their own hello. */
