@@ -316,7 +316,16 @@ class FirstRunBrowserIT {
   /** axe-core's serious and critical WCAG 2.2 AA violations on the page, kept for the end. */
   private void accessible(ChromeDriver page, String what) throws Exception {
     waiting(page).until(d -> Boolean.TRUE.equals(page.executeScript(SETTLED)));
-    for (String v : Axe.seriousViolations(page)) {
+    List<String> found = Axe.seriousViolations(page);
+    if (!found.isEmpty()) {
+      // a colour read while something still fades in (seen on /admin: labels at 4.17 and 3.19
+      // in two runs, neither theme's colour) is not the page's: what a second look a second
+      // later still finds is
+      Thread.sleep(1000);
+      waiting(page).until(d -> Boolean.TRUE.equals(page.executeScript(SETTLED)));
+      found = Axe.seriousViolations(page);
+    }
+    for (String v : found) {
       accessibility.add(what + ": " + v);
     }
   }
@@ -378,11 +387,28 @@ class FirstRunBrowserIT {
     return streamUrl.replaceAll(".*/api/tracks/([^/]+)/stream.*", "$1");
   }
 
+  /**
+   * Nothing of Vaadin's under way, the fonts loaded, and no finite CSS transition or animation
+   * running anywhere (shadow roots included): after a switch between light and dark, Lumo's labels
+   * fade their colour for 0.2 s, and axe-core or a screenshot in between sees neither theme's.
+   */
   private static final String SETTLED =
       """
       const clients = (window.Vaadin && window.Vaadin.Flow && window.Vaadin.Flow.clients) || {};
+      const moving = [];
+      const walk = (root) => {
+        for (const el of root.querySelectorAll('*')) {
+          for (const a of el.getAnimations()) {
+            if (a.playState === 'running' && a.effect
+                && a.effect.getComputedTiming().iterations !== Infinity) moving.push(a);
+          }
+          if (el.shadowRoot) walk(el.shadowRoot);
+        }
+      };
+      walk(document);
       return document.fonts.status === 'loaded'
-        && Object.values(clients).every(c => !c.isActive || !c.isActive());
+        && Object.values(clients).every(c => !c.isActive || !c.isActive())
+        && moving.length === 0;
       """;
 
   /** Saves a full-page screenshot to target/screenshots (the README's come from there). */

@@ -117,6 +117,17 @@ class PhoneListenersBrowserIT {
       });
       """;
 
+  /** Whether a player's preloading audio holds its track's first 8 s (or all of a shorter one). */
+  private static final String NEXT_PRELOADED =
+      """
+      const e = document.getElementById(arguments[0]).engine;
+      const a = e.idleSlot.audio;
+      if (!e.idleSlot.itemId || a.readyState < 4 || !a.buffered.length || !isFinite(a.duration)) {
+        return false;
+      }
+      return a.buffered.start(0) === 0 && a.buffered.end(0) >= Math.min(8, a.duration - 0.05);
+      """;
+
   private static final String STATE_SEEN = "return (window.__members || {})[arguments[0]] || null;";
 
   /** Keeps the player's steps and media events (for a failure's message). */
@@ -252,6 +263,12 @@ class PhoneListenersBrowserIT {
     addPlayer(annPhone, "a", ann.token(), null);
     awaitRead(annPhone, "a", r -> within(r, 5), Duration.ofSeconds(20), "Ann on schedule");
     awaitRead(hostPage, "b", r -> within(r, 5), Duration.ofSeconds(20), "Bob on schedule");
+    // the next track preloaded far enough that Ann plays it through the throttle for a while (on
+    // a busy machine the preload may still be under way when she is on schedule)
+    awaitTrue(
+        () -> Boolean.TRUE.equals(annPhone.executeScript(NEXT_PRELOADED, "a")),
+        "Ann's next track preloaded",
+        Duration.ofSeconds(20));
     annPhone.executeScript(LOG_STEPS, "a");
 
     // Ann's stream slows to 100 bytes a second (her WebSocket does not): the track playing is in
