@@ -38,19 +38,7 @@ final class StaffSlot extends VerticalLayout {
     JsonNode m = b.message();
     boolean aboutMe =
         switch (b.type()) {
-          case "member_update" -> {
-            boolean named = false;
-            for (JsonNode member : m.path("members")) {
-              if (me.equals(member.path("member_id").asText())) {
-                named |= !shown.role().equals(member.path("role").asText(shown.role()));
-                for (String p : Rights.PERMISSIONS) {
-                  JsonNode given = member.path("permissions").path(p);
-                  named |= given.isBoolean() && given.asBoolean() != shown.can(p);
-                }
-              }
-            }
-            yield named;
-          }
+          case "member_update" -> HostConsole.rightsChanged(m, me, shown);
           case "session_update" -> me.equals(m.path("host_member_id").asText()) != shown.isHost();
           default -> false;
         };

@@ -201,6 +201,25 @@ public class HostConsole extends FlexLayout {
     return role;
   }
 
+  /**
+   * Whether a {@code member_update} names this member with another role or, in the member's own
+   * update after a change of rights, other permissions than {@code shown}.
+   */
+  public static boolean rightsChanged(JsonNode update, String memberId, Rights shown) {
+    boolean changed = false;
+    for (JsonNode m : update.path("members")) {
+      if (!memberId.equals(m.path("member_id").asText())) {
+        continue;
+      }
+      changed |= m.hasNonNull("role") && !m.path("role").asText().equals(shown.role());
+      for (String p : Rights.PERMISSIONS) {
+        JsonNode given = m.path("permissions").path(p);
+        changed |= given.isBoolean() && given.asBoolean() != shown.can(p);
+      }
+    }
+    return changed;
+  }
+
   /** Whether a guest with these rights has anything to use in a console. */
   public static boolean hasControls(Rights rights) {
     return rights.inCharge()
@@ -288,21 +307,7 @@ public class HostConsole extends FlexLayout {
               .orElse(Rights.GUEST_RIGHTS);
       changed = !now.equals(me.rights());
     } else {
-      for (JsonNode m : update.path("members")) {
-        if (!me.memberId().equals(m.path("member_id").asText())) {
-          continue;
-        }
-        if (m.hasNonNull("role") && !m.path("role").asText().equals(me.rights().role())) {
-          changed = true;
-        }
-        // the member's own update after a change of rights lists each permission
-        for (String p : Rights.PERMISSIONS) {
-          JsonNode given = m.path("permissions").path(p);
-          if (given.isBoolean() && given.asBoolean() != me.rights().can(p)) {
-            changed = true;
-          }
-        }
-      }
+      changed = rightsChanged(update, me.memberId(), me.rights());
     }
     if (changed) {
       onRoleChanged.run();
